@@ -1,0 +1,266 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Flume.Logging.Rpc.Transport;
+
+/// <summary>
+/// Accept loop shared by the Avro and Thrift servers: binds, hands each connection to an
+/// <see cref="IConnectionHandler"/>, caps concurrent connections, and on stop lets requests in flight finish.
+/// </summary>
+internal sealed partial class TcpServer : IRpcServer
+{
+    private readonly string _name;
+    private readonly RpcServerOptions _options;
+    private readonly IConnectionHandler _handler;
+    private readonly StreamWrapper? _wrapStream;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<Connection, Task> _connections = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim? _connectionSlots;
+    private Socket? _listener;
+    private Task? _acceptLoop;
+    private IPEndPoint? _localEndPoint;
+    private int _started;
+    private int _stopped;
+
+    /// <summary>Creates a server; <paramref name="name"/> is what log lines call it, e.g. <c>avro source r1</c>.</summary>
+    public TcpServer(string name, RpcServerOptions options, IConnectionHandler handler, StreamWrapper? wrapStream, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _name = name;
+        _options = options;
+        _handler = handler;
+        _wrapStream = wrapStream;
+        _logger = logger;
+        if (options.MaxConnections is { } max)
+        {
+            _connectionSlots = new SemaphoreSlim(max, max);
+        }
+    }
+
+    public IPEndPoint LocalEndPoint =>
+        _localEndPoint ?? throw new InvalidOperationException($"{_name} has not been started");
+
+    /// <summary>Connections currently open.</summary>
+    public int ConnectionCount => _connections.Count;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            throw new InvalidOperationException($"{_name} was already started");
+        }
+
+        var address = await ResolveBindAddressAsync(_options.Bind, cancellationToken);
+        var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            // Linux allows rebinding a port in TIME_WAIT only with this set; an active listener still conflicts.
+            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            listener.Bind(new IPEndPoint(address, _options.Port));
+            listener.Listen(512);
+        }
+        catch (SocketException e)
+        {
+            listener.Dispose();
+            var why = e.SocketErrorCode == SocketError.AddressAlreadyInUse
+                ? "the port is already in use"
+                : e.Message;
+            throw new RpcServerException($"{_name} cannot listen on {_options.Bind}:{_options.Port}: {why}", e);
+        }
+
+        _listener = listener;
+        _localEndPoint = (IPEndPoint)listener.LocalEndPoint!;
+        LogListening(_name, _localEndPoint);
+        _acceptLoop = AcceptLoopAsync(listener);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0 || _listener is null)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        _listener.Dispose();
+        if (_acceptLoop is not null)
+        {
+            await _acceptLoop;
+        }
+
+        var pending = _connections.Values.ToArray();
+        try
+        {
+            await Task.WhenAll(pending).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            LogAbortingConnections(_name, _connections.Count);
+            foreach (var connection in _connections.Keys)
+            {
+                connection.Abort();
+            }
+
+            await Task.WhenAll(_connections.Values);
+        }
+
+        LogStopped(_name);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await StopAsync(timeout.Token);
+        _stopping.Dispose();
+        _connectionSlots?.Dispose();
+    }
+
+    private static async Task<IPAddress> ResolveBindAddressAsync(string bind, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(bind, out var parsed))
+        {
+            return parsed;
+        }
+
+        try
+        {
+            var addresses = await Dns.GetHostAddressesAsync(bind, cancellationToken);
+            foreach (var candidate in addresses)
+            {
+                if (candidate.AddressFamily == AddressFamily.InterNetwork)
+                {
+                    return candidate;
+                }
+            }
+
+            return addresses.Length > 0
+                ? addresses[0]
+                : throw new RpcServerException($"bind address '{bind}' resolves to no address");
+        }
+        catch (SocketException e)
+        {
+            throw new RpcServerException($"bind address '{bind}' cannot be resolved: {e.Message}", e);
+        }
+    }
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        var stopping = _stopping.Token;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                if (_connectionSlots is not null)
+                {
+                    await _connectionSlots.WaitAsync(stopping);
+                }
+
+                Socket socket;
+                try
+                {
+                    socket = await listener.AcceptAsync(stopping);
+                }
+                catch
+                {
+                    _connectionSlots?.Release();
+                    throw;
+                }
+
+                socket.NoDelay = true;
+                Serve(socket);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                // A failed accept (e.g. the peer reset before we took it) must not stop the server.
+                LogAcceptFailed(_name, e.SocketErrorCode);
+            }
+        }
+    }
+
+    private void Serve(Socket socket)
+    {
+        var remote = socket.RemoteEndPoint;
+        Stream stream = new NetworkStream(socket, ownsSocket: false);
+        if (_wrapStream is not null)
+        {
+            stream = _wrapStream(stream);
+        }
+
+        var connection = new Connection(socket, stream, remote);
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var task = RunConnectionAsync(connection, ready.Task);
+        _connections[connection] = task;
+        ready.SetResult();
+    }
+
+    private async Task RunConnectionAsync(Connection connection, Task registered)
+    {
+        await registered;
+        LogConnectionOpened(_name, connection.Peer);
+        try
+        {
+            await _handler.RunAsync(connection, _stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Server stopping.
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            LogConnectionLost(_name, connection.Peer, e.Message);
+        }
+#pragma warning disable CA1031 // One connection's bug must not take the server down; it is logged with the peer.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogConnectionFailed(_name, connection.Peer, e);
+        }
+        finally
+        {
+            await connection.DisposeAsync();
+            _connections.TryRemove(connection, out _);
+            _connectionSlots?.Release();
+            LogConnectionClosed(_name, connection.Peer);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Server} listening on {EndPoint}")]
+    private partial void LogListening(string server, IPEndPoint endPoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Server} stopped")]
+    private partial void LogStopped(string server);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Server}: aborting {Count} connections still busy at the stop timeout")]
+    private partial void LogAbortingConnections(string server, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Server}: accept failed: {Error}")]
+    private partial void LogAcceptFailed(string server, SocketError error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Server}: connection from {Peer} opened")]
+    private partial void LogConnectionOpened(string server, string peer);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Server}: connection from {Peer} closed")]
+    private partial void LogConnectionClosed(string server, string peer);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Server}: connection from {Peer} lost: {Reason}")]
+    private partial void LogConnectionLost(string server, string peer, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Server}: connection from {Peer} failed")]
+    private partial void LogConnectionFailed(string server, string peer, Exception exception);
+}

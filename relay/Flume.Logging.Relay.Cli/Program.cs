@@ -1,0 +1,6 @@
+namespace Flume.Logging.Relay.Cli;
+
+internal static class Program
+{
+    private static int Main() => 0;
+}
