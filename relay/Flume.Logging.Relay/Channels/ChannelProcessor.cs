@@ -1,0 +1,134 @@
+using Flume.Logging.Protocol;
+using Flume.Logging.Relay.Interceptors;
+using Flume.Logging.Relay.Selectors;
+using Microsoft.Extensions.Logging;
+
+namespace Flume.Logging.Relay.Channels;
+
+/// <summary>
+/// What a source hands events to, Flume's <c>ChannelProcessor</c>: runs the interceptors, asks the selector for
+/// channels, and puts the events into each channel in one transaction per channel. Returns only once every
+/// required channel has committed, so a source acknowledges its client only after the commit.
+/// </summary>
+/// <remarks>
+/// As in Flume, channels commit one after another: if a later required channel fails, earlier ones keep the
+/// events and the client's retry duplicates them there. That is the at-least-once contract.
+/// </remarks>
+public sealed partial class ChannelProcessor
+{
+    private readonly IChannelSelector _selector;
+    private readonly IReadOnlyList<IInterceptor> _interceptors;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a processor over the selector's channels with the given interceptor chain.</summary>
+    public ChannelProcessor(IChannelSelector selector, IReadOnlyList<IInterceptor> interceptors, ILogger<ChannelProcessor> logger)
+    {
+        _selector = selector;
+        _interceptors = interceptors;
+        _logger = logger;
+    }
+
+    /// <summary>Every channel this processor can write to.</summary>
+    public IReadOnlyList<IChannel> Channels => _selector.AllChannels;
+
+    /// <summary>
+    /// Puts the events into their channels. Throws <see cref="ChannelException"/> when a required channel cannot
+    /// take them; the source must then answer FAILED so the client retries.
+    /// </summary>
+    public async ValueTask ProcessBatchAsync(IReadOnlyList<FlumeEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var routed = Route(events);
+        foreach (var (channel, channelEvents) in routed.Required)
+        {
+            await PutAllAsync(channel, channelEvents, cancellationToken);
+        }
+
+        foreach (var (channel, channelEvents) in routed.Optional)
+        {
+            try
+            {
+                await PutAllAsync(channel, channelEvents, cancellationToken);
+            }
+            catch (ChannelException e)
+            {
+                LogOptionalChannelFailed(channel.Name, channelEvents.Count, e.Message);
+            }
+        }
+    }
+
+    /// <summary>Puts one event, as <see cref="ProcessBatchAsync"/> does for a batch.</summary>
+    public ValueTask ProcessEventAsync(FlumeEvent flumeEvent, CancellationToken cancellationToken) =>
+        ProcessBatchAsync([flumeEvent], cancellationToken);
+
+    private static async ValueTask PutAllAsync(IChannel channel, List<FlumeEvent> events, CancellationToken cancellationToken)
+    {
+        using var transaction = channel.BeginTransaction();
+        try
+        {
+            foreach (var flumeEvent in events)
+            {
+                transaction.Put(flumeEvent);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not ChannelException and not OperationCanceledException)
+        {
+            transaction.Rollback();
+            throw new ChannelException($"channel {channel.Name}: put failed: {e.Message}", e);
+        }
+        catch
+        {
+            transaction.Rollback();
+            throw;
+        }
+    }
+
+    private static void Add(Dictionary<IChannel, List<FlumeEvent>> perChannel, IReadOnlyList<IChannel> channels, FlumeEvent flumeEvent)
+    {
+        for (var i = 0; i < channels.Count; i++)
+        {
+            if (!perChannel.TryGetValue(channels[i], out var list))
+            {
+                list = [];
+                perChannel[channels[i]] = list;
+            }
+
+            list.Add(flumeEvent);
+        }
+    }
+
+    private (Dictionary<IChannel, List<FlumeEvent>> Required, Dictionary<IChannel, List<FlumeEvent>> Optional) Route(IReadOnlyList<FlumeEvent> events)
+    {
+        var required = new Dictionary<IChannel, List<FlumeEvent>>(ReferenceEqualityComparer.Instance);
+        var optional = new Dictionary<IChannel, List<FlumeEvent>>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var flumeEvent = Intercept(events[i]);
+            if (flumeEvent is null)
+            {
+                continue;
+            }
+
+            Add(required, _selector.GetRequiredChannels(flumeEvent), flumeEvent);
+            Add(optional, _selector.GetOptionalChannels(flumeEvent), flumeEvent);
+        }
+
+        return (required, optional);
+    }
+
+    private FlumeEvent? Intercept(FlumeEvent flumeEvent)
+    {
+        FlumeEvent? current = flumeEvent;
+        for (var i = 0; i < _interceptors.Count && current is not null; i++)
+        {
+            current = _interceptors[i].Intercept(current);
+        }
+
+        return current;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "optional channel {Channel} could not take {Count} events: {Reason}")]
+    private partial void LogOptionalChannelFailed(string channel, int count, string reason);
+}

@@ -1,0 +1,17 @@
+namespace Flume.Logging.Relay.Channels;
+
+/// <summary>
+/// A passive store between sources and sinks, mirroring Flume's <c>Channel</c>: every put and take happens inside
+/// an explicit transaction, so events move from one hop to the next with at-least-once semantics.
+/// </summary>
+public interface IChannel : ILifecycle
+{
+    /// <summary>Begins a transaction. A transaction is used by one caller at a time and ends with commit or rollback.</summary>
+    IChannelTransaction BeginTransaction();
+
+    /// <summary>
+    /// Completes when the channel may hold events to take, or when <paramref name="timeout"/> passes. Lets a sink
+    /// runner sleep while the channel is empty without polling.
+    /// </summary>
+    ValueTask WaitForEventsAsync(TimeSpan timeout, CancellationToken cancellationToken);
+}

@@ -1,0 +1,275 @@
+using Flume.Logging.Protocol;
+using Flume.Logging.Relay.Support;
+using Microsoft.Extensions.Logging;
+
+namespace Flume.Logging.Relay.Channels;
+
+/// <summary>
+/// Flume's <c>memory</c> channel: a bounded in-process queue. Fast, and everything in it is lost when the process
+/// dies; what is still in it at a clean stop is reported, never dropped silently.
+/// </summary>
+/// <remarks>
+/// Capacity counts events taken but not yet committed, as in Flume, so a sink's rollback always has room to put
+/// its events back. Bodies are accounted in 100-byte slots, as in Flume.
+/// </remarks>
+internal sealed partial class MemoryChannel : IChannel
+{
+    private const int ByteSlotSize = 100;
+
+    private readonly MemoryChannelOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly Lock _lock = new();
+    private readonly Deque<FlumeEvent> _queue;
+    private readonly AsyncSignal _eventsAvailable = new();
+    private readonly AsyncSignal _spaceAvailable = new();
+    private readonly long _byteSlotCapacity;
+    private int _occupied;
+    private long _byteSlotsUsed;
+
+    public MemoryChannel(string name, MemoryChannelOptions options, TimeProvider timeProvider, ILogger<MemoryChannel> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Name = name;
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _queue = new Deque<FlumeEvent>(Math.Min(options.Capacity, 1024));
+        var usable = options.EffectiveByteCapacity * (100 - options.ByteCapacityBufferPercentage) / 100;
+        _byteSlotCapacity = Math.Max(1, usable / ByteSlotSize);
+    }
+
+    public string Name { get; }
+
+    /// <summary>Events committed and not yet taken for good (includes takes not yet committed).</summary>
+    public int Size
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _occupied;
+            }
+        }
+    }
+
+    public int Capacity => _options.Capacity;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        LogStarted(Name, _options.Capacity, _options.TransactionCapacity);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        int left;
+        lock (_lock)
+        {
+            left = _occupied;
+        }
+
+        if (left > 0)
+        {
+            LogStoppedWithEvents(Name, left);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public IChannelTransaction BeginTransaction() => new Transaction(this);
+
+    public async ValueTask WaitForEventsAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Task wait;
+        lock (_lock)
+        {
+            if (_queue.Count > 0)
+            {
+                return;
+            }
+
+            wait = _eventsAvailable.WaitTask;
+        }
+
+        try
+        {
+            await wait.WaitAsync(timeout, _timeProvider, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Nothing arrived in time; the caller polls again.
+        }
+    }
+
+    private static long SlotsFor(FlumeEvent flumeEvent) =>
+        Math.Max(1, (flumeEvent.Body.Length + ByteSlotSize - 1) / ByteSlotSize);
+
+    private FlumeEvent? TakeOne()
+    {
+        lock (_lock)
+        {
+            return _queue.Count == 0 ? null : _queue.RemoveFirst();
+        }
+    }
+
+    private async ValueTask CommitAsync(List<FlumeEvent> puts, List<FlumeEvent> takes, long putSlots, long takeSlots, CancellationToken cancellationToken)
+    {
+        var netEvents = puts.Count - takes.Count;
+        var deadline = _timeProvider.GetTimestamp() + (long)(_options.KeepAlive.TotalSeconds * _timeProvider.TimestampFrequency);
+        while (true)
+        {
+            Task wait;
+            lock (_lock)
+            {
+                var eventsFit = netEvents <= 0 || _occupied + netEvents <= _options.Capacity;
+                var bytesFit = putSlots == 0 || _byteSlotsUsed + putSlots <= _byteSlotCapacity;
+                if (eventsFit && bytesFit)
+                {
+                    Apply(puts, takes, putSlots, takeSlots);
+                    return;
+                }
+
+                var remaining = _timeProvider.GetElapsedTime(_timeProvider.GetTimestamp(), deadline);
+                if (remaining <= TimeSpan.Zero)
+                {
+                    throw eventsFit
+                        ? new ChannelException(
+                            $"channel {Name}: byte capacity of {_byteSlotCapacity * ByteSlotSize} bytes of event bodies reached; " +
+                            "sinks are likely not keeping up with sources, or byteCapacity is too small")
+                        : new ChannelFullException(
+                            $"channel {Name}: no space for {netEvents} more events (capacity {_options.Capacity}) within keep-alive " +
+                            $"{_options.KeepAlive.TotalSeconds:0.###} s; sinks are likely not keeping up with sources, or capacity is too small");
+                }
+
+                wait = _spaceAvailable.WaitTask.WaitAsync(remaining, _timeProvider, cancellationToken);
+            }
+
+            try
+            {
+                await wait;
+            }
+            catch (TimeoutException)
+            {
+                // Loop once more: the check under the lock decides, and reports the failure.
+            }
+        }
+    }
+
+    private void Apply(List<FlumeEvent> puts, List<FlumeEvent> takes, long putSlots, long takeSlots)
+    {
+        foreach (var put in puts)
+        {
+            _queue.AddLast(put);
+        }
+
+        _occupied += puts.Count - takes.Count;
+        _byteSlotsUsed += putSlots - takeSlots;
+        if (puts.Count > 0)
+        {
+            _eventsAvailable.Pulse();
+        }
+
+        if (takes.Count > 0)
+        {
+            _spaceAvailable.Pulse();
+        }
+    }
+
+    private void ReturnTakes(List<FlumeEvent> takes)
+    {
+        if (takes.Count == 0)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            for (var i = takes.Count - 1; i >= 0; i--)
+            {
+                _queue.AddFirst(takes[i]);
+            }
+
+            _eventsAvailable.Pulse();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "channel {Channel} started (memory, capacity {Capacity}, transactionCapacity {TransactionCapacity})")]
+    private partial void LogStarted(string channel, int capacity, int transactionCapacity);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "channel {Channel} stopped holding {Count} events; a memory channel does not keep them across restarts")]
+    private partial void LogStoppedWithEvents(string channel, int count);
+
+    private sealed class Transaction(MemoryChannel channel) : IChannelTransaction
+    {
+        private readonly List<FlumeEvent> _puts = [];
+        private readonly List<FlumeEvent> _takes = [];
+        private long _putSlots;
+        private long _takeSlots;
+        private bool _ended;
+
+        public void Put(FlumeEvent flumeEvent)
+        {
+            ArgumentNullException.ThrowIfNull(flumeEvent);
+            EnsureOpen();
+            if (_puts.Count >= channel._options.TransactionCapacity)
+            {
+                throw new ChannelException(
+                    $"channel {channel.Name}: put list of transaction capacity {channel._options.TransactionCapacity} is full; " +
+                    "commit more often or raise transactionCapacity");
+            }
+
+            _puts.Add(flumeEvent);
+            _putSlots += SlotsFor(flumeEvent);
+        }
+
+        public FlumeEvent? Take()
+        {
+            EnsureOpen();
+            if (_takes.Count >= channel._options.TransactionCapacity)
+            {
+                throw new ChannelException(
+                    $"channel {channel.Name}: take list of transaction capacity {channel._options.TransactionCapacity} is full; " +
+                    "commit more often or raise transactionCapacity");
+            }
+
+            var taken = channel.TakeOne();
+            if (taken is not null)
+            {
+                _takes.Add(taken);
+                _takeSlots += SlotsFor(taken);
+            }
+
+            return taken;
+        }
+
+        public async ValueTask CommitAsync(CancellationToken cancellationToken)
+        {
+            EnsureOpen();
+            await channel.CommitAsync(_puts, _takes, _putSlots, _takeSlots, cancellationToken);
+            _ended = true;
+        }
+
+        public void Rollback()
+        {
+            if (_ended)
+            {
+                return;
+            }
+
+            _ended = true;
+            channel.ReturnTakes(_takes);
+        }
+
+        public void Dispose() => Rollback();
+
+        private void EnsureOpen()
+        {
+            if (_ended)
+            {
+                throw new InvalidOperationException($"channel {channel.Name}: the transaction has already ended");
+            }
+        }
+    }
+}

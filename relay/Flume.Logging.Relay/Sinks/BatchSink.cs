@@ -1,0 +1,66 @@
+using Flume.Logging.Protocol;
+using Flume.Logging.Relay.Channels;
+
+namespace Flume.Logging.Relay.Sinks;
+
+/// <summary>
+/// The transaction discipline every sink shares: take up to a batch in one transaction, deliver it, commit only
+/// after delivery succeeded; on any failure roll back (the events return to the head of the channel) and rethrow
+/// so the runner backs off. One runner calls a sink at a time, so the batch list is reused.
+/// </summary>
+internal abstract class BatchSink : ISink
+{
+    private readonly List<FlumeEvent> _batch;
+
+    protected BatchSink(string name, IChannel channel, int batchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        Name = name;
+        Channel = channel;
+        BatchSize = batchSize;
+        _batch = new List<FlumeEvent>(batchSize);
+    }
+
+    public string Name { get; }
+
+    protected IChannel Channel { get; }
+
+    protected int BatchSize { get; }
+
+    public virtual Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public virtual Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async ValueTask<SinkStatus> ProcessAsync(CancellationToken cancellationToken)
+    {
+        _batch.Clear();
+        using var transaction = Channel.BeginTransaction();
+        try
+        {
+            while (_batch.Count < BatchSize && transaction.Take() is { } taken)
+            {
+                _batch.Add(taken);
+            }
+
+            if (_batch.Count > 0)
+            {
+                await DeliverAsync(_batch, cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return _batch.Count == 0 ? SinkStatus.Backoff : SinkStatus.Ready;
+        }
+        catch
+        {
+            transaction.Rollback();
+            throw;
+        }
+        finally
+        {
+            _batch.Clear();
+        }
+    }
+
+    /// <summary>Delivers the batch, or throws; the batch is not kept after the call returns.</summary>
+    protected abstract ValueTask DeliverAsync(IReadOnlyList<FlumeEvent> batch, CancellationToken cancellationToken);
+}

@@ -1,0 +1,166 @@
+using Flume.Logging.Relay.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Flume.Logging.Relay.Sinks;
+
+/// <summary>
+/// Runs a sink processor in a loop on its own task, Flume's <c>SinkRunner</c>: a failing step is logged and backed
+/// off (growing by <see cref="BackoffIncrement"/> up to <see cref="MaxBackoff"/>, as Flume's 1 s / 5 s); an
+/// empty channel is waited on rather than polled. On stop it keeps draining until the channels are empty or the
+/// stop deadline passes.
+/// </summary>
+internal sealed partial class SinkRunner : IDisposable
+{
+    /// <summary>How much each consecutive failure adds to the pause.</summary>
+    internal static readonly TimeSpan BackoffIncrement = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest pause after failures.</summary>
+    internal static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest an idle runner sleeps before looking at its channels again.</summary>
+    private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(500);
+
+    private readonly ISinkProcessor _processor;
+    private readonly IReadOnlyList<IChannel> _channels;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _loop;
+    private int _consecutiveFailures;
+
+    public SinkRunner(ISinkProcessor processor, IReadOnlyList<IChannel> channels, TimeProvider timeProvider, ILogger<SinkRunner> logger)
+    {
+        _processor = processor;
+        _channels = channels;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    public string Name => _processor.Name;
+
+    /// <summary>Starts the processor and the loop.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _processor.StartAsync(cancellationToken);
+        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Drains: keeps delivering until a step finds nothing, a step fails, or <paramref name="cancellationToken"/>
+    /// fires; then stops the loop and the processor.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_loop is not null)
+        {
+            await _loop;
+        }
+
+        await DrainAsync(cancellationToken);
+        await _processor.StopAsync(cancellationToken);
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                var status = await _processor.ProcessAsync(stopping);
+                _consecutiveFailures = 0;
+                if (status == SinkStatus.Backoff)
+                {
+                    await WaitForEventsAsync(stopping);
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // A sink's failure is reported and retried; it must never stop the runner.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                _consecutiveFailures++;
+                var pause = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, BackoffIncrement.Ticks * _consecutiveFailures));
+                if (e is ChannelException or Rpc.EventDeliveryException)
+                {
+                    // Expected operational failures (a dead next hop): the reason is enough, a stack trace is noise.
+                    LogStepFailed(Name, e.Message, pause.TotalMilliseconds);
+                }
+                else
+                {
+                    LogStepCrashed(e, Name, pause.TotalMilliseconds);
+                }
+
+                try
+                {
+                    await Task.Delay(pause, _timeProvider, stopping);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task DrainAsync(CancellationToken deadline)
+    {
+        var drained = 0;
+        try
+        {
+            while (!deadline.IsCancellationRequested && await _processor.ProcessAsync(deadline) == SinkStatus.Ready)
+            {
+                drained++;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Deadline reached; what is left stays in the channel.
+        }
+#pragma warning disable CA1031 // A failing downstream at shutdown leaves events in the channel; report, do not throw.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogDrainFailed(Name, e.Message);
+        }
+
+        if (drained > 0)
+        {
+            LogDrained(Name, drained);
+        }
+    }
+
+    private async Task WaitForEventsAsync(CancellationToken stopping)
+    {
+        if (_channels.Count == 1)
+        {
+            await _channels[0].WaitForEventsAsync(IdleWait, stopping);
+            return;
+        }
+
+        var waits = new Task[_channels.Count];
+        for (var i = 0; i < waits.Length; i++)
+        {
+            waits[i] = _channels[i].WaitForEventsAsync(IdleWait, stopping).AsTask();
+        }
+
+        await Task.WhenAny(waits);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "sink {Sink} failed, backing off {PauseMs} ms: {Reason}")]
+    private partial void LogStepFailed(string sink, string reason, double pauseMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "sink {Sink} failed unexpectedly, backing off {PauseMs} ms")]
+    private partial void LogStepCrashed(Exception exception, string sink, double pauseMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "sink {Sink} could not drain at stop, events stay in the channel: {Reason}")]
+    private partial void LogDrainFailed(string sink, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "sink {Sink} drained {Batches} batches at stop")]
+    private partial void LogDrained(string sink, int batches);
+}

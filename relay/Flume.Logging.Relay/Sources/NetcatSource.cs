@@ -1,0 +1,174 @@
+using System.Buffers;
+using Flume.Logging.Protocol;
+using Flume.Logging.Relay.Channels;
+using Flume.Logging.Rpc;
+using Flume.Logging.Rpc.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Flume.Logging.Relay.Sources;
+
+/// <summary>
+/// Flume's <c>netcat</c> source: every newline-terminated line on a TCP connection becomes one event (the line
+/// without its <c>\n</c>, bytes as sent). Lines that arrived together are committed in one batch, and each is
+/// answered <c>OK</c> only after that commit.
+/// </summary>
+internal sealed partial class NetcatSource : ISource, IConnectionHandler, IAsyncDisposable
+{
+    private static readonly byte[] Ok = "OK\n"u8.ToArray();
+    private static readonly byte[] FailedToStore = "FAILED: Unable to store event in channel\n"u8.ToArray();
+
+    /// <summary>Most lines committed in one transaction, well under the default transactionCapacity of 100.</summary>
+    private const int MaxLinesPerBatch = 100;
+
+    private readonly NetcatSourceOptions _options;
+    private readonly ChannelProcessor _processor;
+    private readonly ILogger _logger;
+    private readonly TcpServer _server;
+    private readonly byte[] _tooLong;
+
+    public NetcatSource(string name, NetcatSourceOptions options, ChannelProcessor processor, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        options.Validate();
+        Name = name;
+        _options = options;
+        _processor = processor;
+        _logger = loggerFactory.CreateLogger<NetcatSource>();
+        _tooLong = System.Text.Encoding.ASCII.GetBytes($"FAILED: Event exceeds the maximum length ({options.MaxLineLength} bytes)\n");
+        var serverOptions = new RpcServerOptions { Bind = options.Bind, Port = options.Port };
+        _server = new TcpServer($"netcat source {name}", serverOptions, this, wrapStream: null, _logger);
+    }
+
+    public string Name { get; }
+
+    /// <summary>The bound address, valid once started.</summary>
+    public System.Net.IPEndPoint LocalEndPoint => _server.LocalEndPoint;
+
+    public Task StartAsync(CancellationToken cancellationToken) => _server.StartAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => _server.StopAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    async Task IConnectionHandler.RunAsync(Connection connection, CancellationToken stopping)
+    {
+        var batch = new List<FlumeEvent>(MaxLinesPerBatch);
+        var discardingLongLine = false;
+        while (true)
+        {
+            var read = await connection.Input.ReadAsync(stopping);
+            var buffer = read.Buffer;
+            var failures = 0;
+            while (batch.Count < MaxLinesPerBatch && TryReadLine(ref buffer, out var line))
+            {
+                if (discardingLongLine)
+                {
+                    // The tail of a line already refused as too long: it is not an event of its own.
+                    discardingLongLine = false;
+                }
+                else if (line.Length > _options.MaxLineLength)
+                {
+                    failures++;
+                    LogLineTooLong(Name, connection.Peer, line.Length);
+                }
+                else
+                {
+                    batch.Add(new FlumeEvent(line.ToArray()));
+                }
+            }
+
+            if (!discardingLongLine && batch.Count < MaxLinesPerBatch && buffer.Length > _options.MaxLineLength)
+            {
+                // No newline within the limit: refuse now instead of buffering an unbounded line.
+                failures++;
+                discardingLongLine = true;
+                LogLineTooLong(Name, connection.Peer, buffer.Length);
+                buffer = buffer.Slice(buffer.End);
+            }
+            else if (discardingLongLine)
+            {
+                buffer = buffer.Slice(buffer.End);
+            }
+
+            var moreBuffered = batch.Count == MaxLinesPerBatch;
+            if (moreBuffered)
+            {
+                // More complete lines may wait in the buffer: mark nothing as examined so the next read returns them.
+                connection.Input.AdvanceTo(buffer.Start);
+            }
+            else
+            {
+                connection.Input.AdvanceTo(buffer.Start, buffer.End);
+            }
+            for (var i = 0; i < failures; i++)
+            {
+                connection.Output.Write(_tooLong);
+            }
+
+            if (batch.Count > 0)
+            {
+                await CommitAndAckAsync(batch, connection);
+                batch.Clear();
+            }
+
+            if (failures > 0 || _options.AckEveryEvent)
+            {
+                await connection.Output.FlushAsync(CancellationToken.None);
+            }
+
+            if (read.IsCompleted && !moreBuffered)
+            {
+                // The client closed. An unterminated last line is dropped, as Flume does.
+                return;
+            }
+        }
+    }
+
+    private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
+    {
+        var newline = buffer.PositionOf((byte)'\n');
+        if (newline is null)
+        {
+            line = default;
+            return false;
+        }
+
+        line = buffer.Slice(0, newline.Value);
+        buffer = buffer.Slice(buffer.GetPosition(1, newline.Value));
+        return true;
+    }
+
+    private async ValueTask CommitAndAckAsync(List<FlumeEvent> batch, Connection connection)
+    {
+        bool committed;
+        try
+        {
+            // Not cancelled by the stop signal: a batch already read is committed and answered before closing.
+            await _processor.ProcessBatchAsync(batch, CancellationToken.None);
+            committed = true;
+        }
+        catch (ChannelException e)
+        {
+            committed = false;
+            LogChannelFailed(Name, connection.Peer, batch.Count, e.Message);
+        }
+
+        if (!_options.AckEveryEvent)
+        {
+            return;
+        }
+
+        var answer = committed ? Ok : FailedToStore;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            connection.Output.Write(answer);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "netcat source {Source}: {Peer} sent a line of {Length} bytes or more, over max-line-length; refused")]
+    private partial void LogLineTooLong(string source, string peer, long length);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "netcat source {Source}: {Count} events from {Peer} not stored: {Reason}")]
+    private partial void LogChannelFailed(string source, string peer, int count, string reason);
+}

@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text;
+using Flume.Logging.Protocol;
+using Flume.Logging.Relay.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Flume.Logging.Relay.Sources;
+
+/// <summary>
+/// Flume's <c>seq</c> source: generates events whose bodies are 0, 1, 2, ... up to <c>totalEvents</c>, in
+/// batches of <c>batchSize</c>. A batch the channel refuses is retried with the same numbers, so after
+/// de-duplication the receiver sees exactly <c>totalEvents</c> distinct events.
+/// </summary>
+internal sealed partial class SeqSource : ISource, IDisposable
+{
+    private static readonly TimeSpan MaxRetryPause = TimeSpan.FromSeconds(5);
+
+    private readonly SeqSourceOptions _options;
+    private readonly ChannelProcessor _processor;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _loop;
+
+    public SeqSource(string name, SeqSourceOptions options, ChannelProcessor processor, TimeProvider timeProvider, ILogger<SeqSource> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Name = name;
+        _options = options;
+        _processor = processor;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    public string Name { get; }
+
+    /// <summary>Events committed so far.</summary>
+    public long Sent { get; private set; }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_loop is not null)
+        {
+            await _loop.WaitAsync(cancellationToken);
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        var batch = new List<FlumeEvent>(_options.BatchSize);
+        var failures = 0;
+        while (!stopping.IsCancellationRequested && Sent < _options.TotalEvents)
+        {
+            if (batch.Count == 0)
+            {
+                var size = (int)Math.Min(_options.BatchSize, _options.TotalEvents - Sent);
+                for (var i = 0; i < size; i++)
+                {
+                    var number = (Sent + i).ToString(CultureInfo.InvariantCulture);
+                    batch.Add(new FlumeEvent(Encoding.ASCII.GetBytes(number)));
+                }
+            }
+
+            try
+            {
+                await _processor.ProcessBatchAsync(batch, stopping);
+                Sent += batch.Count;
+                batch.Clear();
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (ChannelException e)
+            {
+                failures++;
+                var pause = TimeSpan.FromMilliseconds(Math.Min(MaxRetryPause.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(failures, 10))));
+                LogRetrying(Name, batch.Count, e.Message, pause.TotalMilliseconds);
+                try
+                {
+                    await Task.Delay(pause, _timeProvider, stopping);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+
+        if (Sent >= _options.TotalEvents)
+        {
+            LogFinished(Name, Sent);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "seq source {Source}: channel refused a batch of {Count}, retrying in {PauseMs} ms: {Reason}")]
+    private partial void LogRetrying(string source, int count, string reason, double pauseMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "seq source {Source}: all {Count} events sent")]
+    private partial void LogFinished(string source, long count);
+}

@@ -1,0 +1,270 @@
+using System.Text;
+using Flume.Logging.Protocol;
+using Flume.Logging.Relay.Channels;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Flume.Logging.Relay.Tests.Channels;
+
+public sealed class MemoryChannelTests
+{
+    private static MemoryChannel Create(int capacity = 100, int transactionCapacity = 100, long? byteCapacity = null, TimeSpan? keepAlive = null) =>
+        new("c1", new MemoryChannelOptions
+        {
+            Capacity = capacity,
+            TransactionCapacity = transactionCapacity,
+            ByteCapacity = byteCapacity,
+            ByteCapacityBufferPercentage = 0,
+            KeepAlive = keepAlive ?? TimeSpan.Zero,
+        }, TimeProvider.System, NullLogger<MemoryChannel>.Instance);
+
+    private static FlumeEvent Event(string body) => FlumeEvent.FromText(body);
+
+    private static string Text(FlumeEvent? e) => e is null ? "<none>" : Encoding.UTF8.GetString(e.Body.Span);
+
+    private static async Task PutAsync(IChannel channel, params string[] bodies)
+    {
+        using var tx = channel.BeginTransaction();
+        foreach (var body in bodies)
+        {
+            tx.Put(Event(body));
+        }
+
+        await tx.CommitAsync(CancellationToken.None);
+    }
+
+    private static async Task<List<string>> TakeAllAsync(IChannel channel, int max = 100)
+    {
+        var taken = new List<string>();
+        using var tx = channel.BeginTransaction();
+        while (taken.Count < max && tx.Take() is { } e)
+        {
+            taken.Add(Text(e));
+        }
+
+        await tx.CommitAsync(CancellationToken.None);
+        return taken;
+    }
+
+    [Fact]
+    public async Task Committed_puts_are_taken_in_order()
+    {
+        var channel = Create();
+        await PutAsync(channel, "a", "b");
+        await PutAsync(channel, "c");
+
+        Assert.Equal(["a", "b", "c"], await TakeAllAsync(channel));
+        Assert.Equal(0, channel.Size);
+    }
+
+    [Fact]
+    public async Task Uncommitted_puts_are_invisible_and_rolled_back_puts_vanish()
+    {
+        var channel = Create();
+        using (var tx = channel.BeginTransaction())
+        {
+            tx.Put(Event("a"));
+            Assert.Empty(await TakeAllAsync(channel));
+            tx.Rollback();
+        }
+
+        Assert.Empty(await TakeAllAsync(channel));
+    }
+
+    [Fact]
+    public async Task Rolled_back_takes_return_to_the_head_in_order()
+    {
+        var channel = Create();
+        await PutAsync(channel, "a", "b", "c", "d");
+        using (var tx = channel.BeginTransaction())
+        {
+            Assert.Equal("a", Text(tx.Take()));
+            Assert.Equal("b", Text(tx.Take()));
+            tx.Rollback();
+        }
+
+        Assert.Equal(["a", "b", "c", "d"], await TakeAllAsync(channel));
+    }
+
+    [Fact]
+    public async Task Disposing_an_open_transaction_rolls_it_back()
+    {
+        var channel = Create();
+        await PutAsync(channel, "a");
+        using (var tx = channel.BeginTransaction())
+        {
+            Assert.Equal("a", Text(tx.Take()));
+        }
+
+        Assert.Equal(["a"], await TakeAllAsync(channel));
+    }
+
+    [Fact]
+    public void Put_beyond_transaction_capacity_throws_naming_the_channel()
+    {
+        var channel = Create(capacity: 10, transactionCapacity: 2);
+        using var tx = channel.BeginTransaction();
+        tx.Put(Event("a"));
+        tx.Put(Event("b"));
+
+        var error = Assert.Throws<ChannelException>(() => tx.Put(Event("c")));
+        Assert.Contains("c1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("transactionCapacity", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Take_beyond_transaction_capacity_throws()
+    {
+        var channel = Create(capacity: 10, transactionCapacity: 2);
+        await PutAsync(channel, "a", "b");
+        await PutAsync(channel, "c");
+        using var tx = channel.BeginTransaction();
+        tx.Take();
+        tx.Take();
+
+        Assert.Throws<ChannelException>(() => tx.Take());
+    }
+
+    [Fact]
+    public async Task A_commit_that_does_not_fit_fails_whole_and_commits_nothing()
+    {
+        var channel = Create(capacity: 3, transactionCapacity: 3);
+        await PutAsync(channel, "a", "b");
+        using (var tx = channel.BeginTransaction())
+        {
+            tx.Put(Event("c"));
+            tx.Put(Event("d"));
+            await Assert.ThrowsAsync<ChannelFullException>(async () => await tx.CommitAsync(CancellationToken.None));
+            tx.Rollback();
+        }
+
+        Assert.Equal(["a", "b"], await TakeAllAsync(channel));
+    }
+
+    [Fact]
+    public async Task Taken_but_uncommitted_events_still_occupy_capacity()
+    {
+        var channel = Create(capacity: 2, transactionCapacity: 2);
+        await PutAsync(channel, "a", "b");
+        using var take = channel.BeginTransaction();
+        take.Take();
+
+        using var put = channel.BeginTransaction();
+        put.Put(Event("c"));
+        await Assert.ThrowsAsync<ChannelFullException>(async () => await put.CommitAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_waiting_commit_succeeds_when_a_take_commits_within_keep_alive()
+    {
+        var channel = Create(capacity: 1, transactionCapacity: 1, keepAlive: TimeSpan.FromSeconds(30));
+        await PutAsync(channel, "a");
+        using var put = channel.BeginTransaction();
+        put.Put(Event("b"));
+        var commit = put.CommitAsync(CancellationToken.None).AsTask();
+        Assert.False(commit.IsCompleted);
+
+        Assert.Equal(["a"], await TakeAllAsync(channel, max: 1));
+        await commit.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["b"], await TakeAllAsync(channel, max: 1));
+    }
+
+    [Fact]
+    public async Task Byte_capacity_refuses_bodies_beyond_it()
+    {
+        // 1000 bytes = ten 100-byte slots; each 150-byte body needs two.
+        var channel = Create(capacity: 100, byteCapacity: 1000);
+        var body = new string('x', 150);
+        await PutAsync(channel, body, body, body, body, body);
+
+        using var tx = channel.BeginTransaction();
+        tx.Put(Event(body));
+        var error = await Assert.ThrowsAsync<ChannelException>(async () => await tx.CommitAsync(CancellationToken.None));
+        Assert.Contains("byte capacity", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Taking_frees_byte_capacity()
+    {
+        var channel = Create(capacity: 100, byteCapacity: 200);
+        var body = new string('x', 200);
+        await PutAsync(channel, body);
+        await TakeAllAsync(channel);
+
+        await PutAsync(channel, body);
+        Assert.Equal(1, channel.Size);
+    }
+
+    [Fact]
+    public async Task WaitForEvents_completes_when_a_put_commits()
+    {
+        var channel = Create();
+        var wait = channel.WaitForEventsAsync(TimeSpan.FromSeconds(30), CancellationToken.None).AsTask();
+        Assert.False(wait.IsCompleted);
+
+        await PutAsync(channel, "a");
+        await wait.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void Transaction_capacity_above_capacity_is_rejected()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Create(capacity: 10, transactionCapacity: 20));
+        Assert.Contains("transactionCapacity", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Concurrent_producers_and_consumers_lose_and_duplicate_nothing()
+    {
+        var channel = Create(capacity: 1000, transactionCapacity: 100, keepAlive: TimeSpan.FromSeconds(30));
+        const int producers = 4;
+        const int perProducer = 5000;
+        var produce = Enumerable.Range(0, producers).Select(p => Task.Run(async () =>
+        {
+            for (var i = 0; i < perProducer; i += 50)
+            {
+                await PutAsync(channel, Enumerable.Range(i, 50).Select(n => $"{p}:{n}").ToArray());
+            }
+        })).ToArray();
+
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        var consume = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            var round = 0;
+            while (seen.Count < producers * perProducer && DateTime.UtcNow < deadline)
+            {
+                using var tx = channel.BeginTransaction();
+                var taken = new List<string>();
+                while (taken.Count < 100 && tx.Take() is { } e)
+                {
+                    taken.Add(Text(e));
+                }
+
+                if (++round % 7 == 0 && taken.Count > 0)
+                {
+                    tx.Rollback();
+                    continue;
+                }
+
+                await tx.CommitAsync(CancellationToken.None);
+                foreach (var body in taken)
+                {
+                    seen.AddOrUpdate(body, 1, (_, n) => n + 1);
+                }
+
+                if (taken.Count == 0)
+                {
+                    await channel.WaitForEventsAsync(TimeSpan.FromMilliseconds(50), CancellationToken.None);
+                }
+            }
+        })).ToArray();
+
+        await Task.WhenAll(produce).WaitAsync(TimeSpan.FromSeconds(60));
+        await Task.WhenAll(consume).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(producers * perProducer, seen.Count);
+        Assert.All(seen.Values, n => Assert.Equal(1, n));
+        Assert.Equal(0, channel.Size);
+    }
+}
