@@ -58,8 +58,8 @@ internal sealed partial class TcpServer : IRpcServer
         var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            // Linux allows rebinding a port in TIME_WAIT only with this set; an active listener still conflicts.
-            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // No ReuseAddress: on Linux .NET maps it to SO_REUSEPORT too, which would let a second relay share the
+            // port silently instead of failing to start.
             listener.Bind(new IPEndPoint(address, _options.Port));
             listener.Listen(512);
         }

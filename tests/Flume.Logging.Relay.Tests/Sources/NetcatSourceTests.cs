@@ -1,0 +1,139 @@
+using System.Net.Sockets;
+using System.Text;
+using Flume.Logging.Relay.Channels;
+using Flume.Logging.Relay.Selectors;
+using Flume.Logging.Relay.Sources;
+using Flume.Logging.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Flume.Logging.Relay.Tests.Sources;
+
+public sealed class NetcatSourceTests : IAsyncLifetime
+{
+    private readonly CapturingLoggerFactory _logs = new();
+    private MemoryChannel _channel = null!;
+    private NetcatSource _source = null!;
+
+    public async Task InitializeAsync() => await StartAsync(capacity: 100, maxLineLength: 512);
+
+    public async Task DisposeAsync()
+    {
+        await _source.StopAsync(CancellationToken.None);
+        await _source.DisposeAsync();
+    }
+
+    private async Task StartAsync(int capacity, int maxLineLength)
+    {
+        _channel = new MemoryChannel("c1", new MemoryChannelOptions { Capacity = capacity, TransactionCapacity = capacity, KeepAlive = TimeSpan.Zero },
+            TimeProvider.System, NullLogger<MemoryChannel>.Instance);
+        var processor = new ChannelProcessor(new ReplicatingChannelSelector([_channel], []), [], NullLogger<ChannelProcessor>.Instance);
+        _source = new NetcatSource("r1", new NetcatSourceOptions { Bind = "127.0.0.1", Port = 0, MaxLineLength = maxLineLength }, processor, _logs);
+        await _source.StartAsync(CancellationToken.None);
+    }
+
+    private async Task<(TcpClient Client, StreamReader Reader, Stream Stream)> ConnectAsync()
+    {
+        var client = new TcpClient();
+        await client.ConnectAsync(_source.LocalEndPoint);
+        var stream = client.GetStream();
+        return (client, new StreamReader(stream, Encoding.ASCII), stream);
+    }
+
+    private List<string> Drain()
+    {
+        var bodies = new List<string>();
+        while (true)
+        {
+            using var tx = _channel.BeginTransaction();
+            if (tx.Take() is not { } e)
+            {
+                return bodies;
+            }
+
+            bodies.Add(Encoding.UTF8.GetString(e.Body.Span));
+            tx.CommitAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private static async Task<string?> ReadLineAsync(StreamReader reader) =>
+        await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+    [Fact]
+    public async Task Each_line_becomes_an_event_acknowledged_with_OK_after_commit()
+    {
+        var (client, reader, stream) = await ConnectAsync();
+        using (client)
+        {
+            await stream.WriteAsync("Hello world!\r\nsecond\n"u8.ToArray());
+
+            Assert.Equal("OK", await ReadLineAsync(reader));
+            Assert.Equal("OK", await ReadLineAsync(reader));
+        }
+
+        Assert.Equal(["Hello world!\r", "second"], Drain());
+    }
+
+    [Fact]
+    public async Task A_line_over_max_line_length_is_refused_and_the_next_line_still_works()
+    {
+        var (client, reader, stream) = await ConnectAsync();
+        using (client)
+        {
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(new string('x', 5000) + "\nnext\n"));
+
+            Assert.StartsWith("FAILED: Event exceeds the maximum length (512 bytes)", await ReadLineAsync(reader), StringComparison.Ordinal);
+            Assert.Equal("OK", await ReadLineAsync(reader));
+        }
+
+        Assert.Equal(["next"], Drain());
+        Assert.True(_logs.Contains("max-line-length"), _logs.Dump());
+    }
+
+    [Fact]
+    public async Task A_full_channel_answers_FAILED_and_stores_nothing_half()
+    {
+        await DisposeAsync();
+        await StartAsync(capacity: 1, maxLineLength: 512);
+        var (client, reader, stream) = await ConnectAsync();
+        using (client)
+        {
+            await stream.WriteAsync("one\n"u8.ToArray());
+            Assert.Equal("OK", await ReadLineAsync(reader));
+            await stream.WriteAsync("two\n"u8.ToArray());
+            Assert.StartsWith("FAILED", await ReadLineAsync(reader), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(["one"], Drain());
+    }
+
+    [Fact]
+    public async Task Many_lines_in_one_write_are_all_stored_in_order()
+    {
+        await DisposeAsync();
+        await StartAsync(capacity: 1000, maxLineLength: 512);
+        var (client, reader, stream) = await ConnectAsync();
+        using (client)
+        {
+            var lines = Enumerable.Range(0, 250).Select(i => $"line {i}").ToArray();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(string.Join("\n", lines) + "\n"));
+            for (var i = 0; i < lines.Length; i++)
+            {
+                Assert.Equal("OK", await ReadLineAsync(reader));
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(0, 250).Select(i => $"line {i}"), Drain());
+    }
+
+    [Fact]
+    public async Task A_second_source_on_a_busy_port_fails_naming_the_port()
+    {
+        var port = _source.LocalEndPoint.Port;
+        var processor = new ChannelProcessor(new ReplicatingChannelSelector([_channel], []), [], NullLogger<ChannelProcessor>.Instance);
+        await using var second = new NetcatSource("r2", new NetcatSourceOptions { Bind = "127.0.0.1", Port = port }, processor, _logs);
+
+        var error = await Assert.ThrowsAsync<Flume.Logging.Rpc.RpcServerException>(() => second.StartAsync(CancellationToken.None));
+        Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("already in use", error.Message, StringComparison.Ordinal);
+    }
+}
