@@ -4,8 +4,10 @@ using System.Text;
 namespace Flume.Logging.Relay.Config;
 
 /// <summary>
-/// Reads the java.util.Properties text format exactly as <c>Properties.load(Reader)</c> does, so a Flume
-/// configuration file runs unchanged: comments, the three separators, line continuations and escapes.
+/// Reads the java.util.Properties text format exactly as <c>Properties.load(Reader)</c> of the JDK since 9 does
+/// (compared against JDK 17 on thousands of generated files), so a Flume configuration file runs unchanged:
+/// comments, the three separators, line continuations and escapes. The one deliberate difference: a byte order
+/// mark at the start of the text is dropped.
 /// </summary>
 public static class PropertiesReader
 {
@@ -23,10 +25,11 @@ public static class PropertiesReader
 
         var entries = new List<PropertyEntry>();
         var lastIndexByKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        var lines = new PhysicalLineReader(reader);
         var logical = new StringBuilder();
         var lineNumber = 0;
 
-        while (reader.ReadLine() is { } natural)
+        while (lines.Next(out var natural))
         {
             lineNumber++;
 
@@ -38,7 +41,7 @@ public static class PropertiesReader
             }
 
             var start = SkipWhitespace(natural, 0);
-            if (start == natural.Length || natural[start] is '#' or '!')
+            if (start == natural.Length || IsCommentMark(natural[start]))
             {
                 continue;
             }
@@ -46,18 +49,42 @@ public static class PropertiesReader
             var firstLine = lineNumber;
             logical.Clear();
             var segment = natural.AsSpan(start);
+            var emit = true;
             while (EndsWithOddBackslashes(segment))
             {
                 logical.Append(segment[..^1]);
-                if (reader.ReadLine() is not { } next)
+                segment = [];
+                var end = lines.LastEnd;
+
+                // The JDK keeps a logical line, even an empty one, when its continuation backslash is followed by
+                // the end of the input or by a one-character line break that is the input's last character.
+                if (end == PhysicalLineReader.LineEnd.EndOfInput)
                 {
-                    // A continuation at end of input continues into nothing; Java drops the backslash.
-                    segment = [];
+                    break;
+                }
+
+                if (!lines.Next(out var next))
+                {
+                    emit = logical.Length > 0 || end == PhysicalLineReader.LineEnd.Single;
                     break;
                 }
 
                 lineNumber++;
                 segment = next.AsSpan(SkipWhitespace(next, 0));
+
+                // As in the JDK since 9, a logical line that is still empty starts as a comment if the
+                // continuation begins with a comment mark; a blank continuation ends the logical line.
+                if (segment.IsEmpty || (logical.Length == 0 && IsCommentMark(segment[0])))
+                {
+                    emit = logical.Length > 0 && segment.IsEmpty;
+                    segment = [];
+                    break;
+                }
+            }
+
+            if (!emit)
+            {
+                continue;
             }
 
             logical.Append(segment);
@@ -195,6 +222,8 @@ public static class PropertiesReader
 
         return result.ToString();
     }
+
+    private static bool IsCommentMark(char c) => c is '#' or '!';
 
     private static bool EndsWithOddBackslashes(ReadOnlySpan<char> segment)
     {
