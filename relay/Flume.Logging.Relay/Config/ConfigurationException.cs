@@ -7,7 +7,7 @@ namespace Flume.Logging.Relay.Config;
 public sealed class ConfigurationException : Exception
 {
     /// <summary>Creates the exception for <paramref name="key"/>.</summary>
-    /// <param name="key">The full key at fault.</param>
+    /// <param name="key">The full key at fault; empty only for a problem with the file as a whole.</param>
     /// <param name="message">What is wrong; the key is prefixed when the text does not already name it.</param>
     /// <param name="source">The file the key was read from, when known.</param>
     /// <param name="line">The 1-based line the key was read from; 0 when unknown.</param>
@@ -21,7 +21,10 @@ public sealed class ConfigurationException : Exception
         Line = line;
     }
 
-    /// <summary>The full key at fault.</summary>
+    /// <summary>
+    /// The full key at fault; empty when the problem is the file as a whole (no agent defined, or the agent asked
+    /// for is not defined or not chosen).
+    /// </summary>
     public string Key { get; }
 
     /// <summary>The file the key was read from, or null when unknown.</summary>

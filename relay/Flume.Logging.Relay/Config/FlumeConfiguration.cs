@@ -39,7 +39,9 @@ public static class FlumeConfiguration
     {
         ArgumentNullException.ThrowIfNull(entries);
         var names = AgentNames(entries);
-        var source = entries.Count > 0 ? entries[0].Source : null;
+        var source = entries.Count > 0 ? entries[0].Source : "the configuration";
+
+        // These concern the file as a whole, so there is no single key to name.
         string name;
         if (string.IsNullOrWhiteSpace(agentName))
         {
@@ -47,9 +49,9 @@ public static class FlumeConfiguration
             {
                 1 => names[0],
                 0 => throw new ConfigurationException(
-                    "", $"no agent is defined in {source ?? "the configuration"}: expected keys such as a1.sources, a1.channels and a1.sinks"),
+                    "", $"no agent is defined in {source}: expected keys such as a1.sources, a1.channels and a1.sinks"),
                 _ => throw new ConfigurationException(
-                    $"{names[0]}.", $"several agents are defined in {source}: {string.Join(", ", names)}; choose one by name"),
+                    "", $"several agents are defined in {source} ({string.Join(", ", names)}): choose one by name"),
             };
         }
         else
@@ -59,7 +61,7 @@ public static class FlumeConfiguration
             {
                 var defined = names.Count == 0 ? "none" : string.Join(", ", names);
                 throw new ConfigurationException(
-                    $"{name}.", $"agent '{name}' is not defined (no key starts with '{name}.'); defined agents: {defined}", source);
+                    "", $"agent '{name}' is not defined in {source} (no key starts with '{name}.'); defined agents: {defined}");
             }
         }
 
