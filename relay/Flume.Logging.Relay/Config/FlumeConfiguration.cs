@@ -1,0 +1,77 @@
+namespace Flume.Logging.Relay.Config;
+
+/// <summary>
+/// Turns the entries of a Flume properties file (see <see cref="PropertiesReader"/>) into one validated agent.
+/// A file may define several agents; every key is <c>&lt;agent&gt;.&lt;rest&gt;</c>.
+/// </summary>
+public static class FlumeConfiguration
+{
+    /// <summary>
+    /// The agents the entries define (the text before the first dot of every key that has one), in the order
+    /// they first appear.
+    /// </summary>
+    public static IReadOnlyList<string> AgentNames(IReadOnlyList<PropertyEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var names = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            if (AgentNameOf(entry.Key) is { } name && seen.Add(name))
+            {
+                names.Add(name);
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>
+    /// Builds and validates agent <paramref name="agentName"/>, or the only agent when it is null or blank.
+    /// </summary>
+    /// <param name="entries">The file's entries.</param>
+    /// <param name="agentName">The agent to run (<c>--name</c>); may be omitted when the file defines one agent.</param>
+    /// <exception cref="ConfigurationException">
+    /// The agent is not defined or not chosen, or its flow is invalid; the message names the exact key and its
+    /// <c>file:line</c> when known.
+    /// </exception>
+    public static AgentConfiguration Load(IReadOnlyList<PropertyEntry> entries, string? agentName)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var names = AgentNames(entries);
+        var source = entries.Count > 0 ? entries[0].Source : "the configuration";
+
+        // These concern the file as a whole, so there is no single key to name.
+        string name;
+        if (string.IsNullOrWhiteSpace(agentName))
+        {
+            name = names.Count switch
+            {
+                1 => names[0],
+                0 => throw new ConfigurationException(
+                    "", $"no agent is defined in {source}: expected keys such as a1.sources, a1.channels and a1.sinks"),
+                _ => throw new ConfigurationException(
+                    "", $"several agents are defined in {source} ({string.Join(", ", names)}): choose one by name"),
+            };
+        }
+        else
+        {
+            name = agentName.Trim();
+            if (!names.Contains(name))
+            {
+                var defined = names.Count == 0 ? "none" : string.Join(", ", names);
+                throw new ConfigurationException(
+                    "", $"agent '{name}' is not defined in {source} (no key starts with '{name}.'); defined agents: {defined}");
+            }
+        }
+
+        return new AgentLoader(name, entries).Load();
+    }
+
+    /// <summary>The agent part of a key, or null for a key Flume ignores (no dot, or nothing around it).</summary>
+    internal static string? AgentNameOf(string key)
+    {
+        var dot = key.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 && dot < key.Length - 1 ? key[..dot] : null;
+    }
+}
