@@ -1,6 +1,71 @@
+using System.CommandLine;
+
 namespace Flume.Logging.Relay.Cli;
 
+/// <summary>
+/// <c>relay --conf relay.properties --name a1</c>, and flume-ng's spelling of the same:
+/// <c>relay agent -n a1 -f example.conf -c conf -Dflume.root.logger=INFO,console</c>.
+/// </summary>
 internal static class Program
 {
-    private static int Main() => 0;
+    private static async Task<int> Main(string[] args)
+    {
+        var system = SystemProperties.Extract(args);
+        var root = new RootCommand("Flume.Logging relay: runs a Flume agent (sources -> channels -> sinks) from a Flume properties file.");
+        var agent = new Command("agent", "Run an agent (flume-ng agent); the same as running relay without a command.");
+        AddAgentOptions(root, system);
+        AddAgentOptions(agent, system);
+        root.Subcommands.Add(agent);
+
+        // The agent's own SIGTERM handling drains sinks; System.CommandLine must not cut it short.
+        return await root.Parse(system.Remaining).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
+
+    private static void AddAgentOptions(Command command, SystemProperties system)
+    {
+        var confFile = new Option<FileInfo?>("--conf-file", "-f") { Description = "The Flume properties file (flume-ng's -f)." };
+        var conf = new Option<FileSystemInfo?>("--conf", "-c")
+        {
+            Description = "The properties file, or (as flume-ng's -c) a configuration folder, accepted and not otherwise needed.",
+        };
+        var name = new Option<string?>("--name", "-n") { Description = "The agent to run; optional when the file defines one agent." };
+        var plugins = new Option<string?>("--plugins-path")
+        {
+            Description = "Colon-separated plugin folders (<dir>/<plugin>/lib/*.dll) for custom components. Default: plugins.d.",
+        };
+        var stopTimeout = new Option<int>("--stop-timeout")
+        {
+            Description = "Seconds a stop may spend draining sinks. Default: 30.",
+            DefaultValueFactory = _ => 30,
+        };
+        var noReload = new Option<bool>("--no-reload-conf")
+        {
+            Description = "Accepted for flume-ng compatibility: the relay reads its configuration once at start.",
+        };
+        command.Options.Add(confFile);
+        command.Options.Add(conf);
+        command.Options.Add(name);
+        command.Options.Add(plugins);
+        command.Options.Add(stopTimeout);
+        command.Options.Add(noReload);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(confFile) is null && result.GetValue(conf) is not FileInfo)
+            {
+                result.AddError("a configuration file is required: --conf <file>, or --conf-file/-f <file>");
+            }
+
+            if (result.GetValue(stopTimeout) < 1)
+            {
+                result.AddError("--stop-timeout must be at least 1 second");
+            }
+        });
+        command.SetAction((result, _) =>
+        {
+            var file = result.GetValue(confFile)?.FullName ?? ((FileInfo)result.GetValue(conf)!).FullName;
+            var pluginDirectories = (result.GetValue(plugins) ?? "plugins.d").Split(':', StringSplitOptions.RemoveEmptyEntries);
+            var arguments = new AgentArguments(file, result.GetValue(name), pluginDirectories, TimeSpan.FromSeconds(result.GetValue(stopTimeout)));
+            return AgentRunner.RunAsync(arguments, system.Values, Console.Error);
+        });
+    }
 }

@@ -1,3 +1,5 @@
+using Flume.Logging.Relay.Config;
+
 namespace Flume.Logging.Relay.Channels;
 
 /// <summary>Settings of the <c>memory</c> channel, with Flume's property names and defaults.</summary>
@@ -36,6 +38,24 @@ public sealed class MemoryChannelOptions
         0 => UnboundedByteCapacity,
         { } bytes => bytes,
     };
+
+    /// <summary>Reads a <c>memory</c> channel's properties; errors name the exact key.</summary>
+    internal static MemoryChannelOptions From(ComponentContext properties)
+    {
+        var options = new MemoryChannelOptions
+        {
+            Capacity = properties.GetInt32("capacity", 100, 1, int.MaxValue),
+            TransactionCapacity = properties.GetInt32("transactionCapacity", 100, 1, int.MaxValue),
+            ByteCapacity = properties.GetString("byteCapacity") is null ? null : properties.GetInt64("byteCapacity", 0, 0, long.MaxValue),
+            ByteCapacityBufferPercentage = properties.GetInt32("byteCapacityBufferPercentage", 20, 0, 99),
+            KeepAlive = properties.GetSeconds("keep-alive", TimeSpan.FromSeconds(3)),
+        };
+        properties.Require(
+            options.TransactionCapacity <= options.Capacity,
+            "transactionCapacity",
+            $"({options.TransactionCapacity}) must not exceed capacity ({options.Capacity})");
+        return options;
+    }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid property.</summary>
     public void Validate()

@@ -9,7 +9,7 @@ namespace Flume.Logging.Relay.Sinks;
 /// empty channel is waited on rather than polled. On stop it keeps draining until the channels are empty or the
 /// stop deadline passes.
 /// </summary>
-internal sealed partial class SinkRunner : IDisposable
+internal sealed partial class SinkRunner : ILifecycle, IDisposable
 {
     /// <summary>How much each consecutive failure adds to the pause.</summary>
     internal static readonly TimeSpan BackoffIncrement = TimeSpan.FromSeconds(1);

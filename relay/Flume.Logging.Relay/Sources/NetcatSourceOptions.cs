@@ -1,3 +1,6 @@
+using Flume.Logging.Relay.Agent;
+using Flume.Logging.Relay.Config;
+
 namespace Flume.Logging.Relay.Sources;
 
 /// <summary>Settings of the <c>netcat</c> source, with Flume's property names and defaults.</summary>
@@ -14,6 +17,15 @@ public sealed class NetcatSourceOptions
 
     /// <summary><c>ack-every-event</c>: answer <c>OK</c> for every event once committed. Default: true.</summary>
     public bool AckEveryEvent { get; set; } = true;
+
+    /// <summary>Reads a <c>netcat</c> source's properties; errors name the exact key.</summary>
+    internal static NetcatSourceOptions From(ComponentContext properties) => new()
+    {
+        Bind = properties.GetRequiredString("bind").Trim(),
+        Port = BuiltInComponents.Port(properties, "port"),
+        MaxLineLength = properties.GetInt32("max-line-length", 512, 1, int.MaxValue),
+        AckEveryEvent = properties.GetBoolean("ack-every-event", true),
+    };
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid property.</summary>
     public void Validate()

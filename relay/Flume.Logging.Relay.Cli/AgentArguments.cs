@@ -1,0 +1,8 @@
+namespace Flume.Logging.Relay.Cli;
+
+/// <summary>What the command line asked the agent runner for.</summary>
+/// <param name="ConfigFile">The Flume properties file.</param>
+/// <param name="AgentName">The agent to run; null when the file defines exactly one.</param>
+/// <param name="PluginDirectories">Flume-style plugin folders searched for custom component assemblies.</param>
+/// <param name="StopTimeout">How long a stop may drain sinks before giving up. Default: 30 s.</param>
+internal sealed record AgentArguments(string ConfigFile, string? AgentName, IReadOnlyList<string> PluginDirectories, TimeSpan StopTimeout);

@@ -1,0 +1,43 @@
+using Flume.Logging.Relay.Channels;
+using Flume.Logging.Relay.Config;
+using Flume.Logging.Relay.Selectors;
+using Flume.Logging.Relay.Sinks;
+using Flume.Logging.Relay.Sources;
+using Microsoft.Extensions.Logging;
+
+namespace Flume.Logging.Relay.Agent;
+
+/// <summary>The components that ship with the relay, under Flume's aliases.</summary>
+internal static class BuiltInComponents
+{
+    public static void Register(ComponentRegistry registry)
+    {
+        registry.AddChannel("memory", c => new MemoryChannel(
+            c.Name, MemoryChannelOptions.From(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<MemoryChannel>()));
+
+        registry.AddSource("netcat", c => new NetcatSource(c.Name, NetcatSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.LoggerFactory));
+        registry.AddSource("seq", c => new SeqSource(
+            c.Name, SeqSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<SeqSource>()));
+
+        registry.AddSink("logger", c => new LoggerSink(
+            c.Name, c.Channel, c.Properties.GetInt32("maxBytesToLog", LoggerSink.DefaultMaxBytesToLog, 0, int.MaxValue),
+            c.Services.LoggerFactory.CreateLogger<LoggerSink>()));
+        registry.AddSink("null", c => new NullSink(c.Name, c.Channel, c.Properties.GetInt32("batchSize", NullSink.DefaultBatchSize, 1, int.MaxValue)));
+
+        registry.AddSelector("replicating", c => new ReplicatingChannelSelector(c.Channels, c.Properties.GetList("optional")));
+
+        registry.AddSinkProcessor("default", c =>
+        {
+            c.Properties.Require(c.Sinks.Count == 1, "type", $"default takes exactly one sink; group {c.GroupName} has {c.Sinks.Count}");
+            return new DefaultSinkProcessor(c.Sinks[0]);
+        });
+    }
+
+    /// <summary>A required TCP port, 0-65535 (0 lets the system choose).</summary>
+    internal static int Port(ComponentContext properties, string key)
+    {
+        var port = properties.GetRequiredInt32(key);
+        properties.Require(port is >= 0 and <= 65535, key, $"must be a port 0-65535 (got {port})");
+        return port;
+    }
+}

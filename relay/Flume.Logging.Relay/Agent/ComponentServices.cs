@@ -1,0 +1,8 @@
+using Microsoft.Extensions.Logging;
+
+namespace Flume.Logging.Relay.Agent;
+
+/// <summary>What every component may use from its agent: logging and time (injected so tests control the clock).</summary>
+/// <param name="LoggerFactory">Where components log.</param>
+/// <param name="TimeProvider">The clock for keep-alives, backoffs and rolling.</param>
+public sealed record ComponentServices(ILoggerFactory LoggerFactory, TimeProvider TimeProvider);
