@@ -1,0 +1,50 @@
+"""Avro's Netty framing for python3-avro: serial, buffer count, then length-prefixed buffers (all big-endian)."""
+import struct
+
+import avro.protocol
+
+# Flume's AvroSourceProtocol, written out for the Python peers. Python prints and hashes it differently from
+# Flume's Java, so our server must take the NONE -> resend-with-clientProtocol path with these peers.
+PROTOCOL = avro.protocol.parse("""
+{"protocol": "AvroSourceProtocol", "namespace": "org.apache.flume.source.avro",
+ "types": [
+  {"type": "enum", "name": "Status", "symbols": ["OK", "FAILED", "UNKNOWN"]},
+  {"type": "record", "name": "AvroFlumeEvent",
+   "fields": [{"name": "headers", "type": {"type": "map", "values": "string"}}, {"name": "body", "type": "bytes"}]}],
+ "messages": {
+  "append": {"request": [{"name": "event", "type": "AvroFlumeEvent"}], "response": "Status"},
+  "appendBatch": {"request": [{"name": "events", "type": {"type": "array", "items": "AvroFlumeEvent"}}],
+                  "response": "Status"}}}
+""")
+
+# Java's NettyTransceiver writes 8 KiB buffers; splitting the same way checks that our reader concatenates.
+BUFFER_SIZE = 8192
+
+
+def recv_exact(sock, n):
+    chunks = []
+    while n > 0:
+        chunk = sock.recv(n)
+        if not chunk:
+            raise EOFError("connection closed")
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def write_pack(sock, serial, message):
+    buffers = [message[i:i + BUFFER_SIZE] for i in range(0, len(message), BUFFER_SIZE)] or [b""]
+    out = [struct.pack(">ii", serial, len(buffers))]
+    for buffer in buffers:
+        out.append(struct.pack(">i", len(buffer)))
+        out.append(buffer)
+    sock.sendall(b"".join(out))
+
+
+def read_pack(sock):
+    serial, count = struct.unpack(">ii", recv_exact(sock, 8))
+    parts = []
+    for _ in range(count):
+        (length,) = struct.unpack(">i", recv_exact(sock, 4))
+        parts.append(recv_exact(sock, length))
+    return serial, b"".join(parts)
