@@ -71,7 +71,7 @@ internal sealed partial class AvroRpcClient : IRpcClient
         await _gate.WaitAsync();
         try
         {
-            await DropConnectionAsync();
+            await DropConnectionAsync(abort: false);
         }
         finally
         {
@@ -88,7 +88,7 @@ internal sealed partial class AvroRpcClient : IRpcClient
             if (_connection is not null && _options.ResetConnectionInterval is { } interval && _timeProvider.GetElapsedTime(_connectedAt) >= interval)
             {
                 LogResettingConnection(Target, interval.TotalSeconds);
-                await DropConnectionAsync();
+                await DropConnectionAsync(abort: false);
             }
 
             var connecting = _connection is null;
@@ -111,30 +111,31 @@ internal sealed partial class AvroRpcClient : IRpcClient
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                await DropConnectionAsync();
+                await DropConnectionAsync(abort: true);
                 var what = connecting ? "connect and handshake" : "request";
                 throw new EventDeliveryException($"{Target}: {what} timed out after {timeout.TotalMilliseconds:0} ms");
             }
             catch (EventDeliveryException)
             {
-                await DropConnectionAsync();
+                await DropConnectionAsync(abort: true);
                 throw;
             }
             catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidDataException)
             {
-                await DropConnectionAsync();
+                await DropConnectionAsync(abort: true);
                 throw new EventDeliveryException($"{Target}: connection failed: {e.Message}", e);
             }
             catch (OperationCanceledException)
             {
                 // The caller gave up mid-request: the connection's state is unknown.
-                await DropConnectionAsync();
+                await DropConnectionAsync(abort: true);
                 throw;
             }
 
             if (status != EventStatus.Ok)
             {
-                await DropConnectionAsync();
+                // The exchange completed, so the connection can close in order; dropping it still mirrors Flume.
+                await DropConnectionAsync(abort: false);
                 var message = single is null ? AvroCall.AppendBatch : AvroCall.Append;
                 throw new EventDeliveryException($"{Target}: {message} answered {status.ToString().ToUpperInvariant()}");
             }
@@ -283,14 +284,20 @@ internal sealed partial class AvroRpcClient : IRpcClient
     private static string Describe(string what, OperationStatus status, string? error) =>
         status == OperationStatus.NeedMoreData ? $"{what} ends before its frame does" : $"malformed {what}: {error}";
 
-    private async ValueTask DropConnectionAsync()
+    // A connection in an unknown state (mid-request failure) is reset at once; an idle one is closed gracefully so
+    // the server sees an orderly end of stream.
+    private async ValueTask DropConnectionAsync(bool abort)
     {
         var connection = _connection;
         _connection = null;
         _handshakeDone = false;
         if (connection is not null)
         {
-            connection.Abort();
+            if (abort)
+            {
+                connection.Abort();
+            }
+
             await connection.DisposeAsync();
         }
     }

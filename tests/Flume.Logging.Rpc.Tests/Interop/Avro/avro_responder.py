@@ -53,7 +53,7 @@ def serve(connection, responder):
     while True:
         try:
             serial, request = read_pack(connection)
-        except EOFError:
+        except (EOFError, ConnectionResetError):
             return
         if remote_protocol is None:
             responder.last_remote_protocol = None
