@@ -12,12 +12,15 @@ public class AvroPythonInteropTests
 {
     private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(60);
 
-    [Fact]
-    public async Task Python_requestor_delivers_append_and_appendBatch_to_our_server()
+    [Theory]
+    [InlineData(CompressionType.None)]
+    [InlineData(CompressionType.Deflate)]
+    public async Task Python_requestor_delivers_append_and_appendBatch_to_our_server(CompressionType compression)
     {
         Python.RequireModules("avro.ipc");
-        await using var fixture = await AvroServerFixture.StartAsync();
-        using var python = PeerProcess.Start(Python.Executable, [Script("avro_requestor.py"), fixture.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)], AppContext.BaseDirectory);
+        await using var fixture = await AvroServerFixture.StartAsync(compression);
+        var port = fixture.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var python = PeerProcess.Start(Python.Executable, [Script("avro_requestor.py"), port, .. Flags(compression)], AppContext.BaseDirectory);
 
         Assert.Equal(0, await python.WaitForExitAsync(PeerTimeout));
         Assert.Contains("append: OK", python.Lines);
@@ -42,15 +45,17 @@ public class AvroPythonInteropTests
         Assert.Equal([1, 4], fixture.Receiver.BatchSizes.ToArray());
     }
 
-    [Fact]
-    public async Task Our_client_delivers_several_batches_over_one_connection_to_a_python_responder()
+    [Theory]
+    [InlineData(CompressionType.None)]
+    [InlineData(CompressionType.Deflate)]
+    public async Task Our_client_delivers_several_batches_over_one_connection_to_a_python_responder(CompressionType compression)
     {
         Python.RequireModules("avro.ipc");
-        using var python = PeerProcess.Start(Python.Executable, [Script("avro_responder.py")], AppContext.BaseDirectory);
+        using var python = PeerProcess.Start(Python.Executable, [Script("avro_responder.py"), .. Flags(compression)], AppContext.BaseDirectory);
         var listening = await python.WaitForLineAsync("LISTENING ", PeerTimeout);
         var port = int.Parse(listening["LISTENING ".Length..], System.Globalization.CultureInfo.InvariantCulture);
 
-        var options = new RpcClientOptions { BatchSize = 3, ConnectTimeout = PeerTimeout, RequestTimeout = PeerTimeout };
+        var options = new RpcClientOptions { BatchSize = 3, ConnectTimeout = PeerTimeout, RequestTimeout = PeerTimeout, Compression = compression };
         var sent = new List<FlumeEvent>();
         await using (var client = AvroRpc.CreateClient(new RpcHost("py", "127.0.0.1", port), options, new CapturingLoggerFactory()))
         {
@@ -81,6 +86,8 @@ public class AvroPythonInteropTests
         Assert.Equal(1, python.CountLines("CONNECTION"));
         Assert.DoesNotContain(python.Lines, l => l.Contains("Traceback", StringComparison.Ordinal));
     }
+
+    private static string[] Flags(CompressionType compression) => compression == CompressionType.Deflate ? ["--deflate"] : [];
 
     private static string Script(string name) => Path.Combine(AppContext.BaseDirectory, "Interop", "Avro", name);
 }

@@ -1,5 +1,6 @@
 """Avro's Netty framing for python3-avro: serial, buffer count, then length-prefixed buffers (all big-endian)."""
 import struct
+import zlib
 
 import avro.protocol
 
@@ -48,3 +49,25 @@ def read_pack(sock):
         (length,) = struct.unpack(">i", recv_exact(sock, 4))
         parts.append(recv_exact(sock, length))
     return serial, b"".join(parts)
+
+
+class ZlibSocket:
+    """Flume's compression-type = deflate: a zlib stream each way, sync-flushed after every data pack."""
+
+    def __init__(self, sock, level=6):
+        self.sock = sock
+        self.decompressor = zlib.decompressobj()
+        self.compressor = zlib.compressobj(level)
+        self.pending = b""
+
+    def recv(self, n):
+        while not self.pending:
+            data = self.sock.recv(65536)
+            if not data:
+                return b""
+            self.pending = self.decompressor.decompress(data)
+        out, self.pending = self.pending[:n], self.pending[n:]
+        return out
+
+    def sendall(self, data):
+        self.sock.sendall(self.compressor.compress(data) + self.compressor.flush(zlib.Z_SYNC_FLUSH))

@@ -1,6 +1,6 @@
 """python3-avro's Requestor sending append and appendBatch to a Netty-framed Avro server.
 
-Usage: avro_requestor.py PORT. The Requestor handshakes on every request, so each request gets a fresh connection,
+Usage: avro_requestor.py PORT [--deflate]. The Requestor handshakes on every request, so each request gets a fresh connection,
 which a Netty server accepts. Prints one line per call with the status, then DONE.
 """
 import socket
@@ -8,19 +8,21 @@ import sys
 
 import avro.ipc
 
-from avro_netty import PROTOCOL, read_pack, write_pack
+from avro_netty import PROTOCOL, ZlibSocket, read_pack, write_pack
 
 
 class FreshConnectionTransceiver:
-    def __init__(self, port):
+    def __init__(self, port, deflate):
         self.port = port
+        self.deflate = deflate
         self.serial = 0
 
     remote_name = property(lambda self: "127.0.0.1:%d" % self.port)
 
     def transceive(self, request):
         self.serial += 1
-        with socket.create_connection(("127.0.0.1", self.port), timeout=20) as sock:
+        with socket.create_connection(("127.0.0.1", self.port), timeout=20) as raw:
+            sock = ZlibSocket(raw) if self.deflate else raw
             write_pack(sock, self.serial, request)
             serial, response = read_pack(sock)
             if serial != self.serial:
@@ -29,7 +31,7 @@ class FreshConnectionTransceiver:
 
 
 def main():
-    requestor = avro.ipc.Requestor(PROTOCOL, FreshConnectionTransceiver(int(sys.argv[1])))
+    requestor = avro.ipc.Requestor(PROTOCOL, FreshConnectionTransceiver(int(sys.argv[1]), "--deflate" in sys.argv))
     single = {"headers": {"host": "py-h\u00f6st", "n": "0"}, "body": bytes([0, 1, 2, 254, 255])}
     print("append:", requestor.request("append", {"event": single}), flush=True)
     batch = [{"headers": {"n": str(i), "k\u00e9y": "v\u4e2d"}, "body": bytes([i, 255 - i]) * (i + 1)} for i in range(1, 4)]

@@ -1,6 +1,6 @@
 """A Netty-style stateful Avro server built on python3-avro's Responder.
 
-Usage: avro_responder.py. Listens on 127.0.0.1 (a free port), prints LISTENING <port>, then for each connection
+Usage: avro_responder.py [--deflate]. Listens on 127.0.0.1 (a free port), prints LISTENING <port>, then for each connection
 CONNECTION, and for every event received one line EVENT <json>. As a Java NettyServer does, it expects a handshake
 only until one succeeds on a connection; later requests on that connection are bare call requests.
 """
@@ -13,7 +13,7 @@ import sys
 import avro.io
 import avro.ipc
 
-from avro_netty import PROTOCOL, read_pack, write_pack
+from avro_netty import PROTOCOL, ZlibSocket, read_pack, write_pack
 
 
 class FlumeResponder(avro.ipc.Responder):
@@ -80,7 +80,7 @@ def main():
         print("CONNECTION", flush=True)
         connection.settimeout(60)
         with connection:
-            serve(connection, responder)
+            serve(ZlibSocket(connection) if "--deflate" in sys.argv else connection, responder)
         print("CLOSED", flush=True)
 
 
