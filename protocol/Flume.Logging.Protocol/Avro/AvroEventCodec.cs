@@ -1,0 +1,157 @@
+using System.Buffers;
+
+namespace Flume.Logging.Protocol.Avro;
+
+/// <summary>
+/// <see cref="FlumeEvent"/> as Flume's <c>AvroFlumeEvent { map&lt;string&gt; headers; bytes body; }</c> and the
+/// <c>Status</c> enum (OK, FAILED, UNKNOWN).
+/// </summary>
+internal static class AvroEventCodec
+{
+    /// <summary>Smallest encoding of an event: an empty header map (one 0 byte) and an empty body (one 0 byte).</summary>
+    public const int MinEventBytes = 2;
+
+    public static void WriteEvent(IBufferWriter<byte> output, FlumeEvent flumeEvent)
+    {
+        var headers = flumeEvent.Headers;
+        if (headers.Count > 0)
+        {
+            AvroWriter.WriteLong(output, headers.Count);
+            foreach (var header in headers)
+            {
+                AvroWriter.WriteString(output, header.Key);
+                AvroWriter.WriteString(output, header.Value);
+            }
+        }
+
+        AvroWriter.WriteLong(output, 0);
+        AvroWriter.WriteBytes(output, flumeEvent.Body.Span);
+    }
+
+    public static void WriteEvents(IBufferWriter<byte> output, IReadOnlyList<FlumeEvent> events, int start, int count)
+    {
+        if (count > 0)
+        {
+            AvroWriter.WriteLong(output, count);
+            for (var i = start; i < start + count; i++)
+            {
+                WriteEvent(output, events[i]);
+            }
+        }
+
+        AvroWriter.WriteLong(output, 0);
+    }
+
+    public static OperationStatus ReadEvent(ref AvroReader reader, out FlumeEvent? flumeEvent)
+    {
+        flumeEvent = null;
+        Dictionary<string, string>? headers = null;
+        while (true)
+        {
+            // A header is at least an empty key and an empty value: two length bytes.
+            var status = reader.ReadBlockCount(2, int.MaxValue, "event headers", out var count);
+            if (status != OperationStatus.Done)
+            {
+                return status;
+            }
+
+            if (count == 0)
+            {
+                break;
+            }
+
+            headers ??= new Dictionary<string, string>(count, StringComparer.Ordinal);
+            for (var i = 0; i < count; i++)
+            {
+                status = reader.ReadString(out var key);
+                if (status != OperationStatus.Done)
+                {
+                    return status;
+                }
+
+                status = reader.ReadString(out var value);
+                if (status != OperationStatus.Done)
+                {
+                    return status;
+                }
+
+                // Avro maps keep the last value of a repeated key, as Java's HashMap put does.
+                headers[key] = value;
+            }
+        }
+
+        var bodyStatus = reader.ReadBytes(out var body);
+        if (bodyStatus != OperationStatus.Done)
+        {
+            return bodyStatus;
+        }
+
+        flumeEvent = new FlumeEvent(headers, body.ToArray());
+        return OperationStatus.Done;
+    }
+
+    public static OperationStatus ReadEvents(ref AvroReader reader, int maxEvents, out List<FlumeEvent>? events)
+    {
+        events = null;
+        var result = new List<FlumeEvent>();
+        while (true)
+        {
+            var status = reader.ReadBlockCount(MinEventBytes, maxEvents - result.Count, "appendBatch events", out var count);
+            if (status != OperationStatus.Done)
+            {
+                return status;
+            }
+
+            if (count == 0)
+            {
+                events = result;
+                return OperationStatus.Done;
+            }
+
+            result.EnsureCapacity(result.Count + count);
+            for (var i = 0; i < count; i++)
+            {
+                status = ReadEvent(ref reader, out var flumeEvent);
+                if (status != OperationStatus.Done)
+                {
+                    return status;
+                }
+
+                result.Add(flumeEvent!);
+            }
+        }
+    }
+
+    public static void WriteStatus(IBufferWriter<byte> output, EventStatus status) =>
+        AvroWriter.WriteInt(output, status switch
+        {
+            EventStatus.Ok => 0,
+            EventStatus.Failed or EventStatus.Error => 1,
+            _ => 2,
+        });
+
+    public static OperationStatus ReadStatus(ref AvroReader reader, out EventStatus status)
+    {
+        status = EventStatus.Unknown;
+        var result = reader.ReadInt(out var index);
+        if (result != OperationStatus.Done)
+        {
+            return result;
+        }
+
+        switch (index)
+        {
+            case 0:
+                status = EventStatus.Ok;
+                return OperationStatus.Done;
+            case 1:
+                status = EventStatus.Failed;
+                return OperationStatus.Done;
+            case 2:
+                status = EventStatus.Unknown;
+                return OperationStatus.Done;
+            default:
+                return reader.Invalid($"Status index {index} is not OK, FAILED or UNKNOWN");
+        }
+    }
+}
