@@ -55,7 +55,10 @@ internal static class Program
                 result.AddError("a configuration file is required: --conf <file>, or --conf-file/-f <file>");
             }
 
-            if (result.GetValue(stopTimeout) < 1)
+        });
+        stopTimeout.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
             {
                 result.AddError("--stop-timeout must be at least 1 second");
             }

@@ -93,11 +93,19 @@ public sealed class PeerProcess : IDisposable
             () =>
             {
                 found = _lines.FirstOrDefault(line => line.Contains(text, StringComparison.Ordinal));
-                return found is not null;
+                return found is not null || _exited.Task.IsCompleted;
             },
             $"a line containing '{text}'",
             timeout);
-        return found!;
+        if (found is null)
+        {
+            // The process ended first; its last lines may still be in flight.
+            _process.WaitForExit();
+            found = _lines.FirstOrDefault(line => line.Contains(text, StringComparison.Ordinal))
+                ?? throw new InvalidOperationException($"process exited with {ExitCode} before a line containing '{text}'. Output:\n{Output}");
+        }
+
+        return found;
     }
 
     /// <summary>Counts lines containing <paramref name="text"/>.</summary>

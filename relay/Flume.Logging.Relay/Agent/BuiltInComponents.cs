@@ -3,6 +3,7 @@ using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Selectors;
 using Flume.Logging.Relay.Sinks;
 using Flume.Logging.Relay.Sources;
+using Flume.Logging.Rpc.Avro;
 using Microsoft.Extensions.Logging;
 
 namespace Flume.Logging.Relay.Agent;
@@ -19,6 +20,17 @@ internal static class BuiltInComponents
         registry.AddSource("seq", c => new SeqSource(
             c.Name, SeqSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<SeqSource>()));
 
+        registry.AddSource("avro", c => new RpcSource(
+            c.Name,
+            c.ChannelProcessor,
+            receiver => AvroRpc.CreateServer($"avro source {c.Name}", RpcComponentProperties.Server(c.Properties, avro: true), receiver, c.Services.LoggerFactory),
+            c.Services.LoggerFactory.CreateLogger<RpcSource>()));
+
+        registry.AddSink("avro", c =>
+        {
+            var options = RpcComponentProperties.Sink(c.Name, c.Properties, avro: true);
+            return new RpcSink(c.Name, c.Channel, options.BatchSize, AvroRpc.CreateClient(options.Hosts[0], options, c.Services.LoggerFactory, c.Services.TimeProvider));
+        });
         registry.AddSink("logger", c => new LoggerSink(
             c.Name, c.Channel, c.Properties.GetInt32("maxBytesToLog", LoggerSink.DefaultMaxBytesToLog, 0, int.MaxValue),
             c.Services.LoggerFactory.CreateLogger<LoggerSink>()));

@@ -1,0 +1,71 @@
+using Flume.Logging.Relay.Config;
+using Flume.Logging.Rpc;
+
+namespace Flume.Logging.Relay.Agent;
+
+/// <summary>Reads the Flume properties of the RPC sources and sinks into RPC options; errors name the exact key.</summary>
+internal static class RpcComponentProperties
+{
+    private const int MiB = 1024 * 1024;
+
+    /// <summary>
+    /// An <c>avro</c> or <c>thrift</c> source: <c>bind</c>, <c>port</c>, <c>threads</c>, <c>compression-type</c>,
+    /// <c>compression-level</c>, <c>protocol</c>, and our caps against hostile peers (<c>max-frame-length</c>,
+    /// <c>max-buffer-count</c>, <c>max-batch-size</c>).
+    /// </summary>
+    public static RpcServerOptions Server(ComponentContext properties, bool avro)
+    {
+        RejectTls(properties);
+        var limits = new RpcLimits();
+        return new RpcServerOptions
+        {
+            Bind = properties.GetRequiredString("bind").Trim(),
+            Port = BuiltInComponents.Port(properties, "port"),
+            MaxConnections = properties.GetString("threads") is null ? null : properties.GetInt32("threads", 1, 1, int.MaxValue),
+            Compression = avro ? properties.GetEnum("compression-type", CompressionType.None) : CompressionType.None,
+            CompressionLevel = properties.GetInt32("compression-level", 6, 0, 9),
+            ThriftProtocol = avro ? ThriftProtocolKind.Compact : properties.GetEnum("protocol", ThriftProtocolKind.Compact),
+            Limits = new RpcLimits
+            {
+                MaxFrameLength = properties.GetInt32("max-frame-length", limits.MaxFrameLength, 1024, 1024 * MiB),
+                MaxBufferCount = properties.GetInt32("max-buffer-count", limits.MaxBufferCount, 1, int.MaxValue),
+                MaxBatchSize = properties.GetInt32("max-batch-size", limits.MaxBatchSize, 1, int.MaxValue),
+            },
+        };
+    }
+
+    /// <summary>
+    /// An <c>avro</c> or <c>thrift</c> sink: <c>hostname</c>, <c>port</c>, <c>batch-size</c>, <c>connect-timeout</c>,
+    /// <c>request-timeout</c>, the reset interval (<c>reset-connection-interval</c> on avro,
+    /// <c>connection-reset-interval</c> on thrift, seconds), <c>compression-type</c>/<c>compression-level</c> (avro)
+    /// and <c>protocol</c> (thrift).
+    /// </summary>
+    public static RpcClientOptions Sink(string sinkName, ComponentContext properties, bool avro)
+    {
+        RejectTls(properties);
+        var resetKey = avro ? "reset-connection-interval" : "connection-reset-interval";
+        var reset = properties.GetSeconds(resetKey, TimeSpan.Zero);
+        var options = new RpcClientOptions
+        {
+            ClientType = avro ? RpcClientType.Default : RpcClientType.Thrift,
+            BatchSize = properties.GetInt32("batch-size", 100, 1, int.MaxValue),
+            ConnectTimeout = properties.GetMilliseconds("connect-timeout", TimeSpan.FromMilliseconds(20_000)),
+            RequestTimeout = properties.GetMilliseconds("request-timeout", TimeSpan.FromMilliseconds(20_000)),
+            ResetConnectionInterval = reset > TimeSpan.Zero ? reset : null,
+            Compression = avro ? properties.GetEnum("compression-type", CompressionType.None) : CompressionType.None,
+            CompressionLevel = properties.GetInt32("compression-level", 6, 0, 9),
+            ThriftProtocol = avro ? ThriftProtocolKind.Compact : properties.GetEnum("protocol", ThriftProtocolKind.Compact),
+        };
+        properties.Require(options.ConnectTimeout > TimeSpan.Zero, "connect-timeout", "must be positive");
+        properties.Require(options.RequestTimeout > TimeSpan.Zero, "request-timeout", "must be positive");
+        options.Hosts.Add(new RpcHost(sinkName, properties.GetRequiredString("hostname").Trim(), BuiltInComponents.Port(properties, "port")));
+        return options;
+    }
+
+    private static void RejectTls(ComponentContext properties)
+    {
+        // Refused at start rather than ignored: silently sending plain text where TLS was asked for would be worse.
+        properties.Require(!properties.GetBoolean("ssl", false), "ssl", "= true: TLS is not supported by this relay yet");
+        properties.Require(!properties.GetBoolean("kerberos", false), "kerberos", "= true: Kerberos is not supported by this relay");
+    }
+}

@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Sockets;
+using Flume.Logging.Testing;
+
+namespace Flume.Logging.Relay.Cli.Tests;
+
+public sealed class CommandLineTests
+{
+    private static string NetcatAgent(int port, string sinkType = "logger") => $"""
+        a1.sources = r1
+        a1.channels = c1
+        a1.sinks = k1
+        a1.sources.r1.type = netcat
+        a1.sources.r1.bind = 127.0.0.1
+        a1.sources.r1.port = {port}
+        a1.sources.r1.channels = c1
+        a1.channels.c1.type = memory
+        a1.sinks.k1.type = {sinkType}
+        a1.sinks.k1.channel = c1
+        """;
+
+    [Fact]
+    public async Task An_unknown_component_type_refuses_to_start_naming_the_key()
+    {
+        using var relay = RelayProcess.Start(NetcatAgent(FreePort.Next(), sinkType: "hdfz"));
+
+        Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("a1.sinks.k1.type", relay.Process.Output, StringComparison.Ordinal);
+        Assert.Contains("hdfz", relay.Process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_number_refuses_to_start_naming_the_key_and_line()
+    {
+        using var relay = RelayProcess.Start(NetcatAgent(FreePort.Next()) + "\na1.channels.c1.capacity = lots\n");
+
+        Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("relay.properties:11", relay.Process.Output, StringComparison.Ordinal);
+        Assert.Contains("a1.channels.c1.capacity", relay.Process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_busy_port_fails_the_start_naming_the_port()
+    {
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+
+        using var relay = RelayProcess.Start(NetcatAgent(port), "--name", "a1");
+
+        Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains($"127.0.0.1:{port}", relay.Process.Output, StringComparison.Ordinal);
+        Assert.Contains("already in use", relay.Process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_agent_name_is_optional_when_the_file_defines_one_agent()
+    {
+        using var relay = RelayProcess.Start(NetcatAgent(FreePort.Next()));
+        await relay.Process.WaitForLineAsync("agent a1 running");
+        Assert.Equal(0, await relay.StopAsync());
+    }
+
+    [Fact]
+    public async Task An_unknown_agent_name_lists_the_defined_agents()
+    {
+        using var relay = RelayProcess.Start(NetcatAgent(FreePort.Next()), "--name", "a9");
+
+        Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("a9", relay.Process.Output, StringComparison.Ordinal);
+        Assert.Contains("a1", relay.Process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_configuration_file_is_named()
+    {
+        using var relay = RelayProcess.StartRaw("--conf", "/nonexistent/relay.properties");
+
+        Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("/nonexistent/relay.properties", relay.Process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_lists_the_options()
+    {
+        using var relay = RelayProcess.StartRaw("--help");
+
+        Assert.Equal(0, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        foreach (var option in new[] { "--conf", "--conf-file", "--name", "--plugins-path", "--stop-timeout", "agent" })
+        {
+            Assert.Contains(option, relay.Process.Output, StringComparison.Ordinal);
+        }
+    }
+}
