@@ -1,0 +1,92 @@
+using Flume.Logging.Protocol;
+using Flume.Logging.Rpc;
+using Flume.Logging.Rpc.Avro;
+using Flume.Logging.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Flume.Logging.Relay.Cli.Tests;
+
+/// <summary>Relay A (avro -> memory -> avro sink) forwarding to relay B (avro -> memory -> logger).</summary>
+public sealed class MultiHopTests
+{
+    private static string Forwarder(int port, int nextHop) => $"""
+        a1.sources = r1
+        a1.channels = c1
+        a1.sinks = k1
+        a1.sources.r1.type = avro
+        a1.sources.r1.bind = 127.0.0.1
+        a1.sources.r1.port = {port}
+        a1.sources.r1.channels = c1
+        a1.channels.c1.type = memory
+        a1.channels.c1.capacity = 10000
+        a1.channels.c1.transactionCapacity = 1000
+        a1.sinks.k1.type = avro
+        a1.sinks.k1.channel = c1
+        a1.sinks.k1.hostname = 127.0.0.1
+        a1.sinks.k1.port = {nextHop}
+        a1.sinks.k1.batch-size = 20
+        a1.sinks.k1.connect-timeout = 2000
+        a1.sinks.k1.request-timeout = 5000
+        """;
+
+    private static string Collector(int port) => $"""
+        b1.sources = r1
+        b1.channels = c1
+        b1.sinks = k1
+        b1.sources.r1.type = avro
+        b1.sources.r1.bind = 127.0.0.1
+        b1.sources.r1.port = {port}
+        b1.sources.r1.channels = c1
+        b1.channels.c1.type = memory
+        b1.channels.c1.capacity = 10000
+        b1.channels.c1.transactionCapacity = 1000
+        b1.sinks.k1.type = logger
+        b1.sinks.k1.channel = c1
+        b1.sinks.k1.maxBytesToLog = 64
+        """;
+
+    private static async Task SendAsync(IRpcClient client, int from, int count)
+    {
+        var events = Enumerable.Range(from, count)
+            .Select(i => FlumeEvent.FromText($"hop-event-{i:D4}", new Dictionary<string, string> { ["seq"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) }))
+            .ToList();
+        await client.AppendBatchAsync(events);
+    }
+
+    private static Task AllArrivedAsync(PeerProcess collector, int from, int count) =>
+        Eventually.TrueAsync(
+            () => Enumerable.Range(from, count).All(i => collector.CountLines($"hop-event-{i:D4}") > 0),
+            $"events {from}..{from + count - 1} at the collector",
+            TimeSpan.FromSeconds(60));
+
+    [Fact]
+    public async Task Events_wait_in_the_first_hop_while_the_second_is_down_and_arrive_after_it_returns()
+    {
+        var portA = FreePort.Next();
+        var portB = FreePort.Next();
+        var collector = await RelayProcess.StartRunningAsync(Collector(portB), "b1");
+        try
+        {
+            using var forwarder = await RelayProcess.StartRunningAsync(Forwarder(portA, portB));
+            var options = new RpcClientOptions { BatchSize = 25 };
+            options.Hosts.Add(new RpcHost("a", "127.0.0.1", portA));
+            await using var client = AvroRpc.CreateClient(options.Hosts[0], options, NullLoggerFactory.Instance);
+
+            await SendAsync(client, 0, 50);
+            await AllArrivedAsync(collector.Process, 0, 50);
+
+            collector.Process.Kill();
+            collector.Dispose();
+            await SendAsync(client, 50, 50);
+            await forwarder.Process.WaitForLineAsync("sink k1 failed, backing off");
+
+            collector = await RelayProcess.StartRunningAsync(Collector(portB), "b1");
+            await AllArrivedAsync(collector.Process, 50, 50);
+            Assert.Equal(0, await forwarder.StopAsync());
+        }
+        finally
+        {
+            collector.Dispose();
+        }
+    }
+}
