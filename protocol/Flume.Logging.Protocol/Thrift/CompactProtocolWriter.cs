@@ -10,13 +10,13 @@ internal struct CompactProtocolWriter : IThriftWriter
     private readonly IBufferWriter<byte> _output;
     private short _lastFieldId;
 
-    // A compact bool field's header carries the value, so it is written by WriteBool: -1 when none is pending.
-    private int _pendingBoolFieldId;
+    // A compact bool field's header carries the value, so it is written by WriteBool. Field ids may be negative.
+    private bool _boolFieldPending;
+    private short _pendingBoolFieldId;
 
     public CompactProtocolWriter(IBufferWriter<byte> output)
     {
         _output = output;
-        _pendingBoolFieldId = -1;
     }
 
     public readonly void WriteMessageBegin(ReadOnlySpan<byte> name, ThriftMessageType type, int seqId)
@@ -46,6 +46,7 @@ internal struct CompactProtocolWriter : IThriftWriter
     {
         if (type == ThriftType.Bool)
         {
+            _boolFieldPending = true;
             _pendingBoolFieldId = id;
             return;
         }
@@ -79,11 +80,10 @@ internal struct CompactProtocolWriter : IThriftWriter
     public void WriteBool(bool value)
     {
         byte compactType = value ? (byte)1 : (byte)2;
-        if (_pendingBoolFieldId >= 0)
+        if (_boolFieldPending)
         {
-            var id = (short)_pendingBoolFieldId;
-            _pendingBoolFieldId = -1;
-            WriteFieldHeader(compactType, id);
+            _boolFieldPending = false;
+            WriteFieldHeader(compactType, _pendingBoolFieldId);
             return;
         }
 
