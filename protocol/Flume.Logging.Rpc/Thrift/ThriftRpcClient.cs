@@ -185,12 +185,11 @@ internal sealed partial class ThriftRpcClient : IRpcClient
             var status = ThriftFraming.TryReadFrame(buffer, _options.Limits.MaxFrameLength, out var frame, out var error);
             if (status == OperationStatus.Done)
             {
-                status = DecodeReply(frame, single, seqId, out var reply, out error);
+                var decoded = DecodeReply(frame, single, seqId, out var reply, out error);
                 input.AdvanceTo(frame.End);
-                if (status == OperationStatus.Done)
-                {
-                    return reply;
-                }
+                return decoded == OperationStatus.Done
+                    ? reply
+                    : throw new EventDeliveryException($"{Target}: unreadable reply: {error}");
             }
 
             if (status == OperationStatus.InvalidData)

@@ -135,6 +135,18 @@ public sealed class CompactProtocolTests
     }
 
     [Fact]
+    public void Carries_a_bool_field_with_a_negative_id_in_its_long_form_header()
+    {
+        var bytes = ThriftBytes.Compact((ref CompactProtocolWriter w) =>
+        {
+            w.WriteFieldBegin(ThriftType.Bool, -1);
+            w.WriteBool(true);
+        });
+
+        Assert.Equal(new byte[] { 0x01, 0x01 }, bytes);
+    }
+
+    [Fact]
     public void Writes_an_empty_map_as_a_single_zero_byte()
     {
         var bytes = ThriftBytes.Compact((ref CompactProtocolWriter w) => w.WriteMapBegin(ThriftType.String, ThriftType.String, 0));

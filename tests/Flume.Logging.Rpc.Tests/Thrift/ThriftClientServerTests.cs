@@ -55,6 +55,21 @@ public sealed class ThriftClientServerTests : IAsyncLifetime
         ThriftTestEvents.AssertSame(sent, _receiver.Events.ToList());
     }
 
+    [Theory]
+    [InlineData(ThriftProtocolKind.Compact)]
+    [InlineData(ThriftProtocolKind.Binary)]
+    public async Task Delivers_a_batch_whose_frame_spans_many_pipe_segments(ThriftProtocolKind protocol)
+    {
+        var server = await StartServerAsync(protocol);
+        var client = CreateClient(server.LocalEndPoint.Port, protocol, o => o.BatchSize = 1000);
+        var sent = Enumerable.Range(0, 600).Select(ThriftTestEvents.Make).ToList();
+
+        await client.AppendBatchAsync(sent);
+
+        Assert.Equal([600], _receiver.BatchSizes.ToArray());
+        ThriftTestEvents.AssertSame(sent, _receiver.Events.ToList());
+    }
+
     [Fact]
     public async Task Sends_nothing_for_an_empty_batch()
     {
