@@ -136,6 +136,25 @@ public sealed class ThriftClientServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Answers_a_request_in_flight_when_the_server_stops()
+    {
+        var server = await StartServerAsync(ThriftProtocolKind.Compact);
+        var client = CreateClient(server.LocalEndPoint.Port, ThriftProtocolKind.Compact);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _receiver.Hold = release.Task;
+
+        var append = client.AppendAsync(ThriftTestEvents.Make(1)).AsTask();
+        await _receiver.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var stop = server.StopAsync(timeout.Token);
+        release.SetResult();
+
+        await append.WaitAsync(TimeSpan.FromSeconds(10));
+        await stop;
+        Assert.Single(_receiver.Events);
+    }
+
+    [Fact]
     public async Task Times_out_a_request_the_server_never_answers()
     {
         using var silent = new TcpListener(IPAddress.Loopback, 0);

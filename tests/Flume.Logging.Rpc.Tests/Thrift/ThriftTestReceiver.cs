@@ -14,15 +14,26 @@ internal sealed class ThriftTestReceiver : IEventReceiver
 
     public Exception? Failure { get; set; }
 
-    public ValueTask<EventStatus> AppendAsync(FlumeEvent flumeEvent, CancellationToken cancellationToken)
+    /// <summary>When set, <c>append</c> signals <see cref="Entered"/> and waits for this before answering.</summary>
+    public Task? Hold { get; set; }
+
+    public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async ValueTask<EventStatus> AppendAsync(FlumeEvent flumeEvent, CancellationToken cancellationToken)
     {
         if (Failure is not null)
         {
             throw Failure;
         }
 
+        if (Hold is not null)
+        {
+            Entered.TrySetResult();
+            await Hold;
+        }
+
         Events.Enqueue(flumeEvent);
-        return ValueTask.FromResult(Answer);
+        return Answer;
     }
 
     public ValueTask<EventStatus> AppendBatchAsync(IReadOnlyList<FlumeEvent> events, CancellationToken cancellationToken)
