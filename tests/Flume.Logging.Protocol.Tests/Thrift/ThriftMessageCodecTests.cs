@@ -139,7 +139,7 @@ public sealed class ThriftMessageCodecTests
         var status = ThriftMessageCodec.DecodeCall(protocol, output.WrittenSpan, 5, out var call, out var error);
 
         Assert.Equal(OperationStatus.InvalidData, status);
-        Assert.Equal("appendBatch carries more events than the maximum batch size: 6", error.ToString()[..error.ToString().IndexOf(" (", StringComparison.Ordinal)]);
+        Assert.Equal(("appendBatch carries more events than the maximum batch size", 6L), (error.Reason, error.Value));
         Assert.Null(call.Events);
     }
 
