@@ -1,0 +1,64 @@
+namespace Flume.Logging.Protocol.Thrift;
+
+/// <summary>
+/// Reads Thrift values from one complete frame. Implemented by the compact and binary protocol readers so the
+/// message codec is written once. Every method returns false on bad or missing bytes and records
+/// <see cref="Error"/>; none throws, and sizes and counts are checked against the bytes left before anyone
+/// allocates for them.
+/// </summary>
+internal interface IThriftReader
+{
+    /// <summary>Offset of the next unread byte in the frame.</summary>
+    int Position { get; }
+
+    /// <summary>Bytes left after <see cref="Position"/>.</summary>
+    int Remaining { get; }
+
+    /// <summary>The first problem found; default until a method has returned false.</summary>
+    ThriftDecodeError Error { get; }
+
+    /// <summary>
+    /// Records a problem found by the caller (for example a missing required field) with the offending number, if
+    /// any, and returns false. The first problem recorded wins.
+    /// </summary>
+    bool Fail(string reason, long value = -1);
+
+    /// <summary>Reads a message header; the name is returned as a range of the frame so it is not copied.</summary>
+    bool ReadMessageBegin(out int nameStart, out int nameLength, out ThriftMessageType type, out int seqId);
+
+    /// <summary>Enters a struct; returns state to hand back to <see cref="ReadStructEnd"/>.</summary>
+    int ReadStructBegin();
+
+    /// <summary>Leaves a struct entered with <see cref="ReadStructBegin"/>.</summary>
+    void ReadStructEnd(int saved);
+
+    /// <summary>Reads a field header; <paramref name="type"/> is <see cref="ThriftType.Stop"/> after the last field.</summary>
+    bool ReadFieldBegin(out ThriftType type, out short id);
+
+    /// <summary>Reads a map header. Types are <see cref="ThriftType.Stop"/> for an empty compact map, which has none.</summary>
+    bool ReadMapBegin(out ThriftType keyType, out ThriftType valueType, out int count);
+
+    /// <summary>Reads a list or set header.</summary>
+    bool ReadListBegin(out ThriftType elementType, out int count);
+
+    /// <summary>Reads a bool (in the compact protocol a bool field's value rides in its field header).</summary>
+    bool ReadBool(out bool value);
+
+    /// <summary>Reads an i8.</summary>
+    bool ReadByte(out sbyte value);
+
+    /// <summary>Reads an i16.</summary>
+    bool ReadI16(out short value);
+
+    /// <summary>Reads an i32.</summary>
+    bool ReadI32(out int value);
+
+    /// <summary>Reads an i64.</summary>
+    bool ReadI64(out long value);
+
+    /// <summary>Reads a double.</summary>
+    bool ReadDouble(out double value);
+
+    /// <summary>Reads a string or binary, returned as a range of the frame so it is not copied.</summary>
+    bool ReadBinary(out int start, out int length);
+}
