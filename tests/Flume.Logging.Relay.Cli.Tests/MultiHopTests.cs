@@ -1,6 +1,7 @@
 using Flume.Logging.Protocol;
 using Flume.Logging.Rpc;
 using Flume.Logging.Rpc.Avro;
+using Flume.Logging.Rpc.Thrift;
 using Flume.Logging.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -88,5 +89,25 @@ public sealed class MultiHopTests
         {
             collector.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task Thrift_compact_in_and_thrift_binary_out_deliver_every_event()
+    {
+        var portA = FreePort.Next();
+        var portB = FreePort.Next();
+        var collector = Collector(portB)
+            .Replace("b1.sources.r1.type = avro", "b1.sources.r1.type = thrift\nb1.sources.r1.protocol = binary", StringComparison.Ordinal);
+        var forwarder = Forwarder(portA, portB)
+            .Replace("a1.sources.r1.type = avro", "a1.sources.r1.type = thrift", StringComparison.Ordinal)
+            .Replace("a1.sinks.k1.type = avro", "a1.sinks.k1.type = thrift\na1.sinks.k1.protocol = binary", StringComparison.Ordinal);
+        using var b = await RelayProcess.StartRunningAsync(collector, "b1");
+        using var a = await RelayProcess.StartRunningAsync(forwarder);
+        var options = new RpcClientOptions { ClientType = RpcClientType.Thrift, BatchSize = 30 };
+        await using var client = ThriftRpc.CreateClient(new RpcHost("a", "127.0.0.1", portA), options, NullLoggerFactory.Instance);
+
+        await SendAsync(client, 0, 100);
+
+        await AllArrivedAsync(b.Process, 0, 100);
     }
 }

@@ -4,6 +4,7 @@ using Flume.Logging.Relay.Selectors;
 using Flume.Logging.Relay.Sinks;
 using Flume.Logging.Relay.Sources;
 using Flume.Logging.Rpc.Avro;
+using Flume.Logging.Rpc.Thrift;
 using Microsoft.Extensions.Logging;
 
 namespace Flume.Logging.Relay.Agent;
@@ -30,6 +31,17 @@ internal static class BuiltInComponents
         {
             var options = RpcComponentProperties.Sink(c.Name, c.Properties, avro: true);
             return new RpcSink(c.Name, c.Channel, options.BatchSize, AvroRpc.CreateClient(options.Hosts[0], options, c.Services.LoggerFactory, c.Services.TimeProvider));
+        });
+        registry.AddSource("thrift", c => new RpcSource(
+            c.Name,
+            c.ChannelProcessor,
+            receiver => ThriftRpc.CreateServer($"thrift source {c.Name}", RpcComponentProperties.Server(c.Properties, avro: false), receiver, c.Services.LoggerFactory),
+            c.Services.LoggerFactory.CreateLogger<RpcSource>()));
+
+        registry.AddSink("thrift", c =>
+        {
+            var options = RpcComponentProperties.Sink(c.Name, c.Properties, avro: false);
+            return new RpcSink(c.Name, c.Channel, options.BatchSize, ThriftRpc.CreateClient(options.Hosts[0], options, c.Services.LoggerFactory, c.Services.TimeProvider));
         });
         registry.AddSink("logger", c => new LoggerSink(
             c.Name, c.Channel, c.Properties.GetInt32("maxBytesToLog", LoggerSink.DefaultMaxBytesToLog, 0, int.MaxValue),
