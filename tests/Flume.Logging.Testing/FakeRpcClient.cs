@@ -73,6 +73,9 @@ public sealed class FakeRpcClient : IRpcClient
     /// </summary>
     public Func<IReadOnlyList<FlumeEvent>, CancellationToken, ValueTask>? OnCall { get; set; }
 
+    /// <summary>Runs first on every call, before any scripted outcome, so tests can see the order of attempts.</summary>
+    public Action<FakeRpcClient>? OnAttempt { get; set; }
+
     /// <summary>Makes the next <paramref name="count"/> calls throw <see cref="EventDeliveryException"/>.</summary>
     public void FailNext(int count) => Interlocked.Exchange(ref _failuresLeft, count);
 
@@ -100,6 +103,7 @@ public sealed class FakeRpcClient : IRpcClient
 
     private async ValueTask HandleAsync(FlumeEvent[] events, CancellationToken cancellationToken)
     {
+        OnAttempt?.Invoke(this);
         ObjectDisposedException.ThrowIf(DisposeCount > 0, this);
 
         if (ResponseDelay is { } delay)
