@@ -33,7 +33,7 @@ internal sealed class FailoverRpcClient : MultiHostRpcClient
         var endpoints = Endpoints;
         var start = Volatile.Read(ref _current);
         var attempts = 0;
-        var failures = new HostFailures();
+        HostFailures? failures = null;
         for (var k = 0; k < endpoints.Count && attempts < _maxAttempts; k++)
         {
             ThrowIfDisposed();
@@ -42,7 +42,7 @@ internal sealed class FailoverRpcClient : MultiHostRpcClient
             var endpoint = endpoints[index];
             if (endpoint.IsBackedOff())
             {
-                failures.Skipped(endpoint.Host, endpoint.BackoffRemaining());
+                (failures ??= new()).Skipped(endpoint.Host, endpoint.BackoffRemaining());
                 continue;
             }
 
@@ -58,9 +58,10 @@ internal sealed class FailoverRpcClient : MultiHostRpcClient
                 return;
             }
 
-            failures.Failed(endpoint.Host, cause);
+            (failures ??= new()).Failed(endpoint.Host, cause);
         }
 
-        throw failures.ToException(eventCount);
+        // Every host was either skipped or tried (at least one, as max-attempts is at least 1), so failures is set.
+        throw failures!.ToException(eventCount);
     }
 }
