@@ -16,6 +16,7 @@ public sealed class FakeRpcClient : IRpcClient
     private int _batchCalls;
     private int _disposeCount;
     private volatile bool _failAlways;
+    private volatile bool _inactive;
 
     /// <summary>Creates a fake named <paramref name="name"/> (used in failure messages).</summary>
     public FakeRpcClient(string name = "fake", int batchSize = 100)
@@ -31,7 +32,7 @@ public sealed class FakeRpcClient : IRpcClient
     public int BatchSize { get; }
 
     /// <inheritdoc/>
-    public bool IsActive => Volatile.Read(ref _disposeCount) == 0;
+    public bool IsActive => !_inactive && Volatile.Read(ref _disposeCount) == 0;
 
     /// <summary>Requests accepted, in order; an <c>append</c> is recorded as a batch of one.</summary>
     public IReadOnlyCollection<IReadOnlyList<FlumeEvent>> Accepted => _accepted;
@@ -75,6 +76,9 @@ public sealed class FakeRpcClient : IRpcClient
 
     /// <summary>Runs first on every call, before any scripted outcome, so tests can see the order of attempts.</summary>
     public Action<FakeRpcClient>? OnAttempt { get; set; }
+
+    /// <summary>Makes <see cref="IsActive"/> false without disposing, as a client that lost its connection for good.</summary>
+    public void MarkInactive() => _inactive = true;
 
     /// <summary>Makes the next <paramref name="count"/> calls throw <see cref="EventDeliveryException"/>.</summary>
     public void FailNext(int count) => Interlocked.Exchange(ref _failuresLeft, count);

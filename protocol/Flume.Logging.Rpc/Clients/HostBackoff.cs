@@ -5,6 +5,11 @@ namespace Flume.Logging.Rpc.Clients;
 /// min(1 s × 2^(n-1), max); a success resets the count. Times are <see cref="TimeProvider.GetTimestamp"/> values
 /// so wall-clock jumps do not matter. Thread-safe.
 /// </summary>
+/// <remarks>
+/// Not a Polly circuit breaker: its minimum throughput is at least 2, so it cannot open on a host's first failure,
+/// and once the break ends it lets a single probe through and rejects other callers, where Flume lets every caller
+/// try the host again.
+/// </remarks>
 internal sealed class HostBackoff
 {
     private static readonly TimeSpan Initial = TimeSpan.FromSeconds(1);

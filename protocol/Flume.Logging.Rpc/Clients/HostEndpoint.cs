@@ -5,7 +5,7 @@ namespace Flume.Logging.Rpc.Clients;
 
 /// <summary>
 /// One host of a failover or load-balancing client: its client, created lazily through the factory and reused
-/// until it fails (then disposed and recreated on next use), and its backoff. Thread-safe.
+/// until it fails or turns inactive (then disposed and recreated on next use), and its backoff. Thread-safe.
 /// </summary>
 internal sealed class HostEndpoint : IAsyncDisposable
 {
@@ -48,7 +48,12 @@ internal sealed class HostEndpoint : IAsyncDisposable
         IRpcClient? client = null;
         try
         {
-            client = GetClient();
+            client = GetClient(out var stale);
+            if (stale is not null)
+            {
+                await CloseAsync(stale);
+            }
+
             if (single is not null)
             {
                 await client.AppendAsync(single, cancellationToken);
@@ -110,11 +115,22 @@ internal sealed class HostEndpoint : IAsyncDisposable
         }
     }
 
-    private IRpcClient GetClient()
+    /// <summary>
+    /// The host's client, made now if there is none or if the one there says it can no longer be used (as Flume's
+    /// failover client checks <c>isActive</c>); that one is handed back in <paramref name="stale"/> to be closed.
+    /// </summary>
+    private IRpcClient GetClient(out IRpcClient? stale)
     {
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            stale = null;
+            if (_client is { IsActive: false })
+            {
+                stale = _client;
+                _client = null;
+            }
+
             return _client ??= _factory(Host);
         }
     }

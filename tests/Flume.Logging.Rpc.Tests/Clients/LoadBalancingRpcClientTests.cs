@@ -209,6 +209,23 @@ public sealed class LoadBalancingRpcClientTests
     }
 
     [Fact]
+    public async Task Inactive_host_client_is_replaced_before_use()
+    {
+        var hosts = new FakeHosts("h1");
+        await using var client = Create(hosts);
+        await client.AppendAsync(FlumeEvent.FromText("a"));
+        var first = hosts.Latest("h1");
+
+        first.MarkInactive();
+        await client.AppendAsync(FlumeEvent.FromText("b"));
+
+        Assert.Equal(1, first.Calls);
+        Assert.Equal(1, first.DisposeCount);
+        Assert.NotSame(first, hosts.Latest("h1"));
+        Assert.Single(hosts.Latest("h1").Accepted);
+    }
+
+    [Fact]
     public async Task Concurrent_callers_are_balanced_exactly()
     {
         var hosts = new FakeHosts("h1", "h2", "h3");
