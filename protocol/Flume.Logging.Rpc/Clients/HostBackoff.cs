@@ -27,18 +27,6 @@ internal sealed class HostBackoff
         _timeProvider = timeProvider;
     }
 
-    /// <summary>Failures in a row so far (0 when the host last worked).</summary>
-    internal int ConsecutiveFailures
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _consecutiveFailures;
-            }
-        }
-    }
-
     /// <summary>True while the host must be skipped.</summary>
     internal bool IsBackedOff()
     {
