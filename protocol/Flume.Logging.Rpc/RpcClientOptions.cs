@@ -73,6 +73,25 @@ public sealed class RpcClientOptions
             throw new ArgumentException($"hosts: client.type {ClientType} takes exactly one host, got {Hosts.Count}", nameof(Hosts));
         }
 
+        if (MaxAttempts is < 1)
+        {
+            throw new ArgumentException($"max-attempts {MaxAttempts} must be at least 1", nameof(MaxAttempts));
+        }
+
+        if (MaxBackoff < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"maxBackoff {MaxBackoff.TotalMilliseconds} must not be negative", nameof(MaxBackoff));
+        }
+
+        ValidateConnection();
+    }
+
+    /// <summary>
+    /// Checks only what one host connection uses (batch size, timeouts, compression, reset interval, limits): a
+    /// single-host client is given its host directly and ignores <see cref="Hosts"/>.
+    /// </summary>
+    internal void ValidateConnection()
+    {
         if (BatchSize < 1)
         {
             throw new ArgumentException($"batch-size {BatchSize} must be at least 1", nameof(BatchSize));
@@ -86,16 +105,6 @@ public sealed class RpcClientOptions
         if (RequestTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"request-timeout {RequestTimeout.TotalMilliseconds} must be positive", nameof(RequestTimeout));
-        }
-
-        if (MaxAttempts is < 1)
-        {
-            throw new ArgumentException($"max-attempts {MaxAttempts} must be at least 1", nameof(MaxAttempts));
-        }
-
-        if (MaxBackoff < TimeSpan.Zero)
-        {
-            throw new ArgumentException($"maxBackoff {MaxBackoff.TotalMilliseconds} must not be negative", nameof(MaxBackoff));
         }
 
         if (CompressionLevel is < 0 or > 9)

@@ -33,23 +33,7 @@ public static class AvroRpc
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        ValidateConnectionSettings(options);
+        options.ValidateConnection();
         return new AvroRpcClient(host, options, loggerFactory.CreateLogger<AvroRpcClient>(), timeProvider ?? TimeProvider.System);
-    }
-
-    // RpcClientOptions.Validate also requires the host list, which a client built for one given host does not use.
-    private static void ValidateConnectionSettings(RpcClientOptions options)
-    {
-        var probe = new RpcClientOptions
-        {
-            BatchSize = options.BatchSize,
-            ConnectTimeout = options.ConnectTimeout,
-            RequestTimeout = options.RequestTimeout,
-            CompressionLevel = options.CompressionLevel,
-            ResetConnectionInterval = options.ResetConnectionInterval,
-            Limits = options.Limits,
-        };
-        probe.Hosts.Add(new RpcHost("probe", "localhost", 1));
-        probe.Validate();
     }
 }

@@ -38,22 +38,7 @@ public static class ThriftRpc
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        if (options.BatchSize < 1)
-        {
-            throw new ArgumentException($"batch-size {options.BatchSize} must be at least 1", nameof(options));
-        }
-
-        if (options.ConnectTimeout <= TimeSpan.Zero || options.RequestTimeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentException("connect-timeout and request-timeout must be positive", nameof(options));
-        }
-
-        if (options.ResetConnectionInterval is { } reset && reset <= TimeSpan.Zero)
-        {
-            throw new ArgumentException("reset-connection-interval must be positive", nameof(options));
-        }
-
-        options.Limits.Validate();
+        options.ValidateConnection();
         return new ThriftRpcClient(host, options, loggerFactory.CreateLogger<ThriftRpcClient>(), timeProvider ?? TimeProvider.System);
     }
 

@@ -101,7 +101,7 @@ public class AvroClientServerTests
     public async Task Receiver_exception_is_logged_and_answered_failed()
     {
         await using var fixture = await AvroServerFixture.StartAsync();
-        fixture.Receiver.Throw = true;
+        fixture.Receiver.Failure = new InvalidOperationException("receiver broke");
         await using var client = fixture.CreateClient();
 
         var error = await Assert.ThrowsAsync<EventDeliveryException>(async () => await client.AppendAsync(FlumeEvent.FromText("x")));

@@ -9,7 +9,7 @@ namespace Flume.Logging.Rpc.Tests.Thrift;
 public sealed class ThriftClientServerTests : IAsyncLifetime
 {
     private readonly CapturingLoggerFactory _logs = new();
-    private readonly ThriftTestReceiver _receiver = new();
+    private readonly RecordingReceiver _receiver = new();
     private readonly List<IAsyncDisposable> _cleanup = [];
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -109,13 +109,13 @@ public sealed class ThriftClientServerTests : IAsyncLifetime
     {
         var server = await StartServerAsync(ThriftProtocolKind.Compact);
         var client = CreateClient(server.LocalEndPoint.Port, ThriftProtocolKind.Compact);
-        _receiver.Answer = answer;
+        _receiver.Status = answer;
 
         var e = await Assert.ThrowsAsync<EventDeliveryException>(() => client.AppendBatchAsync([ThriftTestEvents.Make(1)]).AsTask());
 
         Assert.Contains($"127.0.0.1:{server.LocalEndPoint.Port}", e.Message, StringComparison.Ordinal);
         Assert.Contains(answer.ToString(), e.Message, StringComparison.Ordinal);
-        _receiver.Answer = EventStatus.Ok;
+        _receiver.Status = EventStatus.Ok;
         await client.AppendAsync(ThriftTestEvents.Make(2));
     }
 

@@ -13,7 +13,7 @@ public sealed class ThriftHostileInputTests : IAsyncLifetime
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
     private readonly CapturingLoggerFactory _logs = new();
-    private readonly ThriftTestReceiver _receiver = new();
+    private readonly RecordingReceiver _receiver = new();
     private IRpcServer? _server;
 
     private int Port => _server!.LocalEndPoint.Port;

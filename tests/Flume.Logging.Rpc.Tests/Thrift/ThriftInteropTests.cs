@@ -23,7 +23,7 @@ public sealed class ThriftInteropTests : IClassFixture<ThriftPeerFixture>
     [InlineData(ThriftProtocolKind.Binary)]
     public async Task Generated_python_client_delivers_to_our_server(ThriftProtocolKind protocol)
     {
-        var receiver = new ThriftTestReceiver();
+        var receiver = new RecordingReceiver();
         var options = new RpcServerOptions { Bind = "127.0.0.1", ThriftProtocol = protocol };
         await using var server = ThriftRpc.CreateServer("thrift source interop", options, receiver, _logs);
         await server.StartAsync(CancellationToken.None);
