@@ -1,4 +1,5 @@
 using Flume.Logging.Protocol;
+using Flume.Logging.Protocol.Collections;
 using Flume.Logging.Relay.Support;
 using Microsoft.Extensions.Logging;
 

@@ -1,7 +1,7 @@
-namespace Flume.Logging.Relay.Support;
+namespace Flume.Logging.Protocol.Collections;
 
 /// <summary>
-/// A growable ring buffer with both ends open: the memory channel appends commits at the tail and returns
+/// A growable ring buffer with both ends open: channels append commits at the tail and return
 /// rolled-back takes to the head, in their original order.
 /// </summary>
 internal sealed class Deque<T>
@@ -16,6 +16,16 @@ internal sealed class Deque<T>
     }
 
     public int Count => _count;
+
+    /// <summary>The item <paramref name="index"/> places from the head.</summary>
+    public T this[int index]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)_count);
+            return _items[(_head + index) % _items.Length];
+        }
+    }
 
     public void AddLast(T item)
     {

@@ -1,0 +1,260 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace Flume.Logging.FileChannel.Log;
+
+/// <summary>
+/// The append-only log of one data directory. Writers append whole transactions under a lock; durability is a
+/// group commit: whoever finds no sync running flushes the file for every transaction written so far, and
+/// everyone else waits for that round, so concurrent commits share one fsync.
+/// </summary>
+internal sealed class DataLog : IDisposable
+{
+    private readonly Func<int> _allocateFileId;
+    private readonly long _maxFileSize;
+    private readonly Lock _writeLock = new();
+    private readonly Lock _syncLock = new();
+    private readonly LinkedList<PendingWrite> _unapplied = new();
+    private SafeFileHandle? _handle;
+    private int _fileId;
+    private long _position;
+    private bool _rollBeforeNextWrite;
+    private long _writtenTicket;
+    private long _durableTicket;
+    private bool _syncRunning;
+    private TaskCompletionSource _syncRound = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public DataLog(string directory, long maxFileSize, Func<int> allocateFileId)
+    {
+        Directory = directory;
+        _maxFileSize = maxFileSize;
+        _allocateFileId = allocateFileId;
+    }
+
+    public string Directory { get; }
+
+    /// <summary>Continues writing at the end of an existing file (after replay), or starts a new one.</summary>
+    public void Open(int fileId, long position)
+    {
+        lock (_writeLock)
+        {
+            _handle = File.OpenHandle(LogFiles.PathOf(Directory, fileId), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+            _fileId = fileId;
+            _position = position;
+            RandomAccess.SetLength(_handle, position);
+        }
+    }
+
+    /// <summary>
+    /// Writes one transaction's records. Returns where they start and the ticket to wait on for durability.
+    /// A failed write is cut off again so no stale bytes can follow valid records, and the error is rethrown.
+    /// </summary>
+    public PendingWrite Append(ReadOnlySpan<byte> records)
+    {
+        lock (_writeLock)
+        {
+            ObjectDisposedException.ThrowIf(_handle is null, this);
+
+            if (_rollBeforeNextWrite || (_position > 0 && _position + records.Length > _maxFileSize))
+            {
+                Roll();
+            }
+
+            var start = _position;
+            try
+            {
+                RandomAccess.Write(_handle, records, start);
+            }
+            catch (IOException)
+            {
+                TryCutBack(start);
+                throw;
+            }
+
+            _position += records.Length;
+            var write = new PendingWrite(_fileId, start, ++_writtenTicket);
+            write.Node = _unapplied.AddLast(write);
+            return write;
+        }
+    }
+
+    /// <summary>Completes when everything written up to <paramref name="write"/> is on disk.</summary>
+    public async ValueTask SyncAsync(PendingWrite write)
+    {
+        while (true)
+        {
+            Task round;
+            long target;
+            lock (_syncLock)
+            {
+                if (_durableTicket >= write.Ticket)
+                {
+                    return;
+                }
+
+                if (_syncRunning)
+                {
+                    round = _syncRound.Task;
+                    target = -1;
+                }
+                else
+                {
+                    _syncRunning = true;
+                    round = Task.CompletedTask;
+                    target = Volatile.Read(ref _writtenTicket);
+                }
+            }
+
+            if (target < 0)
+            {
+                await round;
+                continue;
+            }
+
+            await Task.Yield();
+            Exception? failure = null;
+            try
+            {
+                FlushCurrent();
+            }
+            catch (IOException e)
+            {
+                failure = e;
+            }
+
+            TaskCompletionSource finished;
+            lock (_syncLock)
+            {
+                if (failure is null)
+                {
+                    _durableTicket = Math.Max(_durableTicket, target);
+                }
+
+                _syncRunning = false;
+                finished = _syncRound;
+                _syncRound = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            finished.SetResult();
+            if (failure is not null)
+            {
+                // After a failed fsync Linux may have dropped the dirty pages: never write that file again.
+                lock (_writeLock)
+                {
+                    _rollBeforeNextWrite = true;
+                }
+
+                throw new IOException($"fsync of a log file in {Directory} failed: {failure.Message}", failure);
+            }
+        }
+    }
+
+    /// <summary>Flushes without waiting for a commit, for checkpoints and close.</summary>
+    public void Flush()
+    {
+        lock (_syncLock)
+        {
+            FlushCurrent();
+            _durableTicket = Volatile.Read(ref _writtenTicket);
+        }
+    }
+
+    /// <summary>Marks a write as reflected in the in-memory queue. Call while holding the channel's state lock.</summary>
+    public void Applied(PendingWrite write)
+    {
+        lock (_writeLock)
+        {
+            if (write.Node?.List is not null)
+            {
+                _unapplied.Remove(write.Node);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Where a replay must start for this log: the first write not yet reflected in memory, else the end.
+    /// Call while holding the channel's state lock, so nothing is applied meanwhile.
+    /// </summary>
+    public (int FileId, long Offset) ReplayStart()
+    {
+        lock (_writeLock)
+        {
+            return _unapplied.First is { } first ? (first.Value.FileId, first.Value.Offset) : (_fileId, _position);
+        }
+    }
+
+    /// <summary>The file being written; a checkpoint must never delete it.</summary>
+    public int CurrentFileId
+    {
+        get
+        {
+            lock (_writeLock)
+            {
+                return _fileId;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_writeLock)
+        {
+            _handle?.Dispose();
+            _handle = null;
+        }
+    }
+
+    private void FlushCurrent()
+    {
+        SafeFileHandle? handle;
+        lock (_writeLock)
+        {
+            handle = _handle;
+        }
+
+        if (handle is not null && !handle.IsClosed)
+        {
+            RandomAccess.FlushToDisk(handle);
+        }
+    }
+
+    private void Roll()
+    {
+        // Called under the write lock: everything in the old file becomes durable before the new file is used,
+        // so tickets of the old file never depend on a handle that is about to be closed.
+        if (_handle is not null && !_rollBeforeNextWrite)
+        {
+            RandomAccess.FlushToDisk(_handle);
+        }
+
+        _handle?.Dispose();
+        _fileId = _allocateFileId();
+        _handle = File.OpenHandle(LogFiles.PathOf(Directory, _fileId), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+        _position = 0;
+        _rollBeforeNextWrite = false;
+    }
+
+    private void TryCutBack(long start)
+    {
+        try
+        {
+            RandomAccess.SetLength(_handle!, start);
+        }
+        catch (IOException)
+        {
+            // Could not even truncate: abandon this file, the next write starts a new one.
+            _rollBeforeNextWrite = true;
+        }
+    }
+
+    /// <summary>A transaction's records on disk, until the channel has applied them.</summary>
+    internal sealed class PendingWrite(int fileId, long offset, long ticket)
+    {
+        public int FileId { get; } = fileId;
+
+        public long Offset { get; } = offset;
+
+        public long Ticket { get; } = ticket;
+
+        public LinkedListNode<PendingWrite>? Node { get; set; }
+    }
+}

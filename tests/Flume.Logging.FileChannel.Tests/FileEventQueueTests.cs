@@ -1,0 +1,344 @@
+using System.Text;
+using Flume.Logging.FileChannel.Log;
+using Flume.Logging.Protocol;
+
+namespace Flume.Logging.FileChannel.Tests;
+
+public sealed class FileEventQueueTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("file-channel-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private FileChannelOptions Options(int capacity = 10_000, long maxFileSize = 64 * 1024 * 1024, int dataDirs = 1)
+    {
+        var options = new FileChannelOptions
+        {
+            CheckpointDir = Path.Combine(_root, "checkpoint"),
+            Capacity = capacity,
+            TransactionCapacity = Math.Min(1000, capacity),
+            MaxFileSize = maxFileSize,
+            MinimumRequiredSpace = 0,
+            KeepAlive = TimeSpan.Zero,
+            CheckpointInterval = TimeSpan.FromHours(1),
+        };
+        for (var i = 0; i < dataDirs; i++)
+        {
+            options.DataDirs.Add(Path.Combine(_root, $"data{i}"));
+        }
+
+        return options;
+    }
+
+    private static FlumeEvent Event(string body, string? header = null) =>
+        FlumeEvent.FromText(body, header is null ? null : new Dictionary<string, string> { ["h"] = header, ["ü"] = "ñ" });
+
+    private static string Text(FlumeEvent e) => Encoding.UTF8.GetString(e.Body.Span);
+
+    private static async Task PutAsync(FileEventQueue queue, IEnumerable<string> bodies)
+    {
+        using var tx = queue.BeginTransaction();
+        foreach (var body in bodies)
+        {
+            tx.Put(Event(body, header: body));
+        }
+
+        await tx.CommitAsync();
+    }
+
+    private static async Task<List<string>> TakeAsync(FileEventQueue queue, int max, bool commit = true)
+    {
+        var taken = new List<string>();
+        var tx = queue.BeginTransaction();
+        while (taken.Count < max && tx.Take() is { } e)
+        {
+            Assert.Equal(Text(e), e.Headers["h"]);
+            Assert.Equal("ñ", e.Headers["ü"]);
+            taken.Add(Text(e));
+        }
+
+        if (commit)
+        {
+            await tx.CommitAsync();
+        }
+
+        // Uncommitted takes are left open on purpose: the caller simulates a crash mid-transaction.
+        return taken;
+    }
+
+    private static IEnumerable<string> Range(int from, int count) => Enumerable.Range(from, count).Select(i => $"event-{i}");
+
+    [Fact]
+    public async Task Committed_puts_survive_a_clean_restart_in_order()
+    {
+        await using (var queue = FileEventQueue.Open("c1", Options()))
+        {
+            await PutAsync(queue, Range(0, 50));
+            await PutAsync(queue, Range(50, 50));
+        }
+
+        await using var reopened = FileEventQueue.Open("c1", Options());
+        Assert.Equal(Range(0, 100), await TakeAsync(reopened, 1000));
+    }
+
+    [Fact]
+    public async Task Committed_puts_survive_a_crash_and_uncommitted_puts_do_not()
+    {
+        var queue = FileEventQueue.Open("c1", Options());
+        await PutAsync(queue, Range(0, 10));
+        var open = queue.BeginTransaction();
+        open.Put(Event("never committed"));
+        queue.Abandon();
+
+        await using var reopened = FileEventQueue.Open("c1", Options());
+        Assert.Equal(Range(0, 10), await TakeAsync(reopened, 1000));
+    }
+
+    [Fact]
+    public async Task Replays_uncommitted_takes_after_crash_and_never_committed_ones()
+    {
+        var queue = FileEventQueue.Open("c1", Options());
+        await PutAsync(queue, Range(0, 30));
+        Assert.Equal(Range(0, 10), await TakeAsync(queue, 10));
+        Assert.Equal(Range(10, 10), await TakeAsync(queue, 10, commit: false));
+        queue.Abandon();
+
+        await using var reopened = FileEventQueue.Open("c1", Options());
+        Assert.Equal(Range(10, 20), await TakeAsync(reopened, 1000));
+    }
+
+    [Fact]
+    public async Task Uncommitted_takes_at_a_checkpoint_come_back_after_a_crash()
+    {
+        var queue = FileEventQueue.Open("c1", Options());
+        await PutAsync(queue, Range(0, 20));
+        Assert.Equal(Range(0, 5), await TakeAsync(queue, 5, commit: false));
+        queue.Checkpoint();
+        queue.Abandon();
+
+        await using var reopened = FileEventQueue.Open("c1", Options());
+        Assert.Equal(Range(0, 20), await TakeAsync(reopened, 1000));
+    }
+
+    [Fact]
+    public async Task Rolled_back_takes_return_to_the_head_in_order()
+    {
+        await using var queue = FileEventQueue.Open("c1", Options());
+        await PutAsync(queue, Range(0, 5));
+        using (var tx = queue.BeginTransaction())
+        {
+            tx.Take();
+            tx.Take();
+        }
+
+        Assert.Equal(Range(0, 5), await TakeAsync(queue, 100));
+    }
+
+    [Fact]
+    public async Task A_torn_last_record_is_cut_off_and_everything_before_it_survives()
+    {
+        var queue = FileEventQueue.Open("c1", Options());
+        await PutAsync(queue, Range(0, 10));
+        queue.Abandon();
+        var log = LogFiles.List(Path.Combine(_root, "data0")).Last().Path;
+        var valid = new FileInfo(log).Length;
+        using (var stream = new FileStream(log, FileMode.Append))
+        {
+            // The first bytes of a record whose write the crash interrupted.
+            stream.Write(BitConverter.GetBytes(LogRecord.Magic));
+            stream.Write(BitConverter.GetBytes(5000));
+            stream.Write(new byte[100]);
+        }
+
+        await using var reopened = FileEventQueue.Open("c1", Options());
+        Assert.Equal(valid, new FileInfo(log).Length);
+        Assert.Equal(Range(0, 10), await TakeAsync(reopened, 1000));
+    }
+
+    [Fact]
+    public async Task Corruption_in_the_middle_stops_the_start_naming_the_file_and_offset()
+    {
+        var queue = FileEventQueue.Open("c1", Options());
+        await PutAsync(queue, Range(0, 10));
+        await PutAsync(queue, Range(10, 10));
+        queue.Abandon();
+        File.Delete(Path.Combine(_root, "checkpoint", Log.Checkpoint.FileName));
+        var log = LogFiles.List(Path.Combine(_root, "data0")).Last().Path;
+        var bytes = await File.ReadAllBytesAsync(log);
+        bytes[200] ^= 0xFF;
+        await File.WriteAllBytesAsync(log, bytes);
+
+        var error = Assert.Throws<FileChannelException>(() => FileEventQueue.Open("c1", Options()));
+        Assert.Contains(log, error.Message, StringComparison.Ordinal);
+        Assert.Contains("offset", error.Message, StringComparison.Ordinal);
+        Assert.Contains("check-channel", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_deleted_checkpoint_replays_every_log_file()
+    {
+        await using (var queue = FileEventQueue.Open("c1", Options()))
+        {
+            await PutAsync(queue, Range(0, 40));
+            await TakeAsync(queue, 15);
+        }
+
+        File.Delete(Path.Combine(_root, "checkpoint", Log.Checkpoint.FileName));
+
+        await using var reopened = FileEventQueue.Open("c1", Options());
+        Assert.Equal(Range(15, 25), await TakeAsync(reopened, 1000));
+    }
+
+    [Fact]
+    public async Task A_corrupt_checkpoint_falls_back_to_the_backup()
+    {
+        var options = Options();
+        options.UseDualCheckpoints = true;
+        options.BackupCheckpointDir = Path.Combine(_root, "backup");
+        await using (var queue = FileEventQueue.Open("c1", options))
+        {
+            await PutAsync(queue, Range(0, 12));
+        }
+
+        var primary = Path.Combine(_root, "checkpoint", Log.Checkpoint.FileName);
+        var bytes = await File.ReadAllBytesAsync(primary);
+        bytes[^8] ^= 0x55;
+        await File.WriteAllBytesAsync(primary, bytes);
+
+        await using var reopened = FileEventQueue.Open("c1", options);
+        Assert.Equal(Range(0, 12), await TakeAsync(reopened, 1000));
+    }
+
+    [Fact]
+    public async Task A_smaller_capacity_does_not_brick_the_channel()
+    {
+        await using (var queue = FileEventQueue.Open("c1", Options(capacity: 1000)))
+        {
+            await PutAsync(queue, Range(0, 100));
+        }
+
+        await using var reopened = FileEventQueue.Open("c1", Options(capacity: 50));
+        await Assert.ThrowsAsync<FileChannelFullException>(async () => await PutAsync(reopened, ["one more"]));
+        Assert.Equal(Range(0, 50), await TakeAsync(reopened, 50));
+        Assert.Equal(Range(50, 50), await TakeAsync(reopened, 50));
+        await PutAsync(reopened, ["one more"]);
+    }
+
+    [Fact]
+    public async Task Below_minimum_space_puts_fail_takes_work_and_puts_recover_when_space_returns()
+    {
+        var free = long.MaxValue;
+        var options = Options();
+        options.MinimumRequiredSpace = 1000;
+        options.FreeSpace = _ => free;
+        var time = new Testing.ManualTimeProvider();
+        await using var queue = FileEventQueue.Open("c1", options, time);
+        await PutAsync(queue, Range(0, 10));
+
+        free = 10;
+        time.Advance(TimeSpan.FromSeconds(1));
+        var error = await Assert.ThrowsAsync<FileChannelException>(async () => await PutAsync(queue, ["refused"]));
+        Assert.Contains("minimumRequiredSpace", error.Message, StringComparison.Ordinal);
+        Assert.Equal(Range(0, 10), await TakeAsync(queue, 100));
+
+        free = long.MaxValue;
+        time.Advance(TimeSpan.FromSeconds(1));
+        await PutAsync(queue, ["accepted again"]);
+        Assert.Equal(["accepted again"], await TakeAsync(queue, 100));
+    }
+
+    [Fact]
+    public async Task Log_files_whose_events_are_all_taken_are_deleted_at_checkpoint()
+    {
+        var dataDir = Path.Combine(_root, "data0");
+        await using var queue = FileEventQueue.Open("c1", Options(maxFileSize: 1024 * 1024));
+        var body = new string('x', 1000);
+        for (var batch = 0; batch < 40; batch++)
+        {
+            await PutAsync(queue, Enumerable.Repeat(body, 100));
+        }
+
+        Assert.True(LogFiles.List(dataDir).Count >= 3);
+        for (var i = 0; i < 4; i++)
+        {
+            await TakeAsync(queue, 1000);
+        }
+
+        queue.Checkpoint();
+        Assert.Single(LogFiles.List(dataDir));
+    }
+
+    [Fact]
+    public async Task Events_beyond_the_memory_budget_are_read_back_from_disk_intact()
+    {
+        var options = Options();
+        options.EventCacheBytes = 0;
+        await using var queue = FileEventQueue.Open("c1", options);
+        await PutAsync(queue, Range(0, 100));
+
+        Assert.Equal(Range(0, 100), await TakeAsync(queue, 1000));
+    }
+
+    [Fact]
+    public async Task Transactions_spread_over_several_data_directories_replay_in_commit_order()
+    {
+        var queue = FileEventQueue.Open("c1", Options(dataDirs: 3));
+        for (var i = 0; i < 30; i++)
+        {
+            await PutAsync(queue, Range(i * 10, 10));
+        }
+
+        await TakeAsync(queue, 55);
+        queue.Abandon();
+
+        Assert.All(Enumerable.Range(0, 3), d => Assert.NotEmpty(LogFiles.List(Path.Combine(_root, $"data{d}"))));
+        await using var reopened = FileEventQueue.Open("c1", Options(dataDirs: 3));
+        Assert.Equal(Range(55, 245), await TakeAsync(reopened, 1000));
+    }
+
+    [Fact]
+    public async Task A_second_channel_on_the_same_directories_fails_naming_the_directory()
+    {
+        await using var queue = FileEventQueue.Open("c1", Options());
+
+        var error = Assert.Throws<FileChannelException>(() => FileEventQueue.Open("c2", Options()));
+        Assert.Contains("in use", error.Message, StringComparison.Ordinal);
+        Assert.Contains(_root, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Concurrent_producers_and_consumers_across_a_crash_lose_nothing()
+    {
+        var options = Options(capacity: 100_000);
+        var queue = FileEventQueue.Open("c1", options);
+        var producers = Enumerable.Range(0, 4).Select(p => Task.Run(async () =>
+        {
+            for (var i = 0; i < 2000; i += 50)
+            {
+                await PutAsync(queue, Range((p * 100_000) + i, 50));
+            }
+        })).ToArray();
+        var consumed = new List<string>();
+        var consumer = Task.Run(async () =>
+        {
+            for (var round = 0; round < 60; round++)
+            {
+                consumed.AddRange(await TakeAsync(queue, 100));
+            }
+        });
+        await Task.WhenAll(producers);
+        await consumer;
+        queue.Abandon();
+
+        await using var reopened = FileEventQueue.Open("c1", options);
+        var rest = await TakeAsync(reopened, 1000);
+        while (rest.Count > 0)
+        {
+            consumed.AddRange(rest);
+            rest = await TakeAsync(reopened, 1000);
+        }
+
+        Assert.Equal(8000, consumed.Count);
+        Assert.Equal(8000, consumed.Distinct().Count());
+    }
+}
