@@ -17,6 +17,9 @@ internal static class BuiltInComponents
         registry.AddChannel("memory", c => new MemoryChannel(
             c.Name, MemoryChannelOptions.From(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<MemoryChannel>()));
 
+        registry.AddChannel("file", c => new DurableFileChannel(
+            c.Name, DurableFileChannel.Options(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<DurableFileChannel>()));
+
         registry.AddSource("netcat", c => new NetcatSource(c.Name, NetcatSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.LoggerFactory));
         registry.AddSource("seq", c => new SeqSource(
             c.Name, SeqSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<SeqSource>()));

@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using Flume.Logging.Protocol;
+using Flume.Logging.Rpc;
+using Flume.Logging.Rpc.Avro;
+using Flume.Logging.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit.Abstractions;
+
+namespace Flume.Logging.Relay.Cli.Tests;
+
+/// <summary>
+/// Nothing acknowledged is ever lost: a relay (avro -> file channel -> avro sink) under load is killed with
+/// SIGKILL at random moments and restarted, again and again; every event it acknowledged must reach the receiver.
+/// </summary>
+public sealed class FileChannelCrashTests(ITestOutputHelper output) : IDisposable
+{
+    private const int Kills = 20;
+    private readonly string _root = Directory.CreateTempSubdirectory("crash-test-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string Config(int sourcePort, int receiverPort) => $"""
+        a1.sources = r1
+        a1.channels = c1
+        a1.sinks = k1
+        a1.sources.r1.type = avro
+        a1.sources.r1.bind = 127.0.0.1
+        a1.sources.r1.port = {sourcePort}
+        a1.sources.r1.channels = c1
+        a1.channels.c1.type = file
+        a1.channels.c1.checkpointDir = {_root}/checkpoint
+        a1.channels.c1.dataDirs = {_root}/data1,{_root}/data2
+        a1.channels.c1.checkpointInterval = 700
+        a1.channels.c1.maxFileSize = 1048576
+        a1.channels.c1.minimumRequiredSpace = 0
+        a1.channels.c1.transactionCapacity = 1000
+        a1.sinks.k1.type = avro
+        a1.sinks.k1.channel = c1
+        a1.sinks.k1.hostname = 127.0.0.1
+        a1.sinks.k1.port = {receiverPort}
+        a1.sinks.k1.batch-size = 100
+        a1.sinks.k1.connect-timeout = 1000
+        a1.sinks.k1.request-timeout = 3000
+        """;
+
+    [Fact]
+    public Task Every_acknowledged_event_arrives_across_twenty_kills() => RunAsync(receiverOutages: false);
+
+    [Fact]
+    public Task Every_acknowledged_event_arrives_across_kills_while_the_receiver_is_down() => RunAsync(receiverOutages: true);
+
+    private async Task RunAsync(bool receiverOutages)
+    {
+        var seed = Environment.TickCount;
+        output.WriteLine($"seed {seed}");
+        var random = new Random(seed);
+        var sourcePort = FreePort.Next();
+        var receiverPort = FreePort.Next();
+        var received = new RecordingReceiver();
+        IRpcServer? receiver = await StartReceiverAsync(receiverPort, received);
+        var acknowledged = new ConcurrentDictionary<string, bool>();
+        var next = 0;
+        var config = Config(sourcePort, receiverPort);
+        try
+        {
+            for (var kill = 0; kill < Kills; kill++)
+            {
+                if (receiverOutages && kill % 5 == 1 && receiver is not null)
+                {
+                    await receiver.DisposeAsync();
+                    receiver = null;
+                }
+                else if (receiver is null)
+                {
+                    receiver = await StartReceiverAsync(receiverPort, received);
+                }
+
+                using var relay = await RelayProcess.StartRunningAsync(config);
+                using var stopSending = new CancellationTokenSource();
+                var sender = SendUntilStoppedAsync(sourcePort, acknowledged, () => Interlocked.Increment(ref next), stopSending.Token);
+                await Task.Delay(random.Next(150, 900));
+                relay.Process.Kill();
+                await stopSending.CancelAsync();
+                await sender;
+            }
+
+            receiver ??= await StartReceiverAsync(receiverPort, received);
+            using var last = await RelayProcess.StartRunningAsync(config);
+            var arrived = new HashSet<string>();
+            await Eventually.TrueAsync(
+                () =>
+                {
+                    arrived.UnionWith(received.Events.Select(e => Encoding.UTF8.GetString(e.Body.Span)));
+                    return acknowledged.Keys.All(arrived.Contains);
+                },
+                "every acknowledged event at the receiver",
+                TimeSpan.FromSeconds(90));
+            Assert.Equal(0, await last.StopAsync());
+        }
+        finally
+        {
+            if (receiver is not null)
+            {
+                await receiver.DisposeAsync();
+            }
+        }
+
+        var deliveries = received.Events.Count;
+        var distinct = received.Events.Select(e => Encoding.UTF8.GetString(e.Body.Span)).Distinct().Count();
+        output.WriteLine($"acknowledged {acknowledged.Count}, delivered {deliveries} ({distinct} distinct, {deliveries - distinct} duplicates), missing 0");
+        Assert.True(acknowledged.Count > 1000, $"the load was too small to prove anything: {acknowledged.Count} events");
+    }
+
+    private static async Task<IRpcServer> StartReceiverAsync(int port, RecordingReceiver receiver)
+    {
+        var server = AvroRpc.CreateServer("receiver", new RpcServerOptions { Bind = "127.0.0.1", Port = port }, receiver, NullLoggerFactory.Instance);
+        await server.StartAsync(CancellationToken.None);
+        return server;
+    }
+
+    /// <summary>
+    /// Sends batches of fresh events; a batch counts as acknowledged only when the relay answered OK. A batch
+    /// without an answer is sent again (as any Flume client would), so nothing is acknowledged twice as new.
+    /// </summary>
+    private static async Task SendUntilStoppedAsync(int port, ConcurrentDictionary<string, bool> acknowledged, Func<int> nextId, CancellationToken stop)
+    {
+        var options = new RpcClientOptions { BatchSize = 50, ConnectTimeout = TimeSpan.FromSeconds(1), RequestTimeout = TimeSpan.FromSeconds(3) };
+        options.Hosts.Add(new RpcHost("relay", "127.0.0.1", port));
+        await using var client = RpcClients.Create(options);
+        while (!stop.IsCancellationRequested)
+        {
+            var batch = Enumerable.Range(0, 50)
+                .Select(_ => FlumeEvent.FromText($"evt-{nextId().ToString("D7", CultureInfo.InvariantCulture)}"))
+                .ToList();
+            try
+            {
+                await client.AppendBatchAsync(batch, CancellationToken.None);
+                foreach (var e in batch)
+                {
+                    acknowledged[Encoding.UTF8.GetString(e.Body.Span)] = true;
+                }
+            }
+            catch (EventDeliveryException)
+            {
+                // Not acknowledged: the relay may or may not have it. Either way it is not counted.
+                await Task.Delay(20, CancellationToken.None);
+            }
+        }
+    }
+}
