@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net.Sockets;
 using Flume.Logging.Protocol;
 using Flume.Logging.Protocol.Avro;
 using Flume.Logging.Rpc.Compression;
@@ -13,140 +12,54 @@ namespace Flume.Logging.Rpc.Avro;
 /// Flume's NettyAvroRpcClient for one host: one connection, opened on first use and handshaken on its first request,
 /// one request at a time. Any failure drops the connection so the next call starts afresh.
 /// </summary>
-internal sealed partial class AvroRpcClient : IRpcClient
+internal sealed partial class AvroRpcClient : SingleHostRpcClient
 {
-    private readonly RpcHost _host;
-    private readonly RpcClientOptions _options;
-    private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly StreamWrapper? _wrapStream;
-    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ArrayBufferWriter<byte> _request = new();
-    private Connection? _connection;
-    private long _connectedAt;
     private bool _handshakeDone;
     private bool _sendProtocol;
     private byte[] _serverHash = AvroSourceProtocol.Hash;
     private int _serial;
-    private volatile bool _disposed;
 
     public AvroRpcClient(RpcHost host, RpcClientOptions options, ILogger logger, TimeProvider timeProvider)
+        : base(
+            host,
+            options,
+            timeProvider,
+            options.Compression == CompressionType.Deflate ? ZLibDuplexStream.Wrapper(options.CompressionLevel) : null,
+            $"{host.Host}:{host.Port}")
     {
-        _host = host;
-        _options = options;
         _logger = logger;
-        _timeProvider = timeProvider;
-        _wrapStream = options.Compression == CompressionType.Deflate ? ZLibDuplexStream.Wrapper(options.CompressionLevel) : null;
     }
 
-    public int BatchSize => _options.BatchSize;
+    protected override bool HoldsGateAcrossBatch => false;
 
-    public bool IsActive => !_disposed;
+    protected override bool ReportsUseAfterDisposeAsDeliveryFailure => false;
 
-    private string Target => $"{_host.Host}:{_host.Port}";
+    // The handshake rides on the first request of every connection, so that request is part of opening it.
+    protected override bool OpensSessionWithinConnectTimeout => true;
 
-    public ValueTask AppendAsync(FlumeEvent flumeEvent, CancellationToken cancellationToken = default)
+    protected override bool ClosesIdleConnectionGracefully => true;
+
+    protected override void OnConnected()
     {
-        ArgumentNullException.ThrowIfNull(flumeEvent);
-        return SendAsync(flumeEvent, null, 0, 0, cancellationToken);
+        _handshakeDone = false;
+        _sendProtocol = false;
+        LogConnected(Target);
     }
 
-    public async ValueTask AppendBatchAsync(IReadOnlyList<FlumeEvent> events, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(events);
-        for (var start = 0; start < events.Count; start += BatchSize)
-        {
-            await SendAsync(null, events, start, Math.Min(BatchSize, events.Count - start), cancellationToken);
-        }
-    }
+    protected override void OnResettingConnection(TimeSpan interval) => LogResettingConnection(Target, interval.TotalSeconds);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_disposed)
-        {
-            return;
-        }
+    protected override string DescribeTimeout(bool opening, TimeSpan timeout, bool single) =>
+        $"{(opening ? "connect and handshake" : "request")} timed out after {timeout.TotalMilliseconds:0} ms";
 
-        _disposed = true;
-        await _gate.WaitAsync();
-        try
-        {
-            await DropConnectionAsync(abort: false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    protected override string DescribeConnectionFailure(Exception exception, bool single) => $"connection failed: {exception.Message}";
 
-    private async ValueTask SendAsync(FlumeEvent? single, IReadOnlyList<FlumeEvent>? events, int start, int count, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_connection is not null && _options.ResetConnectionInterval is { } interval && _timeProvider.GetElapsedTime(_connectedAt) >= interval)
-            {
-                LogResettingConnection(Target, interval.TotalSeconds);
-                await DropConnectionAsync(abort: false);
-            }
+    protected override string DescribeStatus(EventStatus status, bool single) =>
+        $"{(single ? AvroCall.Append : AvroCall.AppendBatch)} answered {status.ToString().ToUpperInvariant()}";
 
-            var connecting = _connection is null;
-            var timeout = connecting ? _options.ConnectTimeout : _options.RequestTimeout;
-            using var deadline = new CancellationTokenSource(timeout, _timeProvider);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-            EventStatus status;
-            try
-            {
-                if (_connection is null)
-                {
-                    _connection = await TcpConnector.ConnectAsync(_host, timeout, _wrapStream, linked.Token);
-                    _connectedAt = _timeProvider.GetTimestamp();
-                    _handshakeDone = false;
-                    _sendProtocol = false;
-                    LogConnected(Target);
-                }
-
-                status = await RoundTripAsync(_connection, single, events, start, count, linked.Token);
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                await DropConnectionAsync(abort: true);
-                var what = connecting ? "connect and handshake" : "request";
-                throw new EventDeliveryException($"{Target}: {what} timed out after {timeout.TotalMilliseconds:0} ms");
-            }
-            catch (EventDeliveryException)
-            {
-                await DropConnectionAsync(abort: true);
-                throw;
-            }
-            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidDataException)
-            {
-                await DropConnectionAsync(abort: true);
-                throw new EventDeliveryException($"{Target}: connection failed: {e.Message}", e);
-            }
-            catch (OperationCanceledException)
-            {
-                // The caller gave up mid-request: the connection's state is unknown.
-                await DropConnectionAsync(abort: true);
-                throw;
-            }
-
-            if (status != EventStatus.Ok)
-            {
-                // The exchange completed, so the connection can close in order; dropping it still mirrors Flume.
-                await DropConnectionAsync(abort: false);
-                var message = single is null ? AvroCall.AppendBatch : AvroCall.Append;
-                throw new EventDeliveryException($"{Target}: {message} answered {status.ToString().ToUpperInvariant()}");
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private async ValueTask<EventStatus> RoundTripAsync(Connection connection, FlumeEvent? single, IReadOnlyList<FlumeEvent>? events, int start, int count, CancellationToken cancellationToken)
+    protected override async ValueTask<EventStatus> ExchangeAsync(
+        Connection connection, FlumeEvent? single, IReadOnlyList<FlumeEvent>? events, int start, int count, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -207,7 +120,7 @@ internal sealed partial class AvroRpcClient : IRpcClient
 
     private async ValueTask<(byte[] Message, int Length)> ReadFrameAsync(PipeReader input, int serial, CancellationToken cancellationToken)
     {
-        var limits = _options.Limits;
+        var limits = Options.Limits;
         while (true)
         {
             var read = await input.ReadAsync(cancellationToken);
@@ -283,24 +196,6 @@ internal sealed partial class AvroRpcClient : IRpcClient
 
     private static string Describe(string what, OperationStatus status, string? error) =>
         status == OperationStatus.NeedMoreData ? $"{what} ends before its frame does" : $"malformed {what}: {error}";
-
-    // A connection in an unknown state (mid-request failure) is reset at once; an idle one is closed gracefully so
-    // the server sees an orderly end of stream.
-    private async ValueTask DropConnectionAsync(bool abort)
-    {
-        var connection = _connection;
-        _connection = null;
-        _handshakeDone = false;
-        if (connection is not null)
-        {
-            if (abort)
-            {
-                connection.Abort();
-            }
-
-            await connection.DisposeAsync();
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "avro client connected to {Target}")]
     private partial void LogConnected(string target);

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Net.Sockets;
 using Flume.Logging.Protocol;
 using Flume.Logging.Protocol.Thrift;
 using Flume.Logging.Rpc.Transport;
@@ -11,112 +10,45 @@ namespace Flume.Logging.Rpc.Thrift;
 /// Flume's ThriftRpcClient for one host: framed Thrift, one request at a time, reconnecting lazily after any
 /// failure and, when configured, after the reset-connection interval.
 /// </summary>
-internal sealed partial class ThriftRpcClient : IRpcClient
+internal sealed partial class ThriftRpcClient : SingleHostRpcClient
 {
     // A message buffer grown past this by a large batch is dropped after use rather than kept for the client's life.
     private const int RetainedBufferCapacity = 1024 * 1024;
 
-    private readonly RpcHost _host;
-    private readonly RpcClientOptions _options;
     private readonly ThriftWireProtocol _protocol;
     private readonly ILogger _logger;
-    private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _gate = new(1, 1);
     private ArrayBufferWriter<byte> _message = new(1024);
-    private Connection? _connection;
-    private long _connectedAt;
     private int _seqId;
-    private volatile bool _disposed;
 
     public ThriftRpcClient(RpcHost host, RpcClientOptions options, ILogger logger, TimeProvider timeProvider)
+        : base(host, options, timeProvider, wrapStream: null, $"thrift {host.Host}:{host.Port}")
     {
-        _host = host;
-        _options = options;
         _protocol = ThriftRpc.ToWire(options.ThriftProtocol);
         _logger = logger;
-        _time = timeProvider;
     }
 
-    public int BatchSize => _options.BatchSize;
+    protected override bool HoldsGateAcrossBatch => true;
 
-    public bool IsActive => !_disposed;
+    protected override bool ReportsUseAfterDisposeAsDeliveryFailure => true;
 
-    private string Target => $"thrift {_host.Host}:{_host.Port}";
+    protected override bool OpensSessionWithinConnectTimeout => false;
 
-    public async ValueTask AppendAsync(FlumeEvent flumeEvent, CancellationToken cancellationToken = default)
+    protected override bool ClosesIdleConnectionGracefully => false;
+
+    protected override void OnConnected() => LogConnected(Target);
+
+    protected override void OnResettingConnection(TimeSpan interval) => LogResettingConnection(Target, interval.TotalSeconds);
+
+    protected override string DescribeTimeout(bool opening, TimeSpan timeout, bool single) =>
+        $"{Method(single)} got no answer within the request timeout of {timeout.TotalMilliseconds:0} ms";
+
+    protected override string DescribeConnectionFailure(Exception exception, bool single) => $"{Method(single)} failed: {exception.Message}";
+
+    protected override string DescribeStatus(EventStatus status, bool single) => $"{Method(single)} answered status {status}";
+
+    protected override async ValueTask<EventStatus> ExchangeAsync(
+        Connection connection, FlumeEvent? single, IReadOnlyList<FlumeEvent>? batch, int start, int count, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(flumeEvent);
-        await EnterAsync(cancellationToken);
-        try
-        {
-            await SendAsync(flumeEvent, null, 0, 0, cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    public async ValueTask AppendBatchAsync(IReadOnlyList<FlumeEvent> events, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(events);
-        if (events.Count == 0)
-        {
-            return;
-        }
-
-        await EnterAsync(cancellationToken);
-        try
-        {
-            for (var start = 0; start < events.Count; start += _options.BatchSize)
-            {
-                await SendAsync(null, events, start, Math.Min(_options.BatchSize, events.Count - start), cancellationToken);
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        await _gate.WaitAsync();
-        try
-        {
-            await DropConnectionAsync();
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private async ValueTask EnterAsync(CancellationToken cancellationToken)
-    {
-        // Flume's clients answer use after close with EventDeliveryException too, so callers handle one exception.
-        if (_disposed)
-        {
-            throw new EventDeliveryException($"{Target}: the client is closed");
-        }
-
-        await _gate.WaitAsync(cancellationToken);
-        if (_disposed)
-        {
-            _gate.Release();
-            throw new EventDeliveryException($"{Target}: the client is closed");
-        }
-    }
-
-    private async ValueTask SendAsync(FlumeEvent? single, IReadOnlyList<FlumeEvent>? batch, int start, int count, CancellationToken cancellationToken)
-    {
-        var connection = await ConnectAsync(cancellationToken);
         var seqId = unchecked(++_seqId);
         _message.ResetWrittenCount();
         if (single is not null)
@@ -128,30 +60,12 @@ internal sealed partial class ThriftRpcClient : IRpcClient
             ThriftMessageCodec.WriteAppendBatchCall(_protocol, _message, seqId, batch!, start, count);
         }
 
-        var method = single is not null ? "append" : "appendBatch";
         ThriftReply reply;
-        using var timer = new CancellationTokenSource(_options.RequestTimeout, _time);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
             ThriftFraming.WriteFrame(connection.Output, _message.WrittenSpan);
-            await connection.Output.FlushAsync(deadline.Token);
-            reply = await ReadReplyAsync(connection, single is not null, seqId, deadline.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            await DropConnectionAsync();
-            throw new EventDeliveryException($"{Target}: {method} got no answer within the request timeout of {_options.RequestTimeout.TotalMilliseconds:0} ms");
-        }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
-        {
-            await DropConnectionAsync();
-            throw new EventDeliveryException($"{Target}: {method} failed: {e.Message}", e);
-        }
-        catch
-        {
-            await DropConnectionAsync();
-            throw;
+            await connection.Output.FlushAsync(cancellationToken);
+            reply = await ReadReplyAsync(connection, single is not null, seqId, cancellationToken);
         }
         finally
         {
@@ -163,17 +77,14 @@ internal sealed partial class ThriftRpcClient : IRpcClient
 
         if (reply.IsException)
         {
-            await DropConnectionAsync();
             throw new EventDeliveryException(
-                $"{Target}: {method} answered TApplicationException {ThriftApplicationErrorType.Name(reply.ExceptionType)}: {reply.ExceptionMessage}");
+                $"{Target}: {Method(single is not null)} answered TApplicationException {ThriftApplicationErrorType.Name(reply.ExceptionType)}: {reply.ExceptionMessage}");
         }
 
-        if (reply.Status != EventStatus.Ok)
-        {
-            await DropConnectionAsync();
-            throw new EventDeliveryException($"{Target}: {method} answered status {reply.Status}");
-        }
+        return reply.Status;
     }
+
+    private static string Method(bool single) => single ? "append" : "appendBatch";
 
     private async ValueTask<ThriftReply> ReadReplyAsync(Connection connection, bool single, int seqId, CancellationToken cancellationToken)
     {
@@ -182,7 +93,7 @@ internal sealed partial class ThriftRpcClient : IRpcClient
         {
             var result = await input.ReadAsync(cancellationToken);
             var buffer = result.Buffer;
-            var status = ThriftFraming.TryReadFrame(buffer, _options.Limits.MaxFrameLength, out var frame, out var error);
+            var status = ThriftFraming.TryReadFrame(buffer, Options.Limits.MaxFrameLength, out var frame, out var error);
             if (status == OperationStatus.Done)
             {
                 var decoded = DecodeReply(frame, single, seqId, out var reply, out error);
@@ -211,34 +122,6 @@ internal sealed partial class ThriftRpcClient : IRpcClient
         using var bytes = new ThriftFrameSpan(frame);
         var name = single ? ThriftMessageCodec.AppendName : ThriftMessageCodec.AppendBatchName;
         return ThriftMessageCodec.DecodeReply(_protocol, bytes.Span, name, seqId, out reply, out error);
-    }
-
-    private async ValueTask<Connection> ConnectAsync(CancellationToken cancellationToken)
-    {
-        if (_connection is not null && _options.ResetConnectionInterval is { } reset && _time.GetElapsedTime(_connectedAt) >= reset)
-        {
-            LogResettingConnection(Target, reset.TotalSeconds);
-            await DropConnectionAsync();
-        }
-
-        if (_connection is null)
-        {
-            _connection = await TcpConnector.ConnectAsync(_host, _options.ConnectTimeout, null, cancellationToken);
-            _connectedAt = _time.GetTimestamp();
-            LogConnected(Target);
-        }
-
-        return _connection;
-    }
-
-    private async ValueTask DropConnectionAsync()
-    {
-        if (_connection is { } connection)
-        {
-            _connection = null;
-            connection.Abort();
-            await connection.DisposeAsync();
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Target}: connected")]

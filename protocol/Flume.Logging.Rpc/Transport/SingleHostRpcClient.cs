@@ -1,0 +1,274 @@
+using System.Net.Sockets;
+using Flume.Logging.Protocol;
+
+namespace Flume.Logging.Rpc.Transport;
+
+/// <summary>
+/// The connection lifecycle shared by the single-host Flume clients: one connection opened on first use, one request
+/// at a time, batches split into <see cref="RpcClientOptions.BatchSize"/> requests, a deadline on every request, a
+/// fresh connection after <see cref="RpcClientOptions.ResetConnectionInterval"/>, and any failure dropping the
+/// connection so the next call reconnects. Subclasses supply the wire protocol and the wording of their errors.
+/// </summary>
+/// <remarks>
+/// The four abstract <c>bool</c> properties are the places where the Avro and Thrift clients behaved differently
+/// before they shared this type; each client keeps its own answer so that neither changes observably.
+/// </remarks>
+internal abstract class SingleHostRpcClient : IRpcClient
+{
+    private readonly RpcHost _host;
+    private readonly TimeProvider _timeProvider;
+    private readonly StreamWrapper? _wrapStream;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private Connection? _connection;
+    private long _connectedAt;
+    private volatile bool _disposed;
+
+    /// <param name="host">The one host this client talks to.</param>
+    /// <param name="options">Timeouts, batch size, reset interval and frame limits.</param>
+    /// <param name="timeProvider">The clock for request deadlines and the reset interval.</param>
+    /// <param name="wrapStream">Wraps each new connection's stream (compression), or null.</param>
+    /// <param name="target">How every error message and log line names the peer; it must contain host:port.</param>
+    protected SingleHostRpcClient(RpcHost host, RpcClientOptions options, TimeProvider timeProvider, StreamWrapper? wrapStream, string target)
+    {
+        _host = host;
+        Options = options;
+        _timeProvider = timeProvider;
+        _wrapStream = wrapStream;
+        Target = target;
+    }
+
+    public int BatchSize => Options.BatchSize;
+
+    public bool IsActive => !_disposed;
+
+    protected RpcClientOptions Options { get; }
+
+    /// <summary>The peer as every message of this client names it (host:port, maybe with a protocol prefix).</summary>
+    protected string Target { get; }
+
+    /// <summary>
+    /// True: a batch holds the client until all its requests are done, so its requests go out back to back.
+    /// False: other callers may take turns between a batch's requests, and a dispose in between ends the batch.
+    /// </summary>
+    protected abstract bool HoldsGateAcrossBatch { get; }
+
+    /// <summary>
+    /// True: a call after dispose throws <see cref="EventDeliveryException"/>, without waiting for the request in
+    /// flight. False: it throws <see cref="ObjectDisposedException"/> once it has its turn.
+    /// </summary>
+    protected abstract bool ReportsUseAfterDisposeAsDeliveryFailure { get; }
+
+    /// <summary>
+    /// True: connecting and the first request on the new connection share one <see cref="RpcClientOptions.ConnectTimeout"/>
+    /// deadline (a session handshake rides on that request). False: the connect has its own ConnectTimeout and the
+    /// first request its RequestTimeout, and a failed connect surfaces as <see cref="TcpConnector"/> reports it.
+    /// </summary>
+    protected abstract bool OpensSessionWithinConnectTimeout { get; }
+
+    /// <summary>
+    /// True: a connection dropped between requests (reset interval, a status other than OK, dispose) is closed in
+    /// order. False: it is reset like one dropped mid-request.
+    /// </summary>
+    protected abstract bool ClosesIdleConnectionGracefully { get; }
+
+    public ValueTask AppendAsync(FlumeEvent flumeEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(flumeEvent);
+        return AppendOneAsync(flumeEvent, cancellationToken);
+    }
+
+    public async ValueTask AppendBatchAsync(IReadOnlyList<FlumeEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var holdGate = HoldsGateAcrossBatch;
+        var entered = false;
+        try
+        {
+            for (var start = 0; start < events.Count; start += Options.BatchSize)
+            {
+                if (!entered)
+                {
+                    await EnterAsync(cancellationToken);
+                    entered = true;
+                }
+
+                await SendAsync(null, events, start, Math.Min(Options.BatchSize, events.Count - start), cancellationToken);
+                if (!holdGate)
+                {
+                    entered = false;
+                    _gate.Release();
+                }
+            }
+        }
+        finally
+        {
+            if (entered)
+            {
+                _gate.Release();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        await _gate.WaitAsync();
+        try
+        {
+            await DropConnectionAsync(abort: !ClosesIdleConnectionGracefully);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>A new connection is open: reset per-connection protocol state (a handshake) and log it.</summary>
+    protected abstract void OnConnected();
+
+    /// <summary>The connection is about to be replaced because the reset interval has passed; log it.</summary>
+    protected abstract void OnResettingConnection(TimeSpan interval);
+
+    /// <summary>
+    /// Sends one <c>append</c> (<paramref name="single"/>) or one <c>appendBatch</c> of <paramref name="count"/>
+    /// events of <paramref name="batch"/> from <paramref name="start"/>, and reads its answer. Protocol violations
+    /// throw <see cref="EventDeliveryException"/>. That, cancellation and I/O, socket, disposed-object and
+    /// invalid-data exceptions drop the connection; any other exception (a caller's bad event failing to encode)
+    /// propagates and leaves it open.
+    /// </summary>
+    protected abstract ValueTask<EventStatus> ExchangeAsync(
+        Connection connection, FlumeEvent? single, IReadOnlyList<FlumeEvent>? batch, int start, int count, CancellationToken cancellationToken);
+
+    /// <summary>What timed out, after "host:port: ". <paramref name="opening"/>: the deadline covered connecting.</summary>
+    protected abstract string DescribeTimeout(bool opening, TimeSpan timeout, bool single);
+
+    /// <summary>What failed, after "host:port: ", when the connection broke with <paramref name="exception"/>.</summary>
+    protected abstract string DescribeConnectionFailure(Exception exception, bool single);
+
+    /// <summary>What the peer answered, after "host:port: ", when its status was not OK.</summary>
+    protected abstract string DescribeStatus(EventStatus status, bool single);
+
+    private async ValueTask AppendOneAsync(FlumeEvent flumeEvent, CancellationToken cancellationToken)
+    {
+        await EnterAsync(cancellationToken);
+        try
+        {
+            await SendAsync(flumeEvent, null, 0, 0, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async ValueTask EnterAsync(CancellationToken cancellationToken)
+    {
+        if (_disposed && ReportsUseAfterDisposeAsDeliveryFailure)
+        {
+            ThrowClosed();
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        if (_disposed)
+        {
+            _gate.Release();
+            ThrowClosed();
+        }
+    }
+
+    private void ThrowClosed()
+    {
+        // Flume's clients answer use after close with EventDeliveryException, so callers handle one exception.
+        if (ReportsUseAfterDisposeAsDeliveryFailure)
+        {
+            throw new EventDeliveryException($"{Target}: the client is closed");
+        }
+
+        ObjectDisposedException.ThrowIf(true, this);
+    }
+
+    private async ValueTask SendAsync(FlumeEvent? single, IReadOnlyList<FlumeEvent>? batch, int start, int count, CancellationToken cancellationToken)
+    {
+        if (_connection is not null && Options.ResetConnectionInterval is { } interval && _timeProvider.GetElapsedTime(_connectedAt) >= interval)
+        {
+            OnResettingConnection(interval);
+            await DropConnectionAsync(abort: !ClosesIdleConnectionGracefully);
+        }
+
+        if (_connection is null && !OpensSessionWithinConnectTimeout)
+        {
+            // TcpConnector's errors already name the host, and there is no connection yet to drop.
+            await ConnectAsync(Options.ConnectTimeout, cancellationToken);
+        }
+
+        var opening = _connection is null;
+        var timeout = opening ? Options.ConnectTimeout : Options.RequestTimeout;
+        using var deadline = new CancellationTokenSource(timeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        EventStatus status;
+        try
+        {
+            var connection = _connection ?? await ConnectAsync(timeout, linked.Token);
+            status = await ExchangeAsync(connection, single, batch, start, count, linked.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            await DropConnectionAsync(abort: true);
+            throw new EventDeliveryException($"{Target}: {DescribeTimeout(opening, timeout, single is not null)}");
+        }
+        catch (EventDeliveryException)
+        {
+            await DropConnectionAsync(abort: true);
+            throw;
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidDataException)
+        {
+            await DropConnectionAsync(abort: true);
+            throw new EventDeliveryException($"{Target}: {DescribeConnectionFailure(e, single is not null)}", e);
+        }
+        catch (OperationCanceledException)
+        {
+            // The caller gave up mid-request: the connection's state is unknown.
+            await DropConnectionAsync(abort: true);
+            throw;
+        }
+
+        if (status != EventStatus.Ok)
+        {
+            // The exchange completed, so the connection is between requests; dropping it still mirrors Flume.
+            await DropConnectionAsync(abort: !ClosesIdleConnectionGracefully);
+            throw new EventDeliveryException($"{Target}: {DescribeStatus(status, single is not null)}");
+        }
+    }
+
+    private async ValueTask<Connection> ConnectAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var connection = await TcpConnector.ConnectAsync(_host, timeout, _wrapStream, cancellationToken);
+        _connection = connection;
+        _connectedAt = _timeProvider.GetTimestamp();
+        OnConnected();
+        return connection;
+    }
+
+    // A connection in an unknown state (mid-request failure) is reset at once; an idle one may be closed in order so
+    // the server sees an orderly end of stream.
+    private async ValueTask DropConnectionAsync(bool abort)
+    {
+        var connection = _connection;
+        _connection = null;
+        if (connection is not null)
+        {
+            if (abort)
+            {
+                connection.Abort();
+            }
+
+            await connection.DisposeAsync();
+        }
+    }
+}
