@@ -19,7 +19,7 @@ internal sealed class LoadGenerator
     private long _nextBatch;
     private long _events;
     private long _failedBatches;
-    private long _retries;
+    private long _failedAttempts;
     private string? _firstFailure;
 
     /// <summary>Creates a generator; <paramref name="createClient"/> is called once per connection.</summary>
@@ -75,7 +75,7 @@ internal sealed class LoadGenerator
             latencies.ValueAtPercentile(99) * msPerTick,
             latencies.ValueAtPercentile(99.9) * msPerTick,
             Interlocked.Read(ref _failedBatches),
-            Interlocked.Read(ref _retries),
+            Interlocked.Read(ref _failedAttempts),
             Volatile.Read(ref _firstFailure));
     }
 
@@ -127,7 +127,7 @@ internal sealed class LoadGenerator
             }
             catch (EventDeliveryException e)
             {
-                Interlocked.Increment(ref _retries);
+                Interlocked.Increment(ref _failedAttempts);
                 Interlocked.CompareExchange(ref _firstFailure, e.Message, null);
             }
 

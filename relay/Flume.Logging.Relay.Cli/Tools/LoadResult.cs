@@ -12,9 +12,9 @@ namespace Flume.Logging.Relay.Cli.Tools;
 /// <param name="P99Ms">99th percentile batch latency in milliseconds.</param>
 /// <param name="P999Ms">99.9th percentile batch latency in milliseconds.</param>
 /// <param name="FailedBatches">Batches still not acknowledged after every attempt.</param>
-/// <param name="Retries">Attempts that failed and were retried or given up.</param>
+/// <param name="FailedAttempts">Attempts that failed, whether retried or given up.</param>
 /// <param name="FirstFailure">The cause of the first failed attempt, or null.</param>
-internal sealed record LoadResult(long Events, double Seconds, long BodyBytes, double P50Ms, double P99Ms, double P999Ms, long FailedBatches, long Retries, string? FirstFailure)
+internal sealed record LoadResult(long Events, double Seconds, long BodyBytes, double P50Ms, double P99Ms, double P999Ms, long FailedBatches, long FailedAttempts, string? FirstFailure)
 {
     /// <summary>Events per second over the run; 0 for a run that took no measurable time.</summary>
     public double EventsPerSecond => Seconds > 0 ? Events / Seconds : 0;
@@ -37,7 +37,7 @@ internal sealed record LoadResult(long Events, double Seconds, long BodyBytes, d
             json.WriteNumber("p99Ms", Math.Round(P99Ms, 3));
             json.WriteNumber("p999Ms", Math.Round(P999Ms, 3));
             json.WriteNumber("failedBatches", FailedBatches);
-            json.WriteNumber("retries", Retries);
+            json.WriteNumber("failedAttempts", FailedAttempts);
             json.WriteEndObject();
         }
 
@@ -54,7 +54,7 @@ internal sealed record LoadResult(long Events, double Seconds, long BodyBytes, d
         text.AppendLine(c, $"events/s:       {EventsPerSecond:0.0}");
         text.AppendLine(c, $"MB/s:           {MbPerSecond:0.000}");
         text.AppendLine(c, $"batch latency:  p50 {P50Ms:0.000} ms, p99 {P99Ms:0.000} ms, p99.9 {P999Ms:0.000} ms");
-        text.Append(c, $"failed batches: {FailedBatches} (retries: {Retries})");
+        text.Append(c, $"failed batches: {FailedBatches} (failed attempts: {FailedAttempts})");
         return text.ToString();
     }
 }

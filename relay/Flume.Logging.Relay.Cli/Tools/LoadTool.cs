@@ -59,7 +59,7 @@ internal static class LoadTool
         {
             var outcome = result.FailedBatches > 0
                 ? $"{result.FailedBatches} batches failed after {options.MaxAttempts} attempts"
-                : $"{result.Retries} attempts failed and were retried";
+                : $"{result.FailedAttempts} attempts failed and were retried";
             await error.WriteLineAsync($"load: {outcome}; first failure: {failure}");
         }
 
