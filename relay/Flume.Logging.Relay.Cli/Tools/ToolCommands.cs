@@ -16,7 +16,7 @@ internal static class ToolCommands
         var directory = new Option<DirectoryInfo?>("--dirname") { Description = "Send every file in this folder (not its subfolders), in name order." };
         var headerFile = new Option<FileInfo?>("--headerFile", "-R") { Description = "A properties file (key=value per line) of headers added to every event." };
         var thrift = new Option<bool>("--thrift") { Description = "Use Thrift (compact) instead of Avro." };
-        var batchSize = PositiveOption("--batch-size", 100, "Lines per batch. Default: 100, as Flume's RPC client.");
+        var batchSize = PositiveOption("--batch-size", 100, "Lines per batch (Flume's RPC client default).");
         command.Options.Add(host);
         command.Options.Add(port);
         command.Options.Add(file);
@@ -69,21 +69,21 @@ internal static class ToolCommands
         var command = new Command("load", "Generate load against an avro or thrift source and report throughput and batch latency.");
         var host = new Option<string>("--host", "-H") { Description = "The source's host.", Required = true };
         var port = PortOption("--port", "-p");
-        var protocol = new Option<string>("--protocol") { Description = "avro or thrift (compact). Default: avro.", DefaultValueFactory = _ => "avro" };
+        var protocol = new Option<string>("--protocol") { Description = "avro or thrift (compact).", DefaultValueFactory = _ => "avro" };
         protocol.AcceptOnlyFromAmong("avro", "thrift");
         var events = new Option<long?>("--events") { Description = "Events to send. Default: 100000 when --duration is not given." };
         var duration = new Option<double?>("--duration") { Description = "Seconds to keep starting batches." };
-        var size = new Option<int>("--size") { Description = "Body bytes per event. Default: 100.", DefaultValueFactory = _ => 100 };
-        var batch = PositiveOption("--batch", 100, "Events per batch. Default: 100.");
-        var connections = PositiveOption("--connections", 4, "Connections, each with one batch in flight. Default: 4.");
+        var size = new Option<int>("--size") { Description = "Body bytes per event.", DefaultValueFactory = _ => 100 };
+        var batch = PositiveOption("--batch", 100, "Events per batch.");
+        var connections = PositiveOption("--connections", 4, "Connections, each with one batch in flight.");
         var rate = new Option<double?>("--rate") { Description = "Cap on the total events per second, spread evenly. Default: no cap." };
         var jsonOption = new Option<bool>("--json") { Description = "Print one JSON object as the last line of output, and no progress line." };
-        var compression = new Option<string>("--compression") { Description = "none or deflate (avro only). Default: none.", DefaultValueFactory = _ => "none" };
+        var compression = new Option<string>("--compression") { Description = "none or deflate (avro only).", DefaultValueFactory = _ => "none" };
         compression.AcceptOnlyFromAmong("none", "deflate");
-        var headers = new Option<int>("--headers") { Description = "Small headers per event. Default: 0." };
-        var attempts = PositiveOption("--attempts", 5, "Attempts per batch before it counts as failed. Default: 5.");
-        var retryBackoff = new Option<int>("--retry-backoff") { Description = "Milliseconds to wait after a failed attempt, doubled after each. Default: 100.", DefaultValueFactory = _ => 100 };
-        var timeout = PositiveOption("--timeout", 20_000, "Connect and request timeout in milliseconds. Default: 20000.");
+        var headers = new Option<int>("--headers") { Description = "Small headers per event (h0=v0, h1=v1, ...)." };
+        var attempts = PositiveOption("--attempts", 5, "Attempts per batch before it counts as failed.");
+        var retryBackoff = new Option<int>("--retry-backoff") { Description = "Milliseconds to wait after a failed attempt, doubled after each.", DefaultValueFactory = _ => 100 };
+        var timeout = PositiveOption("--timeout", 20_000, "Connect and request timeout in milliseconds.");
         foreach (var option in new Option[] { host, port, protocol, events, duration, size, batch, connections, rate, jsonOption, compression, headers, attempts, retryBackoff, timeout })
         {
             command.Options.Add(option);

@@ -25,8 +25,26 @@ public sealed class EventRateLimiterTests
 
         time.Advance(TimeSpan.FromSeconds(10));
 
+        // At 1000 events/s only the 20 events of the catch-up window and the current slot go without waiting.
+        Assert.Equal(TimeSpan.Zero, limiter.Reserve(10));
+        Assert.Equal(TimeSpan.Zero, limiter.Reserve(10));
         Assert.Equal(TimeSpan.Zero, limiter.Reserve(100));
-        Assert.Equal(TimeSpan.FromMilliseconds(100), limiter.Reserve(100));
+        Assert.Equal(TimeSpan.FromMilliseconds(100), limiter.Reserve(1));
+    }
+
+    [Fact]
+    public void A_short_lag_from_a_late_timer_is_made_up()
+    {
+        var time = new ManualTimeProvider();
+        var limiter = new EventRateLimiter(1000, time);
+        limiter.Reserve(10);
+
+        // The next batch should have left at 10 ms; its sender comes 5 ms late. The schedule keeps its slot, so the
+        // batch after it is only 5 ms away rather than a full 10.
+        time.Advance(TimeSpan.FromMilliseconds(15));
+
+        Assert.Equal(TimeSpan.Zero, limiter.Reserve(10));
+        Assert.Equal(TimeSpan.FromMilliseconds(5), limiter.Reserve(10));
     }
 
     [Fact]
