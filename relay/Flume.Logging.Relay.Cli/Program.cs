@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Flume.Logging.Relay.Cli.Tools;
 
 namespace Flume.Logging.Relay.Cli;
 
@@ -16,6 +17,8 @@ internal static class Program
         AddAgentOptions(root, system);
         AddAgentOptions(agent, system);
         root.Subcommands.Add(agent);
+        root.Subcommands.Add(ToolCommands.AvroClient());
+        root.Subcommands.Add(ToolCommands.Load());
 
         // The agent's own SIGTERM handling drains sinks; System.CommandLine must not cut it short.
         return await root.Parse(system.Remaining).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
