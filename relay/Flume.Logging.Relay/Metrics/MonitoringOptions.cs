@@ -29,7 +29,7 @@ internal sealed record MonitoringOptions(string Bind, int Port)
         var settings = new Dictionary<string, Setting>(StringComparer.Ordinal);
         foreach (var entry in fileEntries)
         {
-            if (entry.Key.StartsWith(Prefix, StringComparison.Ordinal))
+            if (FlumeConfiguration.IsMonitoringKey(entry.Key))
             {
                 settings[entry.Key[Prefix.Length..]] = new Setting(entry.Key, entry.Value.Trim(), entry.Source, entry.Line);
             }
