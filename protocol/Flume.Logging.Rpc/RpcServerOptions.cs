@@ -30,6 +30,9 @@ public sealed class RpcServerOptions
     /// <summary>Caps on what a peer may send; a request over a cap closes its connection.</summary>
     public RpcLimits Limits { get; set; } = new();
 
+    /// <summary>Told when connections open and close and when a peer's input is rejected. Default: none.</summary>
+    public IConnectionObserver? ConnectionObserver { get; set; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {

@@ -5,4 +5,9 @@ namespace Flume.Logging.Relay.Cli;
 /// <param name="AgentName">The agent to run; null when the file defines exactly one.</param>
 /// <param name="PluginDirectories">Flume-style plugin folders searched for custom component assemblies.</param>
 /// <param name="StopTimeout">How long a stop may drain sinks before giving up. Default: 30 s.</param>
-internal sealed record AgentArguments(string ConfigFile, string? AgentName, IReadOnlyList<string> PluginDirectories, TimeSpan StopTimeout);
+/// <param name="MetricsPort">
+/// <c>--metrics-port</c>: serve metrics over HTTP on this port, as <c>-Dflume.monitoring.type=http</c> with
+/// <c>-Dflume.monitoring.port</c> do. Null when not given.
+/// </param>
+internal sealed record AgentArguments(
+    string ConfigFile, string? AgentName, IReadOnlyList<string> PluginDirectories, TimeSpan StopTimeout, int? MetricsPort = null);

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Flume.Logging.Relay.Agent;
 using Flume.Logging.Relay.Config;
+using Flume.Logging.Relay.Metrics;
 using Flume.Logging.Rpc;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +10,8 @@ namespace Flume.Logging.Relay.Cli;
 /// <summary>
 /// Runs one agent from a properties file until SIGTERM or Ctrl-C, then stops it cleanly: sources stop accepting,
 /// sinks drain until the stop timeout, channels close, exit code 0. Startup problems exit 1 with one line naming
-/// the cause (the key at fault, the port in use, the missing file).
+/// the cause (the key at fault, the port in use, the missing file). With <c>flume.monitoring.type=http</c> (or
+/// <c>--metrics-port</c>) it also serves the agent's metrics until the agent has stopped.
 /// </summary>
 internal static partial class AgentRunner
 {
@@ -36,17 +38,30 @@ internal static partial class AgentRunner
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Stop(context, stop));
 
         RelayAgent agent;
+        MetricsServer? metrics = null;
         try
         {
-            var configuration = Load(arguments);
-            WarnAboutReservedProperties(logger, systemProperties);
+            var (configuration, entries) = Load(arguments);
+            var monitoring = MonitoringOptions.From(entries, systemProperties, arguments.MetricsPort);
             var registry = ComponentRegistry.CreateDefault(arguments.PluginDirectories);
             agent = RelayAgent.Build(configuration, registry, new ComponentServices(loggerFactory, TimeProvider.System));
             LogStarting(logger, configuration.Name, arguments.ConfigFile);
+            if (monitoring is not null)
+            {
+                metrics = new MetricsServer(monitoring, agent.Metrics, loggerFactory);
+                await metrics.StartAsync(stop.Token);
+                LogServingMetrics(logger, metrics.LocalEndPoint);
+            }
+
             await agent.StartAsync(stop.Token);
         }
         catch (Exception e) when (e is ConfigurationException or RpcServerException or IOException or UnauthorizedAccessException or ArgumentException)
         {
+            if (metrics is not null)
+            {
+                await metrics.DisposeAsync();
+            }
+
             LogStartFailed(logger, e.Message);
             loggerFactory.Dispose();
             await error.WriteLineAsync($"relay: {e.Message}");
@@ -69,6 +84,12 @@ internal static partial class AgentRunner
             await agent.StopAsync(deadline.Token);
         }
 
+        if (metrics is not null)
+        {
+            // Served until the agent has stopped, so the drain at stop can be watched.
+            await metrics.DisposeAsync();
+        }
+
         return 0;
     }
 
@@ -79,7 +100,7 @@ internal static partial class AgentRunner
         stop.Cancel();
     }
 
-    private static AgentConfiguration Load(AgentArguments arguments)
+    private static (AgentConfiguration Configuration, IReadOnlyList<PropertyEntry> Entries) Load(AgentArguments arguments)
     {
         IReadOnlyList<PropertyEntry> entries;
         using (var reader = new StreamReader(arguments.ConfigFile, System.Text.Encoding.UTF8))
@@ -87,18 +108,7 @@ internal static partial class AgentRunner
             entries = PropertiesReader.Read(reader, arguments.ConfigFile);
         }
 
-        return FlumeConfiguration.Load(entries, arguments.AgentName);
-    }
-
-    private static void WarnAboutReservedProperties(ILogger logger, IReadOnlyDictionary<string, string> systemProperties)
-    {
-        foreach (var key in systemProperties.Keys)
-        {
-            if (key.StartsWith("flume.monitoring.", StringComparison.Ordinal))
-            {
-                LogMonitoringReserved(logger, key);
-            }
-        }
+        return (FlumeConfiguration.Load(entries, arguments.AgentName), entries);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "starting agent {Agent} from {File}")]
@@ -110,6 +120,6 @@ internal static partial class AgentRunner
     [LoggerMessage(Level = LogLevel.Error, Message = "cannot start: {Reason}")]
     private static partial void LogStartFailed(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "-D{Key} is reserved for metrics reporting, which this build does not serve yet; ignored")]
-    private static partial void LogMonitoringReserved(ILogger logger, string key);
+    [LoggerMessage(Level = LogLevel.Information, Message = "serving metrics at http://{EndPoint}/metrics (Flume JSON) and /metrics/prometheus")]
+    private static partial void LogServingMetrics(ILogger logger, System.Net.IPEndPoint endPoint);
 }

@@ -41,6 +41,11 @@ internal static class Program
             Description = "Seconds a stop may spend draining sinks. Default: 30.",
             DefaultValueFactory = _ => 30,
         };
+        var metricsPort = new Option<int?>("--metrics-port")
+        {
+            Description = "Serve metrics over HTTP on this port (127.0.0.1 unless -Dflume.monitoring.bind says otherwise): " +
+                "Flume JSON at /metrics, Prometheus text at /metrics/prometheus. Same as -Dflume.monitoring.type=http -Dflume.monitoring.port=<port>.",
+        };
         var noReload = new Option<bool>("--no-reload-conf")
         {
             Description = "Accepted for flume-ng compatibility: the relay reads its configuration once at start.",
@@ -50,6 +55,7 @@ internal static class Program
         command.Options.Add(name);
         command.Options.Add(plugins);
         command.Options.Add(stopTimeout);
+        command.Options.Add(metricsPort);
         command.Options.Add(noReload);
         command.Validators.Add(result =>
         {
@@ -70,7 +76,8 @@ internal static class Program
         {
             var file = result.GetValue(confFile)?.FullName ?? ((FileInfo)result.GetValue(conf)!).FullName;
             var pluginDirectories = (result.GetValue(plugins) ?? "plugins.d").Split(':', StringSplitOptions.RemoveEmptyEntries);
-            var arguments = new AgentArguments(file, result.GetValue(name), pluginDirectories, TimeSpan.FromSeconds(result.GetValue(stopTimeout)));
+            var arguments = new AgentArguments(
+                file, result.GetValue(name), pluginDirectories, TimeSpan.FromSeconds(result.GetValue(stopTimeout)), result.GetValue(metricsPort));
             return AgentRunner.RunAsync(arguments, system.Values, Console.Error);
         });
     }

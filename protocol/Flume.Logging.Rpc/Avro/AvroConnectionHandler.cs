@@ -20,14 +20,16 @@ internal sealed partial class AvroConnectionHandler : IConnectionHandler
     private readonly string _name;
     private readonly IEventReceiver _receiver;
     private readonly RpcLimits _limits;
+    private readonly IConnectionObserver? _observer;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, bool> _knownProtocols = new(StringComparer.Ordinal);
 
-    public AvroConnectionHandler(string name, IEventReceiver receiver, RpcLimits limits, ILogger logger)
+    public AvroConnectionHandler(string name, IEventReceiver receiver, RpcLimits limits, IConnectionObserver? observer, ILogger logger)
     {
         _name = name;
         _receiver = receiver;
         _limits = limits;
+        _observer = observer;
         _logger = logger;
         _knownProtocols[Convert.ToHexString(AvroSourceProtocol.Hash)] = true;
     }
@@ -186,8 +188,14 @@ internal sealed partial class AvroConnectionHandler : IConnectionHandler
     private static string Describe(string what, OperationStatus status, string? error) =>
         status == OperationStatus.NeedMoreData ? $"{what} ends before the frame does" : $"malformed {what}: {error}";
 
+    private void LogRejected(string server, string peer, string reason)
+    {
+        LogRejectedCore(server, peer, reason);
+        _observer?.InputRejected();
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Server}: closing connection from {Peer}: {Reason}")]
-    private partial void LogRejected(string server, string peer, string reason);
+    private partial void LogRejectedCore(string server, string peer, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Server}: {Message} from {Peer} failed in the receiver; answering FAILED")]
     private partial void LogReceiverFailed(string server, string peer, string message, Exception exception);

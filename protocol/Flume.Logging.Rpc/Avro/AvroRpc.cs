@@ -18,7 +18,7 @@ public static class AvroRpc
         ArgumentNullException.ThrowIfNull(receiver);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         options.Validate();
-        var handler = new AvroConnectionHandler(name, receiver, options.Limits, loggerFactory.CreateLogger<AvroConnectionHandler>());
+        var handler = new AvroConnectionHandler(name, receiver, options.Limits, options.ConnectionObserver, loggerFactory.CreateLogger<AvroConnectionHandler>());
         var wrap = options.Compression == CompressionType.Deflate ? ZLibDuplexStream.Wrapper(options.CompressionLevel) : null;
         return new TcpServer(name, options, handler, wrap, loggerFactory.CreateLogger<TcpServer>());
     }

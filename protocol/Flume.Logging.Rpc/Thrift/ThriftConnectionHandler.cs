@@ -19,10 +19,12 @@ internal sealed partial class ThriftConnectionHandler : IConnectionHandler
     private readonly ThriftWireProtocol _protocol;
     private readonly RpcLimits _limits;
     private readonly IEventReceiver _receiver;
+    private readonly IConnectionObserver? _observer;
     private readonly ILogger _logger;
 
-    public ThriftConnectionHandler(string name, ThriftWireProtocol protocol, RpcLimits limits, IEventReceiver receiver, ILogger logger)
+    public ThriftConnectionHandler(string name, ThriftWireProtocol protocol, RpcLimits limits, IEventReceiver receiver, IConnectionObserver? observer, ILogger logger)
     {
+        _observer = observer;
         _name = name;
         _protocol = protocol;
         _limits = limits;
@@ -134,8 +136,14 @@ internal sealed partial class ThriftConnectionHandler : IConnectionHandler
         return true;
     }
 
+    private void LogClosingConnection(string server, string peer, string reason)
+    {
+        LogClosingConnectionCore(server, peer, reason);
+        _observer?.InputRejected();
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Server}: closing connection from {Peer}: {Reason}")]
-    private partial void LogClosingConnection(string server, string peer, string reason);
+    private partial void LogClosingConnectionCore(string server, string peer, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Server}: {Peer} called an unknown method, answered UNKNOWN_METHOD: {Text}")]
     private partial void LogUnknownMethod(string server, string peer, string text);

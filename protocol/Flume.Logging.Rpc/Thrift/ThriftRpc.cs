@@ -24,7 +24,7 @@ public static class ThriftRpc
             throw new ArgumentException($"compression-type {options.Compression} is not available on a Thrift server", nameof(options));
         }
 
-        var handler = new ThriftConnectionHandler(name, ToWire(options.ThriftProtocol), options.Limits, receiver, loggerFactory.CreateLogger<ThriftConnectionHandler>());
+        var handler = new ThriftConnectionHandler(name, ToWire(options.ThriftProtocol), options.Limits, receiver, options.ConnectionObserver, loggerFactory.CreateLogger<ThriftConnectionHandler>());
         return new TcpServer(name, options, handler, null, loggerFactory.CreateLogger<TcpServer>());
     }
 

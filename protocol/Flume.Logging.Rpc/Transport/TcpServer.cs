@@ -213,6 +213,7 @@ internal sealed partial class TcpServer : IRpcServer
     {
         await registered;
         LogConnectionOpened(_name, connection.Peer);
+        _options.ConnectionObserver?.ConnectionOpened();
         try
         {
             await _handler.RunAsync(connection, _stopping.Token);
@@ -236,6 +237,7 @@ internal sealed partial class TcpServer : IRpcServer
             await connection.DisposeAsync();
             _connections.TryRemove(connection, out _);
             _connectionSlots?.Release();
+            _options.ConnectionObserver?.ConnectionClosed();
             LogConnectionClosed(_name, connection.Peer);
         }
     }

@@ -27,7 +27,7 @@ internal static class BuiltInComponents
         registry.AddSource("avro", c => new RpcSource(
             c.Name,
             c.ChannelProcessor,
-            receiver => AvroRpc.CreateServer($"avro source {c.Name}", RpcComponentProperties.Server(c.Properties, avro: true), receiver, c.Services.LoggerFactory),
+            source => AvroRpc.CreateServer($"avro source {c.Name}", RpcComponentProperties.Server(c.Properties, avro: true, source.Counter), source, c.Services.LoggerFactory),
             c.Services.LoggerFactory.CreateLogger<RpcSource>()));
 
         registry.AddSink("avro", c =>
@@ -38,7 +38,7 @@ internal static class BuiltInComponents
         registry.AddSource("thrift", c => new RpcSource(
             c.Name,
             c.ChannelProcessor,
-            receiver => ThriftRpc.CreateServer($"thrift source {c.Name}", RpcComponentProperties.Server(c.Properties, avro: false), receiver, c.Services.LoggerFactory),
+            source => ThriftRpc.CreateServer($"thrift source {c.Name}", RpcComponentProperties.Server(c.Properties, avro: false, source.Counter), source, c.Services.LoggerFactory),
             c.Services.LoggerFactory.CreateLogger<RpcSource>()));
 
         registry.AddSink("thrift", c =>

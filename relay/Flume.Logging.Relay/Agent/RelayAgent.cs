@@ -1,6 +1,7 @@
 using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Interceptors;
+using Flume.Logging.Relay.Metrics;
 using Flume.Logging.Relay.Sinks;
 using Flume.Logging.Relay.Sources;
 using Microsoft.Extensions.Logging;
@@ -21,9 +22,11 @@ public sealed partial class RelayAgent : IAsyncDisposable
     private readonly List<ILifecycle> _started = [];
     private int _state;
 
-    private RelayAgent(string name, IReadOnlyList<IChannel> channels, IReadOnlyList<ISource> sources, IReadOnlyList<SinkRunner> runners, ILogger logger)
+    private RelayAgent(
+        string name, IReadOnlyList<IChannel> channels, IReadOnlyList<ISource> sources, IReadOnlyList<SinkRunner> runners, MetricsRegistry metrics, ILogger logger)
     {
         Name = name;
+        Metrics = metrics;
         _channels = channels;
         _sources = sources;
         _runners = runners;
@@ -38,6 +41,9 @@ public sealed partial class RelayAgent : IAsyncDisposable
 
     /// <summary>The agent's channels.</summary>
     public IReadOnlyList<IChannel> Channels => _channels;
+
+    /// <summary>The counters of every component, as served at <c>/metrics</c>.</summary>
+    public MetricsRegistry Metrics { get; }
 
     /// <summary>
     /// Builds every component. Throws <see cref="ConfigurationException"/> naming the key at fault when a type is
@@ -57,24 +63,24 @@ public sealed partial class RelayAgent : IAsyncDisposable
         var channels = new Dictionary<string, IChannel>(StringComparer.Ordinal);
         foreach (var channel in configuration.Channels)
         {
-            channels[channel.Name] = registry.Channels.Create(
-                channel.Type, new ChannelBuildContext(channel.Name, channel.Context, services), channel.Context, "type");
+            channels[channel.Name] = Monitored(services, registry.Channels.Create(
+                channel.Type, new ChannelBuildContext(channel.Name, channel.Context, services), channel.Context, "type"));
         }
 
         var sources = new List<ISource>();
         foreach (var source in configuration.Sources)
         {
             var processor = BuildChannelProcessor(source, channels, registry, services);
-            sources.Add(registry.Sources.Create(
-                source.Type, new SourceBuildContext(source.Name, source.Context, processor, services), source.Context, "type"));
+            sources.Add(Monitored(services, registry.Sources.Create(
+                source.Type, new SourceBuildContext(source.Name, source.Context, processor, services), source.Context, "type")));
         }
 
         var sinks = new Dictionary<string, (ISink Sink, IChannel Channel)>(StringComparer.Ordinal);
         foreach (var sink in configuration.Sinks)
         {
             var channel = channels[sink.Channel];
-            sinks[sink.Name] = (registry.Sinks.Create(
-                sink.Type, new SinkBuildContext(sink.Name, sink.Context, channel, services), sink.Context, "type"), channel);
+            sinks[sink.Name] = (Monitored(services, registry.Sinks.Create(
+                sink.Type, new SinkBuildContext(sink.Name, sink.Context, channel, services), sink.Context, "type")), channel);
         }
 
         var runners = new List<SinkRunner>();
@@ -109,7 +115,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
             }
         }
 
-        return new RelayAgent(configuration.Name, [.. channels.Values], sources, runners, logger);
+        return new RelayAgent(configuration.Name, [.. channels.Values], sources, runners, services.Metrics, logger);
     }
 
     /// <summary>
@@ -189,6 +195,16 @@ public sealed partial class RelayAgent : IAsyncDisposable
                     break;
             }
         }
+    }
+
+    private static T Monitored<T>(ComponentServices services, T component)
+    {
+        if (component is IMonitoredComponent monitored)
+        {
+            services.Metrics.Register(monitored.Counters);
+        }
+
+        return component;
     }
 
     private static ChannelProcessor BuildChannelProcessor(

@@ -11,9 +11,9 @@ internal static class RpcComponentProperties
     /// <summary>
     /// An <c>avro</c> or <c>thrift</c> source: <c>bind</c>, <c>port</c>, <c>threads</c>, <c>compression-type</c>,
     /// <c>compression-level</c>, <c>protocol</c>, and our caps against hostile peers (<c>max-frame-length</c>,
-    /// <c>max-buffer-count</c>, <c>max-batch-size</c>).
+    /// <c>max-buffer-count</c>, <c>max-batch-size</c>). <paramref name="observer"/> is told about connections.
     /// </summary>
-    public static RpcServerOptions Server(ComponentContext properties, bool avro)
+    public static RpcServerOptions Server(ComponentContext properties, bool avro, IConnectionObserver? observer = null)
     {
         RejectTls(properties);
         var limits = new RpcLimits();
@@ -25,6 +25,7 @@ internal static class RpcComponentProperties
             Compression = avro ? properties.GetEnum("compression-type", CompressionType.None) : CompressionType.None,
             CompressionLevel = properties.GetInt32("compression-level", 6, 0, 9),
             ThriftProtocol = avro ? ThriftProtocolKind.Compact : properties.GetEnum("protocol", ThriftProtocolKind.Compact),
+            ConnectionObserver = observer,
             Limits = new RpcLimits
             {
                 MaxFrameLength = properties.GetInt32("max-frame-length", limits.MaxFrameLength, 1024, 1024 * MiB),

@@ -1,6 +1,7 @@
 using Flume.Logging.FileChannel;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Config;
+using Flume.Logging.Relay.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace Flume.Logging.Relay.Channels;
@@ -9,11 +10,17 @@ namespace Flume.Logging.Relay.Channels;
 /// Flume's <c>file</c> channel: the durable <see cref="FileEventQueue"/> behind the channel contract. It opens
 /// (replaying what the last run left) when the agent starts, and checkpoints when it stops.
 /// </summary>
-internal sealed class DurableFileChannel(string name, FileChannelOptions options, TimeProvider timeProvider, ILogger logger) : IChannel, IAsyncDisposable
+internal sealed class DurableFileChannel(string name, FileChannelOptions options, TimeProvider timeProvider, ILogger logger)
+    : IChannel, IMonitoredComponent, IAsyncDisposable
 {
     private FileEventQueue? _queue;
 
     public string Name { get; } = name;
+
+    /// <summary>Flume's channel counters.</summary>
+    public ChannelCounter Counter { get; } = new(name, options.Capacity, timeProvider);
+
+    CounterGroup IMonitoredComponent.Counters => Counter;
 
     /// <summary>Events held, for metrics and tests; 0 before start.</summary>
     public int Size => _queue?.Count ?? 0;
@@ -23,6 +30,8 @@ internal sealed class DurableFileChannel(string name, FileChannelOptions options
         try
         {
             _queue = FileEventQueue.Open(Name, options, timeProvider, logger);
+            Counter.SetChannelSize(_queue.Count);
+            Counter.Start();
         }
         catch (FileChannelException e)
         {
@@ -37,13 +46,16 @@ internal sealed class DurableFileChannel(string name, FileChannelOptions options
         if (Interlocked.Exchange(ref _queue, null) is { } queue)
         {
             await queue.DisposeAsync();
+            Counter.Stop();
         }
     }
 
     public ValueTask DisposeAsync() => new(StopAsync(CancellationToken.None));
 
     public IChannelTransaction BeginTransaction() =>
-        new Transaction((_queue ?? throw new ChannelException($"channel {Name} is not open")).BeginTransaction());
+        _queue is { } queue
+            ? new Transaction(queue, queue.BeginTransaction(), Counter)
+            : throw new ChannelException($"channel {Name} is not open");
 
     public ValueTask WaitForEventsAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
         _queue?.WaitForEventsAsync(timeout, cancellationToken) ?? new ValueTask(Task.Delay(timeout, timeProvider, cancellationToken));
@@ -80,14 +92,31 @@ internal sealed class DurableFileChannel(string name, FileChannelOptions options
         return options;
     }
 
-    private sealed class Transaction(FileQueueTransaction inner) : IChannelTransaction
+    private sealed class Transaction(FileEventQueue queue, FileQueueTransaction inner, ChannelCounter counter) : IChannelTransaction
     {
-        public void Put(FlumeEvent flumeEvent) => Translate(() => inner.Put(flumeEvent));
+        private int _putAttempts;
+        private int _takeAttempts;
+        private int _puts;
+        private int _takes;
+        private bool _counted;
+
+        public void Put(FlumeEvent flumeEvent)
+        {
+            _putAttempts++;
+            Translate(() => inner.Put(flumeEvent));
+            _puts++;
+        }
 
         public FlumeEvent? Take()
         {
+            _takeAttempts++;
             FlumeEvent? taken = null;
             Translate(() => taken = inner.Take());
+            if (taken is not null)
+            {
+                _takes++;
+            }
+
             return taken;
         }
 
@@ -96,6 +125,8 @@ internal sealed class DurableFileChannel(string name, FileChannelOptions options
             try
             {
                 await inner.CommitAsync(cancellationToken);
+                Count(_puts, _takes);
+                counter.SetChannelSize(queue.Count);
             }
             catch (FileChannelFullException e)
             {
@@ -107,9 +138,22 @@ internal sealed class DurableFileChannel(string name, FileChannelOptions options
             }
         }
 
-        public void Rollback() => inner.Rollback();
+        public void Rollback()
+        {
+            inner.Rollback();
+            Count(0, 0);
+        }
 
-        public void Dispose() => inner.Dispose();
+        public void Dispose() => Rollback();
+
+        private void Count(int putsCommitted, int takesCommitted)
+        {
+            if (!_counted)
+            {
+                _counted = true;
+                counter.AddTransaction(_putAttempts, _takeAttempts, putsCommitted, takesCommitted);
+            }
+        }
 
         private static void Translate(Action action)
         {

@@ -1,5 +1,6 @@
 using Flume.Logging.Protocol;
 using Flume.Logging.Protocol.Collections;
+using Flume.Logging.Relay.Metrics;
 using Flume.Logging.Relay.Support;
 using Microsoft.Extensions.Logging;
 
@@ -13,7 +14,7 @@ namespace Flume.Logging.Relay.Channels;
 /// Capacity counts events taken but not yet committed, as in Flume, so a sink's rollback always has room to put
 /// its events back. Bodies are accounted in 100-byte slots, as in Flume.
 /// </remarks>
-internal sealed partial class MemoryChannel : IChannel
+internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
 {
     private const int ByteSlotSize = 100;
 
@@ -39,6 +40,7 @@ internal sealed partial class MemoryChannel : IChannel
         _queue = new Deque<FlumeEvent>(Math.Min(options.Capacity, 1024));
         var usable = options.EffectiveByteCapacity * (100 - options.ByteCapacityBufferPercentage) / 100;
         _byteSlotCapacity = Math.Max(1, usable / ByteSlotSize);
+        Counter = new ChannelCounter(name, options.Capacity, timeProvider);
     }
 
     public string Name { get; }
@@ -57,8 +59,14 @@ internal sealed partial class MemoryChannel : IChannel
 
     public int Capacity => _options.Capacity;
 
+    /// <summary>Flume's channel counters of this channel.</summary>
+    public ChannelCounter Counter { get; }
+
+    CounterGroup IMonitoredComponent.Counters => Counter;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        Counter.Start();
         LogStarted(Name, _options.Capacity, _options.TransactionCapacity);
         return Task.CompletedTask;
     }
@@ -76,6 +84,7 @@ internal sealed partial class MemoryChannel : IChannel
             LogStoppedWithEvents(Name, left);
         }
 
+        Counter.Stop();
         return Task.CompletedTask;
     }
 
@@ -166,6 +175,7 @@ internal sealed partial class MemoryChannel : IChannel
         }
 
         _occupied += puts.Count - takes.Count;
+        Counter.SetChannelSize(_occupied);
         _byteSlotsUsed += putSlots - takeSlots;
         if (puts.Count > 0)
         {
@@ -208,12 +218,15 @@ internal sealed partial class MemoryChannel : IChannel
         private readonly List<FlumeEvent> _takes = [];
         private long _putSlots;
         private long _takeSlots;
+        private int _putAttempts;
+        private int _takeAttempts;
         private bool _ended;
 
         public void Put(FlumeEvent flumeEvent)
         {
             ArgumentNullException.ThrowIfNull(flumeEvent);
             EnsureOpen();
+            _putAttempts++;
             if (_puts.Count >= channel._options.TransactionCapacity)
             {
                 throw new ChannelException(
@@ -228,6 +241,7 @@ internal sealed partial class MemoryChannel : IChannel
         public FlumeEvent? Take()
         {
             EnsureOpen();
+            _takeAttempts++;
             if (_takes.Count >= channel._options.TransactionCapacity)
             {
                 throw new ChannelException(
@@ -250,6 +264,7 @@ internal sealed partial class MemoryChannel : IChannel
             EnsureOpen();
             await channel.CommitAsync(_puts, _takes, _putSlots, _takeSlots, cancellationToken);
             _ended = true;
+            channel.Counter.AddTransaction(_putAttempts, _takeAttempts, _puts.Count, _takes.Count);
         }
 
         public void Rollback()
@@ -260,6 +275,7 @@ internal sealed partial class MemoryChannel : IChannel
             }
 
             _ended = true;
+            channel.Counter.AddTransaction(_putAttempts, _takeAttempts, 0, 0);
             channel.ReturnTakes(_takes);
         }
 

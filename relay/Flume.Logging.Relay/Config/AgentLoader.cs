@@ -84,6 +84,11 @@ internal sealed class AgentLoader
     {
         foreach (var entry in _entries)
         {
+            if (FlumeConfiguration.IsMonitoringKey(entry.Key))
+            {
+                continue;
+            }
+
             if (FlumeConfiguration.AgentNameOf(entry.Key) is null)
             {
                 _warnings.Add($"{entry.Location}: key '{entry.Key}' ignored: it does not start with an agent name and a dot");

@@ -7,8 +7,8 @@ namespace Flume.Logging.Relay.Config;
 public static class FlumeConfiguration
 {
     /// <summary>
-    /// The agents the entries define (the text before the first dot of every key that has one), in the order
-    /// they first appear.
+    /// The agents the entries define (the text before the first dot of every key that has one, except the
+    /// relay-wide <c>flume.monitoring.*</c> keys), in the order they first appear.
     /// </summary>
     public static IReadOnlyList<string> AgentNames(IReadOnlyList<PropertyEntry> entries)
     {
@@ -17,7 +17,7 @@ public static class FlumeConfiguration
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
-            if (AgentNameOf(entry.Key) is { } name && seen.Add(name))
+            if (!IsMonitoringKey(entry.Key) && AgentNameOf(entry.Key) is { } name && seen.Add(name))
             {
                 names.Add(name);
             }
@@ -66,6 +66,16 @@ public static class FlumeConfiguration
         }
 
         return new AgentLoader(name, entries).Load();
+    }
+
+    /// <summary>
+    /// True for Flume's <c>flume.monitoring.*</c> settings, which configure the relay's metrics server rather than
+    /// an agent (Flume takes them as <c>-D</c> system properties; the relay also reads them from the file).
+    /// </summary>
+    internal static bool IsMonitoringKey(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.StartsWith("flume.monitoring.", StringComparison.Ordinal);
     }
 
     /// <summary>The agent part of a key, or null for a key Flume ignores (no dot, or nothing around it).</summary>

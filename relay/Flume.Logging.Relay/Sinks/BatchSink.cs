@@ -1,5 +1,6 @@
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
+using Flume.Logging.Relay.Metrics;
 
 namespace Flume.Logging.Relay.Sinks;
 
@@ -8,7 +9,7 @@ namespace Flume.Logging.Relay.Sinks;
 /// after delivery succeeded; on any failure roll back (the events return to the head of the channel) and rethrow
 /// so the runner backs off. One runner calls a sink at a time, so the batch list is reused.
 /// </summary>
-internal abstract class BatchSink : ISink
+internal abstract class BatchSink : ISink, IMonitoredComponent
 {
     private readonly List<FlumeEvent> _batch;
 
@@ -19,6 +20,7 @@ internal abstract class BatchSink : ISink
         Channel = channel;
         BatchSize = batchSize;
         _batch = new List<FlumeEvent>(batchSize);
+        Counter = new SinkCounter(name);
     }
 
     public string Name { get; }
@@ -27,9 +29,22 @@ internal abstract class BatchSink : ISink
 
     protected int BatchSize { get; }
 
-    public virtual Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Flume's sink counters of this sink.</summary>
+    public SinkCounter Counter { get; }
 
-    public virtual Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    CounterGroup IMonitoredComponent.Counters => Counter;
+
+    public virtual Task StartAsync(CancellationToken cancellationToken)
+    {
+        Counter.Start();
+        return Task.CompletedTask;
+    }
+
+    public virtual Task StopAsync(CancellationToken cancellationToken)
+    {
+        Counter.Stop();
+        return Task.CompletedTask;
+    }
 
     public async ValueTask<SinkStatus> ProcessAsync(CancellationToken cancellationToken)
     {
@@ -44,15 +59,18 @@ internal abstract class BatchSink : ISink
 
             if (_batch.Count > 0)
             {
+                Counter.AddDrainAttempt(_batch.Count);
                 await DeliverAsync(_batch, cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
+            Counter.AddDelivered(_batch.Count, BatchSize);
             return _batch.Count == 0 ? SinkStatus.Backoff : SinkStatus.Ready;
         }
         catch
         {
             transaction.Rollback();
+            Counter.AddEventWriteFail(_batch.Count);
             throw;
         }
         finally

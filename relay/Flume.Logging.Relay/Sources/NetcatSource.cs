@@ -1,6 +1,7 @@
 using System.Buffers;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
+using Flume.Logging.Relay.Metrics;
 using Flume.Logging.Rpc;
 using Flume.Logging.Rpc.Transport;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace Flume.Logging.Relay.Sources;
 /// without its <c>\n</c>, bytes as sent). Lines that arrived together are committed in one batch, and each is
 /// answered <c>OK</c> only after that commit.
 /// </summary>
-internal sealed partial class NetcatSource : ISource, IConnectionHandler, IAsyncDisposable
+internal sealed partial class NetcatSource : ISource, IConnectionHandler, IAsyncDisposable, IMonitoredComponent
 {
     private static readonly byte[] Ok = "OK\n"u8.ToArray();
     private static readonly byte[] FailedToStore = "FAILED: Unable to store event in channel\n"u8.ToArray();
@@ -36,7 +37,8 @@ internal sealed partial class NetcatSource : ISource, IConnectionHandler, IAsync
         _processor = processor;
         _logger = loggerFactory.CreateLogger<NetcatSource>();
         _tooLong = System.Text.Encoding.ASCII.GetBytes($"FAILED: Event exceeds the maximum length ({options.MaxLineLength} bytes)\n");
-        var serverOptions = new RpcServerOptions { Bind = options.Bind, Port = options.Port };
+        Counter = new SourceCounter(name);
+        var serverOptions = new RpcServerOptions { Bind = options.Bind, Port = options.Port, ConnectionObserver = Counter };
         _server = new TcpServer($"netcat source {name}", serverOptions, this, wrapStream: null, _logger);
     }
 
@@ -45,9 +47,22 @@ internal sealed partial class NetcatSource : ISource, IConnectionHandler, IAsync
     /// <summary>The bound address, valid once started.</summary>
     public System.Net.IPEndPoint LocalEndPoint => _server.LocalEndPoint;
 
-    public Task StartAsync(CancellationToken cancellationToken) => _server.StartAsync(cancellationToken);
+    /// <summary>Flume's source counters of this source.</summary>
+    public SourceCounter Counter { get; }
 
-    public Task StopAsync(CancellationToken cancellationToken) => _server.StopAsync(cancellationToken);
+    CounterGroup IMonitoredComponent.Counters => Counter;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _server.StartAsync(cancellationToken);
+        Counter.Start();
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _server.StopAsync(cancellationToken);
+        Counter.Stop();
+    }
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
@@ -101,6 +116,11 @@ internal sealed partial class NetcatSource : ISource, IConnectionHandler, IAsync
             {
                 connection.Input.AdvanceTo(buffer.Start, buffer.End);
             }
+            if (failures > 0)
+            {
+                Counter.AddEventReadFail(failures);
+            }
+
             for (var i = 0; i < failures; i++)
             {
                 connection.Output.Write(_tooLong);
@@ -142,15 +162,18 @@ internal sealed partial class NetcatSource : ISource, IConnectionHandler, IAsync
     private async ValueTask CommitAndAckAsync(List<FlumeEvent> batch, Connection connection)
     {
         bool committed;
+        Counter.AddEventsReceived(batch.Count);
         try
         {
             // Not cancelled by the stop signal: a batch already read is committed and answered before closing.
             await _processor.ProcessBatchAsync(batch, CancellationToken.None);
             committed = true;
+            Counter.AddEventsAccepted(batch.Count);
         }
         catch (ChannelException e)
         {
             committed = false;
+            Counter.IncrementChannelWriteFail();
             LogChannelFailed(Name, connection.Peer, batch.Count, e.Message);
         }
 

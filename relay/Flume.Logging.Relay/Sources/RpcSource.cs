@@ -1,6 +1,7 @@
 using System.Net;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
+using Flume.Logging.Relay.Metrics;
 using Flume.Logging.Rpc;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +12,7 @@ namespace Flume.Logging.Relay.Sources;
 /// processor. A request is answered OK only after every required channel committed it; a channel that cannot
 /// take it answers FAILED, so the client keeps the events and retries.
 /// </summary>
-internal sealed partial class RpcSource : ISource, IEventReceiver, IAsyncDisposable
+internal sealed partial class RpcSource : ISource, IEventReceiver, IAsyncDisposable, IMonitoredComponent
 {
     private readonly ChannelProcessor _processor;
     private readonly ILogger _logger;
@@ -19,14 +20,18 @@ internal sealed partial class RpcSource : ISource, IEventReceiver, IAsyncDisposa
 
     /// <param name="name">The source's name.</param>
     /// <param name="processor">Where accepted events go.</param>
-    /// <param name="createServer">Builds the Avro or Thrift server around this receiver.</param>
+    /// <param name="createServer">
+    /// Builds the Avro or Thrift server around this receiver; set <see cref="Counter"/> as the server's
+    /// <see cref="RpcServerOptions.ConnectionObserver"/> to count connections and unreadable input.
+    /// </param>
     /// <param name="logger">The source's log.</param>
-    public RpcSource(string name, ChannelProcessor processor, Func<IEventReceiver, IRpcServer> createServer, ILogger<RpcSource> logger)
+    public RpcSource(string name, ChannelProcessor processor, Func<RpcSource, IRpcServer> createServer, ILogger<RpcSource> logger)
     {
         ArgumentNullException.ThrowIfNull(createServer);
         Name = name;
         _processor = processor;
         _logger = logger;
+        Counter = new SourceCounter(name);
         _server = createServer(this);
     }
 
@@ -35,24 +40,61 @@ internal sealed partial class RpcSource : ISource, IEventReceiver, IAsyncDisposa
     /// <summary>The bound address, valid once started.</summary>
     public IPEndPoint LocalEndPoint => _server.LocalEndPoint;
 
-    public Task StartAsync(CancellationToken cancellationToken) => _server.StartAsync(cancellationToken);
+    /// <summary>Flume's source counters of this source.</summary>
+    public SourceCounter Counter { get; }
 
-    public Task StopAsync(CancellationToken cancellationToken) => _server.StopAsync(cancellationToken);
+    CounterGroup IMonitoredComponent.Counters => Counter;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _server.StartAsync(cancellationToken);
+        Counter.Start();
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _server.StopAsync(cancellationToken);
+        Counter.Stop();
+    }
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
-    public ValueTask<EventStatus> AppendAsync(FlumeEvent flumeEvent, CancellationToken cancellationToken) =>
-        AppendBatchAsync([flumeEvent], cancellationToken);
+    public async ValueTask<EventStatus> AppendAsync(FlumeEvent flumeEvent, CancellationToken cancellationToken)
+    {
+        Counter.IncrementAppendReceived();
+        var status = await ProcessAsync([flumeEvent], cancellationToken);
+        if (status == EventStatus.Ok)
+        {
+            Counter.IncrementAppendAccepted();
+        }
+
+        return status;
+    }
 
     public async ValueTask<EventStatus> AppendBatchAsync(IReadOnlyList<FlumeEvent> events, CancellationToken cancellationToken)
     {
+        Counter.IncrementAppendBatchReceived();
+        var status = await ProcessAsync(events, cancellationToken);
+        if (status == EventStatus.Ok)
+        {
+            Counter.IncrementAppendBatchAccepted();
+        }
+
+        return status;
+    }
+
+    private async ValueTask<EventStatus> ProcessAsync(IReadOnlyList<FlumeEvent> events, CancellationToken cancellationToken)
+    {
+        Counter.AddEventsReceived(events.Count);
         try
         {
             await _processor.ProcessBatchAsync(events, cancellationToken);
+            Counter.AddEventsAccepted(events.Count);
             return EventStatus.Ok;
         }
         catch (ChannelException e)
         {
+            Counter.IncrementChannelWriteFail();
             LogRefused(Name, events.Count, e.Message);
             return EventStatus.Failed;
         }

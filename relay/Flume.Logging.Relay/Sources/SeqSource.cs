@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
+using Flume.Logging.Relay.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace Flume.Logging.Relay.Sources;
@@ -11,7 +12,7 @@ namespace Flume.Logging.Relay.Sources;
 /// batches of <c>batchSize</c>. A batch the channel refuses is retried with the same numbers, so after
 /// de-duplication the receiver sees exactly <c>totalEvents</c> distinct events.
 /// </summary>
-internal sealed partial class SeqSource : ISource, IDisposable
+internal sealed partial class SeqSource : ISource, IDisposable, IMonitoredComponent
 {
     private static readonly TimeSpan MaxRetryPause = TimeSpan.FromSeconds(5);
 
@@ -31,15 +32,22 @@ internal sealed partial class SeqSource : ISource, IDisposable
         _processor = processor;
         _timeProvider = timeProvider;
         _logger = logger;
+        Counter = new SourceCounter(name, timeProvider);
     }
 
     public string Name { get; }
+
+    /// <summary>Flume's source counters of this source.</summary>
+    public SourceCounter Counter { get; }
+
+    CounterGroup IMonitoredComponent.Counters => Counter;
 
     /// <summary>Events committed so far.</summary>
     public long Sent { get; private set; }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        Counter.Start();
         _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
@@ -51,6 +59,8 @@ internal sealed partial class SeqSource : ISource, IDisposable
         {
             await _loop.WaitAsync(cancellationToken);
         }
+
+        Counter.Stop();
     }
 
     public void Dispose() => _stopping.Dispose();
@@ -71,9 +81,12 @@ internal sealed partial class SeqSource : ISource, IDisposable
                 }
             }
 
+            Counter.AddEventsReceived(batch.Count);
             try
             {
                 await _processor.ProcessBatchAsync(batch, stopping);
+                Counter.IncrementAppendBatchAccepted();
+                Counter.AddEventsAccepted(batch.Count);
                 Sent += batch.Count;
                 batch.Clear();
                 failures = 0;
@@ -84,6 +97,7 @@ internal sealed partial class SeqSource : ISource, IDisposable
             }
             catch (ChannelException e)
             {
+                Counter.IncrementChannelWriteFail();
                 failures++;
                 var pause = TimeSpan.FromMilliseconds(Math.Min(MaxRetryPause.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(failures, 10))));
                 LogRetrying(Name, batch.Count, e.Message, pause.TotalMilliseconds);
