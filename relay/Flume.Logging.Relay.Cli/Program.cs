@@ -19,6 +19,7 @@ internal static class Program
         root.Subcommands.Add(agent);
         root.Subcommands.Add(ToolCommands.AvroClient());
         root.Subcommands.Add(ToolCommands.Load());
+        root.Subcommands.Add(CheckChannelCommand.Create());
 
         // The agent's own SIGTERM handling drains sinks; System.CommandLine must not cut it short.
         return await root.Parse(system.Remaining).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
