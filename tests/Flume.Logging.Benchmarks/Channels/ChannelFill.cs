@@ -31,8 +31,10 @@ internal static class ChannelFill
         while (channel.Size > 0)
         {
             using var transaction = channel.BeginTransaction();
-            for (var i = 0; i < Batches.Size && transaction.Take() is not null; i++)
+            var taken = 0;
+            while (taken < Batches.Size && transaction.Take() is not null)
             {
+                taken++;
             }
 
             Complete(transaction.CommitAsync(CancellationToken.None));
