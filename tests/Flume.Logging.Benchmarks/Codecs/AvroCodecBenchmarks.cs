@@ -1,0 +1,77 @@
+using System.Buffers;
+using BenchmarkDotNet.Attributes;
+using Flume.Logging.Protocol;
+using Flume.Logging.Protocol.Avro;
+using Flume.Logging.Rpc;
+
+namespace Flume.Logging.Benchmarks.Codecs;
+
+/// <summary>
+/// Avro <c>appendBatch</c> of 100 events: the client's encode (call request, then the Netty frame) and the server's
+/// decode (frame scan, message copy, call decode into <see cref="FlumeEvent"/>s), after the handshake.
+/// </summary>
+[MemoryDiagnoser]
+public class AvroCodecBenchmarks
+{
+    private readonly ArrayBufferWriter<byte> _request = new(16 * 1024);
+    private readonly ArrayBufferWriter<byte> _output = new(16 * 1024);
+    private readonly RpcLimits _limits = new();
+    private FlumeEvent[] _events = [];
+    private ReadOnlySequence<byte> _frame;
+
+    /// <summary>Headers per event.</summary>
+    [Params(0, 3)]
+    public int Headers { get; set; }
+
+    /// <summary>Builds the batch and the frame the decode benchmark reads.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        _events = Batches.Create(Headers);
+        Encode();
+        _frame = new ReadOnlySequence<byte>(_output.WrittenMemory.ToArray());
+        if (Decode() != Batches.Size)
+        {
+            throw new InvalidOperationException("the encoded batch does not decode to the same number of events");
+        }
+    }
+
+    /// <summary>Encodes the call request and frames it, as the Avro client does per batch; returns the frame length.</summary>
+    [Benchmark(OperationsPerInvoke = Batches.Size)]
+    public int Encode()
+    {
+        _request.ResetWrittenCount();
+        AvroCall.WriteAppendBatchRequest(_request, _events, 0, _events.Length);
+        _output.ResetWrittenCount();
+        NettyFrame.Write(_output, 1, _request.WrittenSpan);
+        return _output.WrittenCount;
+    }
+
+    /// <summary>Finds the frame, copies its message to a pooled buffer and decodes the call, as the Avro server does.</summary>
+    [Benchmark(OperationsPerInvoke = Batches.Size)]
+    public int Decode()
+    {
+        var status = NettyFrame.TryRead(_frame, _limits.MaxBufferCount, _limits.MaxFrameLength, out _, out var frame, out var length, out _);
+        if (status != OperationStatus.Done)
+        {
+            throw new InvalidOperationException($"frame scan answered {status}");
+        }
+
+        var message = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            NettyFrame.CopyMessage(frame, message);
+            var reader = new AvroReader(message.AsSpan(0, length));
+            if (AvroCall.ReadRequest(ref reader, _limits.MaxBatchSize, out var request) != OperationStatus.Done)
+            {
+                throw new InvalidOperationException($"call decode failed: {reader.Error}");
+            }
+
+            return request!.Events!.Count;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(message);
+        }
+    }
+}
