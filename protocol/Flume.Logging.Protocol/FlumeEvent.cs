@@ -9,10 +9,21 @@ namespace Flume.Logging.Protocol;
 /// </remarks>
 public sealed class FlumeEvent
 {
-    /// <summary>Creates an event with the given headers (taken as is, not copied) and body.</summary>
+    private Dictionary<string, string>? _headers;
+
+    /// <summary>
+    /// Creates an event with the given headers and body. A <see cref="Dictionary{TKey, TValue}"/> is taken as is;
+    /// any other map is copied into one.
+    /// </summary>
     public FlumeEvent(IDictionary<string, string>? headers, ReadOnlyMemory<byte> body)
     {
-        Headers = headers ?? new Dictionary<string, string>(StringComparer.Ordinal);
+        _headers = headers switch
+        {
+            null => null,
+            Dictionary<string, string> { Count: 0 } => null,
+            Dictionary<string, string> dictionary => dictionary,
+            _ => headers.Count == 0 ? null : new Dictionary<string, string>(headers, StringComparer.Ordinal),
+        };
         Body = body;
     }
 
@@ -22,11 +33,32 @@ public sealed class FlumeEvent
     {
     }
 
-    /// <summary>The event's headers; keys are compared ordinally.</summary>
-    public IDictionary<string, string> Headers { get; }
+    /// <summary>The event's headers; keys are compared ordinally. Created on first use for events that have none.</summary>
+    public IDictionary<string, string> Headers => HeaderMap;
 
     /// <summary>The event's body.</summary>
     public ReadOnlyMemory<byte> Body { get; }
+
+    /// <summary>How many headers the event has, without creating an empty map.</summary>
+    internal int HeaderCount => _headers?.Count ?? 0;
+
+    /// <summary>
+    /// The headers as the concrete map, whose struct enumerator lets encoders walk them without allocating.
+    /// </summary>
+    internal Dictionary<string, string> HeaderMap
+    {
+        get
+        {
+            if (_headers is { } headers)
+            {
+                return headers;
+            }
+
+            // Racing readers of a header-less event must all end up with the same map.
+            Interlocked.CompareExchange(ref _headers, new Dictionary<string, string>(StringComparer.Ordinal), null);
+            return _headers;
+        }
+    }
 
     /// <summary>Creates an event whose body is <paramref name="text"/> in UTF-8.</summary>
     public static FlumeEvent FromText(string text, IDictionary<string, string>? headers = null)

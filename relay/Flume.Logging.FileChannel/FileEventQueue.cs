@@ -322,7 +322,7 @@ public sealed partial class FileEventQueue : IAsyncDisposable
         var size = LogRecord.CommitSize + (takes * LogRecord.TakeSize);
         foreach (var put in puts)
         {
-            size += LogRecord.HeaderSize + LogRecord.BodyPrefix + 16 + put.Body.Length + (put.Headers.Count * 32);
+            size += LogRecord.HeaderSize + LogRecord.BodyPrefix + 16 + put.Body.Length + (put.HeaderCount * 32);
         }
 
         return size;

@@ -13,9 +13,9 @@ internal static class AvroEventCodec
 
     public static void WriteEvent(IBufferWriter<byte> output, FlumeEvent flumeEvent)
     {
-        var headers = flumeEvent.Headers;
-        if (headers.Count > 0)
+        if (flumeEvent.HeaderCount > 0)
         {
+            var headers = flumeEvent.HeaderMap;
             AvroWriter.WriteLong(output, headers.Count);
             foreach (var header in headers)
             {

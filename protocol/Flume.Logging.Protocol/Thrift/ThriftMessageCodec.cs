@@ -369,8 +369,9 @@ internal static class ThriftMessageCodec
             return reader.Fail("event headers are not a map of strings");
         }
 
-        if (materialize)
+        if (materialize && count > 0)
         {
+            // An event without headers gets no map: FlumeEvent creates one only if someone asks.
             headers = new Dictionary<string, string>(count, StringComparer.Ordinal);
         }
 
@@ -545,21 +546,10 @@ internal static class ThriftMessageCodec
     {
         var saved = writer.WriteStructBegin();
         writer.WriteFieldBegin(ThriftType.Map, FirstField);
-        var headers = flumeEvent.Headers;
-        writer.WriteMapBegin(ThriftType.String, ThriftType.String, headers.Count);
-
-        // The concrete dictionary's struct enumerator avoids boxing one per event on the hot path.
-        if (headers is Dictionary<string, string> dictionary)
+        writer.WriteMapBegin(ThriftType.String, ThriftType.String, flumeEvent.HeaderCount);
+        if (flumeEvent.HeaderCount > 0)
         {
-            foreach (var (key, value) in dictionary)
-            {
-                writer.WriteString(key);
-                writer.WriteString(value);
-            }
-        }
-        else
-        {
-            foreach (var (key, value) in headers)
+            foreach (var (key, value) in flumeEvent.HeaderMap)
             {
                 writer.WriteString(key);
                 writer.WriteString(value);

@@ -31,8 +31,8 @@ internal static class LogRecord
     /// <summary>Total bytes of the PUT record for <paramref name="flumeEvent"/>.</summary>
     public static int PutSize(FlumeEvent flumeEvent)
     {
-        var size = HeaderSize + BodyPrefix + VarintSize((uint)flumeEvent.Headers.Count);
-        foreach (var (key, value) in flumeEvent.Headers)
+        var size = HeaderSize + BodyPrefix + VarintSize((uint)flumeEvent.HeaderCount);
+        foreach (var (key, value) in Headers(flumeEvent))
         {
             var keyBytes = Encoding.UTF8.GetByteCount(key);
             var valueBytes = Encoding.UTF8.GetByteCount(value);
@@ -50,8 +50,8 @@ internal static class LogRecord
         body[0] = (byte)RecordType.Put;
         BinaryPrimitives.WriteInt64LittleEndian(body[1..], txId);
         var position = BodyPrefix;
-        position += WriteVarint(body[position..], (uint)flumeEvent.Headers.Count);
-        foreach (var (key, value) in flumeEvent.Headers)
+        position += WriteVarint(body[position..], (uint)flumeEvent.HeaderCount);
+        foreach (var (key, value) in Headers(flumeEvent))
         {
             position += WriteString(body[position..], key);
             position += WriteString(body[position..], value);
@@ -194,6 +194,11 @@ internal static class LogRecord
         flumeEvent = new FlumeEvent(headers, payload[position..].ToArray());
         return true;
     }
+
+    private static readonly Dictionary<string, string> NoHeaders = [];
+
+    /// <summary>The event's headers without creating a map for events that have none.</summary>
+    private static Dictionary<string, string> Headers(FlumeEvent flumeEvent) => flumeEvent.HeaderCount == 0 ? NoHeaders : flumeEvent.HeaderMap;
 
     private static void Seal(Span<byte> record)
     {

@@ -38,6 +38,13 @@ public sealed partial class ChannelProcessor
     public async ValueTask ProcessBatchAsync(IReadOnlyList<FlumeEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
+        if (_interceptors.Count == 0 && _selector is ReplicatingChannelSelector && events.Count > 0)
+        {
+            // Every event goes to the same channels: put the batch as it is, with no per-event routing.
+            await PutEverywhereAsync(events, _selector.GetRequiredChannels(events[0]), _selector.GetOptionalChannels(events[0]), cancellationToken);
+            return;
+        }
+
         var routed = Route(events);
         foreach (var (channel, channelEvents) in routed.Required)
         {
@@ -61,14 +68,35 @@ public sealed partial class ChannelProcessor
     public ValueTask ProcessEventAsync(FlumeEvent flumeEvent, CancellationToken cancellationToken) =>
         ProcessBatchAsync([flumeEvent], cancellationToken);
 
-    private static async ValueTask PutAllAsync(IChannel channel, List<FlumeEvent> events, CancellationToken cancellationToken)
+    private async ValueTask PutEverywhereAsync(
+        IReadOnlyList<FlumeEvent> events, IReadOnlyList<IChannel> required, IReadOnlyList<IChannel> optional, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < required.Count; i++)
+        {
+            await PutAllAsync(required[i], events, cancellationToken);
+        }
+
+        for (var i = 0; i < optional.Count; i++)
+        {
+            try
+            {
+                await PutAllAsync(optional[i], events, cancellationToken);
+            }
+            catch (ChannelException e)
+            {
+                LogOptionalChannelFailed(optional[i].Name, events.Count, e.Message);
+            }
+        }
+    }
+
+    private static async ValueTask PutAllAsync(IChannel channel, IReadOnlyList<FlumeEvent> events, CancellationToken cancellationToken)
     {
         using var transaction = channel.BeginTransaction();
         try
         {
-            foreach (var flumeEvent in events)
+            for (var i = 0; i < events.Count; i++)
             {
-                transaction.Put(flumeEvent);
+                transaction.Put(events[i]);
             }
 
             await transaction.CommitAsync(cancellationToken);

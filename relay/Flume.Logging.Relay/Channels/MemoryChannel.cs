@@ -214,8 +214,9 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
 
     private sealed class Transaction(MemoryChannel channel) : IChannelTransaction
     {
-        private readonly List<FlumeEvent> _puts = [];
-        private readonly List<FlumeEvent> _takes = [];
+        // Sized for a typical batch up front: growing by doubling cost more than twice these bytes per transaction.
+        private readonly List<FlumeEvent> _puts = new(Math.Min(channel._options.TransactionCapacity, 128));
+        private readonly List<FlumeEvent> _takes = new(Math.Min(channel._options.TransactionCapacity, 128));
         private long _putSlots;
         private long _takeSlots;
         private int _putAttempts;
