@@ -38,6 +38,7 @@ internal sealed partial class SpoolDirectorySource : ISource, IAsyncDisposable
     private readonly CancellationTokenSource _abort = new();
     private SpoolPosition? _recorded;
     private Task? _loop;
+    private int _disposed;
 
     public SpoolDirectorySource(
         string name,
@@ -121,6 +122,11 @@ internal sealed partial class SpoolDirectorySource : ISource, IAsyncDisposable
     /// <summary>Abandons any batch in hand without committing it, as a crash would, and waits for the reader to exit.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         await _abort.CancelAsync();
         if (_loop is not null)
