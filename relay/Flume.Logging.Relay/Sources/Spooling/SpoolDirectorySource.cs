@@ -175,7 +175,16 @@ internal sealed partial class SpoolDirectorySource : ISource, IAsyncDisposable
                 continue;
             }
 
-            await ConsumeAsync(file, offset);
+            try
+            {
+                await ConsumeAsync(file, offset);
+            }
+#pragma warning disable CA1031 // A fault in one file (an interceptor throwing, say) must not end the source for all others.
+            catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+            {
+                Isolate(file.FullName, $"reading it failed unexpectedly: {e}");
+            }
         }
     }
 
@@ -249,6 +258,7 @@ internal sealed partial class SpoolDirectorySource : ISource, IAsyncDisposable
     private async Task<bool> SendAllAsync(ISpoolEventReader reader, SpoolPosition identity)
     {
         var batch = new List<FlumeEvent>(_options.BatchSize);
+        var basename = Path.GetFileName(identity.Path);
         var committed = identity.Offset;
         var failures = 0;
         while (!_stopping.IsCancellationRequested)
@@ -263,7 +273,7 @@ internal sealed partial class SpoolDirectorySource : ISource, IAsyncDisposable
             {
                 while (batch.Count < _options.BatchSize && reader.TryReadEvent(out var body))
                 {
-                    batch.Add(new FlumeEvent(Headers(identity.Path), body));
+                    batch.Add(new FlumeEvent(Headers(identity.Path, basename), body));
                 }
             }
             catch (DecoderFallbackException e)
@@ -348,7 +358,7 @@ internal sealed partial class SpoolDirectorySource : ISource, IAsyncDisposable
         }
     }
 
-    private Dictionary<string, string>? Headers(string path)
+    private Dictionary<string, string>? Headers(string path, string basename)
     {
         if (!_options.FileHeader && !_options.BasenameHeader)
         {
@@ -363,7 +373,7 @@ internal sealed partial class SpoolDirectorySource : ISource, IAsyncDisposable
 
         if (_options.BasenameHeader)
         {
-            headers[_options.BasenameHeaderKey] = Path.GetFileName(path);
+            headers[_options.BasenameHeaderKey] = basename;
         }
 
         return headers;

@@ -1,8 +1,13 @@
 using System.Text;
+using Flume.Logging.Protocol;
+using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Config;
+using Flume.Logging.Relay.Interceptors;
+using Flume.Logging.Relay.Selectors;
 using Flume.Logging.Relay.Sources.Spooling;
 using Flume.Logging.Testing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flume.Logging.Relay.Tests.Sources.Spooling;
 
@@ -529,6 +534,33 @@ public sealed class SpoolDirectorySourceTests : IAsyncLifetime
         await Eventually.TrueAsync(() => _spool.Time.ActiveTimerCount == 1, "the source idle");
 
         await source.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_file_whose_events_make_an_interceptor_throw_is_isolated_and_the_others_go_on()
+    {
+        var bad = _spool.Write("bad.log", "boom\n");
+        var good = _spool.Write("good.log", "fine\n");
+        var processor = new ChannelProcessor(
+            new ReplicatingChannelSelector([_spool.Channel], []), [new ThrowingInterceptor()], NullLogger<ChannelProcessor>.Instance);
+        var source = new SpoolDirectorySource(
+            "r1", _spool.Options(), processor, _spool.Time, new Random(1), ((ILoggerFactory)_spool.Logs).CreateLogger<SpoolDirectorySource>());
+        await using (source)
+        {
+            await source.StartAsync(CancellationToken.None);
+            await _spool.UntilAsync(() => source.CompletedFiles == 1, "good.log completed");
+        }
+
+        Assert.Equal(["fine"], SpoolHarness.Bodies(_spool.Drain()));
+        Assert.True(File.Exists(bad));
+        Assert.True(File.Exists(good + ".COMPLETED"));
+        Assert.Contains(Errors(), m => m.Contains(bad, StringComparison.Ordinal) && m.Contains("interceptor exploded", StringComparison.Ordinal));
+    }
+
+    private sealed class ThrowingInterceptor : IInterceptor
+    {
+        public FlumeEvent? Intercept(FlumeEvent flumeEvent) =>
+            flumeEvent.Body.Span.SequenceEqual("boom"u8) ? throw new InvalidOperationException("interceptor exploded") : flumeEvent;
     }
 
     private sealed class RecordingRandom : Random
