@@ -528,6 +528,46 @@ public sealed class SpoolDirectorySourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stop_finishes_the_batch_in_hand_and_takes_no_next_one()
+    {
+        await _spool.DisposeAsync();
+        _spool = new SpoolHarness(capacity: 2, keepAlive: TimeSpan.FromSeconds(30));
+        var path = _spool.Write("f.log", SpoolHarness.Lines("line", 6));
+        var source = await _spool.StartAsync(o => o.BatchSize = 2);
+        await Eventually.TrueAsync(() => source.Committed == 2, "the first batch committed, the second waiting for room");
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var stopping = source.StopAsync(deadline.Token);
+        await Task.Delay(100);
+        Assert.False(stopping.IsCompleted);
+        var delivered = SpoolHarness.Bodies(_spool.Drain());
+        await stopping;
+        delivered.AddRange(SpoolHarness.Bodies(_spool.Drain()));
+
+        Assert.Equal(["line-0", "line-1", "line-2", "line-3"], delivered);
+        Assert.True(File.Exists(path));
+    }
+
+    [Fact]
+    public async Task Stop_abandons_a_commit_still_blocked_at_its_deadline_without_putting_half_a_batch()
+    {
+        await _spool.DisposeAsync();
+        _spool = new SpoolHarness(capacity: 2, keepAlive: TimeSpan.FromSeconds(30));
+        _spool.Write("f.log", SpoolHarness.Lines("line", 6));
+        var source = await _spool.StartAsync(o => o.BatchSize = 2);
+        await Eventually.TrueAsync(() => source.Committed == 2, "the first batch committed, the second waiting for room");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => source.StopAsync(deadline.Token));
+        await source.DisposeAsync();
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"stop took {clock.Elapsed}, not bounded by its deadline");
+        Assert.Equal(["line-0", "line-1"], SpoolHarness.Bodies(_spool.Drain()));
+        Assert.Equal(2, source.Committed);
+    }
+
+    [Fact]
     public async Task Stop_when_idle_returns_at_once()
     {
         var source = await _spool.StartAsync();

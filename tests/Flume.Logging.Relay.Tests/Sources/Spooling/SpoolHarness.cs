@@ -17,14 +17,16 @@ internal sealed class SpoolHarness : IAsyncDisposable
 {
     private readonly List<SpoolDirectorySource> _sources = [];
 
-    public SpoolHarness(int capacity = 1000)
+    /// <param name="capacity">The channel's capacity and transaction capacity.</param>
+    /// <param name="keepAlive">How long a commit waits for room (real time); zero refuses at once.</param>
+    public SpoolHarness(int capacity = 1000, TimeSpan? keepAlive = null)
     {
         Root = Directory.CreateTempSubdirectory("spooldir-test-").FullName;
         SpoolDir = Path.Combine(Root, "spool");
         Directory.CreateDirectory(SpoolDir);
         Channel = new MemoryChannel(
             "c1",
-            new MemoryChannelOptions { Capacity = capacity, TransactionCapacity = capacity, KeepAlive = TimeSpan.Zero },
+            new MemoryChannelOptions { Capacity = capacity, TransactionCapacity = capacity, KeepAlive = keepAlive ?? TimeSpan.Zero },
             TimeProvider.System,
             NullLogger<MemoryChannel>.Instance);
         Processor = new ChannelProcessor(new ReplicatingChannelSelector([Channel], []), [], NullLogger<ChannelProcessor>.Instance);
