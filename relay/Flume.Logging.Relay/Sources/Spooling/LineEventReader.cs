@@ -23,6 +23,9 @@ internal sealed class LineEventReader : ISpoolEventReader
     private readonly int _maxLineLength;
     private readonly byte[] _bytes;
 
+    /// <summary>Whether bytes below 0x80 are the ASCII characters in this charset, whatever came before them.</summary>
+    private readonly bool _asciiCompatible;
+
     /// <summary>The characters the last decoded byte produced (usually one; two for a surrogate pair or a replaced sequence).</summary>
     private readonly char[] _group = new char[16];
     private char[] _line;
@@ -31,6 +34,9 @@ internal sealed class LineEventReader : ISpoolEventReader
     private int _groupIndex;
     private int _groupCount;
     private bool _atEnd;
+
+    /// <summary>Whether the decoder holds no partial sequence: true after an ASCII byte in an ASCII-compatible charset.</summary>
+    private bool _decoderClean = true;
 
     public LineEventReader(FileStream stream, string inputCharset, DecodeErrorPolicy policy, Encoding output, int maxLineLength)
     {
@@ -42,7 +48,9 @@ internal sealed class LineEventReader : ISpoolEventReader
             DecodeErrorPolicy.Ignore => new DecoderReplacementFallback(string.Empty),
             _ => DecoderFallback.ExceptionFallback,
         };
-        _decoder = Encoding.GetEncoding(inputCharset, EncoderFallback.ReplacementFallback, fallback).GetDecoder();
+        var input = Encoding.GetEncoding(inputCharset, EncoderFallback.ReplacementFallback, fallback);
+        _decoder = input.GetDecoder();
+        _asciiCompatible = IsAsciiCompatible(input);
         _output = output;
         _maxLineLength = maxLineLength;
         _bytes = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
@@ -61,6 +69,7 @@ internal sealed class LineEventReader : ISpoolEventReader
         _groupIndex = 0;
         _groupCount = 0;
         _atEnd = false;
+        _decoderClean = true;
         _decoder.Reset();
     }
 
@@ -136,14 +145,60 @@ internal sealed class LineEventReader : ISpoolEventReader
                 }
             }
 
+            var b = _bytes[_byteIndex];
+            var ascii = b < 0x80 && _asciiCompatible;
+            if (ascii && _decoderClean)
+            {
+                // The common case, without a decoder call: a whole character in one byte.
+                _byteIndex++;
+                Position++;
+                _groupCount = 0;
+                _groupIndex = 0;
+                c = (char)b;
+                return true;
+            }
+
             var produced = _decoder.GetChars(_bytes.AsSpan(_byteIndex, 1), _group, flush: false);
             _byteIndex++;
             Position++;
+
+            // An ASCII byte completes (or, under REPLACE/IGNORE, settles) whatever the decoder held before it.
+            _decoderClean = ascii;
             if (produced > 0)
             {
                 return TakeGroup(produced, out c);
             }
         }
+    }
+
+    private static bool IsAsciiCompatible(Encoding encoding)
+    {
+        if (encoding is not UTF8Encoding && !encoding.IsSingleByte)
+        {
+            return false;
+        }
+
+        Span<byte> bytes = stackalloc byte[128];
+        Span<char> chars = stackalloc char[128];
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            bytes[i] = (byte)i;
+        }
+
+        if (encoding.GetChars(bytes, chars) != chars.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (chars[i] != i)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private bool TakeGroup(int count, out char c)

@@ -109,6 +109,24 @@ public sealed class LineEventReaderTests : IDisposable
         Assert.Equal(["a\uFFFDb", "c\uFFFD"], Texts(reader));
     }
 
+    [Theory]
+    [InlineData(DecodeErrorPolicy.Replace, "\uFFFDA\uFFFDé")]
+    [InlineData(DecodeErrorPolicy.Ignore, "Aé")]
+    public void A_sequence_cut_short_by_an_ascii_byte_or_another_lead_byte_is_a_decode_error(DecodeErrorPolicy policy, string expected)
+    {
+        using var reader = Open([0xE2, (byte)'A', 0xE2, 0xC3, 0xA9, (byte)'\n'], policy: policy);
+
+        Assert.Equal([expected], Texts(reader));
+    }
+
+    [Fact]
+    public void Decode_error_policy_fail_throws_on_a_sequence_cut_short_by_an_ascii_byte()
+    {
+        using var reader = Open([0xE2, (byte)'A', (byte)'\n']);
+
+        Assert.Throws<DecoderFallbackException>(() => reader.TryReadEvent(out _));
+    }
+
     [Fact]
     public void Decode_error_policy_ignore_drops_the_bad_bytes()
     {
