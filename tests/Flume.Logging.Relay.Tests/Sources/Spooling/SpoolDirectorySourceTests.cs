@@ -484,6 +484,37 @@ public sealed class SpoolDirectorySourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_unreadable_position_record_is_reported_and_the_files_are_read_from_their_start()
+    {
+        _spool.Write("a.log", "a\n");
+        _spool.Write(".flumespool/spooldir.position", "garbage\n");
+
+        var source = await _spool.StartAsync();
+        await _spool.UntilAsync(() => source.CompletedFiles == 1, "a.log completed");
+
+        Assert.Equal(["a"], SpoolHarness.Bodies(_spool.Drain()));
+        Assert.Contains(_spool.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("recorded position ignored", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_recorded_position_whose_file_changed_while_the_source_was_down_isolates_that_file()
+    {
+        var path = _spool.Write("a.log", "a-0\na-1\n");
+        var tracker = new SpoolTracker(Path.Combine(_spool.SpoolDir, ".flumespool"), ".COMPLETED");
+        tracker.Create();
+        tracker.WritePosition(new SpoolPosition(path, 4, new FileInfo(path).LastWriteTimeUtc.Ticks, 4));
+        var other = _spool.Write("b.log", "b\n");
+
+        var source = await _spool.StartAsync();
+        await _spool.UntilAsync(() => source.CompletedFiles == 1, "b.log completed");
+
+        Assert.Equal(["b"], SpoolHarness.Bodies(_spool.Drain()));
+        Assert.True(File.Exists(path));
+        Assert.True(File.Exists(other + ".COMPLETED"));
+        Assert.Contains(Errors(), m => m.Contains(path, StringComparison.Ordinal) && m.Contains("changed since", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_missing_spool_dir_is_a_start_error_naming_the_property_and_the_path()
     {
         var missing = Path.Combine(_spool.Root, "no-such-folder");
