@@ -82,7 +82,9 @@ internal sealed partial class SpoolDirectorySource : ISource, IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            var reason = e is DirectoryNotFoundException ? "does not exist" : $"cannot be read ({e.Message})";
+            var reason = File.Exists(_spoolDir) ? "is a file, not a folder"
+                : e is DirectoryNotFoundException ? "does not exist"
+                : $"cannot be read ({e.Message})";
             throw StartError("spoolDir", $"'{_spoolDir}' {reason}", e);
         }
 

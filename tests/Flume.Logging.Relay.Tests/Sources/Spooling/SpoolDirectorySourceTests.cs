@@ -529,6 +529,19 @@ public sealed class SpoolDirectorySourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_spool_dir_that_is_a_file_is_a_start_error_naming_the_property_and_the_path()
+    {
+        var notAFolder = _spool.Write("plain-file", "x\n");
+        var source = _spool.Create(_spool.Options(o => o.SpoolDir = notAFolder));
+
+        var error = await Assert.ThrowsAsync<ConfigurationException>(() => source.StartAsync(CancellationToken.None));
+
+        Assert.Equal("spoolDir", error.Key);
+        Assert.Contains(notAFolder, error.Message, StringComparison.Ordinal);
+        Assert.Contains("is a file, not a folder", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Stop_while_backing_off_exits_with_only_whole_batches_committed_and_a_restart_finishes()
     {
         await _spool.DisposeAsync();
@@ -565,7 +578,7 @@ public sealed class SpoolDirectorySourceTests : IAsyncLifetime
         _spool = new SpoolHarness(capacity: 2, keepAlive: TimeSpan.FromSeconds(30));
         var path = _spool.Write("f.log", SpoolHarness.Lines("line", 6));
         var source = await _spool.StartAsync(o => o.BatchSize = 2);
-        await Eventually.TrueAsync(() => source.Committed == 2, "the first batch committed, the second waiting for room");
+        await Eventually.TrueAsync(() => source.Committed == 2 && _spool.Watched.CommitsStarted == 2, "the first batch committed, the second waiting for room");
 
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var stopping = source.StopAsync(deadline.Token);
@@ -586,7 +599,7 @@ public sealed class SpoolDirectorySourceTests : IAsyncLifetime
         _spool = new SpoolHarness(capacity: 2, keepAlive: TimeSpan.FromSeconds(30));
         _spool.Write("f.log", SpoolHarness.Lines("line", 6));
         var source = await _spool.StartAsync(o => o.BatchSize = 2);
-        await Eventually.TrueAsync(() => source.Committed == 2, "the first batch committed, the second waiting for room");
+        await Eventually.TrueAsync(() => source.Committed == 2 && _spool.Watched.CommitsStarted == 2, "the first batch committed, the second waiting for room");
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
         using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));

@@ -29,7 +29,8 @@ internal sealed class SpoolHarness : IAsyncDisposable
             new MemoryChannelOptions { Capacity = capacity, TransactionCapacity = capacity, KeepAlive = keepAlive ?? TimeSpan.Zero },
             TimeProvider.System,
             NullLogger<MemoryChannel>.Instance);
-        Processor = new ChannelProcessor(new ReplicatingChannelSelector([Channel], []), [], NullLogger<ChannelProcessor>.Instance);
+        Watched = new CommitCountingChannel(Channel);
+        Processor = new ChannelProcessor(new ReplicatingChannelSelector([Watched], []), [], NullLogger<ChannelProcessor>.Instance);
     }
 
     public string Root { get; }
@@ -37,6 +38,9 @@ internal sealed class SpoolHarness : IAsyncDisposable
     public string SpoolDir { get; }
 
     public MemoryChannel Channel { get; }
+
+    /// <summary>The channel as the source sees it, counting commits begun.</summary>
+    public CommitCountingChannel Watched { get; }
 
     public ChannelProcessor Processor { get; }
 
