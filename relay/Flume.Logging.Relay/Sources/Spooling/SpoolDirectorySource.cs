@@ -150,7 +150,7 @@ internal sealed partial class SpoolDirectorySource : ISource, IAsyncDisposable
         var resume = _recorded;
         while (!_stopping.IsCancellationRequested)
         {
-            FileInfo? file;
+            FileInfo? file = null;
             long offset = 0;
             if (resume is { } position)
             {
@@ -158,9 +158,11 @@ internal sealed partial class SpoolDirectorySource : ISource, IAsyncDisposable
                 file = ResumeTarget(position);
                 offset = position.Offset;
             }
-            else
+
+            if (file is null)
             {
                 file = FindNext();
+                offset = 0;
             }
 
             if (file is null)

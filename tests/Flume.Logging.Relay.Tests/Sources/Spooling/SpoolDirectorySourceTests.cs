@@ -506,7 +506,7 @@ public sealed class SpoolDirectorySourceTests : IAsyncLifetime
         var other = _spool.Write("b.log", "b\n");
 
         var source = await _spool.StartAsync();
-        await _spool.UntilAsync(() => source.CompletedFiles == 1, "b.log completed");
+        await Eventually.TrueAsync(() => source.CompletedFiles == 1, "b.log completed at once, without waiting for a poll", TimeSpan.FromSeconds(20));
 
         Assert.Equal(["b"], SpoolHarness.Bodies(_spool.Drain()));
         Assert.True(File.Exists(path));
