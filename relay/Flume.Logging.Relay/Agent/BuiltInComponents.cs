@@ -3,6 +3,7 @@ using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Selectors;
 using Flume.Logging.Relay.Sinks;
 using Flume.Logging.Relay.Sources;
+using Flume.Logging.Relay.Sources.Spooling;
 using Flume.Logging.Rpc.Avro;
 using Flume.Logging.Rpc.Thrift;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,8 @@ internal static class BuiltInComponents
         registry.AddSource("netcat", c => new NetcatSource(c.Name, NetcatSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.LoggerFactory));
         registry.AddSource("seq", c => new SeqSource(
             c.Name, SeqSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<SeqSource>()));
+        registry.AddSource("spooldir", c => new SpoolDirectorySource(
+            c.Name, SpoolDirectorySourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, Random.Shared, c.Services.LoggerFactory.CreateLogger<SpoolDirectorySource>()));
 
         registry.AddSource("avro", c => new RpcSource(
             c.Name,
