@@ -1,4 +1,9 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace Flume.Logging.FileChannel;
+
+/// <summary>Writes <paramref name="bytes"/> at <paramref name="offset"/> of the file behind <paramref name="handle"/>.</summary>
+internal delegate void WriteAt(SafeFileHandle handle, ReadOnlySpan<byte> bytes, long offset);
 
 /// <summary>
 /// Settings of the durable file channel, with Flume's <c>file</c> channel property names and defaults.
@@ -56,6 +61,9 @@ public sealed class FileChannelOptions
 
     /// <summary>How free space is measured; replaced by tests to simulate a full disk.</summary>
     internal Func<string, long> FreeSpace { get; set; } = static directory => new DriveInfo(Path.GetFullPath(directory)).AvailableFreeSpace;
+
+    /// <summary>How log bytes reach the file; replaced by tests to inject write failures such as a full disk.</summary>
+    internal WriteAt Writer { get; set; } = static (handle, bytes, offset) => RandomAccess.Write(handle, bytes, offset);
 
     /// <summary>The data directories in effect: the configured ones, or Flume's default.</summary>
     internal IReadOnlyList<string> EffectiveDataDirs =>

@@ -46,7 +46,7 @@ public sealed partial class FileEventQueue : IAsyncDisposable
         _logs = new DataLog[dirs.Count];
         for (var i = 0; i < dirs.Count; i++)
         {
-            _logs[i] = new DataLog(Path.GetFullPath(dirs[i]), options.MaxFileSize, () => Interlocked.Increment(ref _nextFileId));
+            _logs[i] = new DataLog(Path.GetFullPath(dirs[i]), options.MaxFileSize, () => Interlocked.Increment(ref _nextFileId), options.Writer);
         }
 
         _reader = new EventReader(_logs.Select(l => l.Directory).ToArray());

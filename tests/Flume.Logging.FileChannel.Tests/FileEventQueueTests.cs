@@ -341,4 +341,40 @@ public sealed class FileEventQueueTests : IDisposable
         Assert.Equal(8000, consumed.Count);
         Assert.Equal(8000, consumed.Distinct().Count());
     }
+
+    [Fact]
+    public async Task A_full_disk_fails_the_commit_whole_keeps_takes_working_and_recovers_when_space_returns()
+    {
+        var full = false;
+        var options = Options();
+        options.Writer = (handle, bytes, offset) =>
+        {
+            if (full)
+            {
+                // What ENOSPC looks like: part of the write lands, then the error.
+                RandomAccess.Write(handle, bytes[..(bytes.Length / 2)], offset);
+                throw new IOException("No space left on device");
+            }
+
+            RandomAccess.Write(handle, bytes, offset);
+        };
+        var log = Path.Combine(_root, "data0");
+        var queue = FileEventQueue.Open("c1", options);
+        await PutAsync(queue, Range(0, 10));
+        var before = new FileInfo(LogFiles.List(log).Last().Path).Length;
+
+        full = true;
+        var error = await Assert.ThrowsAsync<FileChannelException>(async () => await PutAsync(queue, Range(100, 10)));
+        Assert.Contains(log, error.Message, StringComparison.Ordinal);
+        Assert.Contains("No space left", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, new FileInfo(LogFiles.List(log).Last().Path).Length);
+
+        full = false;
+        Assert.Equal(Range(0, 5), await TakeAsync(queue, 5));
+        await PutAsync(queue, Range(200, 3));
+        queue.Abandon();
+
+        await using var reopened = FileEventQueue.Open("c1", Options());
+        Assert.Equal(Range(5, 5).Concat(Range(200, 3)), await TakeAsync(reopened, 1000));
+    }
 }

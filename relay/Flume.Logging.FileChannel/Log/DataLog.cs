@@ -10,6 +10,7 @@ namespace Flume.Logging.FileChannel.Log;
 internal sealed class DataLog : IDisposable
 {
     private readonly Func<int> _allocateFileId;
+    private readonly WriteAt _write;
     private readonly long _maxFileSize;
     private readonly Lock _writeLock = new();
     private readonly Lock _syncLock = new();
@@ -23,9 +24,10 @@ internal sealed class DataLog : IDisposable
     private bool _syncRunning;
     private TaskCompletionSource _syncRound = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public DataLog(string directory, long maxFileSize, Func<int> allocateFileId)
+    public DataLog(string directory, long maxFileSize, Func<int> allocateFileId, WriteAt write)
     {
         Directory = directory;
+        _write = write;
         _maxFileSize = maxFileSize;
         _allocateFileId = allocateFileId;
     }
@@ -62,7 +64,7 @@ internal sealed class DataLog : IDisposable
             var start = _position;
             try
             {
-                RandomAccess.Write(_handle, records, start);
+                _write(_handle, records, start);
             }
             catch (IOException)
             {
