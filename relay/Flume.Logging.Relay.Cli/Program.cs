@@ -60,7 +60,7 @@ internal static class Program
         command.Options.Add(noReload);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(confFile) is null && result.GetValue(conf) is not FileInfo)
+            if (result.ValueIfParsed(confFile) is null && result.ValueIfParsed(conf) is not FileInfo)
             {
                 result.AddError("a configuration file is required: --conf <file>, or --conf-file/-f <file>");
             }

@@ -80,13 +80,25 @@ public sealed class CommandLineTests
         Assert.Contains("/nonexistent/relay.properties", relay.Process.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--conf", "a.properties", "--conf", "b.properties")]
+    [InlineData("load", "--host", "127.0.0.1", "--port", "1", "--duration", "3", "--duration", "30")]
+    public async Task A_repeated_option_is_a_usage_error_not_a_crash(params string[] arguments)
+    {
+        using var relay = RelayProcess.StartRaw(arguments);
+
+        Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("expects a single argument", relay.Process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", relay.Process.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Help_lists_the_options()
     {
         using var relay = RelayProcess.StartRaw("--help");
 
         Assert.Equal(0, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        foreach (var option in new[] { "--conf", "--conf-file", "--name", "--plugins-path", "--stop-timeout", "agent" })
+        foreach (var option in new[] { "--conf", "--conf-file", "--name", "--plugins-path", "--stop-timeout", "--metrics-port", "agent", "avro-client", "load", "check-channel" })
         {
             Assert.Contains(option, relay.Process.Output, StringComparison.Ordinal);
         }

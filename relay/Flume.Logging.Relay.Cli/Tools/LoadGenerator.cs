@@ -5,7 +5,7 @@ namespace Flume.Logging.Relay.Cli.Tools;
 /// <summary>
 /// Sends the pre-built batches of <see cref="LoadBatches"/> over <see cref="LoadOptions.Connections"/> clients, each
 /// with one batch in flight, until the event count or the duration is reached or the run is stopped, and measures
-/// each batch's latency. A batch that fails is retried with doubling backoff up to
+/// each batch's latency. A batch that fails is retried with backoff doubling up to 1 s, up to
 /// <see cref="LoadOptions.MaxAttempts"/> attempts, then counted as failed and skipped.
 /// </summary>
 internal sealed class LoadGenerator
@@ -115,6 +115,9 @@ internal sealed class LoadGenerator
         return latencies;
     }
 
+    /// <summary>The longest pause between two attempts of one batch.</summary>
+    internal static readonly TimeSpan MaxRetryBackoff = TimeSpan.FromSeconds(1);
+
     private async Task<bool> DeliverAsync(IRpcClient client, IReadOnlyList<Protocol.FlumeEvent> batch, CancellationToken stop)
     {
         var backoff = _options.RetryBackoff;
@@ -136,7 +139,8 @@ internal sealed class LoadGenerator
                 return false;
             }
 
-            backoff *= 2;
+            // Capped so a long overload run with many attempts keeps probing every second instead of stalling.
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxRetryBackoff.Ticks));
         }
     }
 

@@ -26,7 +26,7 @@ internal static class ToolCommands
         command.Options.Add(batchSize);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(file) is not null && result.GetValue(directory) is not null)
+            if (result.ValueIfParsed(file) is not null && result.ValueIfParsed(directory) is not null)
             {
                 result.AddError("--filename and --dirname cannot be used together");
             }
@@ -91,12 +91,12 @@ internal static class ToolCommands
 
         command.Validators.Add(result =>
         {
-            if (result.GetValue(events) is < 1)
+            if (result.ValueIfParsed(events) is < 1)
             {
                 result.AddError("--events must be at least 1");
             }
 
-            if (result.GetValue(duration) is { } seconds && !(seconds > 0))
+            if (result.ValueIfParsed(duration) is { } seconds && !(seconds > 0))
             {
                 result.AddError("--duration must be a positive number of seconds");
             }

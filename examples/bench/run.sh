@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# End-to-end benchmark of one scenario: starts the relay(s) on the shipped configs in this folder, drives them with
+# `relay load` on the same machine, and prints the load tool's JSON plus the relay's CPU (during the load) and peak RSS.
+#
+#   examples/bench/run.sh avro-memory-null   [extra relay load options]
+#   examples/bench/run.sh thrift-memory-null
+#   examples/bench/run.sh two-hops
+#   examples/bench/run.sh half-rate           (avro -> memory -> null at --rate 500000)
+#   examples/bench/run.sh overload            (60 s, sink slower than source; prints RSS every 5 s)
+#   examples/bench/run.sh avro-file-null
+#   examples/bench/run.sh replay              (1,000,000 events left in a file channel; restart after kill -9 and after a clean stop)
+#
+# Load shape unless overridden: 100-byte bodies, batch 100, 4 connections, 30 s. Ports 41500-41501 on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+scenario=${1:?scenario}
+shift
+dotnet build -c Release relay/Flume.Logging.Relay.Cli -v q -nologo >/dev/null
+relay_dll=relay/Flume.Logging.Relay.Cli/bin/Release/net10.0/relay.dll
+out=$(mktemp -d /tmp/relay-bench.XXXXXX)
+pids=()
+# Whatever happens, no relay outlives the run.
+trap 'for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done' EXIT
+
+start_relay() { # config name
+  local config=$1 name=$2
+  /usr/bin/time -v -o "$out/$name.time" dotnet "$relay_dll" --conf "$config" --name a1 >"$out/$name.log" 2>&1 &
+  local timer=$!
+  for _ in $(seq 1 300); do grep -q "agent a1 running" "$out/$name.log" 2>/dev/null && break; sleep 0.1; done
+  grep -q "agent a1 running" "$out/$name.log" || { cat "$out/$name.log"; exit 1; }
+  pids+=("$(pgrep -P "$timer" dotnet)")
+  echo "$timer" >"$out/$name.timer"
+}
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+stop_relays() {
+  for name in "$@"; do kill -TERM "$(pgrep -P "$(cat "$out/$name.timer")" dotnet)"; done
+  for name in "$@"; do while kill -0 "$(cat "$out/$name.timer")" 2>/dev/null; do sleep 0.1; done; done
+}
+
+report() { # name cpu_seconds load_seconds
+  local rss
+  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$out/$1.time")
+  printf '%s: relay CPU %.0f%% of one core during the load, peak RSS %d MB\n' "$1" "$(echo "$2 * 100 / $3" | bc -l)" "$((rss / 1024))"
+}
+
+# Options given to run.sh come last, so they override the defaults (a repeated option is an error, so defaults
+# are only added when absent).
+load() {
+  local defaults=(--duration 30)
+  [[ " $* " == *" --duration "* || " $* " == *" --events "* ]] && defaults=()
+  dotnet "$relay_dll" load --host 127.0.0.1 --port 41500 --json "${defaults[@]}" "$@" | tail -1
+}
+
+run_single() { # config, load options...
+  local config=$1
+  shift
+  start_relay "$config" relay
+  load --duration 3 "$@" >/dev/null   # warm-up: JIT and connection set-up out of the measured window
+  local before after json
+  before=$(cpu_ticks "${pids[0]}")
+  json=$(load "$@")
+  after=$(cpu_ticks "${pids[0]}")
+  stop_relays relay
+  echo "$json"
+  report relay "$(echo "($after - $before) / $(getconf CLK_TCK)" | bc -l)" "$(echo "$json" | sed 's/.*"seconds":\([0-9.]*\).*/\1/')"
+}
+
+case "$scenario" in
+  avro-memory-null) run_single examples/bench/avro-memory-null.properties "$@" ;;
+  thrift-memory-null) run_single examples/bench/thrift-memory-null.properties --protocol thrift "$@" ;;
+  half-rate) run_single examples/bench/avro-memory-null.properties --rate 500000 "$@" ;;
+  avro-file-null)
+    export FC_DIR="$out/file-channel"
+    sed "s|\${FC_DIR}|$FC_DIR|g" examples/bench/avro-file-null.properties >"$out/avro-file-null.properties"
+    run_single "$out/avro-file-null.properties" "$@" ;;
+  two-hops)
+    start_relay examples/bench/hop-second.properties second
+    start_relay examples/bench/hop-first.properties first
+    load --duration 3 >/dev/null
+    json=$(load "$@")
+    stop_relays first second
+    echo "$json"
+    report first 0 1 | sed 's/relay CPU [0-9]*% of one core during the load, //'
+    report second 0 1 | sed 's/relay CPU [0-9]*% of one core during the load, //' ;;
+  overload)
+    start_relay examples/bench/overload-logger.properties relay
+    (for i in $(seq 1 13); do
+       echo "t=$(( (i - 1) * 5 ))s RSS $(( $(awk '/VmRSS/ {print $2}' "/proc/${pids[0]}/status") / 1024 )) MB"
+       sleep 5
+     done) &
+    sampler=$!
+    json=$(load --duration 60 --attempts 1000 --retry-backoff 10 "$@")
+    wait "$sampler" || true
+    stop_relays relay
+    echo "$json"
+    report relay 0 1 | sed 's/relay CPU [0-9]*% of one core during the load, //' ;;
+  replay)
+    export FC_DIR="$out/file-channel"
+    # No sink: the events stay in the channel, as a backlog behind a dead next hop would.
+    sed -e "s|\${FC_DIR}|$FC_DIR|g" -e 's/^a1.sinks = k1$/a1.sinks =/' -e '/^a1.sinks.k1/d' examples/bench/avro-file-null.properties >"$out/replay.properties"
+    start_relay "$out/replay.properties" fill
+    load --events 1000000 "$@"
+    # kill -9: replay from the last checkpoint plus the log after it.
+    kill -KILL "${pids[0]}"; pids=()
+    while kill -0 "$(cat "$out/fill.timer")" 2>/dev/null; do sleep 0.1; done
+    for restart in after-kill-9 after-clean-stop; do
+      started=$(date +%s.%N)
+      start_relay "$out/replay.properties" "$restart"
+      ready=$(date +%s.%N)
+      grep -o "replayed [0-9]* events.*" "$out/$restart.log"
+      printf '%s: process start to serving %.2f s\n' "$restart" "$(echo "$ready - $started" | bc -l)"
+      stop_relays "$restart"; pids=()
+    done ;;
+  *) echo "unknown scenario $scenario" >&2; exit 2 ;;
+esac
+rm -rf "$out"
