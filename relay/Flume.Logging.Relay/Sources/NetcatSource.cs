@@ -1,7 +1,6 @@
 using System.Buffers;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
-using Flume.Logging.Relay.Metrics;
 using Flume.Logging.Rpc;
 using Flume.Logging.Rpc.Transport;
 using Microsoft.Extensions.Logging;
@@ -13,7 +12,7 @@ namespace Flume.Logging.Relay.Sources;
 /// without its <c>\n</c>, bytes as sent). Lines that arrived together are committed in one batch, and each is
 /// answered <c>OK</c> only after that commit.
 /// </summary>
-internal sealed partial class NetcatSource : ISource, IConnectionHandler, IAsyncDisposable, IMonitoredComponent
+internal sealed partial class NetcatSource : ListeningSource, IConnectionHandler
 {
     private static readonly byte[] Ok = "OK\n"u8.ToArray();
     private static readonly byte[] FailedToStore = "FAILED: Unable to store event in channel\n"u8.ToArray();
@@ -25,46 +24,24 @@ internal sealed partial class NetcatSource : ISource, IConnectionHandler, IAsync
     private readonly ChannelProcessor _processor;
     private readonly ILogger _logger;
     private readonly TcpServer _server;
+
     private readonly byte[] _tooLong;
 
     public NetcatSource(string name, NetcatSourceOptions options, ChannelProcessor processor, ILoggerFactory loggerFactory)
+        : base(name)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         options.Validate();
-        Name = name;
         _options = options;
         _processor = processor;
         _logger = loggerFactory.CreateLogger<NetcatSource>();
         _tooLong = System.Text.Encoding.ASCII.GetBytes($"FAILED: Event exceeds the maximum length ({options.MaxLineLength} bytes)\n");
-        Counter = new SourceCounter(name);
         var serverOptions = new RpcServerOptions { Bind = options.Bind, Port = options.Port, ConnectionObserver = Counter };
         _server = new TcpServer($"netcat source {name}", serverOptions, this, wrapStream: null, _logger);
     }
 
-    public string Name { get; }
-
-    /// <summary>The bound address, valid once started.</summary>
-    public System.Net.IPEndPoint LocalEndPoint => _server.LocalEndPoint;
-
-    /// <summary>Flume's source counters of this source.</summary>
-    public SourceCounter Counter { get; }
-
-    CounterGroup IMonitoredComponent.Counters => Counter;
-
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await _server.StartAsync(cancellationToken);
-        Counter.Start();
-    }
-
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _server.StopAsync(cancellationToken);
-        Counter.Stop();
-    }
-
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    protected override IRpcServer Server => _server;
 
     async Task IConnectionHandler.RunAsync(Connection connection, CancellationToken stopping)
     {

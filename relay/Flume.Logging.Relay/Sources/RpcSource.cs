@@ -1,7 +1,5 @@
-using System.Net;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
-using Flume.Logging.Relay.Metrics;
 using Flume.Logging.Rpc;
 using Microsoft.Extensions.Logging;
 
@@ -12,7 +10,7 @@ namespace Flume.Logging.Relay.Sources;
 /// processor. A request is answered OK only after every required channel committed it; a channel that cannot
 /// take it answers FAILED, so the client keeps the events and retries.
 /// </summary>
-internal sealed partial class RpcSource : ISource, IEventReceiver, IAsyncDisposable, IMonitoredComponent
+internal sealed partial class RpcSource : ListeningSource, IEventReceiver
 {
     private readonly ChannelProcessor _processor;
     private readonly ILogger _logger;
@@ -21,43 +19,20 @@ internal sealed partial class RpcSource : ISource, IEventReceiver, IAsyncDisposa
     /// <param name="name">The source's name.</param>
     /// <param name="processor">Where accepted events go.</param>
     /// <param name="createServer">
-    /// Builds the Avro or Thrift server around this receiver; set <see cref="Counter"/> as the server's
+    /// Builds the Avro or Thrift server around this receiver; set <see cref="ListeningSource.Counter"/> as the server's
     /// <see cref="RpcServerOptions.ConnectionObserver"/> to count connections and unreadable input.
     /// </param>
     /// <param name="logger">The source's log.</param>
     public RpcSource(string name, ChannelProcessor processor, Func<RpcSource, IRpcServer> createServer, ILogger<RpcSource> logger)
+        : base(name)
     {
         ArgumentNullException.ThrowIfNull(createServer);
-        Name = name;
         _processor = processor;
         _logger = logger;
-        Counter = new SourceCounter(name);
         _server = createServer(this);
     }
 
-    public string Name { get; }
-
-    /// <summary>The bound address, valid once started.</summary>
-    public IPEndPoint LocalEndPoint => _server.LocalEndPoint;
-
-    /// <summary>Flume's source counters of this source.</summary>
-    public SourceCounter Counter { get; }
-
-    CounterGroup IMonitoredComponent.Counters => Counter;
-
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await _server.StartAsync(cancellationToken);
-        Counter.Start();
-    }
-
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _server.StopAsync(cancellationToken);
-        Counter.Stop();
-    }
-
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    protected override IRpcServer Server => _server;
 
     public async ValueTask<EventStatus> AppendAsync(FlumeEvent flumeEvent, CancellationToken cancellationToken)
     {
