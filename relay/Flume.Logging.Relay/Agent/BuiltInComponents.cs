@@ -1,5 +1,6 @@
 using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Config;
+using Flume.Logging.Relay.Interceptors;
 using Flume.Logging.Relay.Selectors;
 using Flume.Logging.Relay.Sinks;
 using Flume.Logging.Relay.Sources;
@@ -53,6 +54,23 @@ internal static class BuiltInComponents
             c.Name, c.Channel, c.Properties.GetInt32("maxBytesToLog", LoggerSink.DefaultMaxBytesToLog, 0, int.MaxValue),
             c.Services.LoggerFactory.CreateLogger<LoggerSink>()));
         registry.AddSink("null", c => new NullSink(c.Name, c.Channel, c.Properties.GetInt32("batchSize", NullSink.DefaultBatchSize, 1, int.MaxValue)));
+
+        registry.AddInterceptor("timestamp", TimestampInterceptor.Create);
+        registry.AddInterceptor(TimestampInterceptor.BuilderClass, TimestampInterceptor.Create);
+        registry.AddInterceptor("host", HostInterceptor.Create);
+        registry.AddInterceptor(HostInterceptor.BuilderClass, HostInterceptor.Create);
+        registry.AddInterceptor("static", StaticInterceptor.Create);
+        registry.AddInterceptor(StaticInterceptor.BuilderClass, StaticInterceptor.Create);
+        registry.AddInterceptor("remove_header", RemoveHeaderInterceptor.Create);
+        registry.AddInterceptor(RemoveHeaderInterceptor.BuilderClass, RemoveHeaderInterceptor.Create);
+        registry.AddInterceptor("uuid", c => UuidInterceptor.Create(c, Random.Shared));
+        registry.AddInterceptor(UuidInterceptor.BuilderClass, c => UuidInterceptor.Create(c, Random.Shared));
+        registry.AddInterceptor("regex_filter", RegexFilteringInterceptor.Create);
+        registry.AddInterceptor(RegexFilteringInterceptor.BuilderClass, RegexFilteringInterceptor.Create);
+        registry.AddInterceptor("regex_extractor", RegexExtractorInterceptor.Create);
+        registry.AddInterceptor(RegexExtractorInterceptor.BuilderClass, RegexExtractorInterceptor.Create);
+        registry.AddInterceptor("search_replace", SearchReplaceInterceptor.Create);
+        registry.AddInterceptor(SearchReplaceInterceptor.BuilderClass, SearchReplaceInterceptor.Create);
 
         registry.AddSelector("replicating", c => new ReplicatingChannelSelector(c.Channels, c.Properties.GetList("optional")));
 
