@@ -2,6 +2,7 @@ using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Selectors;
 using Flume.Logging.Relay.Sinks;
+using Flume.Logging.Relay.Sinks.FileRoll;
 using Flume.Logging.Relay.Sources;
 using Flume.Logging.Relay.Sources.Spooling;
 using Flume.Logging.Rpc.Avro;
@@ -53,6 +54,8 @@ internal static class BuiltInComponents
             c.Name, c.Channel, c.Properties.GetInt32("maxBytesToLog", LoggerSink.DefaultMaxBytesToLog, 0, int.MaxValue),
             c.Services.LoggerFactory.CreateLogger<LoggerSink>()));
         registry.AddSink("null", c => new NullSink(c.Name, c.Channel, c.Properties.GetInt32("batchSize", NullSink.DefaultBatchSize, 1, int.MaxValue)));
+        registry.AddSink("file_roll", c => new FileRollSink(
+            c.Name, c.Channel, FileRollSinkOptions.From(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<FileRollSink>()));
 
         registry.AddSelector("replicating", c => new ReplicatingChannelSelector(c.Channels, c.Properties.GetList("optional")));
 
