@@ -4,6 +4,7 @@ using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Metrics;
 using Flume.Logging.Rpc;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flume.Logging.Relay.Cli;
 
@@ -91,6 +92,41 @@ internal static partial class AgentRunner
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// <c>--check</c>: loads the configuration and builds every component exactly as a start would, without starting
+    /// any (no port is bound, no folder created or locked), then prints the resolved flow to <paramref name="output"/>
+    /// and returns 0; or prints the error naming the key to <paramref name="error"/> and returns 1.
+    /// </summary>
+    public static async Task<int> CheckAsync(
+        AgentArguments arguments, IReadOnlyDictionary<string, string> systemProperties, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            ConsoleLogging.ParseLevel(systemProperties);
+            var (configuration, entries) = Load(arguments);
+            MonitoringOptions.From(entries, systemProperties, arguments.MetricsPort);
+            var registry = ComponentRegistry.CreateDefault(arguments.PluginDirectories);
+            string graph;
+            await using (var agent = RelayAgent.Build(configuration, registry, new ComponentServices(NullLoggerFactory.Instance, TimeProvider.System)))
+            {
+                graph = FlowGraph.Describe(configuration, agent);
+            }
+
+            foreach (var warning in configuration.Warnings)
+            {
+                await error.WriteLineAsync($"relay: warning: {warning}");
+            }
+
+            await output.WriteAsync(graph);
+            return 0;
+        }
+        catch (Exception e) when (e is ConfigurationException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            await error.WriteLineAsync($"relay: {e.Message}");
+            return StartFailed;
+        }
     }
 
     private static void Stop(PosixSignalContext context, CancellationTokenSource stop)

@@ -58,6 +58,12 @@ internal static class Program
         command.Options.Add(stopTimeout);
         command.Options.Add(metricsPort);
         command.Options.Add(noReload);
+        var check = new Option<bool>("--check")
+        {
+            Description = "Validate the configuration (building every component without starting it: no port bound, no folder " +
+                "created or locked), print the resolved flow and exit 0; or print the error naming the key and exit 1.",
+        };
+        command.Options.Add(check);
         command.Validators.Add(result =>
         {
             if (result.ValueIfParsed(confFile) is null && result.ValueIfParsed(conf) is not FileInfo)
@@ -79,7 +85,9 @@ internal static class Program
             var pluginDirectories = (result.GetValue(plugins) ?? "plugins.d").Split(':', StringSplitOptions.RemoveEmptyEntries);
             var arguments = new AgentArguments(
                 file, result.GetValue(name), pluginDirectories, TimeSpan.FromSeconds(result.GetValue(stopTimeout)), result.GetValue(metricsPort));
-            return AgentRunner.RunAsync(arguments, system.Values, Console.Error);
+            return result.GetValue(check)
+                ? AgentRunner.CheckAsync(arguments, system.Values, Console.Out, Console.Error)
+                : AgentRunner.RunAsync(arguments, system.Values, Console.Error);
         });
     }
 }

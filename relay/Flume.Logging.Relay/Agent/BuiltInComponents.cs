@@ -3,6 +3,7 @@ using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Interceptors;
 using Flume.Logging.Relay.Selectors;
 using Flume.Logging.Relay.Sinks;
+using Flume.Logging.Relay.Sinks.FileRoll;
 using Flume.Logging.Relay.Sources;
 using Flume.Logging.Relay.Sources.Spooling;
 using Flume.Logging.Rpc.Avro;
@@ -54,6 +55,8 @@ internal static class BuiltInComponents
             c.Name, c.Channel, c.Properties.GetInt32("maxBytesToLog", LoggerSink.DefaultMaxBytesToLog, 0, int.MaxValue),
             c.Services.LoggerFactory.CreateLogger<LoggerSink>()));
         registry.AddSink("null", c => new NullSink(c.Name, c.Channel, c.Properties.GetInt32("batchSize", NullSink.DefaultBatchSize, 1, int.MaxValue)));
+        registry.AddSink("file_roll", c => new FileRollSink(
+            c.Name, c.Channel, FileRollSinkOptions.From(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<FileRollSink>()));
 
         registry.AddInterceptor("timestamp", TimestampInterceptor.Create);
         registry.AddInterceptor(TimestampInterceptor.BuilderClass, TimestampInterceptor.Create);

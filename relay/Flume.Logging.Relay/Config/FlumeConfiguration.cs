@@ -1,3 +1,5 @@
+using Flume.Logging.Relay.Config.Filters;
+
 namespace Flume.Logging.Relay.Config;
 
 /// <summary>
@@ -27,15 +29,22 @@ public static class FlumeConfiguration
     }
 
     /// <summary>
-    /// Builds and validates agent <paramref name="agentName"/>, or the only agent when it is null or blank.
+    /// Builds and validates agent <paramref name="agentName"/>, or the only agent when it is null or blank, after
+    /// resolving its config filters (<c>a1.configfilters</c>, type <c>env</c>: <c>${f1['NAME']}</c> in a value is
+    /// environment variable NAME).
     /// </summary>
     /// <param name="entries">The file's entries.</param>
     /// <param name="agentName">The agent to run (<c>--name</c>); may be omitted when the file defines one agent.</param>
+    /// <param name="environment">
+    /// Looks an environment variable up for the <c>env</c> filter, null when it is not set; the process environment
+    /// when omitted.
+    /// </param>
     /// <exception cref="ConfigurationException">
-    /// The agent is not defined or not chosen, or its flow is invalid; the message names the exact key and its
-    /// <c>file:line</c> when known.
+    /// The agent is not defined or not chosen, or its flow is invalid, or a config filter has an unsupported type or
+    /// refers to a variable that is not set; the message names the exact key and its <c>file:line</c> when known.
     /// </exception>
-    public static AgentConfiguration Load(IReadOnlyList<PropertyEntry> entries, string? agentName)
+    public static AgentConfiguration Load(
+        IReadOnlyList<PropertyEntry> entries, string? agentName, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(entries);
         var names = AgentNames(entries);
@@ -65,7 +74,7 @@ public static class FlumeConfiguration
             }
         }
 
-        return new AgentLoader(name, entries).Load();
+        return new AgentLoader(name, ConfigFilters.Apply(name, entries, environment ?? Environment.GetEnvironmentVariable)).Load();
     }
 
     /// <summary>

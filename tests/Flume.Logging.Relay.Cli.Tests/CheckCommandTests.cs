@@ -1,0 +1,180 @@
+using System.Net;
+using System.Net.Sockets;
+using Flume.Logging.Testing;
+
+namespace Flume.Logging.Relay.Cli.Tests;
+
+public sealed class CheckCommandTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+
+    private static string Flow(int port, string extra = "") => $"""
+        a1.sources = r1
+        a1.channels = c1
+        a1.sinks = k1 k2
+        a1.sinkgroups = g1
+        a1.sources.r1.type = avro
+        a1.sources.r1.bind = 127.0.0.1
+        a1.sources.r1.port = {port}
+        a1.sources.r1.channels = c1
+        a1.channels.c1.type = memory
+        a1.channels.c1.capacity = 10000
+        a1.sinks.k1.type = logger
+        a1.sinks.k1.channel = c1
+        a1.sinks.k2.type = null
+        a1.sinks.k2.channel = c1
+        a1.sinkgroups.g1.sinks = k1
+        a1.sinkgroups.g1.processor.type = default
+        {extra}
+        """;
+
+    private static async Task<(int ExitCode, string Output)> CheckAsync(string configuration, IDictionary<string, string>? environment = null)
+    {
+        using var relay = RelayProcess.Start(configuration, environment, "--name", "a1", "--check");
+        var exitCode = await relay.Process.WaitForExitAsync(Limit);
+        return (exitCode, relay.Process.Output);
+    }
+
+    public static TheoryData<string> ShippedExamples()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "examples"), "*.properties", SearchOption.AllDirectories))
+        {
+            data.Add(Path.GetRelativePath(AppContext.BaseDirectory, file));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ShippedExamples))]
+    public async Task Every_shipped_example_checks_clean(string example)
+    {
+        using var process = PeerProcess.Start(
+            RelayProcess.DotnetHost, [RelayProcess.RelayDll, "--conf", Path.Combine(AppContext.BaseDirectory, example), "--name", "a1", "--check"]);
+
+        Assert.Equal(0, await process.WaitForExitAsync(Limit));
+        Assert.Contains("agent a1", process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Prints_the_resolved_flow_graph_and_binds_no_port()
+    {
+        // The source's port is taken: a check that tried to bind it would fail.
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+
+        var (exitCode, output) = await CheckAsync(Flow(port));
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("agent a1", output, StringComparison.Ordinal);
+        Assert.Contains($"  source r1 (avro 127.0.0.1:{port}) -> selector replicating -> channels c1", output, StringComparison.Ordinal);
+        Assert.Contains("  channel c1 (memory, capacity 10000)", output, StringComparison.Ordinal);
+        Assert.Contains("  sink k1 (logger) <- channel c1", output, StringComparison.Ordinal);
+        Assert.Contains("  sink k2 (null) <- channel c1", output, StringComparison.Ordinal);
+        Assert.Contains("  sinkgroup g1 (default) sinks k1", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Creates_no_file_channel_or_file_roll_folder()
+    {
+        var root = Directory.CreateTempSubdirectory("relay-check-").FullName;
+        try
+        {
+            var checkpoint = Path.Combine(root, "checkpoint");
+            var data = Path.Combine(root, "data");
+            var (exitCode, output) = await CheckAsync($"""
+                a1.sources = r1
+                a1.channels = c1
+                a1.sinks = k1
+                a1.sources.r1.type = netcat
+                a1.sources.r1.bind = 127.0.0.1
+                a1.sources.r1.port = {FreePort.Next()}
+                a1.sources.r1.channels = c1
+                a1.channels.c1.type = file
+                a1.channels.c1.checkpointDir = {checkpoint}
+                a1.channels.c1.dataDirs = {data}
+                a1.sinks.k1.type = file_roll
+                a1.sinks.k1.channel = c1
+                a1.sinks.k1.sink.directory = {root}
+                """);
+
+            Assert.Equal(0, exitCode);
+            Assert.Contains($"  sink k1 (file_roll {root}) <- channel c1", output, StringComparison.Ordinal);
+            Assert.Empty(Directory.GetFileSystemEntries(root));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("a1.sinks.k2.type = hdfz", "a1.sinks.k2.type")]
+    [InlineData("a1.channels.c1.transactionCapacity = lots", "a1.channels.c1.transactionCapacity")]
+    [InlineData("a1.sinkgroups.g1.processor.type = nosuch", "a1.sinkgroups.g1.processor.type")]
+    [InlineData("a1.sinks.k1.maxBytesToLog = -3", "a1.sinks.k1.maxBytesToLog")]
+    [InlineData("a1.sources.r1.selector.optional = c9", "a1.sources.r1.selector.optional")]
+    [InlineData("a1.configfilters = f1\na1.configfilters.f1.type = hadoop", "a1.configfilters.f1.type")]
+    public async Task A_broken_configuration_exits_1_naming_the_key(string extra, string key)
+    {
+        var (exitCode, output) = await CheckAsync(Flow(FreePort.Next(), extra));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(key, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("agent a1", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_invalid_regex_is_found_by_building_the_component()
+    {
+        var spool = Directory.CreateTempSubdirectory("relay-check-spool-").FullName;
+        try
+        {
+            var (exitCode, output) = await CheckAsync($"""
+                a1.sources = r1
+                a1.channels = c1
+                a1.sinks = k1
+                a1.sources.r1.type = spooldir
+                a1.sources.r1.spoolDir = {spool}
+                a1.sources.r1.includePattern = ([unclosed
+                a1.sources.r1.channels = c1
+                a1.channels.c1.type = memory
+                a1.sinks.k1.type = null
+                a1.sinks.k1.channel = c1
+                """);
+
+            Assert.Equal(1, exitCode);
+            Assert.Contains("a1.sources.r1.includePattern", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(spool, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Env_config_filters_are_resolved_in_the_printed_flow()
+    {
+        var port = FreePort.Next();
+        var (exitCode, output) = await CheckAsync(
+            Flow(0).Replace("a1.sources.r1.port = 0", "a1.sources.r1.port = ${f1['RELAY_PORT']}", StringComparison.Ordinal)
+                + "\na1.configfilters = f1\na1.configfilters.f1.type = env\n",
+            new Dictionary<string, string> { ["RELAY_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains($"(avro 127.0.0.1:{port})", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unset_variable_exits_1_naming_the_key_and_the_variable()
+    {
+        var (exitCode, output) = await CheckAsync(
+            Flow(FreePort.Next()) + "\na1.configfilters = f1\na1.configfilters.f1.type = env\na1.sinks.k1.maxBytesToLog = ${f1['RELAY_NOT_SET_ANYWHERE']}\n");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("a1.sinks.k1.maxBytesToLog", output, StringComparison.Ordinal);
+        Assert.Contains("RELAY_NOT_SET_ANYWHERE", output, StringComparison.Ordinal);
+    }
+}
