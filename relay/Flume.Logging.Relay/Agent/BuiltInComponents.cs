@@ -2,6 +2,7 @@ using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Selectors;
 using Flume.Logging.Relay.Sinks;
+using Flume.Logging.Relay.Sinks.Processors;
 using Flume.Logging.Relay.Sources;
 using Flume.Logging.Relay.Sources.Spooling;
 using Flume.Logging.Rpc.Avro;
@@ -55,12 +56,15 @@ internal static class BuiltInComponents
         registry.AddSink("null", c => new NullSink(c.Name, c.Channel, c.Properties.GetInt32("batchSize", NullSink.DefaultBatchSize, 1, int.MaxValue)));
 
         registry.AddSelector("replicating", c => new ReplicatingChannelSelector(c.Channels, c.Properties.GetList("optional")));
+        registry.AddSelector("multiplexing", c => new MultiplexingChannelSelector(c.Channels, c.Properties));
 
         registry.AddSinkProcessor("default", c =>
         {
             c.Properties.Require(c.Sinks.Count == 1, "type", $"default takes exactly one sink; group {c.GroupName} has {c.Sinks.Count}");
             return new DefaultSinkProcessor(c.Sinks[0]);
         });
+        registry.AddSinkProcessor("failover", FailoverSinkProcessor.Create);
+        registry.AddSinkProcessor("load_balance", c => LoadBalancingSinkProcessor.Create(c, Random.Shared));
     }
 
     /// <summary>A required TCP port, 0-65535 (0 lets the system choose).</summary>
