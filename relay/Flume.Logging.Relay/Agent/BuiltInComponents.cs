@@ -4,6 +4,7 @@ using Flume.Logging.Relay.Interceptors;
 using Flume.Logging.Relay.Selectors;
 using Flume.Logging.Relay.Sinks;
 using Flume.Logging.Relay.Sinks.FileRoll;
+using Flume.Logging.Relay.Sinks.Processors;
 using Flume.Logging.Relay.Sources;
 using Flume.Logging.Relay.Sources.Spooling;
 using Flume.Logging.Rpc.Avro;
@@ -76,12 +77,15 @@ internal static class BuiltInComponents
         registry.AddInterceptor(SearchReplaceInterceptor.BuilderClass, SearchReplaceInterceptor.Create);
 
         registry.AddSelector("replicating", c => new ReplicatingChannelSelector(c.Channels, c.Properties.GetList("optional")));
+        registry.AddSelector("multiplexing", c => new MultiplexingChannelSelector(c.Channels, c.Properties));
 
         registry.AddSinkProcessor("default", c =>
         {
             c.Properties.Require(c.Sinks.Count == 1, "type", $"default takes exactly one sink; group {c.GroupName} has {c.Sinks.Count}");
             return new DefaultSinkProcessor(c.Sinks[0]);
         });
+        registry.AddSinkProcessor("failover", FailoverSinkProcessor.Create);
+        registry.AddSinkProcessor("load_balance", c => LoadBalancingSinkProcessor.Create(c, Random.Shared));
     }
 
     /// <summary>A required TCP port, 0-65535 (0 lets the system choose).</summary>
