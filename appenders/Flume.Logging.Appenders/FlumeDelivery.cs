@@ -64,7 +64,7 @@ internal sealed class FlumeDelivery : IAsyncDisposable
     /// builds the RPC client (connections open on first send) and starts the background loop.
     /// </summary>
     /// <param name="options">The appender's settings, read once.</param>
-    /// <param name="selfLog">Where delivery problems and drops are reported (the front end's internal log); never null-checked by callers.</param>
+    /// <param name="selfLog">Where delivery problems and drops are reported (the front end's internal log), or null for nowhere; exceptions from it are swallowed.</param>
     /// <param name="timeProvider">Clock for batching, backoff and shutdown deadlines.</param>
     /// <param name="random">Jitter of the retry backoff.</param>
     /// <param name="clientFactory">Builds the RPC client; default <see cref="RpcClients.Create(RpcClientOptions, Microsoft.Extensions.Logging.ILoggerFactory?, TimeProvider?)"/>.</param>

@@ -113,10 +113,10 @@ public class FlumeDeliveryTests
     /// The loop holds event 0 (batches of one go at once) in a failing send whose retry never comes (the clock stands
     /// still), so the queue holds exactly what is enqueued after it.
     /// </summary>
-    private static async Task<FlumeDelivery> StuckAsync(FakeRpcClient client, ManualTimeProvider time, OverflowMode overflow, ConcurrentQueue<string>? log = null)
+    private static async Task<FlumeDelivery> StuckAsync(FakeRpcClient client, ManualTimeProvider time, OverflowMode overflow, ConcurrentQueue<string>? log = null, int blockMilliseconds = 200)
     {
         client.FailAlways = true;
-        var delivery = Start(Options(o => { o.BatchSize = 1; o.QueueLimit = 10; o.Overflow = overflow; o.BlockTimeout = TimeSpan.FromMilliseconds(200); }), client, time, log);
+        var delivery = Start(Options(o => { o.BatchSize = 1; o.QueueLimit = 10; o.Overflow = overflow; o.BlockTimeout = TimeSpan.FromMilliseconds(blockMilliseconds); }), client, time, log);
         delivery.TryEnqueue(Event(0));
         await Eventually.TrueAsync(() => client.Calls == 1, "the first send failed");
         return delivery;
@@ -185,7 +185,7 @@ public class FlumeDeliveryTests
     {
         var time = new ManualTimeProvider();
         var client = new FakeRpcClient();
-        var delivery = await StuckAsync(client, time, OverflowMode.Block);
+        var delivery = await StuckAsync(client, time, OverflowMode.Block, blockMilliseconds: 10_000);
         await using var disposal = new AdvancingDisposal(delivery, time);
         for (var i = 1; i <= 10; i++)
         {
@@ -194,10 +194,11 @@ public class FlumeDeliveryTests
 
         var blocked = Task.Run(() => delivery.TryEnqueue(Event(11)));
         await Task.Delay(50);
+        Assert.False(blocked.IsCompleted);
         client.FailAlways = false;
-        time.Advance(TimeSpan.FromSeconds(1));
+        await AdvanceUntilAsync(time, () => blocked.IsCompleted);
 
-        Assert.True(await blocked.WaitAsync(Wait));
+        Assert.True(await blocked);
         Assert.Equal(0, delivery.EventsDropped);
     }
 
