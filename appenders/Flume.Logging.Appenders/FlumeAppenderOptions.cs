@@ -1,0 +1,200 @@
+using Flume.Logging.Rpc;
+
+namespace Flume.Logging.Appenders;
+
+/// <summary>
+/// Every setting of a Flume appender. The front ends bind their configuration to it; the delivery core validates it
+/// once, when it starts, with <see cref="Validate"/>.
+/// </summary>
+public sealed class FlumeAppenderOptions
+{
+    /// <summary>
+    /// Space-separated <c>host:port</c> list of the relays. One host: a plain client. Several: load balancing over
+    /// them with <see cref="Selector"/>, a failed host skipped for up to <see cref="MaxBackoff"/>, and a failed batch
+    /// tried on the next host. Required; no default.
+    /// </summary>
+    public string Hosts { get; set; } = "";
+
+    /// <summary>Wire protocol. Default: <see cref="FlumeProtocol.Avro"/>.</summary>
+    public FlumeProtocol Protocol { get; set; } = FlumeProtocol.Avro;
+
+    /// <summary>Compression of Avro connections (the relay's source must use the same). Default: <see cref="CompressionType.None"/>.</summary>
+    public CompressionType Compression { get; set; } = CompressionType.None;
+
+    /// <summary>Most events sent in one request. Default: 100.</summary>
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>Longest an event waits in the queue for its batch to fill before it is sent anyway. Default: 1 s.</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most events held in memory waiting to be sent. Default: 10000.</summary>
+    public int QueueLimit { get; set; } = 10_000;
+
+    /// <summary>
+    /// Most bytes (bodies plus header characters) held in memory waiting to be sent. Default: 64 MiB. An event larger
+    /// than this on its own is dropped.
+    /// </summary>
+    public long QueueByteLimit { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>What a log call does when the queue is full. Default: <see cref="OverflowMode.Block"/>.</summary>
+    public OverflowMode Overflow { get; set; } = OverflowMode.Block;
+
+    /// <summary>Longest a log call waits for room with <see cref="OverflowMode.Block"/>, then drops the event. Default: 100 ms.</summary>
+    public TimeSpan BlockTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Order in which several hosts are tried. Default: <see cref="HostSelectorKind.RoundRobin"/>.</summary>
+    public HostSelectorKind Selector { get; set; } = HostSelectorKind.RoundRobin;
+
+    /// <summary>
+    /// Longest a failed host is skipped (with several hosts), and the cap of the exponential backoff between retries
+    /// of a failed batch. Default: 30 s.
+    /// </summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Time allowed to connect to a relay and complete the first request. Default: 5 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Time allowed for each later request. Default: 20 s.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Folder of the durable local buffer (Flume's file channel format). When set, events that cannot be sent (and
+    /// those still queued at shutdown while the relays are down) are written there, survive a restart, and are sent
+    /// first, in order, once a relay answers. Default: none (memory only).
+    /// </summary>
+    public string? BufferPath { get; set; }
+
+    /// <summary>Most events the durable buffer holds; further events are dropped and counted. Default: 1000000.</summary>
+    public int BufferSizeLimit { get; set; } = 1_000_000;
+
+    /// <summary>Longest dispose spends sending what is still queued before it gives up (or buffers it to disk). Default: 10 s.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How a record becomes the event body. Default: <see cref="BodyFormat.Message"/>.</summary>
+    public BodyFormat Body { get; set; } = BodyFormat.Message;
+
+    /// <summary>
+    /// Headers added to every event (for example an application name), after Flume's log4j headers, which they may
+    /// override. Default: none.
+    /// </summary>
+    public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Header that carries this machine's host name, or null for none. Default: <c>flume.client.log4j.address</c>,
+    /// the header Flume's log4j appender defines for the client's address.
+    /// </summary>
+    public string? HostNameHeader { get; set; } = Log4jHeaders.Address;
+
+    /// <summary>Whether each structured property of a record is also sent as a header of the same name. Default: false.</summary>
+    public bool PropertiesAsHeaders { get; set; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        var hosts = ParseHosts();
+        if (hosts.Count == 0)
+        {
+            throw new ArgumentException("Hosts: at least one host:port is required", nameof(Hosts));
+        }
+
+        if (Protocol == FlumeProtocol.Thrift && Compression != CompressionType.None)
+        {
+            throw new ArgumentException("Compression: deflate is only available with the Avro protocol", nameof(Compression));
+        }
+
+        RequirePositive(BatchSize, nameof(BatchSize));
+        RequirePositive(QueueLimit, nameof(QueueLimit));
+        RequirePositive(FlushInterval, nameof(FlushInterval));
+        RequirePositive(ConnectTimeout, nameof(ConnectTimeout));
+        RequirePositive(RequestTimeout, nameof(RequestTimeout));
+        RequirePositive(MaxBackoff, nameof(MaxBackoff));
+        RequirePositive(ShutdownTimeout, nameof(ShutdownTimeout));
+        if (QueueByteLimit < 1)
+        {
+            throw new ArgumentException($"QueueByteLimit {QueueByteLimit} must be at least 1", nameof(QueueByteLimit));
+        }
+
+        if (BlockTimeout < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"BlockTimeout {BlockTimeout} must not be negative", nameof(BlockTimeout));
+        }
+
+        if (BufferPath is not null)
+        {
+            if (string.IsNullOrWhiteSpace(BufferPath))
+            {
+                throw new ArgumentException("BufferPath must not be blank; leave it unset for no disk buffer", nameof(BufferPath));
+            }
+
+            if (BufferSizeLimit < BatchSize)
+            {
+                throw new ArgumentException($"BufferSizeLimit {BufferSizeLimit} must be at least BatchSize {BatchSize}", nameof(BufferSizeLimit));
+            }
+        }
+
+        if (!Enum.IsDefined(Overflow))
+        {
+            throw new ArgumentException($"Overflow {Overflow} is not Block, DropNewest or DropOldest", nameof(Overflow));
+        }
+    }
+
+    /// <summary>The hosts as RPC hosts named h1, h2, ... Throws <see cref="ArgumentException"/> for an entry that is not host:port.</summary>
+    internal List<RpcHost> ParseHosts()
+    {
+        var hosts = new List<RpcHost>();
+        foreach (var entry in (Hosts ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        {
+            try
+            {
+                hosts.Add(RpcHost.Parse($"h{hosts.Count + 1}", entry));
+            }
+            catch (FormatException e)
+            {
+                throw new ArgumentException($"Hosts: {e.Message}", nameof(Hosts), e);
+            }
+        }
+
+        return hosts;
+    }
+
+    /// <summary>The RPC client settings these options describe.</summary>
+    internal RpcClientOptions ToRpcClientOptions()
+    {
+        var rpc = new RpcClientOptions
+        {
+            BatchSize = BatchSize,
+            ConnectTimeout = ConnectTimeout,
+            RequestTimeout = RequestTimeout,
+            Compression = Compression,
+            HostSelector = Selector,
+            Backoff = true,
+            MaxBackoff = MaxBackoff,
+            UseThrift = Protocol == FlumeProtocol.Thrift,
+        };
+        foreach (var host in ParseHosts())
+        {
+            rpc.Hosts.Add(host);
+        }
+
+        rpc.ClientType = rpc.Hosts.Count > 1
+            ? RpcClientType.DefaultLoadBalance
+            : Protocol == FlumeProtocol.Thrift ? RpcClientType.Thrift : RpcClientType.Default;
+        return rpc;
+    }
+
+    private static void RequirePositive(int value, string name)
+    {
+        if (value < 1)
+        {
+            throw new ArgumentException($"{name} {value} must be at least 1", name);
+        }
+    }
+
+    private static void RequirePositive(TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{name} {value} must be positive", name);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Flume.Logging.Protocol;
+
+namespace Flume.Logging.Appenders;
+
+/// <summary>
+/// Turns log records into Flume events: Flume's log4j appender headers, then the configured extra headers, and the
+/// body as the rendered message or compact JSON. Thread-safe; the front ends call it on the logging thread.
+/// </summary>
+internal sealed class FlumeEventFactory
+{
+    private const string Utf8 = "UTF8";
+
+    private static readonly JsonWriterOptions JsonOptions = new() { Indented = false, SkipValidation = true };
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    private readonly KeyValuePair<string, string>[] _extraHeaders;
+    private readonly string? _hostNameHeader;
+    private readonly string _hostName;
+    private readonly bool _propertiesAsHeaders;
+    private readonly BodyFormat _body;
+
+    /// <summary>Reads the header and body settings of <paramref name="options"/> once.</summary>
+    public FlumeEventFactory(FlumeAppenderOptions options, string? hostName = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _extraHeaders = [.. options.Headers];
+        _hostNameHeader = options.HostNameHeader;
+        _hostName = hostName ?? System.Net.Dns.GetHostName();
+        _propertiesAsHeaders = options.PropertiesAsHeaders;
+        _body = options.Body;
+    }
+
+    /// <summary>The event for <paramref name="record"/>.</summary>
+    public FlumeEvent Create(in FlumeLogRecord record)
+    {
+        var properties = _propertiesAsHeaders ? record.Properties?.Count ?? 0 : 0;
+        var headers = new Dictionary<string, string>(5 + _extraHeaders.Length + properties, StringComparer.Ordinal)
+        {
+            [Log4jHeaders.LoggerName] = record.LoggerName ?? "",
+            [Log4jHeaders.LogLevel] = LogLevelMapping.ToLog4jHeaderValue(record.Level),
+            [Log4jHeaders.Timestamp] = record.Timestamp.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+            [Log4jHeaders.MessageEncoding] = Utf8,
+        };
+        if (_hostNameHeader is not null)
+        {
+            headers[_hostNameHeader] = _hostName;
+        }
+
+        if (properties > 0)
+        {
+            var list = record.Properties!;
+            for (var i = 0; i < list.Count; i++)
+            {
+                headers[list[i].Key] = Format(list[i].Value);
+            }
+        }
+
+        foreach (var header in _extraHeaders)
+        {
+            headers[header.Key] = header.Value;
+        }
+
+        return new FlumeEvent(headers, _body == BodyFormat.Json ? JsonBody(record) : TextBody(record));
+    }
+
+    private static byte[] TextBody(in FlumeLogRecord record)
+    {
+        var message = record.Message ?? "";
+        if (record.Exception is null)
+        {
+            return Encoding.UTF8.GetBytes(message);
+        }
+
+        return Encoding.UTF8.GetBytes(string.Concat(message, "\n", record.Exception.ToString()));
+    }
+
+    private static byte[] JsonBody(in FlumeLogRecord record)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        using (var json = new Utf8JsonWriter(buffer, JsonOptions))
+        {
+            json.WriteStartObject();
+            json.WriteString("timestamp", record.Timestamp);
+            json.WriteString("level", LevelName(record.Level));
+            json.WriteString("logger", record.LoggerName ?? "");
+            json.WriteString("message", record.Message ?? "");
+            if (record.Exception is { } exception)
+            {
+                json.WriteString("exception", exception.ToString());
+            }
+
+            if (record.Properties is { Count: > 0 } properties)
+            {
+                json.WriteStartObject("properties");
+                for (var i = 0; i < properties.Count; i++)
+                {
+                    WriteValue(json, properties[i].Key, properties[i].Value);
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteValue(Utf8JsonWriter json, string name, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                json.WriteNull(name);
+                break;
+            case bool b:
+                json.WriteBoolean(name, b);
+                break;
+            case int i:
+                json.WriteNumber(name, i);
+                break;
+            case long l:
+                json.WriteNumber(name, l);
+                break;
+            case double d when double.IsFinite(d):
+                json.WriteNumber(name, d);
+                break;
+            case decimal m:
+                json.WriteNumber(name, m);
+                break;
+            default:
+                json.WriteString(name, Format(value));
+                break;
+        }
+    }
+
+    private static string Format(object? value) => value switch
+    {
+        null => "",
+        string s => s,
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    private static string LevelName(FlumeLogLevel level) => level switch
+    {
+        FlumeLogLevel.Trace => "TRACE",
+        FlumeLogLevel.Debug => "DEBUG",
+        FlumeLogLevel.Info => "INFO",
+        FlumeLogLevel.Warn => "WARN",
+        FlumeLogLevel.Error => "ERROR",
+        FlumeLogLevel.Fatal => "FATAL",
+        _ => LogLevelMapping.ToLog4jHeaderValue(level),
+    };
+}

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using Flume.Logging.Protocol;
+using Flume.Logging.Testing;
+
+namespace Flume.Logging.Appenders.Tests;
+
+public sealed class DiskBufferTests : IDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    private readonly string _bufferPath = Path.Combine(Path.GetTempPath(), "flume-appender-buffer-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_bufferPath))
+        {
+            Directory.Delete(_bufferPath, recursive: true);
+        }
+    }
+
+    private FlumeDelivery Start(FakeRpcClient client, ConcurrentQueue<string>? log = null) =>
+        new(
+            new FlumeAppenderOptions
+            {
+                Hosts = "127.0.0.1:9",
+                BatchSize = 10,
+                FlushInterval = TimeSpan.FromMilliseconds(50),
+                MaxBackoff = TimeSpan.FromMilliseconds(200),
+                BufferPath = _bufferPath,
+                BufferSizeLimit = 1000,
+            },
+            log is null ? null : log.Enqueue,
+            null,
+            new Random(7),
+            _ => client);
+
+    private static FlumeEvent Event(int i) => FlumeEvent.FromText(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private static List<int> Numbers(IEnumerable<FlumeEvent> events) =>
+        events.Select(e => int.Parse(Encoding.UTF8.GetString(e.Body.Span), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+
+    [Fact]
+    public async Task Events_buffered_while_the_relay_is_down_survive_a_restart_and_drain_in_order()
+    {
+        var down = new FakeRpcClient { FailAlways = true };
+        var first = Start(down);
+        for (var i = 0; i < 150; i++)
+        {
+            Assert.True(first.TryEnqueue(Event(i)));
+        }
+
+        await Eventually.TrueAsync(() => down.Calls > 0, "a send failed");
+        var watch = Stopwatch.StartNew();
+        await first.DisposeAsync();
+
+        Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        Assert.Equal(150, first.EventsBuffered);
+        Assert.Equal(0, first.EventsDropped);
+        Assert.Equal(0, first.EventsSent);
+
+        var up = new FakeRpcClient();
+        var log = new ConcurrentQueue<string>();
+        var second = Start(up, log);
+        await Eventually.TrueAsync(() => up.AcceptedEvents.Count == 150, "the buffer drained to the relay");
+        Assert.True(second.TryEnqueue(Event(150)));
+        Assert.True(await second.FlushAsync(Wait));
+        await second.DisposeAsync();
+
+        Assert.Equal(Enumerable.Range(0, 151), Numbers(up.AcceptedEvents));
+        Assert.Equal(151, second.EventsSent);
+        Assert.Contains(log, line => line.Contains("150 events wait in the disk buffer", StringComparison.Ordinal));
+
+        var third = new FakeRpcClient();
+        var again = Start(third);
+        await again.DisposeAsync();
+        Assert.Equal(0, third.Calls);
+    }
+
+    [Fact]
+    public async Task Events_logged_during_an_outage_follow_the_buffered_ones_once_the_relay_is_back()
+    {
+        var client = new FakeRpcClient { FailAlways = true };
+        await using var delivery = Start(client);
+        for (var i = 0; i < 30; i++)
+        {
+            delivery.TryEnqueue(Event(i));
+        }
+
+        await Eventually.TrueAsync(() => delivery.EventsBuffered >= 10, "the failed batch went to disk");
+        for (var i = 30; i < 60; i++)
+        {
+            delivery.TryEnqueue(Event(i));
+        }
+
+        client.FailAlways = false;
+        Assert.True(await delivery.FlushAsync(Wait));
+        await Eventually.TrueAsync(() => client.AcceptedEvents.Count == 60, "everything sent");
+
+        Assert.Equal(Enumerable.Range(0, 60), Numbers(client.AcceptedEvents));
+        Assert.Equal(0, delivery.EventsDropped);
+    }
+
+    [Fact]
+    public async Task A_buffer_that_cannot_open_leaves_delivery_from_memory_working()
+    {
+        await File.WriteAllTextAsync(_bufferPath, "a file where the buffer folder should be");
+        var client = new FakeRpcClient();
+        var log = new ConcurrentQueue<string>();
+        await using (var delivery = Start(client, log))
+        {
+            delivery.TryEnqueue(Event(1));
+            Assert.True(await delivery.FlushAsync(Wait));
+        }
+
+        File.Delete(_bufferPath);
+        Assert.Single(client.AcceptedEvents);
+        Assert.Contains(log, line => line.Contains("cannot open the disk buffer", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,315 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using Flume.Logging.Protocol;
+using Flume.Logging.Rpc;
+using Flume.Logging.Testing;
+
+namespace Flume.Logging.Appenders.Tests;
+
+public class FlumeDeliveryTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    private static FlumeAppenderOptions Options(Action<FlumeAppenderOptions>? change = null)
+    {
+        var options = new FlumeAppenderOptions { Hosts = "127.0.0.1:9", MaxBackoff = TimeSpan.FromMilliseconds(200) };
+        change?.Invoke(options);
+        return options;
+    }
+
+    private static FlumeDelivery Start(FlumeAppenderOptions options, IRpcClient client, TimeProvider? time = null, ConcurrentQueue<string>? log = null) =>
+        new(options, log is null ? null : log.Enqueue, time, new Random(7), _ => client);
+
+    private static FlumeEvent Event(int i) => FlumeEvent.FromText(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private static List<int> Numbers(IEnumerable<FlumeEvent> events) =>
+        events.Select(e => int.Parse(Encoding.UTF8.GetString(e.Body.Span), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+
+    [Fact]
+    public async Task Full_batches_go_at_once_and_in_order()
+    {
+        var time = new ManualTimeProvider();
+        var client = new FakeRpcClient();
+        var delivery = Start(Options(o => o.BatchSize = 5), client, time);
+        await using var disposal = new AdvancingDisposal(delivery, time);
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True(delivery.TryEnqueue(Event(i)));
+        }
+
+        await Eventually.TrueAsync(() => client.AcceptedEvents.Count == 10, "two full batches sent without the clock moving");
+        Assert.Equal(Enumerable.Range(0, 10), Numbers(client.AcceptedEvents));
+        Assert.All(client.Accepted, batch => Assert.Equal(5, batch.Count));
+        Assert.Equal(10, delivery.EventsSent);
+    }
+
+    [Fact]
+    public async Task A_partial_batch_waits_for_the_flush_interval()
+    {
+        var time = new ManualTimeProvider();
+        var client = new FakeRpcClient();
+        var delivery = Start(Options(o => o.FlushInterval = TimeSpan.FromSeconds(1)), client, time);
+        await using var disposal = new AdvancingDisposal(delivery, time);
+
+        delivery.TryEnqueue(Event(1));
+        delivery.TryEnqueue(Event(2));
+        await Eventually.TrueAsync(() => time.ActiveTimerCount > 0, "the loop lingers for more events");
+        time.Advance(TimeSpan.FromMilliseconds(900));
+        await Task.Delay(50);
+        Assert.Equal(0, client.Calls);
+
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        await Eventually.TrueAsync(() => client.AcceptedEvents.Count == 2, "the partial batch sent at the flush interval");
+        Assert.Single(client.Accepted);
+    }
+
+    [Fact]
+    public async Task FlushAsync_sends_a_partial_batch_at_once()
+    {
+        var client = new FakeRpcClient();
+        await using var delivery = Start(Options(o => o.FlushInterval = TimeSpan.FromMinutes(5)), client);
+
+        delivery.TryEnqueue(Event(1));
+
+        Assert.True(await delivery.FlushAsync(Wait));
+        Assert.Single(client.AcceptedEvents);
+    }
+
+    [Fact]
+    public async Task FlushAsync_answers_false_when_the_relay_is_down()
+    {
+        var client = new FakeRpcClient { FailAlways = true };
+        await using var delivery = Start(Options(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(200)), client);
+
+        delivery.TryEnqueue(Event(1));
+
+        Assert.False(await delivery.FlushAsync(TimeSpan.FromMilliseconds(300)));
+    }
+
+    [Fact]
+    public async Task A_failed_batch_is_retried_with_backoff_and_nothing_is_lost()
+    {
+        var client = new FakeRpcClient();
+        client.FailNext(3);
+        var log = new ConcurrentQueue<string>();
+        await using var delivery = Start(Options(o => o.BatchSize = 10), client, log: log);
+
+        for (var i = 0; i < 25; i++)
+        {
+            delivery.TryEnqueue(Event(i));
+        }
+
+        Assert.True(await delivery.FlushAsync(Wait));
+        Assert.Equal(Enumerable.Range(0, 25), Numbers(client.AcceptedEvents));
+        Assert.Equal(3, delivery.BatchesFailed);
+        Assert.Equal(0, delivery.EventsDropped);
+        Assert.Contains(log, line => line.Contains("cannot deliver to 127.0.0.1:9", StringComparison.Ordinal));
+        Assert.Contains(log, line => line.Contains("resumed", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The loop holds event 0 (batches of one go at once) in a failing send whose retry never comes (the clock stands
+    /// still), so the queue holds exactly what is enqueued after it.
+    /// </summary>
+    private static async Task<FlumeDelivery> StuckAsync(FakeRpcClient client, ManualTimeProvider time, OverflowMode overflow, ConcurrentQueue<string>? log = null, int blockMilliseconds = 200)
+    {
+        client.FailAlways = true;
+        var delivery = Start(Options(o => { o.BatchSize = 1; o.QueueLimit = 10; o.Overflow = overflow; o.BlockTimeout = TimeSpan.FromMilliseconds(blockMilliseconds); }), client, time, log);
+        delivery.TryEnqueue(Event(0));
+        await Eventually.TrueAsync(() => client.Calls == 1, "the first send failed");
+        return delivery;
+    }
+
+    [Fact]
+    public async Task DropNewest_refuses_exactly_what_does_not_fit_and_reports_it()
+    {
+        var time = new ManualTimeProvider();
+        var client = new FakeRpcClient();
+        var log = new ConcurrentQueue<string>();
+        var delivery = await StuckAsync(client, time, OverflowMode.DropNewest, log);
+        await using var disposal = new AdvancingDisposal(delivery, time);
+
+        var accepted = Enumerable.Range(1, 15).Count(i => delivery.TryEnqueue(Event(i)));
+
+        Assert.Equal(10, accepted);
+        Assert.Equal(5, delivery.EventsDropped);
+        Assert.Contains(log, line => line.Contains("dropped 1 events (the queue is full (DropNewest))", StringComparison.Ordinal));
+
+        client.FailAlways = false;
+        await AdvanceUntilAsync(time, () => client.AcceptedEvents.Count == 11);
+        Assert.Equal(Enumerable.Range(0, 11), Numbers(client.AcceptedEvents));
+    }
+
+    [Fact]
+    public async Task DropOldest_keeps_the_newest_events()
+    {
+        var time = new ManualTimeProvider();
+        var client = new FakeRpcClient();
+        var delivery = await StuckAsync(client, time, OverflowMode.DropOldest);
+        await using var disposal = new AdvancingDisposal(delivery, time);
+
+        var accepted = Enumerable.Range(1, 15).Count(i => delivery.TryEnqueue(Event(i)));
+
+        Assert.Equal(15, accepted);
+        Assert.Equal(5, delivery.EventsDropped);
+        client.FailAlways = false;
+        await AdvanceUntilAsync(time, () => client.AcceptedEvents.Count == 11);
+        Assert.Equal([0, .. Enumerable.Range(6, 10)], Numbers(client.AcceptedEvents));
+    }
+
+    [Fact]
+    public async Task Block_waits_at_most_the_block_timeout_then_drops()
+    {
+        var time = new ManualTimeProvider();
+        var client = new FakeRpcClient();
+        var delivery = await StuckAsync(client, time, OverflowMode.Block);
+        await using var disposal = new AdvancingDisposal(delivery, time);
+        for (var i = 1; i <= 10; i++)
+        {
+            Assert.True(delivery.TryEnqueue(Event(i)));
+        }
+
+        var watch = Stopwatch.StartNew();
+        var accepted = delivery.TryEnqueue(Event(11));
+        watch.Stop();
+
+        Assert.False(accepted);
+        Assert.Equal(1, delivery.EventsDropped);
+        Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(190), TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public async Task Block_lets_the_call_in_once_the_loop_makes_room()
+    {
+        var time = new ManualTimeProvider();
+        var client = new FakeRpcClient();
+        var delivery = await StuckAsync(client, time, OverflowMode.Block, blockMilliseconds: 10_000);
+        await using var disposal = new AdvancingDisposal(delivery, time);
+        for (var i = 1; i <= 10; i++)
+        {
+            delivery.TryEnqueue(Event(i));
+        }
+
+        var blocked = Task.Run(() => delivery.TryEnqueue(Event(11)));
+        await Task.Delay(50);
+        Assert.False(blocked.IsCompleted);
+        client.FailAlways = false;
+        await AdvanceUntilAsync(time, () => blocked.IsCompleted);
+
+        Assert.True(await blocked);
+        Assert.Equal(0, delivery.EventsDropped);
+    }
+
+    [Fact]
+    public async Task The_byte_limit_bounds_the_queue_too()
+    {
+        var time = new ManualTimeProvider();
+        var client = new FakeRpcClient { FailAlways = true };
+        var delivery = Start(Options(o => { o.BatchSize = 1; o.QueueByteLimit = 1000; o.Overflow = OverflowMode.DropNewest; }), client, time);
+        await using var disposal = new AdvancingDisposal(delivery, time);
+        delivery.TryEnqueue(new FlumeEvent(new byte[10]));
+        await Eventually.TrueAsync(() => client.Calls == 1, "the first send failed");
+
+        Assert.True(delivery.TryEnqueue(new FlumeEvent(new byte[600])));
+        Assert.True(delivery.TryEnqueue(new FlumeEvent(new byte[400])));
+        Assert.False(delivery.TryEnqueue(new FlumeEvent(new byte[1])));
+        Assert.False(delivery.TryEnqueue(new FlumeEvent(new byte[1001])));
+        Assert.Equal(2, delivery.EventsDropped);
+    }
+
+    [Fact]
+    public async Task Dispose_flushes_what_is_queued()
+    {
+        var client = new FakeRpcClient();
+        var delivery = Start(Options(o => o.FlushInterval = TimeSpan.FromMinutes(5)), client);
+        for (var i = 0; i < 250; i++)
+        {
+            delivery.TryEnqueue(Event(i));
+        }
+
+        await delivery.DisposeAsync();
+
+        Assert.Equal(Enumerable.Range(0, 250), Numbers(client.AcceptedEvents));
+        Assert.Equal(1, client.DisposeCount);
+    }
+
+    [Fact]
+    public async Task Dispose_with_the_relay_down_gives_up_at_the_shutdown_timeout_and_counts_every_loss()
+    {
+        var client = new FakeRpcClient { FailAlways = true };
+        var log = new ConcurrentQueue<string>();
+        var delivery = Start(Options(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(500)), client, log: log);
+        for (var i = 0; i < 300; i++)
+        {
+            delivery.TryEnqueue(Event(i));
+        }
+
+        var watch = Stopwatch.StartNew();
+        await delivery.DisposeAsync();
+
+        Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
+        Assert.Equal(300, delivery.EventsDropped);
+        Assert.Contains(log, line => line.Contains("dropped", StringComparison.Ordinal) && line.Contains("300 dropped in total", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task After_dispose_log_calls_are_refused_and_counted_without_throwing()
+    {
+        var delivery = Start(Options(), new FakeRpcClient());
+        await delivery.DisposeAsync();
+
+        Assert.False(delivery.TryEnqueue(Event(1)));
+        Assert.Equal(1, delivery.EventsDropped);
+        await delivery.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_throwing_self_log_does_not_reach_the_caller()
+    {
+        var client = new FakeRpcClient { FailAlways = true };
+        var delivery = new FlumeDelivery(
+            Options(o => { o.QueueLimit = 1; o.Overflow = OverflowMode.DropNewest; o.ShutdownTimeout = TimeSpan.FromMilliseconds(200); }),
+            _ => throw new InvalidOperationException("broken self-log"),
+            null,
+            null,
+            _ => client);
+
+        for (var i = 0; i < 20; i++)
+        {
+            delivery.TryEnqueue(Event(i));
+        }
+
+        await delivery.DisposeAsync();
+        Assert.Equal(20, delivery.EventsSent + delivery.EventsDropped);
+    }
+
+    private static async Task AdvanceUntilAsync(ManualTimeProvider time, Func<bool> condition)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(watch.Elapsed < Wait, "condition not met while advancing the clock");
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Disposes a delivery on a manual clock, moving the clock so retries and the shutdown deadline come due.</summary>
+    private sealed class AdvancingDisposal(FlumeDelivery delivery, ManualTimeProvider time) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            var disposing = delivery.DisposeAsync().AsTask();
+            var watch = Stopwatch.StartNew();
+            while (!disposing.IsCompleted && watch.Elapsed < Wait)
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+                await Task.Delay(10);
+            }
+
+            await disposing.WaitAsync(Wait);
+        }
+    }
+}

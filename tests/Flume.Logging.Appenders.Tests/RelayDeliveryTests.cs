@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Text;
+using Flume.Logging.Protocol;
+using Flume.Logging.Rpc;
+using Flume.Logging.Rpc.Avro;
+using Flume.Logging.Rpc.Thrift;
+using Flume.Logging.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Flume.Logging.Appenders.Tests;
+
+/// <summary>Delivery to real Avro and Thrift servers over 127.0.0.1, with the production RPC clients.</summary>
+public sealed class RelayDeliveryTests : IDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    private readonly string _bufferPath = Path.Combine(Path.GetTempPath(), "flume-appender-relay-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_bufferPath))
+        {
+            Directory.Delete(_bufferPath, recursive: true);
+        }
+    }
+
+    private static async Task<IRpcServer> ServeAsync(RecordingReceiver receiver, int port = 0, FlumeProtocol protocol = FlumeProtocol.Avro, CompressionType compression = CompressionType.None)
+    {
+        var options = new RpcServerOptions { Bind = "127.0.0.1", Port = port, Compression = compression };
+        var server = protocol == FlumeProtocol.Avro
+            ? AvroRpc.CreateServer("test source", options, receiver, NullLoggerFactory.Instance)
+            : ThriftRpc.CreateServer("test source", options, receiver, NullLoggerFactory.Instance);
+        await server.StartAsync(CancellationToken.None);
+        return server;
+    }
+
+    private static FlumeEvent Event(int i) => FlumeEvent.FromText(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private static List<int> Numbers(IEnumerable<FlumeEvent> events) =>
+        events.Select(e => int.Parse(Encoding.UTF8.GetString(e.Body.Span), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+
+    [Theory]
+    [InlineData(FlumeProtocol.Avro, CompressionType.None)]
+    [InlineData(FlumeProtocol.Avro, CompressionType.Deflate)]
+    [InlineData(FlumeProtocol.Thrift, CompressionType.None)]
+    public async Task Ten_thousand_events_all_arrive_in_order(FlumeProtocol protocol, CompressionType compression)
+    {
+        var receiver = new RecordingReceiver();
+        await using var server = await ServeAsync(receiver, protocol: protocol, compression: compression);
+        var delivery = new FlumeDelivery(new FlumeAppenderOptions
+        {
+            Hosts = $"127.0.0.1:{server.LocalEndPoint.Port}",
+            Protocol = protocol,
+            Compression = compression,
+            FlushInterval = TimeSpan.FromMilliseconds(20),
+        });
+
+        for (var i = 0; i < 10_000; i++)
+        {
+            Assert.True(delivery.TryEnqueue(Event(i)));
+        }
+
+        await delivery.DisposeAsync();
+
+        Assert.Equal(Enumerable.Range(0, 10_000), Numbers(receiver.Events));
+        Assert.Equal(10_000, delivery.EventsSent);
+        Assert.Equal(0, delivery.EventsDropped);
+    }
+
+    [Fact]
+    public async Task A_relay_answering_failed_is_retried_until_it_accepts_and_nothing_is_lost()
+    {
+        var receiver = new RecordingReceiver { Status = EventStatus.Failed };
+        await using var server = await ServeAsync(receiver);
+        await using var delivery = new FlumeDelivery(new FlumeAppenderOptions
+        {
+            Hosts = $"127.0.0.1:{server.LocalEndPoint.Port}",
+            FlushInterval = TimeSpan.FromMilliseconds(20),
+            MaxBackoff = TimeSpan.FromMilliseconds(200),
+        });
+        for (var i = 0; i < 500; i++)
+        {
+            delivery.TryEnqueue(Event(i));
+        }
+
+        await Eventually.TrueAsync(() => delivery.BatchesFailed >= 3, "batches answered FAILED", Wait);
+        receiver.Status = EventStatus.Ok;
+        Assert.True(await delivery.FlushAsync(Wait));
+
+        // A FAILED answer means the relay did not keep the batch, so the recording holds those attempts too.
+        var received = Numbers(receiver.Events);
+        Assert.Equal(Enumerable.Range(0, 500), received.Distinct().Order());
+        Assert.Equal(500, delivery.EventsSent);
+        Assert.Equal(0, delivery.EventsDropped);
+    }
+
+    [Fact]
+    public async Task With_an_unreachable_relay_log_calls_never_block_longer_than_the_block_timeout_nor_throw()
+    {
+        var options = new FlumeAppenderOptions
+        {
+            Hosts = $"127.0.0.1:{FreePort.Next()}",
+            QueueLimit = 50,
+            BlockTimeout = TimeSpan.FromMilliseconds(50),
+            ShutdownTimeout = TimeSpan.FromMilliseconds(300),
+            MaxBackoff = TimeSpan.FromMilliseconds(100),
+        };
+        var delivery = new FlumeDelivery(options);
+        var slowest = TimeSpan.Zero;
+        var accepted = 0;
+        for (var i = 0; i < 200; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            accepted += delivery.TryEnqueue(Event(i)) ? 1 : 0;
+            slowest = watch.Elapsed > slowest ? watch.Elapsed : slowest;
+        }
+
+        await delivery.DisposeAsync();
+
+        Assert.InRange(slowest, TimeSpan.Zero, TimeSpan.FromMilliseconds(50 + 250));
+        Assert.Equal(accepted, delivery.EventsEnqueued);
+        Assert.Equal(200, delivery.EventsDropped);
+        Assert.Equal(0, delivery.EventsSent);
+    }
+
+    [Fact]
+    public async Task A_buffered_run_against_a_relay_that_never_came_up_is_delivered_by_the_next_run()
+    {
+        var port = FreePort.Next();
+        var options = new FlumeAppenderOptions
+        {
+            Hosts = $"127.0.0.1:{port}",
+            BufferPath = _bufferPath,
+            FlushInterval = TimeSpan.FromMilliseconds(20),
+            MaxBackoff = TimeSpan.FromMilliseconds(200),
+        };
+        var first = new FlumeDelivery(options);
+        for (var i = 0; i < 1000; i++)
+        {
+            Assert.True(first.TryEnqueue(Event(i)));
+        }
+
+        var watch = Stopwatch.StartNew();
+        await first.DisposeAsync();
+        Assert.InRange(watch.Elapsed, TimeSpan.Zero, options.ShutdownTimeout);
+        Assert.Equal(1000, first.EventsBuffered);
+        Assert.Equal(0, first.EventsDropped);
+
+        var second = new FlumeDelivery(options);
+        await Task.Delay(300);
+        var receiver = new RecordingReceiver();
+        await using var server = await ServeAsync(receiver, port);
+        await Eventually.TrueAsync(() => receiver.Events.Count >= 1000, "the buffer drained once the relay came up", Wait);
+        await second.DisposeAsync();
+
+        Assert.Equal(Enumerable.Range(0, 1000), Numbers(receiver.Events));
+        Assert.Equal(1000, second.EventsSent);
+    }
+
+    [Fact]
+    public async Task With_several_hosts_a_batch_failed_on_a_dead_one_goes_to_a_live_one()
+    {
+        var receiver = new RecordingReceiver();
+        await using var server = await ServeAsync(receiver);
+        var delivery = new FlumeDelivery(new FlumeAppenderOptions
+        {
+            Hosts = $"127.0.0.1:{FreePort.Next()} 127.0.0.1:{server.LocalEndPoint.Port}",
+            BatchSize = 10,
+            FlushInterval = TimeSpan.FromMilliseconds(20),
+        });
+        for (var i = 0; i < 100; i++)
+        {
+            delivery.TryEnqueue(Event(i));
+        }
+
+        await delivery.DisposeAsync();
+
+        Assert.Equal(Enumerable.Range(0, 100), Numbers(receiver.Events));
+        Assert.Equal(0, delivery.BatchesFailed);
+    }
+}
