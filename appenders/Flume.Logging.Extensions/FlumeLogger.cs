@@ -60,7 +60,7 @@ internal sealed class FlumeLogger(string categoryName, FlumeLoggerProvider provi
                 message,
                 exception,
                 collector.Count == 0 ? null : collector.Properties);
-            provider.Delivery.TryEnqueue(provider.Factory.Create(record));
+            provider.Enqueue(record);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -48,10 +48,11 @@ public sealed class FlumeLoggerProvider : ILoggerProvider, ISupportExternalScope
         _factory = new FlumeEventFactory(options, hostName);
     }
 
-    /// <summary>The delivery core, for its counters.</summary>
-    internal FlumeDelivery Delivery => _delivery;
+    /// <summary>Events queued for delivery.</summary>
+    internal long EventsEnqueued => _delivery.EventsEnqueued;
 
-    internal FlumeEventFactory Factory => _factory;
+    /// <summary>Events lost (overflow, after dispose, at the shutdown deadline); each is also self-logged.</summary>
+    internal long EventsDropped => _delivery.EventsDropped;
 
     internal TimeProvider Time => _time;
 
@@ -88,6 +89,9 @@ public sealed class FlumeLoggerProvider : ILoggerProvider, ISupportExternalScope
     /// timeout: the logger factory disposes its providers synchronously.
     /// </summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Builds the event of <paramref name="record"/> and queues it; false when it was dropped (and counted).</summary>
+    internal bool Enqueue(in FlumeLogRecord record) => _delivery.TryEnqueue(_factory.Create(record));
 
     /// <summary>Reports a log call that could not become an event (its formatter or a property threw).</summary>
     internal void ReportFailedCall(string categoryName, Exception exception) =>
