@@ -513,14 +513,19 @@ internal sealed class FlumeDelivery : IAsyncDisposable
             if (_disk is { Count: > 0 } disk)
             {
                 await SpillMemoryAsync(disk).ConfigureAwait(false);
-                if (Stopping || !await DrainDiskAsync(disk).ConfigureAwait(false))
+
+                // While disposing, a reachable relay still gets the buffer, oldest first, until the shutdown deadline:
+                // a short second run must drain what the first one left. A relay known to be down is not waited for.
+                var drained = !(Stopping && _down)
+                    && await DrainDiskAsync(disk, Stopping ? _deadline.Token : _stop.Token).ConfigureAwait(false);
+                if (drained || (Stopping && !_down && !_deadline.IsCancellationRequested))
                 {
-                    // Disposing: what is queued now joins the buffer behind older events, for the next run.
-                    await SpillMemoryAsync(disk).ConfigureAwait(false);
-                    return;
+                    continue;
                 }
 
-                continue;
+                // Disposing: what is queued now joins the buffer behind older events, for the next run.
+                await SpillMemoryAsync(disk).ConfigureAwait(false);
+                return;
             }
 
             if (_batch.Count == 0 && !await NextBatchAsync().ConfigureAwait(false))
@@ -648,7 +653,8 @@ internal sealed class FlumeDelivery : IAsyncDisposable
     }
 
     /// <summary>Sends the disk buffer head first, batch by batch, retrying with backoff; false when dispose interrupted it.</summary>
-    private async Task<bool> DrainDiskAsync(FileEventQueue disk)
+    /// <summary>Sends the buffer until it is empty (true) or <paramref name="cancellationToken"/> fires (false).</summary>
+    private async Task<bool> DrainDiskAsync(FileEventQueue disk, CancellationToken cancellationToken)
     {
         var batch = new List<FlumeEvent>(_batchSize);
         while (disk.Count > 0)
@@ -658,11 +664,11 @@ internal sealed class FlumeDelivery : IAsyncDisposable
                 await _retry.ExecuteAsync(
                     static async (state, token) => await state.self.AttemptFromDiskAsync(state.disk, state.batch, token).ConfigureAwait(false),
                     (self: this, disk, batch),
-                    _stop.Token).ConfigureAwait(false);
+                    cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                if (_stop.IsCancellationRequested)
+                if (cancellationToken.IsCancellationRequested)
                 {
                     return false;
                 }
