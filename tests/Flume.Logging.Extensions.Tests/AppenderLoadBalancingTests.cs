@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text;
+using Flume.Logging.Rpc;
+using Flume.Logging.Rpc.Avro;
+using Flume.Logging.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Flume.Logging.Extensions.Tests;
+
+/// <summary>
+/// The example app load-balancing over three relays, one of which is killed mid-run and restarted later: every
+/// line arrives. The relays keep their events in file channels, so what the killed one acknowledged survives.
+/// </summary>
+public sealed class AppenderLoadBalancingTests : IDisposable
+{
+    private const int Lines = 300_000;
+    private readonly string _root = Directory.CreateTempSubdirectory("appender-lb-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static string AppDll => Path.Combine(AppContext.BaseDirectory, "ExtensionsLoggingApp.dll");
+
+    private string RelayConfig(string name, int port, int receiverPort) => $"""
+        a1.sources = avro
+        a1.channels = disk
+        a1.sinks = fwd
+        a1.sources.avro.type = avro
+        a1.sources.avro.bind = 127.0.0.1
+        a1.sources.avro.port = {port}
+        a1.sources.avro.channels = disk
+        a1.channels.disk.type = file
+        a1.channels.disk.checkpointDir = {_root}/{name}/checkpoint
+        a1.channels.disk.dataDirs = {_root}/{name}/data
+        a1.channels.disk.minimumRequiredSpace = 0
+        a1.sinks.fwd.type = avro
+        a1.sinks.fwd.channel = disk
+        a1.sinks.fwd.hostname = 127.0.0.1
+        a1.sinks.fwd.port = {receiverPort}
+        a1.sinks.fwd.batch-size = 1000
+        """;
+
+    [Fact]
+    public async Task Every_line_arrives_when_one_of_three_relays_dies_mid_run_and_comes_back()
+    {
+        var receiverPort = FreePort.Next();
+        var received = new RecordingReceiver();
+        await using var receiver = AvroRpc.CreateServer("receiver", new RpcServerOptions { Bind = "127.0.0.1", Port = receiverPort }, received, NullLoggerFactory.Instance);
+        await receiver.StartAsync(CancellationToken.None);
+        var ports = new[] { FreePort.Next(), FreePort.Next(), FreePort.Next() };
+        var relays = new RelayProcess?[3];
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                relays[i] = await RelayProcess.StartRunningAsync(RelayConfig($"r{i}", ports[i], receiverPort));
+            }
+
+            var environment = new Dictionary<string, string>
+            {
+                ["Logging__Flume__Hosts"] = string.Join(' ', ports.Select(p => $"127.0.0.1:{p}")),
+                ["Logging__Flume__MaxBackoff"] = "00:00:05",
+            };
+            using var app = PeerProcess.Start(RelayProcess.DotnetHost, [AppDll, Lines.ToString(CultureInfo.InvariantCulture)], AppContext.BaseDirectory, environment);
+
+            await Eventually.TrueAsync(() => received.Events.Count >= 30_000, "a tenth of the lines at the receiver", TimeSpan.FromSeconds(60));
+            relays[1]!.Process.Kill();
+            relays[1]!.Dispose();
+            relays[1] = null;
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            relays[1] = await RelayProcess.StartRunningAsync(RelayConfig("r1", ports[1], receiverPort));
+
+            Assert.Equal(0, await app.WaitForExitAsync(TimeSpan.FromSeconds(120)));
+            Assert.DoesNotContain("dropped", app.Output, StringComparison.Ordinal);
+            await Eventually.TrueAsync(
+                () => received.Events.Select(e => Encoding.UTF8.GetString(e.Body.Span)).Distinct().Count() == Lines,
+                "every line at the receiver",
+                TimeSpan.FromSeconds(60));
+            var bodies = received.Events.Select(e => Encoding.UTF8.GetString(e.Body.Span)).ToHashSet();
+            Assert.All(Enumerable.Range(1, Lines), i => Assert.Contains($"line {i} of {Lines}", bodies));
+        }
+        finally
+        {
+            foreach (var relay in relays)
+            {
+                relay?.Dispose();
+            }
+        }
+    }
+}
