@@ -16,20 +16,20 @@ namespace NLog.Targets.Flume;
 [Target("Flume")]
 public sealed class FlumeTarget : AsyncTaskTarget
 {
-    private readonly Func<FlumeAppenderOptions, FlumeDelivery> _createDelivery;
+    private readonly Func<RpcClientOptions, IRpcClient>? _clientFactory;
     private FlumeDelivery? _delivery;
     private FlumeEventFactory? _events;
 
     /// <summary>A target with the defaults below: layout <c>${message}</c> plus the exception, batches of 100, Block on overflow.</summary>
     public FlumeTarget()
-        : this(static options => new FlumeDelivery(options, ReportToInternalLogger))
+        : this(null)
     {
     }
 
-    /// <summary>A target whose delivery core is built by <paramref name="createDelivery"/> (tests hand in a fake RPC client).</summary>
-    internal FlumeTarget(Func<FlumeAppenderOptions, FlumeDelivery> createDelivery)
+    /// <summary>A target whose RPC client is built by <paramref name="clientFactory"/> (tests hand in a fake client).</summary>
+    internal FlumeTarget(Func<RpcClientOptions, IRpcClient>? clientFactory)
     {
-        _createDelivery = createDelivery;
+        _clientFactory = clientFactory;
         Layout = "${message}${onexception:inner=${newline}${exception:format=tostring}}";
         BatchSize = 100;
         OverflowAction = AsyncTargetWrapperOverflowAction.Block;
@@ -132,7 +132,7 @@ public sealed class FlumeTarget : AsyncTaskTarget
         base.InitializeTarget();
         var options = ToAppenderOptions();
         // ArgumentException names the bad setting; NLog reports it as a configuration error of this target.
-        _delivery = _createDelivery(options);
+        _delivery = new FlumeDelivery(options, ReportToInternalLogger, clientFactory: _clientFactory);
         _events = new FlumeEventFactory(options);
     }
 
