@@ -220,7 +220,7 @@ public sealed class FlumeTarget : AsyncTaskTarget
             for (var i = 0; i < Headers.Count; i++)
             {
                 var header = Headers[i];
-                headers.Add(new KeyValuePair<string, object?>(header.Name, header.Layout.Render(logEvent)));
+                headers.Add(new KeyValuePair<string, object?>(header.Name, RenderLogEvent(header.Layout, logEvent)));
             }
         }
 
