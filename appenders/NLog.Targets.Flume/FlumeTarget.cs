@@ -19,6 +19,7 @@ public sealed class FlumeTarget : AsyncTaskTarget
     private readonly Func<RpcClientOptions, IRpcClient>? _clientFactory;
     private FlumeDelivery? _delivery;
     private FlumeEventFactory? _events;
+    private long _droppedBeforeClose;
 
     /// <summary>A target with the defaults below: layout <c>${message}</c> plus the exception, batches of 100, Block on overflow.</summary>
     public FlumeTarget()
@@ -83,6 +84,9 @@ public sealed class FlumeTarget : AsyncTaskTarget
 
     /// <summary>The delivery core while the target is initialized (tests read its counters).</summary>
     internal FlumeDelivery? Delivery => _delivery;
+
+    /// <summary>Events dropped by the delivery core, including those of cores closed by earlier reconfigurations.</summary>
+    internal long EventsDropped => Interlocked.Read(ref _droppedBeforeClose) + (_delivery?.EventsDropped ?? 0);
 
     /// <summary>The delivery settings these properties describe, NLog's queue names mapped to the core's.</summary>
     internal FlumeAppenderOptions ToAppenderOptions() => new()
@@ -180,6 +184,7 @@ public sealed class FlumeTarget : AsyncTaskTarget
             // NLog closes targets synchronously; the core bounds this wait by its ShutdownTimeout.
             delivery.DisposeAsync().AsTask().GetAwaiter().GetResult();
             var dropped = delivery.EventsDropped;
+            Interlocked.Add(ref _droppedBeforeClose, dropped);
             if (dropped > 0)
             {
                 InternalLogger.Warn("Flume target {0}: {1} events were dropped in total", Name, dropped);

@@ -74,7 +74,8 @@ public sealed class FlumeTargetTests
         using var factory = new LogFactory();
         factory.Setup().LoadConfiguration(c => c.ForLogger(LogLevel.Trace).WriteTo(target));
         var log = factory.GetLogger("Orders.Api");
-        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        // NLog's default time source caches the clock per tick, so its stamps may trail the system clock a little.
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 100;
 
         for (var i = 0; i < 250; i++)
         {
@@ -140,6 +141,36 @@ public sealed class FlumeTargetTests
         Assert.Equal(10_000, options.QueueLimit);
         Assert.Equal(OverflowMode.Block, options.Overflow);
         Assert.Equal(Log4jHeaders.Address, options.HostNameHeader);
+    }
+
+    [Fact]
+    public void With_Discard_a_full_queue_and_a_dead_relay_the_log_calls_return_at_once_and_the_core_counts_drops()
+    {
+        var client = new FakeRpcClient { FailAlways = true };
+        var target = new FlumeTarget(_ => client)
+        {
+            Name = "flume",
+            Hosts = "127.0.0.1:1",
+            QueueLimit = 10,
+            BatchSize = 5,
+            OverflowAction = AsyncTargetWrapperOverflowAction.Discard,
+            ShutdownTimeout = TimeSpan.FromMilliseconds(200),
+        };
+        using var factory = new LogFactory();
+        factory.Setup().LoadConfiguration(c => c.ForLogger().WriteTo(target));
+        var log = factory.GetLogger("full");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        for (var i = 0; i < 5000; i++)
+        {
+            log.Info("line {0}", i);
+        }
+
+        watch.Stop();
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"5000 log calls took {watch.Elapsed}");
+        factory.Shutdown();
+        Assert.True(target.EventsDropped > 0, "no drop was counted");
+        Assert.Empty(client.AcceptedEvents);
     }
 
     [Fact]
