@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Text;
+using Flume.Logging.Appenders;
+using Flume.Logging.Rpc;
+using Flume.Logging.Testing;
+using NLog.Common;
+using NLog.Targets.Wrappers;
+
+namespace NLog.Targets.Flume.Tests;
+
+// InternalLogger is process-wide: the tests that read it must not run beside each other.
+[Collection(nameof(InternalLoggerCollection))]
+public sealed class FlumeTargetTests
+{
+    private const string XmlConfig = """
+        <nlog xmlns="http://www.nlog-project.org/schemas/NLog.xsd"
+              xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" throwConfigExceptions="true">
+          <extensions><add assembly="NLog.Targets.Flume" /></extensions>
+          <targets>
+            <target xsi:type="Flume" name="flume" hosts="127.0.0.1:41999 127.0.0.1:42000" protocol="Thrift"
+                    selector="Random" batchSize="250" queueLimit="777" overflowAction="Discard"
+                    maxBackoff="00:00:07" shutdownTimeout="00:00:02" blockTimeout="00:00:00.050"
+                    bufferPath="" hostNameHeader="" layout="${level}|${message}">
+              <header name="app" layout="orders" />
+              <header name="id" layout="${event-properties:id}" />
+            </target>
+          </targets>
+          <rules><logger name="*" minlevel="Trace" writeTo="flume" /></rules>
+        </nlog>
+        """;
+
+    [Fact]
+    public void Xml_configuration_sets_every_option_and_maps_NLog_queue_names_to_the_core()
+    {
+        using var factory = new LogFactory();
+        factory.Setup().LoadConfigurationFromXml(XmlConfig);
+        var target = factory.Configuration!.FindTargetByName<FlumeTarget>("flume")!;
+
+        Assert.NotNull(target.Delivery);
+        Assert.Equal(2, target.Headers.Count);
+        Assert.Equal("app", target.Headers[0].Name);
+        var options = target.ToAppenderOptions();
+        Assert.Equal("127.0.0.1:41999 127.0.0.1:42000", options.Hosts);
+        Assert.Equal(FlumeProtocol.Thrift, options.Protocol);
+        Assert.Equal(HostSelectorKind.Random, options.Selector);
+        Assert.Equal(250, options.BatchSize);
+        Assert.Equal(777, options.QueueLimit);
+        Assert.Equal(OverflowMode.DropNewest, options.Overflow);
+        Assert.Equal(TimeSpan.FromSeconds(7), options.MaxBackoff);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.ShutdownTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(50), options.BlockTimeout);
+        Assert.Null(options.BufferPath);
+        Assert.Null(options.HostNameHeader);
+    }
+
+    [Fact]
+    public void Missing_hosts_is_a_configuration_error_naming_Hosts()
+    {
+        using var factory = new LogFactory();
+        var error = Assert.ThrowsAny<Exception>(() => factory.Setup().LoadConfigurationFromXml(
+            XmlConfig.Replace("hosts=\"127.0.0.1:41999 127.0.0.1:42000\"", "", StringComparison.Ordinal)));
+
+        Assert.Contains("Hosts", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Events_carry_the_rendered_layout_log4j_headers_and_header_layouts()
+    {
+        var client = new FakeRpcClient();
+        var target = new FlumeTarget(_ => client) { Name = "flume", Hosts = "127.0.0.1:1", HostNameHeader = "" };
+        target.Layout = "${level}|${message}";
+        target.Headers.Add(new TargetPropertyWithContext("app", "orders"));
+        target.Headers.Add(new TargetPropertyWithContext("id", "${event-properties:id}"));
+        using var factory = new LogFactory();
+        factory.Setup().LoadConfiguration(c => c.ForLogger(LogLevel.Trace).WriteTo(target));
+        var log = factory.GetLogger("Orders.Api");
+        // NLog's default time source caches the clock per tick, so its stamps may trail the system clock a little.
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 100;
+
+        for (var i = 0; i < 250; i++)
+        {
+            log.WithProperty("id", i).Info(CultureInfo.InvariantCulture, "order {0}", i);
+        }
+
+        factory.Flush(TimeSpan.FromSeconds(10));
+        var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        var events = client.AcceptedEvents;
+        Assert.Equal(250, events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var headers = events[i].Headers;
+            Assert.Equal($"Info|order {i}", Encoding.UTF8.GetString(events[i].Body.Span));
+            Assert.Equal("Orders.Api", headers[Log4jHeaders.LoggerName]);
+            Assert.Equal("20000", headers[Log4jHeaders.LogLevel]);
+            Assert.Equal("UTF8", headers[Log4jHeaders.MessageEncoding]);
+            Assert.InRange(long.Parse(headers[Log4jHeaders.Timestamp], CultureInfo.InvariantCulture), before, after);
+            Assert.Equal("orders", headers["app"]);
+            Assert.Equal(i.ToString(CultureInfo.InvariantCulture), headers["id"]);
+            Assert.False(headers.ContainsKey(Log4jHeaders.Address));
+        }
+    }
+
+    [Fact]
+    public void Each_NLog_level_is_sent_as_its_log4j_number_and_the_default_layout_appends_the_exception()
+    {
+        var client = new FakeRpcClient();
+        var target = new FlumeTarget(_ => client) { Name = "flume", Hosts = "127.0.0.1:1" };
+        using var factory = new LogFactory();
+        factory.Setup().LoadConfiguration(c => c.ForLogger(LogLevel.Trace).WriteTo(target));
+        var log = factory.GetLogger("levels");
+
+        log.Trace("t");
+        log.Debug("d");
+        log.Info("i");
+        log.Warn("w");
+        log.Error(new InvalidOperationException("boom"), "e");
+        log.Fatal("f");
+        factory.Flush(TimeSpan.FromSeconds(10));
+
+        var events = client.AcceptedEvents;
+        Assert.Equal(["5000", "10000", "20000", "30000", "40000", "50000"], events.Select(e => e.Headers[Log4jHeaders.LogLevel]));
+        var error = Encoding.UTF8.GetString(events[4].Body.Span);
+        Assert.StartsWith("e" + Environment.NewLine + "System.InvalidOperationException: boom", error, StringComparison.Ordinal);
+        Assert.Equal("t", Encoding.UTF8.GetString(events[0].Body.Span));
+    }
+
+    [Theory]
+    [InlineData(AsyncTargetWrapperOverflowAction.Discard, OverflowMode.DropNewest)]
+    [InlineData(AsyncTargetWrapperOverflowAction.Block, OverflowMode.Block)]
+    [InlineData(AsyncTargetWrapperOverflowAction.Grow, OverflowMode.Block)]
+    public void OverflowAction_maps_to_the_core_overflow_mode(AsyncTargetWrapperOverflowAction action, OverflowMode expected) =>
+        Assert.Equal(expected, FlumeTarget.ToOverflowMode(action));
+
+    [Fact]
+    public void Defaults_match_the_core_batch_of_100_and_Block()
+    {
+        var options = new FlumeTarget { Hosts = "127.0.0.1:1" }.ToAppenderOptions();
+
+        Assert.Equal(100, options.BatchSize);
+        Assert.Equal(10_000, options.QueueLimit);
+        Assert.Equal(OverflowMode.Block, options.Overflow);
+        Assert.Equal(Log4jHeaders.Address, options.HostNameHeader);
+    }
+
+    [Fact]
+    public void With_Discard_a_full_queue_and_a_dead_relay_the_log_calls_return_at_once_and_the_core_counts_drops()
+    {
+        var client = new FakeRpcClient { FailAlways = true };
+        var target = new FlumeTarget(_ => client)
+        {
+            Name = "flume",
+            Hosts = "127.0.0.1:1",
+            QueueLimit = 10,
+            BatchSize = 5,
+            OverflowAction = AsyncTargetWrapperOverflowAction.Discard,
+            ShutdownTimeout = TimeSpan.FromMilliseconds(200),
+        };
+        using var factory = new LogFactory();
+        factory.Setup().LoadConfiguration(c => c.ForLogger().WriteTo(target));
+        var log = factory.GetLogger("full");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        for (var i = 0; i < 5000; i++)
+        {
+            log.Info("line {0}", i);
+        }
+
+        watch.Stop();
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"5000 log calls took {watch.Elapsed}");
+        factory.Shutdown();
+        Assert.True(target.EventsDropped > 0, "no drop was counted");
+        Assert.Empty(client.AcceptedEvents);
+    }
+
+    [Fact]
+    public void Unreachable_relay_never_throws_into_the_log_call_and_drops_are_reported_to_the_InternalLogger()
+    {
+        var client = new FakeRpcClient { FailAlways = true };
+        var target = new FlumeTarget(_ => client) { Name = "flume", Hosts = "127.0.0.1:1", ShutdownTimeout = TimeSpan.FromMilliseconds(300) };
+        using var internalLog = new StringWriter();
+        var previousWriter = InternalLogger.LogWriter;
+        var previousLevel = InternalLogger.LogLevel;
+        InternalLogger.LogWriter = internalLog;
+        InternalLogger.LogLevel = LogLevel.Warn;
+        try
+        {
+            using var factory = new LogFactory();
+            factory.Setup().LoadConfiguration(c => c.ForLogger().WriteTo(target));
+            var log = factory.GetLogger("down");
+            for (var i = 0; i < 5; i++)
+            {
+                log.Info("lost {0}", i);
+            }
+
+            factory.Shutdown();
+        }
+        finally
+        {
+            InternalLogger.LogWriter = previousWriter;
+            InternalLogger.LogLevel = previousLevel;
+        }
+
+        var text = internalLog.ToString();
+        Assert.Contains("cannot deliver to 127.0.0.1:1", text, StringComparison.Ordinal);
+        Assert.Contains("Flume target flume: 5 events were dropped in total", text, StringComparison.Ordinal);
+        Assert.Empty(client.AcceptedEvents);
+    }
+}
