@@ -101,8 +101,27 @@ public static class FlumeLoggerConfigurationExtensions
             }
         }
 
-        return sinkConfiguration.Sink(new FlumeSink(options, formatProvider), restrictedToMinimumLevel, levelSwitch);
+        FlumeSink sink;
+        try
+        {
+            sink = new FlumeSink(options, formatProvider);
+        }
+        catch (ArgumentException e) when (e.ParamName is { } option)
+        {
+            // Name the setting as the user wrote it (batchSizeLimit, period, ...), not as the shared core calls it.
+            var argument = ArgumentName(option);
+            throw new ArgumentException($"WriteTo.Flume {argument}: {e.Message}", argument, e);
+        }
+
+        return sinkConfiguration.Sink(sink, restrictedToMinimumLevel, levelSwitch);
     }
+
+    private static string ArgumentName(string option) => option switch
+    {
+        nameof(FlumeAppenderOptions.BatchSize) => "batchSizeLimit",
+        nameof(FlumeAppenderOptions.FlushInterval) => "period",
+        _ => string.Concat(option[..1].ToLowerInvariant(), option[1..]),
+    };
 
     private static void SetIfGiven(TimeSpan? value, Action<TimeSpan> set)
     {
