@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Serilog;
 using Serilog.Debugging;
+using Serilog.Settings.Configuration;
 
 namespace SerilogApp;
 
@@ -25,7 +26,10 @@ internal static class Program
         // Drops and delivery problems are reported here.
         SelfLog.Enable(Console.Error);
         var configuration = new ConfigurationBuilder().AddJsonFile(configFile, optional: false).Build();
-        Log.Logger = new LoggerConfiguration().ReadFrom.Configuration(configuration).CreateLogger();
+        // Naming the sink's assembly spares Serilog.Settings.Configuration its scan of the app folder for *Serilog*.dll
+        // files, which fails when the folder holds assemblies the app does not reference (as a test's output folder does).
+        var readerOptions = new ConfigurationReaderOptions(typeof(FlumeLoggerConfigurationExtensions).Assembly);
+        Log.Logger = new LoggerConfiguration().ReadFrom.Configuration(configuration, readerOptions).CreateLogger();
         var log = Log.ForContext(typeof(Program));
         for (var i = 1; i <= lines; i++)
         {
