@@ -140,6 +140,23 @@ public sealed class FlumeSinkTests
     }
 
     [Fact]
+    public async Task Disposing_the_logger_asynchronously_sends_everything_queued()
+    {
+        var (sink, client) = NewSink(options => options.FlushInterval = TimeSpan.FromMinutes(5));
+        var logger = LoggerOn(sink);
+        for (var i = 0; i < 30; i++)
+        {
+            logger.Information("event {Index}", i);
+        }
+
+        // Serilog calls the sink's DisposeAsync here, as Log.CloseAndFlushAsync() does.
+        await logger.DisposeAsync();
+
+        Assert.Equal(30, client.AcceptedEvents.Count);
+        Assert.Equal(1, client.DisposeCount);
+    }
+
+    [Fact]
     public async Task Logging_after_dispose_neither_throws_nor_sends_and_counts_the_drop()
     {
         var (sink, client) = NewSink();
