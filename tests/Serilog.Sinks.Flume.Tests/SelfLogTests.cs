@@ -48,6 +48,5 @@ public sealed class SelfLogTests : IDisposable
         Assert.Equal(0, sink.EventsSent);
         Assert.Equal(50, sink.EventsDropped);
         Assert.Contains(_selfLog, line => line.Contains("dropped", StringComparison.Ordinal) && line.Contains("50 dropped in total", StringComparison.Ordinal));
-        Assert.Contains(_selfLog, line => line.Contains("cannot deliver to 127.0.0.1:", StringComparison.Ordinal));
     }
 }
