@@ -1,0 +1,133 @@
+using Flume.Logging.Appenders;
+using Flume.Logging.Rpc;
+using Serilog.Configuration;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Sinks.Flume;
+
+// Serilog's convention: sink extension methods live in namespace Serilog, so WriteTo.Flume needs no extra using.
+namespace Serilog;
+
+/// <summary>Adds <c>WriteTo.Flume(...)</c>, also bindable from configuration (<c>"WriteTo": [{ "Name": "Flume", "Args": { ... } }]</c>).</summary>
+public static class FlumeLoggerConfigurationExtensions
+{
+    /// <summary>
+    /// Sends log events to Flume relays (or Apache Flume agents) over Avro or Thrift RPC, in batches, from a background
+    /// loop: logging never does network I/O and never throws. Each event carries Flume's log4j appender headers
+    /// (<c>flume.client.log4j.logger.name</c> from <c>SourceContext</c>, <c>.log.level</c> as the log4j number,
+    /// <c>.timestamp</c>, <c>.address</c>, <c>.message.encoding</c>). Dropped events are reported through Serilog's
+    /// SelfLog. <c>Log.CloseAndFlush()</c> sends what is queued, waiting at most <paramref name="shutdownTimeout"/>.
+    /// </summary>
+    /// <param name="sinkConfiguration">Serilog's sink configuration.</param>
+    /// <param name="hosts">Space-separated <c>host:port</c> list of the relays; several hosts are load balanced. Required.</param>
+    /// <param name="protocol">Avro (default) or Thrift (compact), matching the relay's source.</param>
+    /// <param name="compression">None (default) or Deflate, Avro only; the relay's source must use the same.</param>
+    /// <param name="batchSizeLimit">Most events sent in one request. Default 100.</param>
+    /// <param name="period">Longest an event waits for its batch to fill. Default 1 s.</param>
+    /// <param name="queueLimit">Most events waiting in memory. Default 10000.</param>
+    /// <param name="queueByteLimit">Most bytes waiting in memory. Default 64 MiB.</param>
+    /// <param name="overflow">What a log call does when the queue is full: Block (default; waits up to <paramref name="blockTimeout"/>, then drops), DropNewest or DropOldest.</param>
+    /// <param name="blockTimeout">Longest a log call waits for room with Block. Default 100 ms.</param>
+    /// <param name="selector">Order several hosts are tried in: RoundRobin (default) or Random.</param>
+    /// <param name="maxBackoff">Longest a failed host is skipped, and the cap of the retry backoff. Default 30 s.</param>
+    /// <param name="connectTimeout">Time allowed to connect to a relay. Default 5 s.</param>
+    /// <param name="requestTimeout">Time allowed for each request. Default 20 s.</param>
+    /// <param name="bufferPath">Folder of a durable local buffer for events that cannot be sent; survives restarts. Default none.</param>
+    /// <param name="bufferSizeLimit">Most events the durable buffer holds. Default 1000000.</param>
+    /// <param name="shutdownTimeout">Longest dispose (<c>Log.CloseAndFlush()</c>) spends sending what is queued. Default 10 s.</param>
+    /// <param name="body">Message (default: the rendered message, then the exception) or Json (compact JSON with the properties).</param>
+    /// <param name="propertiesAsHeaders">Whether every event property (except SourceContext, sent as the logger name) is also a header. Default false.</param>
+    /// <param name="headers">Headers added to every event, for example an application name. Default none.</param>
+    /// <param name="hostNameHeader">Header carrying this machine's name; default <c>flume.client.log4j.address</c>; empty for none.</param>
+    /// <param name="restrictedToMinimumLevel">The minimum level of events passed to the sink. Default Verbose (all).</param>
+    /// <param name="levelSwitch">A switch that changes the minimum level at run time; overrides <paramref name="restrictedToMinimumLevel"/>.</param>
+    /// <param name="formatProvider">Culture the message is rendered in; null for the current culture.</param>
+    /// <returns>The logger configuration, to chain further calls.</returns>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
+    public static LoggerConfiguration Flume(
+        this LoggerSinkConfiguration sinkConfiguration,
+        string hosts,
+        FlumeProtocol protocol = FlumeProtocol.Avro,
+        CompressionType compression = CompressionType.None,
+        int batchSizeLimit = 100,
+        TimeSpan? period = null,
+        int queueLimit = 10_000,
+        long queueByteLimit = 64L * 1024 * 1024,
+        OverflowMode overflow = OverflowMode.Block,
+        TimeSpan? blockTimeout = null,
+        HostSelectorKind selector = HostSelectorKind.RoundRobin,
+        TimeSpan? maxBackoff = null,
+        TimeSpan? connectTimeout = null,
+        TimeSpan? requestTimeout = null,
+        string? bufferPath = null,
+        int bufferSizeLimit = 1_000_000,
+        TimeSpan? shutdownTimeout = null,
+        BodyFormat body = BodyFormat.Message,
+        bool propertiesAsHeaders = false,
+        IDictionary<string, string>? headers = null,
+        string? hostNameHeader = Log4jHeaders.Address,
+        LogEventLevel restrictedToMinimumLevel = LogEventLevel.Verbose,
+        LoggingLevelSwitch? levelSwitch = null,
+        IFormatProvider? formatProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(sinkConfiguration);
+        var options = new FlumeAppenderOptions
+        {
+            Hosts = hosts,
+            Protocol = protocol,
+            Compression = compression,
+            BatchSize = batchSizeLimit,
+            QueueLimit = queueLimit,
+            QueueByteLimit = queueByteLimit,
+            Overflow = overflow,
+            Selector = selector,
+            BufferPath = string.IsNullOrEmpty(bufferPath) ? null : bufferPath,
+            BufferSizeLimit = bufferSizeLimit,
+            Body = body,
+            PropertiesAsHeaders = propertiesAsHeaders,
+            HostNameHeader = string.IsNullOrEmpty(hostNameHeader) ? null : hostNameHeader,
+        };
+        SetIfGiven(period, value => options.FlushInterval = value);
+        SetIfGiven(blockTimeout, value => options.BlockTimeout = value);
+        SetIfGiven(maxBackoff, value => options.MaxBackoff = value);
+        SetIfGiven(connectTimeout, value => options.ConnectTimeout = value);
+        SetIfGiven(requestTimeout, value => options.RequestTimeout = value);
+        SetIfGiven(shutdownTimeout, value => options.ShutdownTimeout = value);
+        if (headers is not null)
+        {
+            foreach (var header in headers)
+            {
+                options.Headers[header.Key] = header.Value;
+            }
+        }
+
+        FlumeSink sink;
+        try
+        {
+            sink = new FlumeSink(options, formatProvider);
+        }
+        catch (ArgumentException e) when (e.ParamName is { } option)
+        {
+            // Name the setting as the user wrote it (batchSizeLimit, period, ...), not as the shared core calls it.
+            var argument = ArgumentName(option);
+            throw new ArgumentException($"WriteTo.Flume {argument}: {e.Message}", argument, e);
+        }
+
+        return sinkConfiguration.Sink(sink, restrictedToMinimumLevel, levelSwitch);
+    }
+
+    private static string ArgumentName(string option) => option switch
+    {
+        nameof(FlumeAppenderOptions.BatchSize) => "batchSizeLimit",
+        nameof(FlumeAppenderOptions.FlushInterval) => "period",
+        _ => string.Concat(option[..1].ToLowerInvariant(), option[1..]),
+    };
+
+    private static void SetIfGiven(TimeSpan? value, Action<TimeSpan> set)
+    {
+        if (value is { } given)
+        {
+            set(given);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using Flume.Logging.Appenders;
+using Flume.Logging.Rpc;
+using Serilog.Core;
+using Serilog.Debugging;
+using Serilog.Events;
+
+namespace Serilog.Sinks.Flume;
+
+/// <summary>
+/// The Serilog sink: each event becomes a Flume event (Flume's log4j headers, the rendered message or compact JSON as
+/// body) handed to the shared delivery core, which batches and sends it in the background. Emit never does network
+/// I/O and never throws; drops and delivery problems are reported through Serilog's <see cref="SelfLog"/>. Disposing
+/// the sink (as <c>Log.CloseAndFlush()</c> does) sends what is queued, within the shutdown timeout.
+/// </summary>
+internal sealed class FlumeSink : ILogEventSink, IDisposable, IAsyncDisposable
+{
+    private const string SourceContext = "SourceContext";
+
+    private readonly FlumeDelivery _delivery;
+    private readonly FlumeEventFactory _factory;
+    private readonly IFormatProvider? _formatProvider;
+    private readonly bool _needsProperties;
+
+    /// <summary>Validates <paramref name="options"/> and starts delivery.</summary>
+    /// <param name="options">Every Flume setting; read once.</param>
+    /// <param name="formatProvider">Culture the message is rendered in; null for the current culture.</param>
+    /// <param name="clientFactory">Builds the RPC client; null for the real one.</param>
+    /// <param name="timeProvider">Clock for batching and deadlines; null for the system clock.</param>
+    public FlumeSink(
+        FlumeAppenderOptions options,
+        IFormatProvider? formatProvider = null,
+        Func<RpcClientOptions, IRpcClient>? clientFactory = null,
+        TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _factory = new FlumeEventFactory(options);
+        _formatProvider = formatProvider;
+        _needsProperties = options.PropertiesAsHeaders || options.Body == BodyFormat.Json;
+        _delivery = new FlumeDelivery(options, ReportToSelfLog, timeProvider, null, clientFactory);
+    }
+
+    /// <summary>Events queued for delivery.</summary>
+    internal long EventsEnqueued => _delivery.EventsEnqueued;
+
+    /// <summary>Events a relay acknowledged.</summary>
+    internal long EventsSent => _delivery.EventsSent;
+
+    /// <summary>Events lost (overflow, after dispose, or unsendable at the shutdown deadline).</summary>
+    internal long EventsDropped => _delivery.EventsDropped;
+
+    /// <inheritdoc/>
+    public void Emit(LogEvent logEvent)
+    {
+        if (logEvent is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _delivery.TryEnqueue(_factory.Create(ToRecord(logEvent)));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A log call must never fail because of the sink; the delivery core counts what it refuses, this is the rest.
+            SelfLog.WriteLine("Flume sink: could not turn a log event into a Flume event: {0}", e);
+        }
+    }
+
+    /// <summary>Sends what was queued before the call; true when all of it is settled within <paramref name="timeout"/>.</summary>
+    internal Task<bool> FlushAsync(TimeSpan timeout) => _delivery.FlushAsync(timeout);
+
+    /// <summary>Stops accepting events and sends what is queued within the shutdown timeout.</summary>
+    public ValueTask DisposeAsync() => _delivery.DisposeAsync();
+
+    /// <summary>
+    /// Synchronous form of <see cref="DisposeAsync"/>, for <c>Log.CloseAndFlush()</c>: waits at most the shutdown
+    /// timeout (plus a small margin the delivery core adds).
+    /// </summary>
+    public void Dispose() => _delivery.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private static void ReportToSelfLog(string message) => SelfLog.WriteLine("{0}", message);
+
+    private static object? ToObject(LogEventPropertyValue value, IFormatProvider? formatProvider) =>
+        value is ScalarValue scalar ? scalar.Value : value.ToString(null, formatProvider);
+
+    private FlumeLogRecord ToRecord(LogEvent logEvent)
+    {
+        var loggerName = "";
+        List<KeyValuePair<string, object?>>? properties = null;
+        foreach (var property in logEvent.Properties)
+        {
+            if (property.Key == SourceContext)
+            {
+                // The logger name travels in flume.client.log4j.logger.name, as the log4j appender sends it.
+                loggerName = property.Value is ScalarValue { Value: string name } ? name : property.Value.ToString();
+                continue;
+            }
+
+            if (_needsProperties)
+            {
+                properties ??= new List<KeyValuePair<string, object?>>(logEvent.Properties.Count);
+                properties.Add(new KeyValuePair<string, object?>(property.Key, ToObject(property.Value, _formatProvider)));
+            }
+        }
+
+        return new FlumeLogRecord(
+            loggerName,
+            ToFlumeLevel(logEvent.Level),
+            logEvent.Timestamp,
+            logEvent.RenderMessage(_formatProvider),
+            logEvent.Exception,
+            properties);
+    }
+
+    private static FlumeLogLevel ToFlumeLevel(LogEventLevel level) => level switch
+    {
+        LogEventLevel.Verbose => FlumeLogLevel.Trace,
+        LogEventLevel.Debug => FlumeLogLevel.Debug,
+        LogEventLevel.Information => FlumeLogLevel.Info,
+        LogEventLevel.Warning => FlumeLogLevel.Warn,
+        LogEventLevel.Error => FlumeLogLevel.Error,
+        _ => FlumeLogLevel.Fatal,
+    };
+}

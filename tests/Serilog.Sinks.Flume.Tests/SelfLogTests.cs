@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Flume.Logging.Appenders;
+using Flume.Logging.Testing;
+using Serilog.Debugging;
+
+namespace Serilog.Sinks.Flume.Tests;
+
+/// <summary>Serilog's SelfLog is process-wide, so only this class enables it.</summary>
+public sealed class SelfLogTests : IDisposable
+{
+    private readonly ConcurrentQueue<string> _selfLog = new();
+
+    public SelfLogTests() => SelfLog.Enable(_selfLog.Enqueue);
+
+    public void Dispose() => SelfLog.Disable();
+
+    [Fact]
+    public void With_no_relay_every_event_is_dropped_counted_and_reported_to_SelfLog_without_blocking_the_caller()
+    {
+        var options = new FlumeAppenderOptions
+        {
+            // Nothing listens here: every connection is refused.
+            Hosts = $"127.0.0.1:{FreePort.Next()}",
+            QueueLimit = 2,
+            BatchSize = 1,
+            Overflow = OverflowMode.DropNewest,
+            ConnectTimeout = TimeSpan.FromMilliseconds(200),
+            MaxBackoff = TimeSpan.FromMilliseconds(100),
+            ShutdownTimeout = TimeSpan.FromMilliseconds(300),
+        };
+        var sink = new FlumeSink(options);
+        var logger = new LoggerConfiguration().WriteTo.Sink(sink).CreateLogger();
+
+        var logging = Stopwatch.StartNew();
+        for (var i = 0; i < 50; i++)
+        {
+            logger.Information("event {Index}", i);
+        }
+
+        logging.Stop();
+        var disposing = Stopwatch.StartNew();
+        logger.Dispose();
+        disposing.Stop();
+
+        Assert.True(logging.Elapsed < TimeSpan.FromSeconds(1), $"50 log calls took {logging.Elapsed}");
+        Assert.True(disposing.Elapsed < TimeSpan.FromSeconds(3), $"dispose took {disposing.Elapsed} with a 300 ms shutdown timeout");
+        Assert.Equal(0, sink.EventsSent);
+        Assert.Equal(50, sink.EventsDropped);
+        Assert.Contains(_selfLog, line => line.Contains("dropped", StringComparison.Ordinal) && line.Contains("50 dropped in total", StringComparison.Ordinal));
+    }
+}
