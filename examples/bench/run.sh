@@ -8,6 +8,7 @@
 #   examples/bench/run.sh half-rate           (avro -> memory -> null at --rate 500000)
 #   examples/bench/run.sh overload            (60 s, sink slower than source; prints RSS every 5 s)
 #   examples/bench/run.sh avro-file-null
+#   examples/bench/run.sh appender            (4 threads in one process log through the appender core to avro -> memory -> null)
 #   examples/bench/run.sh replay              (1,000,000 events left in a file channel; restart after kill -9 and after a clean stop)
 #
 # Load shape unless overridden: 100-byte bodies, batch 100, 4 connections, 30 s. Ports 41500-41501 on 127.0.0.1.
@@ -96,6 +97,15 @@ case "$scenario" in
     stop_relays relay
     echo "$json"
     report relay 0 1 | sed 's/relay CPU [0-9]*% of one core during the load, //' ;;
+  appender)
+    dotnet build -c Release tests/Flume.Logging.Benchmarks -v q -nologo >/dev/null
+    start_relay examples/bench/avro-memory-null.properties relay
+    before=$(cpu_ticks "${pids[0]}")
+    json=$(dotnet tests/Flume.Logging.Benchmarks/bin/Release/net10.0/Flume.Logging.Benchmarks.dll appender-throughput 127.0.0.1:41500 "${1:-1000000}" 4 | tail -1)
+    after=$(cpu_ticks "${pids[0]}")
+    stop_relays relay
+    echo "$json"
+    report relay "$(echo "($after - $before) / $(getconf CLK_TCK)" | bc -l)" "$(echo "$json" | sed 's/.*"seconds":\([0-9.]*\).*/\1/')" ;;
   replay)
     export FC_DIR="$out/file-channel"
     # No sink: the events stay in the channel, as a backlog behind a dead next hop would.

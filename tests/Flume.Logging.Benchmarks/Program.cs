@@ -1,12 +1,23 @@
 using BenchmarkDotNet.Running;
+using Flume.Logging.Benchmarks.Appenders;
 
 namespace Flume.Logging.Benchmarks;
 
 /// <summary>
 /// Entry point: BenchmarkDotNet's own command line, e.g. <c>--filter '*'</c>, <c>--filter '*Avro*'</c>,
-/// <c>--job short</c> for a quick run, <c>--list flat</c> to see every benchmark.
+/// <c>--job short</c> for a quick run, <c>--list flat</c> to see every benchmark; or
+/// <c>appender-throughput host:port [events per thread] [threads]</c> for the whole-process appender run.
 /// </summary>
 internal static class Program
 {
-    private static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    private static async Task<int> Main(string[] args)
+    {
+        if (args.Length > 1 && args[0] == "appender-throughput")
+        {
+            return await AppenderThroughput.RunAsync(args[1..]);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }
