@@ -16,6 +16,9 @@ namespace NLog.Targets.Flume;
 [Target("Flume")]
 public sealed class FlumeTarget : AsyncTaskTarget
 {
+    // The core's defaults, so the target and the other front ends can never drift apart.
+    private static readonly FlumeAppenderOptions Defaults = new();
+
     private readonly Func<RpcClientOptions, IRpcClient>? _clientFactory;
     private FlumeDelivery? _delivery;
     private FlumeEventFactory? _events;
@@ -40,43 +43,43 @@ public sealed class FlumeTarget : AsyncTaskTarget
     public string Hosts { get; set; } = "";
 
     /// <summary>Wire protocol, <c>Avro</c> or <c>Thrift</c>. Default: Avro.</summary>
-    public FlumeProtocol Protocol { get; set; } = FlumeProtocol.Avro;
+    public FlumeProtocol Protocol { get; set; } = Defaults.Protocol;
 
     /// <summary>Compression of Avro connections, <c>None</c> or <c>Deflate</c>. Default: None.</summary>
-    public CompressionType Compression { get; set; } = CompressionType.None;
+    public CompressionType Compression { get; set; } = Defaults.Compression;
 
     /// <summary>Order in which several hosts are tried, <c>RoundRobin</c> or <c>Random</c>. Default: RoundRobin.</summary>
-    public HostSelectorKind Selector { get; set; } = HostSelectorKind.RoundRobin;
+    public HostSelectorKind Selector { get; set; } = Defaults.Selector;
 
     /// <summary>Longest an event waits for its batch to fill before it is sent anyway. Default: 1 s.</summary>
-    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan FlushInterval { get; set; } = Defaults.FlushInterval;
 
     /// <summary>Most bytes held in memory waiting to be sent. Default: 64 MiB.</summary>
-    public long QueueByteLimit { get; set; } = 64L * 1024 * 1024;
+    public long QueueByteLimit { get; set; } = Defaults.QueueByteLimit;
 
     /// <summary>With <c>overflowAction="Block"</c>, longest a queued event waits for room before it is dropped. Default: 100 ms.</summary>
-    public TimeSpan BlockTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan BlockTimeout { get; set; } = Defaults.BlockTimeout;
 
     /// <summary>Longest a failed host is skipped, and the cap of the retry backoff. Default: 30 s.</summary>
-    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan MaxBackoff { get; set; } = Defaults.MaxBackoff;
 
     /// <summary>Time allowed to connect to a relay and complete the first request. Default: 5 s.</summary>
-    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ConnectTimeout { get; set; } = Defaults.ConnectTimeout;
 
     /// <summary>Time allowed for each later request. Default: 20 s.</summary>
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(20);
+    public TimeSpan RequestTimeout { get; set; } = Defaults.RequestTimeout;
 
     /// <summary>Folder of the durable local buffer used while the relays are down. Default: none (memory only).</summary>
     public string? BufferPath { get; set; }
 
     /// <summary>Most events the durable buffer holds. Default: 1000000.</summary>
-    public int BufferSizeLimit { get; set; } = 1_000_000;
+    public int BufferSizeLimit { get; set; } = Defaults.BufferSizeLimit;
 
     /// <summary>Longest a flush or the close of the target spends sending what is still queued. Default: 10 s.</summary>
-    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ShutdownTimeout { get; set; } = Defaults.ShutdownTimeout;
 
     /// <summary>Header carrying this machine's host name; empty for none. Default: <c>flume.client.log4j.address</c>.</summary>
-    public string HostNameHeader { get; set; } = Log4jHeaders.Address;
+    public string HostNameHeader { get; set; } = Defaults.HostNameHeader ?? "";
 
     /// <summary>Extra headers, one <c>&lt;header name="..." layout="..."/&gt;</c> each, rendered per event.</summary>
     [ArrayParameter(typeof(TargetPropertyWithContext), "header")]
