@@ -9,6 +9,7 @@
 #   examples/bench/run.sh overload            (60 s, sink slower than source; prints RSS every 5 s)
 #   examples/bench/run.sh avro-file-null
 #   examples/bench/run.sh appender            (4 threads in one process log through the appender core to avro -> memory -> null)
+#   examples/bench/run.sh appender-down       (the same 4 threads with the relay down and DropNewest: how long each call takes)
 #   examples/bench/run.sh replay              (1,000,000 events left in a file channel; restart after kill -9 and after a clean stop)
 #
 # Load shape unless overridden: 100-byte bodies, batch 100, 4 connections, 30 s. Ports 41500-41501 on 127.0.0.1.
@@ -106,6 +107,9 @@ case "$scenario" in
     stop_relays relay
     echo "$json"
     report relay "$(echo "($after - $before) / $(getconf CLK_TCK)" | bc -l)" "$(echo "$json" | sed 's/.*"seconds":\([0-9.]*\).*/\1/')" ;;
+  appender-down)
+    dotnet build -c Release tests/Flume.Logging.Benchmarks -v q -nologo >/dev/null
+    dotnet tests/Flume.Logging.Benchmarks/bin/Release/net10.0/Flume.Logging.Benchmarks.dll appender-throughput 127.0.0.1:1 "${1:-1000000}" 4 DropNewest | tail -1 ;;
   replay)
     export FC_DIR="$out/file-channel"
     # No sink: the events stay in the channel, as a backlog behind a dead next hop would.
