@@ -1,10 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Flume.Logging.Appenders;
-using Flume.Logging.Rpc;
-using Flume.Logging.Rpc.Avro;
 using Flume.Logging.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flume.Logging.Extensions.Tests;
 
@@ -17,34 +14,11 @@ public class ExtensionsLoggingAppEndToEndTests
     private const int Lines = 100_000;
 
     private static string AppDll => Path.Combine(AppContext.BaseDirectory, "ExtensionsLoggingApp.dll");
-
-    private static string RelayConfig(int sourcePort, int receiverPort) => $"""
-        a1.sources = avro
-        a1.channels = mem
-        a1.sinks = fwd
-        a1.sources.avro.type = avro
-        a1.sources.avro.bind = 127.0.0.1
-        a1.sources.avro.port = {sourcePort}
-        a1.sources.avro.channels = mem
-        a1.channels.mem.type = memory
-        a1.channels.mem.capacity = 200000
-        a1.channels.mem.transactionCapacity = 1000
-        a1.sinks.fwd.type = avro
-        a1.sinks.fwd.channel = mem
-        a1.sinks.fwd.hostname = 127.0.0.1
-        a1.sinks.fwd.port = {receiverPort}
-        a1.sinks.fwd.batch-size = 1000
-        """;
-
     [Fact]
     public async Task The_example_app_delivers_all_100000_lines_exactly_as_logged()
     {
-        var sourcePort = FreePort.Next();
-        var receiverPort = FreePort.Next();
-        var received = new RecordingReceiver();
-        await using var receiver = AvroRpc.CreateServer("receiver", new RpcServerOptions { Bind = "127.0.0.1", Port = receiverPort }, received, NullLoggerFactory.Instance);
-        await receiver.StartAsync(CancellationToken.None);
-        using var relay = await RelayProcess.StartRunningAsync(RelayConfig(sourcePort, receiverPort));
+        await using var forwarding = await ForwardingRelay.StartAsync();
+        var (sourcePort, received, relay) = (forwarding.SourcePort, forwarding.Received, forwarding.Relay);
 
         var started = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var environment = new Dictionary<string, string> { ["Logging__Flume__Hosts"] = $"127.0.0.1:{sourcePort}" };

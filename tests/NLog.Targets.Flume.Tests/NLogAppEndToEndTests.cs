@@ -1,10 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Flume.Logging.Appenders;
-using Flume.Logging.Rpc;
-using Flume.Logging.Rpc.Avro;
 using Flume.Logging.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace NLog.Targets.Flume.Tests;
 
@@ -16,12 +13,8 @@ public sealed class NLogAppEndToEndTests : IDisposable
     [Fact]
     public async Task Example_app_delivers_100000_lines_through_a_real_relay_exactly_as_logged()
     {
-        var receiverPort = FreePort.Next();
-        var received = new RecordingReceiver();
-        await using var receiver = AvroRpc.CreateServer("receiver", new RpcServerOptions { Bind = "127.0.0.1", Port = receiverPort }, received, NullLoggerFactory.Instance);
-        await receiver.StartAsync(CancellationToken.None);
-        var relayPort = FreePort.Next();
-        using var relay = await RelayProcess.StartRunningAsync(RelayConfiguration(relayPort, receiverPort));
+        await using var forwarding = await ForwardingRelay.StartAsync();
+        var (relayPort, received, relay) = (forwarding.SourcePort, forwarding.Received, forwarding.Relay);
         var config = Path.Combine(_directory, "NLog.config");
         var shipped = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "NLog.config"));
         Assert.Contains("hosts=\"127.0.0.1:41414\"", shipped, StringComparison.Ordinal);
@@ -68,22 +61,4 @@ public sealed class NLogAppEndToEndTests : IDisposable
             // Left for the system's temp cleanup.
         }
     }
-
-    private static string RelayConfiguration(int relayPort, int receiverPort) => $"""
-        a1.sources = avro
-        a1.channels = mem
-        a1.sinks = out
-        a1.sources.avro.type = avro
-        a1.sources.avro.bind = 127.0.0.1
-        a1.sources.avro.port = {relayPort}
-        a1.sources.avro.channels = mem
-        a1.channels.mem.type = memory
-        a1.channels.mem.capacity = 200000
-        a1.channels.mem.transactionCapacity = 1000
-        a1.sinks.out.type = avro
-        a1.sinks.out.channel = mem
-        a1.sinks.out.hostname = 127.0.0.1
-        a1.sinks.out.port = {receiverPort}
-        a1.sinks.out.batch-size = 1000
-        """;
 }

@@ -1,10 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Flume.Logging.Appenders;
-using Flume.Logging.Rpc;
-using Flume.Logging.Rpc.Avro;
 using Flume.Logging.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
 namespace Serilog.Sinks.Flume.Tests;
@@ -18,34 +15,11 @@ public sealed class SerilogAppEndToEndTests(ITestOutputHelper output)
 {
     private const int Lines = 100_000;
     private const string ShippedHosts = "\"hosts\": \"127.0.0.1:41414\"";
-
-    private static string RelayConfig(int sourcePort, int receiverPort) => $"""
-        a1.sources = r1
-        a1.channels = c1
-        a1.sinks = k1
-        a1.sources.r1.type = avro
-        a1.sources.r1.bind = 127.0.0.1
-        a1.sources.r1.port = {sourcePort}
-        a1.sources.r1.channels = c1
-        a1.channels.c1.type = memory
-        a1.channels.c1.capacity = 100000
-        a1.channels.c1.transactionCapacity = 1000
-        a1.sinks.k1.type = avro
-        a1.sinks.k1.channel = c1
-        a1.sinks.k1.hostname = 127.0.0.1
-        a1.sinks.k1.port = {receiverPort}
-        a1.sinks.k1.batch-size = 1000
-        """;
-
     [Fact]
     public async Task The_example_app_delivers_all_100000_lines_exactly_as_logged()
     {
-        var sourcePort = FreePort.Next();
-        var receiverPort = FreePort.Next();
-        var received = new RecordingReceiver();
-        await using var receiver = AvroRpc.CreateServer("receiver", new RpcServerOptions { Bind = "127.0.0.1", Port = receiverPort }, received, NullLoggerFactory.Instance);
-        await receiver.StartAsync(CancellationToken.None);
-        using var relay = await RelayProcess.StartRunningAsync(RelayConfig(sourcePort, receiverPort));
+        await using var forwarding = await ForwardingRelay.StartAsync(channelCapacity: 100_000);
+        var (sourcePort, received, relay) = (forwarding.SourcePort, forwarding.Received, forwarding.Relay);
 
         var directory = Directory.CreateTempSubdirectory("serilog-app-").FullName;
         try

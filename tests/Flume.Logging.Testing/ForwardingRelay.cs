@@ -1,0 +1,74 @@
+using Flume.Logging.Rpc;
+using Flume.Logging.Rpc.Avro;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Flume.Logging.Testing;
+
+/// <summary>
+/// A real relay process (avro source -> memory channel -> avro sink) forwarding to an in-test Avro server, so a
+/// test can send to <see cref="SourcePort"/> and check every delivered event, body and headers, in
+/// <see cref="Received"/>.
+/// </summary>
+public sealed class ForwardingRelay : IAsyncDisposable
+{
+    private readonly IRpcServer _receiver;
+
+    private ForwardingRelay(IRpcServer receiver, RecordingReceiver received, RelayProcess relay, int sourcePort)
+    {
+        _receiver = receiver;
+        Received = received;
+        Relay = relay;
+        SourcePort = sourcePort;
+    }
+
+    /// <summary>Everything the relay delivered.</summary>
+    public RecordingReceiver Received { get; }
+
+    /// <summary>The relay process.</summary>
+    public RelayProcess Relay { get; }
+
+    /// <summary>The relay's avro source port on 127.0.0.1.</summary>
+    public int SourcePort { get; }
+
+    /// <summary>Starts the receiver, then the relay, and waits until the relay is running.</summary>
+    public static async Task<ForwardingRelay> StartAsync(int channelCapacity = 200_000)
+    {
+        var received = new RecordingReceiver();
+        var receiverPort = FreePort.Next();
+        var receiver = AvroRpc.CreateServer("receiver", new RpcServerOptions { Bind = "127.0.0.1", Port = receiverPort }, received, NullLoggerFactory.Instance);
+        await receiver.StartAsync(CancellationToken.None);
+        var sourcePort = FreePort.Next();
+        var configuration = $"""
+            a1.sources = avro
+            a1.channels = mem
+            a1.sinks = fwd
+            a1.sources.avro.type = avro
+            a1.sources.avro.bind = 127.0.0.1
+            a1.sources.avro.port = {sourcePort}
+            a1.sources.avro.channels = mem
+            a1.channels.mem.type = memory
+            a1.channels.mem.capacity = {channelCapacity}
+            a1.channels.mem.transactionCapacity = 1000
+            a1.sinks.fwd.type = avro
+            a1.sinks.fwd.channel = mem
+            a1.sinks.fwd.hostname = 127.0.0.1
+            a1.sinks.fwd.port = {receiverPort}
+            a1.sinks.fwd.batch-size = 1000
+            """;
+        try
+        {
+            return new ForwardingRelay(receiver, received, await RelayProcess.StartRunningAsync(configuration), sourcePort);
+        }
+        catch
+        {
+            await receiver.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Relay.Dispose();
+        await _receiver.DisposeAsync();
+    }
+}
