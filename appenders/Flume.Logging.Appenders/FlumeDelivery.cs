@@ -642,6 +642,12 @@ internal sealed class FlumeDelivery : IAsyncDisposable
         {
             await _client.AppendBatchAsync(batch, cancellationToken).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Our own stop interrupted the attempt: that says nothing about the relay, so it must not mark it down
+            // (which would make shutdown skip draining a reachable relay).
+            throw;
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             Interlocked.Increment(ref _batchesFailed);
@@ -652,8 +658,10 @@ internal sealed class FlumeDelivery : IAsyncDisposable
         MarkUp();
     }
 
-    /// <summary>Sends the disk buffer head first, batch by batch, retrying with backoff; false when dispose interrupted it.</summary>
-    /// <summary>Sends the buffer until it is empty (true) or <paramref name="cancellationToken"/> fires (false).</summary>
+    /// <summary>
+    /// Sends the disk buffer head first, batch by batch, retrying with backoff, until it is empty (true) or
+    /// <paramref name="cancellationToken"/> fires (false).
+    /// </summary>
     private async Task<bool> DrainDiskAsync(FileEventQueue disk, CancellationToken cancellationToken)
     {
         var batch = new List<FlumeEvent>(_batchSize);
