@@ -172,7 +172,7 @@ public sealed partial class FileEventQueue : IAsyncDisposable
     {
         Interlocked.Exchange(ref _closed, 1);
         _checkpointTimer?.Dispose();
-        DisposeLogs();
+        DisposeLogs(abandon: true);
         _locks.Dispose();
     }
 
@@ -233,64 +233,70 @@ public sealed partial class FileEventQueue : IAsyncDisposable
 
         var log = _logs[transaction.Id % _logs.Length];
         DataLog.PendingWrite write;
-        long[] pointers;
-        var buffer = new ArrayBufferWriter<byte>(EstimateSize(puts, takes.Count));
+
+        // Each put's offset, relative to the transaction's start until the log says where it went.
+        var pointers = ArrayPool<long>.Shared.Rent(puts.Count);
         try
         {
-            // Offsets are relative to the transaction's start until the log says where it went.
-            pointers = new long[puts.Count];
-            var relative = new int[puts.Count];
-            for (var i = 0; i < puts.Count; i++)
+            using (var buffer = new PooledBufferWriter(EstimateSize(puts, takes.Count)))
             {
-                relative[i] = buffer.WrittenCount;
-                LogRecord.WritePut(buffer, transaction.Id, puts[i], LogRecord.PutSize(puts[i]));
-            }
-
-            foreach (var take in takes)
-            {
-                LogRecord.WriteTake(buffer, transaction.Id, take.Pointer);
-            }
-
-            LogRecord.WriteCommit(buffer, transaction.Id, Interlocked.Increment(ref _nextCommitSequence), puts.Count, takes.Count);
-            try
-            {
-                write = log.Append(buffer.WrittenSpan);
-            }
-            catch (IOException e)
-            {
-                throw new FileChannelException($"channel {Name}: cannot write to {log.Directory}: {e.Message}", e);
-            }
-
-            for (var i = 0; i < puts.Count; i++)
-            {
-                pointers[i] = EventPointer.Create(write.FileId, write.Offset + relative[i]);
-            }
-        }
-        catch
-        {
-            Release(net);
-            throw;
-        }
-
-        if (_options.FsyncPerTransaction)
-        {
-            try
-            {
-                await log.SyncAsync(write);
-            }
-            catch (IOException e)
-            {
-                lock (_lock)
+                try
                 {
-                    log.Applied(write);
+                    for (var i = 0; i < puts.Count; i++)
+                    {
+                        pointers[i] = buffer.WrittenCount;
+                        LogRecord.WritePut(buffer, transaction.Id, puts[i], LogRecord.PutSize(puts[i]));
+                    }
+
+                    foreach (var take in takes)
+                    {
+                        LogRecord.WriteTake(buffer, transaction.Id, take.Pointer);
+                    }
+
+                    LogRecord.WriteCommit(buffer, transaction.Id, Interlocked.Increment(ref _nextCommitSequence), puts.Count, takes.Count);
+                    write = log.Append(buffer.WrittenSpan);
                 }
-
-                Release(net);
-                throw new FileChannelException($"channel {Name}: {e.Message}", e);
+                catch (IOException e)
+                {
+                    Release(net);
+                    throw new FileChannelException($"channel {Name}: cannot write to {log.Directory}: {e.Message}", e);
+                }
+                catch
+                {
+                    Release(net);
+                    throw;
+                }
             }
-        }
 
-        Apply(log, write, puts, pointers, takes, net);
+            for (var i = 0; i < puts.Count; i++)
+            {
+                pointers[i] = EventPointer.Create(write.FileId, write.Offset + pointers[i]);
+            }
+
+            if (_options.FsyncPerTransaction)
+            {
+                try
+                {
+                    await log.SyncAsync(write);
+                }
+                catch (IOException e)
+                {
+                    lock (_lock)
+                    {
+                        log.Applied(write);
+                    }
+
+                    Release(net);
+                    throw new FileChannelException($"channel {Name}: {e.Message}", e);
+                }
+            }
+
+            Apply(log, write, puts, pointers, takes, net);
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(pointers);
+        }
     }
 
     internal void Rollback(List<Entry> takes)
@@ -472,11 +478,18 @@ public sealed partial class FileEventQueue : IAsyncDisposable
         }
     }
 
-    private void DisposeLogs()
+    private void DisposeLogs(bool abandon = false)
     {
         foreach (var log in _logs)
         {
-            log.Dispose();
+            if (abandon)
+            {
+                log.Abandon();
+            }
+            else
+            {
+                log.Dispose();
+            }
         }
 
         _reader.Dispose();

@@ -1,6 +1,7 @@
 using System.Text;
 using Flume.Logging.FileChannel.Log;
 using Flume.Logging.Protocol;
+using Flume.Logging.Testing;
 
 namespace Flume.Logging.FileChannel.Tests;
 
@@ -64,6 +65,14 @@ public sealed class FileEventQueueTests : IDisposable
 
         // Uncommitted takes are left open on purpose: the caller simulates a crash mid-transaction.
         return taken;
+    }
+
+    /// <summary>Where the last record of a log file ends, ahead of any preallocated zeros.</summary>
+    private static long DataEnd(string path)
+    {
+        var result = LogScanner.Scan(path, 0, (_, _, _, _) => { });
+        Assert.Equal(ScanEnd.Clean, result.End);
+        return result.Offset;
     }
 
     private static IEnumerable<string> Range(int from, int count) => Enumerable.Range(from, count).Select(i => $"event-{i}");
@@ -141,13 +150,11 @@ public sealed class FileEventQueueTests : IDisposable
         await PutAsync(queue, Range(0, 10));
         queue.Abandon();
         var log = LogFiles.List(Path.Combine(_root, "data0")).Last().Path;
-        var valid = new FileInfo(log).Length;
-        using (var stream = new FileStream(log, FileMode.Append))
+        var valid = DataEnd(log);
+        using (var handle = File.OpenHandle(log, FileMode.Open, FileAccess.Write))
         {
-            // The first bytes of a record whose write the crash interrupted.
-            stream.Write(BitConverter.GetBytes(LogRecord.Magic));
-            stream.Write(BitConverter.GetBytes(5000));
-            stream.Write(new byte[100]);
+            // The first bytes of a record whose write the crash interrupted, in the zeros written ahead.
+            RandomAccess.Write(handle, [.. BitConverter.GetBytes(LogRecord.Magic), .. BitConverter.GetBytes(5000), .. new byte[100]], valid);
         }
 
         await using var reopened = FileEventQueue.Open("c1", Options());
@@ -361,7 +368,7 @@ public sealed class FileEventQueueTests : IDisposable
         var log = Path.Combine(_root, "data0");
         var queue = FileEventQueue.Open("c1", options);
         await PutAsync(queue, Range(0, 10));
-        var before = new FileInfo(LogFiles.List(log).Last().Path).Length;
+        var before = DataEnd(LogFiles.List(log).Last().Path);
 
         full = true;
         var error = await Assert.ThrowsAsync<FileChannelException>(async () => await PutAsync(queue, Range(100, 10)));
@@ -376,5 +383,71 @@ public sealed class FileEventQueueTests : IDisposable
 
         await using var reopened = FileEventQueue.Open("c1", Options());
         Assert.Equal(Range(5, 5).Concat(Range(200, 3)), await TakeAsync(reopened, 1000));
+    }
+
+    [Fact]
+    public async Task A_crash_leaves_preallocated_zeros_that_replay_reads_as_the_end_of_the_log()
+    {
+        var queue = FileEventQueue.Open("c1", Options());
+        await PutAsync(queue, Range(0, 10));
+        queue.Abandon();
+        var log = LogFiles.List(Path.Combine(_root, "data0")).Last().Path;
+        var dataEnd = DataEnd(log);
+        Assert.True(new FileInfo(log).Length > dataEnd, "the writer extends the file ahead of its records");
+
+        using var logs = new CapturingLoggerFactory();
+        var reopened = FileEventQueue.Open("c1", Options(), logger: logs.CreateLogger("test"));
+        Assert.Equal(dataEnd, new FileInfo(log).Length);
+        Assert.False(logs.Contains("torn"), logs.Dump());
+        await PutAsync(reopened, Range(10, 5));
+        reopened.Abandon();
+
+        await using var again = FileEventQueue.Open("c1", Options());
+        Assert.Equal(Range(0, 15), await TakeAsync(again, 1000));
+    }
+
+    [Fact]
+    public async Task Rolled_and_closed_log_files_keep_no_preallocated_zeros()
+    {
+        var directory = Path.Combine(_root, "data0");
+        await using (var queue = FileEventQueue.Open("c1", Options(capacity: 100_000, maxFileSize: 3 * DataLog.PreallocationBytes)))
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                await PutAsync(queue, Enumerable.Range(i * 1000, 1000).Select(n => $"event-{n}-{new string('x', 100)}"));
+            }
+
+            var files = LogFiles.List(directory);
+            Assert.True(files.Count > 1, "the log rolled");
+            foreach (var (_, path) in files.SkipLast(1))
+            {
+                Assert.Equal(DataEnd(path), new FileInfo(path).Length);
+            }
+
+            Assert.True(new FileInfo(files[^1].Path).Length > DataEnd(files[^1].Path), "the file being written is extended ahead");
+        }
+
+        foreach (var (_, path) in LogFiles.List(directory))
+        {
+            Assert.Equal(DataEnd(path), new FileInfo(path).Length);
+        }
+    }
+
+    [Fact]
+    public async Task Records_after_a_run_of_zeros_are_corruption_not_an_end()
+    {
+        var queue = FileEventQueue.Open("c1", Options());
+        await PutAsync(queue, Range(0, 10));
+        await PutAsync(queue, Range(10, 10));
+        queue.Abandon();
+        File.Delete(Path.Combine(_root, "checkpoint", Log.Checkpoint.FileName));
+        var log = LogFiles.List(Path.Combine(_root, "data0")).Last().Path;
+        using (var handle = File.OpenHandle(log, FileMode.Open, FileAccess.Write))
+        {
+            RandomAccess.Write(handle, new byte[64], 0);
+        }
+
+        var error = Assert.Throws<FileChannelException>(() => FileEventQueue.Open("c1", Options()));
+        Assert.Contains($"{log} is corrupt at offset 0", error.Message, StringComparison.Ordinal);
     }
 }

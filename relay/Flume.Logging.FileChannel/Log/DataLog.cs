@@ -5,10 +5,24 @@ namespace Flume.Logging.FileChannel.Log;
 /// <summary>
 /// The append-only log of one data directory. Writers append whole transactions under a lock; durability is a
 /// group commit: whoever finds no sync running flushes the file for every transaction written so far, and
-/// everyone else waits for that round, so concurrent commits share one fsync.
+/// everyone else waits for that round, so concurrent commits share one flush.
 /// </summary>
+/// <remarks>
+/// The file is extended with zeros ahead of the records (as Flume's log writer preallocates), so most commits
+/// write into blocks the file already has: their flush writes data pages only, with no block allocation and no
+/// size change (fdatasync skips the timestamps). On this project's 2-core ext4 machine that halved the median
+/// commit latency under load. The zeros are written in the background, a megabyte at a time, before the records
+/// reach them: done under the write lock, that write took 3-5 ms and stalled every writer. The commit whose flush
+/// carries a new megabyte takes longer (about 1 ms on its own), which is most of the file channel's p99. A crash
+/// leaves zeros after the last record, which replay reads as the end of the log; a roll and a clean close cut
+/// them off again.
+/// </remarks>
 internal sealed class DataLog : IDisposable
 {
+    /// <summary>How far ahead of the records the file is extended with zeros.</summary>
+    internal const int PreallocationBytes = 1024 * 1024;
+
+    private static readonly byte[] Zeros = new byte[PreallocationBytes];
     private readonly Func<int> _allocateFileId;
     private readonly WriteAt _write;
     private readonly long _maxFileSize;
@@ -18,6 +32,9 @@ internal sealed class DataLog : IDisposable
     private SafeFileHandle? _handle;
     private int _fileId;
     private long _position;
+    private long _allocated;
+    private Task? _fill;
+    private long _fillEnd;
     private bool _rollBeforeNextWrite;
     private long _writtenTicket;
     private long _durableTicket;
@@ -42,6 +59,7 @@ internal sealed class DataLog : IDisposable
             _handle = File.OpenHandle(LogFiles.PathOf(Directory, fileId), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
             _fileId = fileId;
             _position = position;
+            _allocated = position;
             RandomAccess.SetLength(_handle, position);
         }
     }
@@ -64,6 +82,7 @@ internal sealed class DataLog : IDisposable
             var start = _position;
             try
             {
+                Preallocate(records.Length);
                 _write(_handle, records, start);
             }
             catch (IOException)
@@ -73,6 +92,7 @@ internal sealed class DataLog : IDisposable
             }
 
             _position += records.Length;
+            _allocated = Math.Max(_allocated, _position);
             var write = new PendingWrite(_fileId, start, ++_writtenTicket);
             write.Node = _unapplied.AddLast(write);
             return write;
@@ -112,7 +132,8 @@ internal sealed class DataLog : IDisposable
                 continue;
             }
 
-            await Task.Yield();
+            // The flush runs on the caller's thread: the caller waits for it anyway, and a hop to another thread
+            // first cost a context switch per round.
             Exception? failure = null;
             try
             {
@@ -196,10 +217,24 @@ internal sealed class DataLog : IDisposable
         }
     }
 
+    /// <summary>Closes the file, cutting off its unused zeros. A kill -9 skips this; replay copes with the zeros.</summary>
     public void Dispose()
     {
         lock (_writeLock)
         {
+            CollectFill();
+            TrimUnused();
+            _handle?.Dispose();
+            _handle = null;
+        }
+    }
+
+    /// <summary>Closes the file as a killed process would: the zeros written ahead stay.</summary>
+    public void Abandon()
+    {
+        lock (_writeLock)
+        {
+            CollectFill();
             _handle?.Dispose();
             _handle = null;
         }
@@ -215,7 +250,7 @@ internal sealed class DataLog : IDisposable
 
         if (handle is not null && !handle.IsClosed)
         {
-            RandomAccess.FlushToDisk(handle);
+            Durability.FlushData(handle);
         }
     }
 
@@ -223,23 +258,95 @@ internal sealed class DataLog : IDisposable
     {
         // Called under the write lock: everything in the old file becomes durable before the new file is used,
         // so tickets of the old file never depend on a handle that is about to be closed.
+        CollectFill();
         if (_handle is not null && !_rollBeforeNextWrite)
         {
-            RandomAccess.FlushToDisk(_handle);
+            Durability.FlushData(_handle);
+            TrimUnused();
         }
 
         _handle?.Dispose();
         _fileId = _allocateFileId();
         _handle = File.OpenHandle(LogFiles.PathOf(Directory, _fileId), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
         _position = 0;
+        _allocated = 0;
         _rollBeforeNextWrite = false;
+        Durability.FlushDirectory(Directory);
+    }
+
+    /// <summary>
+    /// Called under the write lock before <paramref name="length"/> bytes are written at the current position.
+    /// Takes in a finished fill (or waits for a running one the records would run into), then starts the next
+    /// one once less than half a megabyte is left ahead, never past maxFileSize. Records that find no space
+    /// ahead extend the file themselves.
+    /// </summary>
+    private void Preallocate(int length)
+    {
+        var end = _position + length;
+        if (_fill is { } fill && (fill.IsCompleted || end > _allocated))
+        {
+            CollectFill();
+        }
+
+        if (_fill is null && _allocated - end < PreallocationBytes / 2)
+        {
+            var from = Math.Max(_allocated, end);
+            var to = Math.Min(from + PreallocationBytes, _maxFileSize);
+            if (to > from)
+            {
+                var handle = _handle!;
+                _fillEnd = to;
+                _fill = Task.Run(() => _write(handle, Zeros.AsSpan(0, (int)(to - from)), from));
+            }
+        }
+    }
+
+    /// <summary>Waits for the fill in progress, if any, and counts its space as the file's. Under the write lock.</summary>
+    private void CollectFill()
+    {
+        if (_fill is not { } fill)
+        {
+            return;
+        }
+
+        _fill = null;
+        try
+        {
+            fill.GetAwaiter().GetResult();
+            _allocated = Math.Max(_allocated, _fillEnd);
+        }
+        catch (IOException)
+        {
+            // No room to write ahead (a full disk): records extend the file themselves, and report it if they fail.
+        }
+    }
+
+    /// <summary>Cuts the zeros after the last record off; they only matter while the file is written.</summary>
+    private void TrimUnused()
+    {
+        if (_handle is null || _handle.IsClosed || _allocated <= _position)
+        {
+            return;
+        }
+
+        try
+        {
+            RandomAccess.SetLength(_handle, _position);
+            _allocated = _position;
+        }
+        catch (IOException)
+        {
+            // Harmless: replay reads trailing zeros as the end of the log.
+        }
     }
 
     private void TryCutBack(long start)
     {
+        CollectFill();
         try
         {
             RandomAccess.SetLength(_handle!, start);
+            _allocated = start;
         }
         catch (IOException)
         {

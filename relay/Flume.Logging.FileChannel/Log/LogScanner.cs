@@ -4,9 +4,9 @@ using Microsoft.Win32.SafeHandles;
 namespace Flume.Logging.FileChannel.Log;
 
 /// <summary>
-/// Reads a log file's records in order from an offset, and says how the file ends: cleanly, in a torn last
-/// record (a crash while writing: nothing valid follows), or in corruption (a bad record with valid ones after
-/// it, which no crash can produce).
+/// Reads a log file's records in order from an offset, and says how the file ends: cleanly (at the end of the
+/// file, or where only the zeros the writer preallocates follow), in a torn last record (a crash while writing:
+/// nothing valid follows), or in corruption (a bad record with valid ones after it, which no crash can produce).
 /// </summary>
 internal static class LogScanner
 {
@@ -68,8 +68,11 @@ internal static class LogScanner
                 var read = RandomAccess.Read(handle, buffer.AsSpan(partial), offset + partial);
                 if (read == 0)
                 {
-                    // The file ends inside a record: the tail of a write cut short by a crash.
-                    return new ScanResult(ScanEnd.TornTail, offset, -1);
+                    // The file ends inside a record (the tail of a write cut short by a crash), or in a few
+                    // preallocated zeros.
+                    return buffer.AsSpan(0, partial).ContainsAnyExcept((byte)0)
+                        ? new ScanResult(ScanEnd.TornTail, offset, -1)
+                        : new ScanResult(ScanEnd.Clean, offset, -1);
                 }
 
                 filled = partial + read;
@@ -157,8 +160,43 @@ internal static class LogScanner
 
     private static ScanResult Bad(SafeFileHandle handle, long length, long offset)
     {
+        if (IsZeroToEnd(handle, length, offset))
+        {
+            return new ScanResult(ScanEnd.Clean, offset, -1);
+        }
+
         var next = FindNextValidRecord(handle, length, offset);
         return next < 0 ? new ScanResult(ScanEnd.TornTail, offset, -1) : new ScanResult(ScanEnd.Corrupt, offset, next);
+    }
+
+    /// <summary>Whether every byte from <paramref name="from"/> to the end is zero: space preallocated and never written.</summary>
+    private static bool IsZeroToEnd(SafeFileHandle handle, long length, long from)
+    {
+        var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            for (var position = from; position < length;)
+            {
+                var read = RandomAccess.Read(handle, chunk.AsSpan(0, (int)Math.Min(ChunkSize, length - position)), position);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                if (chunk.AsSpan(0, read).ContainsAnyExcept((byte)0))
+                {
+                    return false;
+                }
+
+                position += read;
+            }
+
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 
     /// <summary>The whole length of the record whose start is in <paramref name="partial"/>, or 0 when unknown yet.</summary>
