@@ -24,6 +24,10 @@ internal sealed class FlumeEventFactory
     private readonly string _hostName;
     private readonly bool _propertiesAsHeaders;
     private readonly BodyFormat _body;
+    private readonly int _fixedSize;
+
+    // Consecutive events mostly fall in the same millisecond; swapped whole, so any thread may read it.
+    private TimestampText _lastTimestamp = new(long.MinValue, "");
 
     /// <summary>Reads the header and body settings of <paramref name="options"/> once.</summary>
     public FlumeEventFactory(FlumeAppenderOptions options, string? hostName = null)
@@ -34,6 +38,48 @@ internal sealed class FlumeEventFactory
         _hostName = hostName ?? System.Net.Dns.GetHostName();
         _propertiesAsHeaders = options.PropertiesAsHeaders;
         _body = options.Body;
+
+        // What every event carries besides logger name, message and properties: the log4j header names with typical
+        // values, the host name header and the extra headers.
+        _fixedSize = Log4jHeaders.LoggerName.Length + Log4jHeaders.LogLevel.Length + 5
+            + Log4jHeaders.Timestamp.Length + 13 + Log4jHeaders.MessageEncoding.Length + Utf8.Length
+            + (_hostNameHeader is null ? 0 : _hostNameHeader.Length + _hostName.Length);
+        foreach (var header in _extraHeaders)
+        {
+            _fixedSize += header.Key.Length + header.Value.Length;
+        }
+    }
+
+    /// <summary>Whether events use a record's properties (as headers, or in a JSON body).</summary>
+    public bool UsesProperties => _propertiesAsHeaders || _body == BodyFormat.Json;
+
+    /// <summary>
+    /// The size the event for <paramref name="record"/> will have (body bytes plus header characters, as the queue's
+    /// byte limit counts them), estimated without building it: one character a byte, a property's value as 16, an
+    /// exception as 2 KiB, a JSON body's field names as 64.
+    /// </summary>
+    public int EstimateSize(in FlumeLogRecord record)
+    {
+        long size = _fixedSize + (record.LoggerName?.Length ?? 0) + (record.Message?.Length ?? 0);
+        if (record.Exception is not null)
+        {
+            size += 2048;
+        }
+
+        if (UsesProperties && record.Properties is { } properties)
+        {
+            for (var i = 0; i < properties.Count; i++)
+            {
+                size += properties[i].Key.Length + 16;
+            }
+        }
+
+        if (_body == BodyFormat.Json)
+        {
+            size += 64 + (record.LoggerName?.Length ?? 0);
+        }
+
+        return (int)Math.Min(size, int.MaxValue);
     }
 
     /// <summary>The event for <paramref name="record"/>.</summary>
@@ -44,7 +90,7 @@ internal sealed class FlumeEventFactory
         {
             [Log4jHeaders.LoggerName] = record.LoggerName ?? "",
             [Log4jHeaders.LogLevel] = LogLevelMapping.ToLog4jHeaderValue(record.Level),
-            [Log4jHeaders.Timestamp] = record.Timestamp.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+            [Log4jHeaders.Timestamp] = TimestampHeader(record.Timestamp.ToUnixTimeMilliseconds()),
             [Log4jHeaders.MessageEncoding] = Utf8,
         };
         if (_hostNameHeader is not null)
@@ -67,6 +113,19 @@ internal sealed class FlumeEventFactory
         }
 
         return new FlumeEvent(headers, _body == BodyFormat.Json ? JsonBody(record) : TextBody(record));
+    }
+
+    private string TimestampHeader(long milliseconds)
+    {
+        var last = Volatile.Read(ref _lastTimestamp);
+        if (last.Milliseconds == milliseconds)
+        {
+            return last.Text;
+        }
+
+        var text = milliseconds.ToString(CultureInfo.InvariantCulture);
+        Volatile.Write(ref _lastTimestamp, new TimestampText(milliseconds, text));
+        return text;
     }
 
     private static byte[] TextBody(in FlumeLogRecord record)
@@ -159,4 +218,6 @@ internal sealed class FlumeEventFactory
         FlumeLogLevel.Fatal => "FATAL",
         _ => LogLevelMapping.ToLog4jHeaderValue(level),
     };
+
+    private sealed record TimestampText(long Milliseconds, string Text);
 }

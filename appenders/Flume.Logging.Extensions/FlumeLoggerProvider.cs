@@ -90,8 +90,16 @@ public sealed class FlumeLoggerProvider : ILoggerProvider, ISupportExternalScope
     /// </summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    /// <summary>Builds the event of <paramref name="record"/> and queues it; false when it was dropped (and counted).</summary>
-    internal bool Enqueue(in FlumeLogRecord record) => _delivery.TryEnqueue(_factory.Create(record));
+    /// <summary>
+    /// Queues <paramref name="record"/>, whose event the delivery loop builds; false when it was dropped (and counted).
+    /// The logger reuses its properties list, so the record keeps a copy of it (as OpenTelemetry's batching logger
+    /// copies attributes), or none when events do not use properties.
+    /// </summary>
+    internal bool Enqueue(in FlumeLogRecord record)
+    {
+        var properties = record.Properties is { Count: > 0 } list && _factory.UsesProperties ? list.ToArray() : null;
+        return _delivery.TryEnqueue(record with { Properties = properties }, _factory);
+    }
 
     /// <summary>Reports a log call that could not become an event (its formatter or a property threw).</summary>
     internal void ReportFailedCall(string categoryName, Exception exception) =>

@@ -58,7 +58,8 @@ internal sealed class FlumeSink : ILogEventSink, IDisposable, IAsyncDisposable
 
         try
         {
-            _delivery.TryEnqueue(_factory.Create(ToRecord(logEvent)));
+            // Serilog's events are immutable, so the record can wait for the delivery loop to build its event.
+            _delivery.TryEnqueue(ToRecord(logEvent), _factory);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -51,6 +51,24 @@ public class FlumeLoggerTests
         Assert.InRange(timestamp, before, after);
     }
 
+    [Fact]
+    public async Task Calls_waiting_in_the_queue_keep_their_own_properties()
+    {
+        var client = new FakeRpcClient();
+        await using var provider = Provider(client);
+        var logger = provider.CreateLogger("Orders.Api");
+
+        // The events are built on the delivery loop after all three calls returned.
+        for (var order = 1; order <= 3; order++)
+        {
+            logger.LogInformation("order {OrderId} shipped", order);
+        }
+
+        Assert.True(await provider.FlushAsync(Wait));
+        Assert.Equal(3, client.AcceptedEvents.Count);
+        Assert.All(client.AcceptedEvents, e => Assert.Equal($"order {e.Headers["OrderId"]} shipped", Encoding.UTF8.GetString(e.Body.Span)));
+    }
+
     [Theory]
     [InlineData(LogLevel.Trace, "5000")]
     [InlineData(LogLevel.Debug, "10000")]

@@ -9,7 +9,9 @@ namespace Flume.Logging.Benchmarks.Appenders;
 /// threads log through one appender (Block overflow, so nothing is dropped) to a running relay, and the time runs
 /// until the last event is acknowledged. Every log call is timed, so the JSON also gives the call's p50, p99.9 and
 /// worst case, the numbers that show whether a log call ever blocks.
-/// Usage: appender-throughput host:port [events per thread] [threads] [Block|DropNewest|DropOldest].
+/// With a rate, each thread paces its calls to that many per second, so the calls can be timed at a load the relay
+/// absorbs, without the queue filling.
+/// Usage: appender-throughput host:port [events per thread] [threads] [Block|DropNewest|DropOldest] [calls/s per thread].
 /// </summary>
 internal static class AppenderThroughput
 {
@@ -19,6 +21,8 @@ internal static class AppenderThroughput
         var perThread = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
         var threads = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 4;
         var overflow = args.Length > 3 ? Enum.Parse<OverflowMode>(args[3]) : OverflowMode.Block;
+        var rate = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 0;
+        var ticksPerCall = rate > 0 ? (double)Stopwatch.Frequency / rate : 0;
         var options = new FlumeAppenderOptions
         {
             Hosts = hosts,
@@ -40,11 +44,22 @@ internal static class AppenderThroughput
             {
                 var logger = $"Benchmarks.Thread{t}";
                 var ticks = callTicks[t] = new long[perThread];
+                var begun = Stopwatch.GetTimestamp();
                 for (var i = 0; i < perThread; i++)
                 {
+                    if (ticksPerCall > 0 && (i & 255) == 0)
+                    {
+                        // Ahead of the rate: sleep it off between calls, outside the timed part.
+                        var ahead = begun + (long)(i * ticksPerCall) - Stopwatch.GetTimestamp();
+                        if (ahead > 0)
+                        {
+                            Thread.Sleep(TimeSpan.FromSeconds((double)ahead / Stopwatch.Frequency));
+                        }
+                    }
+
                     var start = Stopwatch.GetTimestamp();
                     var record = new FlumeLogRecord(logger, FlumeLogLevel.Info, DateTimeOffset.UtcNow, "order 42 shipped to warehouse 7 in 153 ms");
-                    delivery.TryEnqueue(factory.Create(record));
+                    delivery.TryEnqueue(record, factory);
                     ticks[i] = Stopwatch.GetTimestamp() - start;
                 }
             },
