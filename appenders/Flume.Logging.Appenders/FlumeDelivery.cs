@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Flume.Logging.FileChannel;
 using Flume.Logging.Protocol;
 using Flume.Logging.Rpc;
@@ -27,7 +27,9 @@ internal sealed class FlumeDelivery : IAsyncDisposable
     /// </summary>
     internal static readonly TimeSpan LingerPoll = TimeSpan.FromMilliseconds(1);
 
-    private readonly Channel<QueuedEvent> _queue;
+    // Lock-free for log calls: a lock here could be held by a preempted thread, and then a log call would wait.
+    private readonly ConcurrentQueue<QueuedEvent> _queue = new();
+    private readonly int _queueLimit;
     // A plain object: blocked log calls wait on it with Monitor.Wait, which System.Threading.Lock does not offer.
     private readonly object _spaceGate = new();
     private readonly IRpcClient _client;
@@ -53,6 +55,8 @@ internal sealed class FlumeDelivery : IAsyncDisposable
     private TaskCompletionSource _wake = NewSignal();
     private FileEventQueue? _disk;
     private long _queuedBytes;
+    private int _queuedCount;
+    private int _loopIdle;
     private int _blockedWriters;
     private long _enqueued;
     private long _sent;
@@ -100,12 +104,7 @@ internal sealed class FlumeDelivery : IAsyncDisposable
         _batch = new List<FlumeEvent>(_batchSize);
         _next = new List<FlumeEvent>(_batchSize);
         _deadline = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
-        _queue = Channel.CreateBounded<QueuedEvent>(new BoundedChannelOptions(options.QueueLimit)
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = false,
-            SingleWriter = false,
-        });
+        _queueLimit = options.QueueLimit;
         var rpcOptions = options.ToRpcClientOptions();
         _client = clientFactory is null ? RpcClients.Create(rpcOptions, null, _time) : clientFactory(rpcOptions);
         var jitter = random ?? Random.Shared;
@@ -234,7 +233,6 @@ internal sealed class FlumeDelivery : IAsyncDisposable
             return;
         }
 
-        _queue.Writer.TryComplete();
         lock (_spaceGate)
         {
             Monitor.PulseAll(_spaceGate);
@@ -250,7 +248,7 @@ internal sealed class FlumeDelivery : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            SelfLog($"Flume appender: delivery did not stop within ShutdownTimeout {_shutdownTimeout}; {_queue.Reader.Count} queued events are lost");
+            SelfLog($"Flume appender: delivery did not stop within ShutdownTimeout {_shutdownTimeout}; {Volatile.Read(ref _queuedCount)} queued events are lost");
         }
 
         await _client.DisposeAsync().ConfigureAwait(false);
@@ -326,13 +324,45 @@ internal sealed class FlumeDelivery : IAsyncDisposable
 
     private bool TryWrite(in QueuedEvent item)
     {
-        var bytes = Interlocked.Add(ref _queuedBytes, item.Size);
-        if ((bytes > _byteLimit && bytes != item.Size) || !_queue.Writer.TryWrite(item))
+        if (Interlocked.Increment(ref _queuedCount) > _queueLimit)
         {
-            Interlocked.Add(ref _queuedBytes, -item.Size);
+            Interlocked.Decrement(ref _queuedCount);
             return false;
         }
 
+        var bytes = Interlocked.Add(ref _queuedBytes, item.Size);
+        if (bytes > _byteLimit && bytes != item.Size)
+        {
+            Interlocked.Add(ref _queuedBytes, -item.Size);
+            Interlocked.Decrement(ref _queuedCount);
+            return false;
+        }
+
+        _queue.Enqueue(item);
+
+        // Only a loop that found the queue empty and went to sleep needs waking: once per idle spell, not per call.
+        if (Volatile.Read(ref _loopIdle) != 0 && Interlocked.Exchange(ref _loopIdle, 0) != 0)
+        {
+            Wake();
+        }
+
+        if (Volatile.Read(ref _closed) != 0 && _loop.IsCompleted)
+        {
+            // Disposal raced this call and the loop has already ended: count what it left, this event included.
+            DropRemaining("the appender is closed");
+        }
+
+        return true;
+    }
+
+    private bool TryDequeue(out QueuedEvent item)
+    {
+        if (!_queue.TryDequeue(out item))
+        {
+            return false;
+        }
+
+        Interlocked.Decrement(ref _queuedCount);
         return true;
     }
 
@@ -345,7 +375,7 @@ internal sealed class FlumeDelivery : IAsyncDisposable
                 return Refuse("the appender is closed");
             }
 
-            if (_queue.Reader.TryRead(out var oldest))
+            if (TryDequeue(out var oldest))
             {
                 Interlocked.Add(ref _queuedBytes, -oldest.Size);
                 Drop(1, "the queue is full (DropOldest)");
@@ -482,7 +512,7 @@ internal sealed class FlumeDelivery : IAsyncDisposable
     {
         var taken = 0;
         long bytes = 0;
-        while (taken < max && _queue.Reader.TryRead(out var item))
+        while (taken < max && TryDequeue(out var item))
         {
             bytes += item.Size;
             taken++;
@@ -666,13 +696,27 @@ internal sealed class FlumeDelivery : IAsyncDisposable
     /// <summary>
     /// Fills <see cref="_batch"/>: waits for a first event (the only wait a log call ends, once per idle spell), then
     /// up to the flush interval for the batch to fill, looking every <see cref="LingerPoll"/>. Flush and dispose wake
-    /// it early. False once the queue is completed and empty.
+    /// it early. False once disposal has begun and the queue is empty.
     /// </summary>
     private async Task<bool> NextBatchAsync()
     {
-        if (!await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (_queue.IsEmpty)
         {
-            return false;
+            if (Stopping)
+            {
+                return false;
+            }
+
+            // Announce the sleep, then look again: a call that enqueued before seeing the flag is found here, one after
+            // it wakes the loop.
+            var wake = Volatile.Read(ref _wake).Task;
+            Interlocked.Exchange(ref _loopIdle, 1);
+            if (_queue.IsEmpty && !Stopping)
+            {
+                await wake.ConfigureAwait(false);
+            }
+
+            Volatile.Write(ref _loopIdle, 0);
         }
 
         TakeFromMemory(_batch, _batchSize - _batch.Count);
