@@ -9,7 +9,9 @@
 #   examples/bench/run.sh overload            (60 s, sink slower than source; prints RSS every 5 s)
 #   examples/bench/run.sh avro-file-null
 #   examples/bench/run.sh appender            (4 threads in one process log through the appender core to avro -> memory -> null)
-#   examples/bench/run.sh appender-down       (the same 4 threads with the relay down and DropNewest: how long each call takes)
+#   examples/bench/run.sh appender-down [threads]   (relay down, DropNewest, 4 threads unless given: how long each call takes)
+#   examples/bench/run.sh appender-paced [threads] [calls/s per thread]   (relay up, Block, 4 x 62,500 calls/s unless
+#                                             given: how long each call takes at a load the relay absorbs)
 #   examples/bench/run.sh replay              (1,000,000 events left in a file channel; restart after kill -9 and after a clean stop)
 #
 # Load shape unless overridden: 100-byte bodies, batch 100, 4 connections, 30 s. Ports 41500-41501 on 127.0.0.1.
@@ -108,8 +110,16 @@ case "$scenario" in
     echo "$json"
     report relay "$(echo "($after - $before) / $(getconf CLK_TCK)" | bc -l)" "$(echo "$json" | sed 's/.*"seconds":\([0-9.]*\).*/\1/')" ;;
   appender-down)
+    threads=${1:-4}
     dotnet build -c Release tests/Flume.Logging.Benchmarks -v q -nologo >/dev/null
-    dotnet tests/Flume.Logging.Benchmarks/bin/Release/net10.0/Flume.Logging.Benchmarks.dll appender-throughput 127.0.0.1:1 "${1:-1000000}" 4 DropNewest | tail -1 ;;
+    dotnet tests/Flume.Logging.Benchmarks/bin/Release/net10.0/Flume.Logging.Benchmarks.dll appender-throughput 127.0.0.1:1 $((4000000 / threads)) "$threads" DropNewest | tail -1 ;;
+  appender-paced)
+    threads=${1:-4} rate=${2:-62500}
+    dotnet build -c Release tests/Flume.Logging.Benchmarks -v q -nologo >/dev/null
+    start_relay examples/bench/avro-memory-null.properties relay
+    # 8 seconds of calls at the given rate.
+    dotnet tests/Flume.Logging.Benchmarks/bin/Release/net10.0/Flume.Logging.Benchmarks.dll appender-throughput 127.0.0.1:41500 $((rate * 8)) "$threads" Block "$rate" | tail -1
+    stop_relays relay ;;
   replay)
     export FC_DIR="$out/file-channel"
     # No sink: the events stay in the channel, as a backlog behind a dead next hop would.
