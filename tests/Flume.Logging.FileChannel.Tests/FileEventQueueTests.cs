@@ -287,6 +287,33 @@ public sealed class FileEventQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task Events_read_back_after_their_pages_left_the_page_cache_are_intact()
+    {
+        var options = Options(capacity: 100_000);
+        options.EventCacheBytes = 0;
+        await using var queue = FileEventQueue.Open("c1", options);
+        var padding = new string('p', 400);
+
+        // More than the flushed log the channel lets accumulate before dropping its pages from the OS cache.
+        var bodies = Enumerable.Range(0, 50_000).Select(i => $"event-{i}-{padding}").ToList();
+        Assert.True(bodies.Sum(b => b.Length) > 1.2 * DataLog.CacheReleaseBytes);
+        for (var i = 0; i < bodies.Count; i += 1000)
+        {
+            await PutAsync(queue, bodies.Skip(i).Take(1000));
+        }
+
+        var taken = new List<string>();
+        while (taken.Count < bodies.Count)
+        {
+            var batch = await TakeAsync(queue, 1000);
+            Assert.NotEmpty(batch);
+            taken.AddRange(batch);
+        }
+
+        Assert.Equal(bodies, taken);
+    }
+
+    [Fact]
     public async Task Transactions_spread_over_several_data_directories_replay_in_commit_order()
     {
         var queue = FileEventQueue.Open("c1", Options(dataDirs: 3));

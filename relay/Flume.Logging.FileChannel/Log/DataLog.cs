@@ -19,6 +19,13 @@ namespace Flume.Logging.FileChannel.Log;
 /// </remarks>
 internal sealed class DataLog : IDisposable
 {
+    /// <summary>
+    /// How much flushed log accumulates before its pages are dropped from the OS page cache. The channel keeps recent
+    /// events in memory itself; left in the cache, a log written at 60 MB/s grew the cache by gigabytes and cut the
+    /// file channel from about 700,000 to 500,000 events/s within 20 s on this project's machine.
+    /// </summary>
+    internal const long CacheReleaseBytes = 16 * 1024 * 1024;
+
     /// <summary>How far ahead of the records the file is extended with zeros.</summary>
     internal const int PreallocationBytes = 1024 * 1024;
 
@@ -33,6 +40,7 @@ internal sealed class DataLog : IDisposable
     private int _fileId;
     private long _position;
     private long _allocated;
+    private long _uncachedUpTo;
     private Task? _fill;
     private long _fillEnd;
     private bool _rollBeforeNextWrite;
@@ -60,6 +68,7 @@ internal sealed class DataLog : IDisposable
             _fileId = fileId;
             _position = position;
             _allocated = position;
+            _uncachedUpTo = 0;
             RandomAccess.SetLength(_handle, position);
         }
     }
@@ -243,15 +252,36 @@ internal sealed class DataLog : IDisposable
     private void FlushCurrent()
     {
         SafeFileHandle? handle;
+        long position;
+        int fileId;
         lock (_writeLock)
         {
             handle = _handle;
+            position = _position;
+            fileId = _fileId;
         }
 
-        if (handle is not null && !handle.IsClosed)
+        if (handle is null || handle.IsClosed)
         {
-            Durability.FlushData(handle);
+            return;
         }
+
+        Durability.FlushData(handle);
+        long from;
+        long to;
+        lock (_writeLock)
+        {
+            if (fileId != _fileId || position - _uncachedUpTo < CacheReleaseBytes)
+            {
+                return;
+            }
+
+            from = _uncachedUpTo;
+            to = position & ~(Durability.PageSize - 1);
+            _uncachedUpTo = to;
+        }
+
+        Durability.ReleaseCache(handle, from, to - from);
     }
 
     private void Roll()
@@ -263,6 +293,7 @@ internal sealed class DataLog : IDisposable
         {
             Durability.FlushData(_handle);
             TrimUnused();
+            Durability.ReleaseCache(_handle, 0, 0);
         }
 
         _handle?.Dispose();
@@ -270,6 +301,7 @@ internal sealed class DataLog : IDisposable
         _handle = File.OpenHandle(LogFiles.PathOf(Directory, _fileId), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
         _position = 0;
         _allocated = 0;
+        _uncachedUpTo = 0;
         _rollBeforeNextWrite = false;
         Durability.FlushDirectory(Directory);
     }

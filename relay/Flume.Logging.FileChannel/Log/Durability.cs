@@ -11,7 +11,11 @@ namespace Flume.Logging.FileChannel.Log;
 /// </summary>
 internal static partial class Durability
 {
+    /// <summary>The unit of the page cache; offsets given to <see cref="ReleaseCache"/> are rounded to it by the caller.</summary>
+    public const long PageSize = 4096;
+
     private const int Eintr = 4;
+    private const int DontNeed = 4; // POSIX_FADV_DONTNEED on Linux
     private const int ReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY on Linux
 
     /// <summary>Flushes the file's data and whatever metadata reading it back needs (its size included).</summary>
@@ -62,8 +66,23 @@ internal static partial class Durability
         }
     }
 
+    /// <summary>
+    /// Drops the file's flushed pages in [<paramref name="offset"/>, +<paramref name="length"/>) from the OS page
+    /// cache (length 0: to the end). Advisory: a failure changes nothing but memory use, so it is ignored.
+    /// </summary>
+    public static void ReleaseCache(SafeFileHandle handle, long offset, long length)
+    {
+        if (OperatingSystem.IsLinux() && !handle.IsClosed)
+        {
+            _ = posix_fadvise(handle, offset, length, DontNeed);
+        }
+    }
+
     [LibraryImport("libc", SetLastError = true)]
     private static partial int fdatasync(SafeFileHandle fd);
+
+    [LibraryImport("libc")]
+    private static partial int posix_fadvise(SafeFileHandle fd, long offset, long length, int advice);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int fsync(SafeFileHandle fd);
