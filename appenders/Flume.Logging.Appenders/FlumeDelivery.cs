@@ -695,8 +695,8 @@ internal sealed class FlumeDelivery : IAsyncDisposable
 
     /// <summary>
     /// Fills <see cref="_batch"/>: waits for a first event (the only wait a log call ends, once per idle spell), then
-    /// up to the flush interval for the batch to fill, looking every <see cref="LingerPoll"/>. Flush and dispose wake
-    /// it early. False once disposal has begun and the queue is empty.
+    /// up to the flush interval for the batch to fill, looking every <see cref="LingerPoll"/> while events come and
+    /// less often while none do. Flush and dispose wake it early. False once disposal has begun and the queue is empty.
     /// </summary>
     private async Task<bool> NextBatchAsync()
     {
@@ -721,6 +721,7 @@ internal sealed class FlumeDelivery : IAsyncDisposable
 
         TakeFromMemory(_batch, _batchSize - _batch.Count);
         var started = _time.GetTimestamp();
+        var pollEvery = LingerPoll;
         while (_batch.Count < _batchSize && !FlushPending && !Stopping)
         {
             var remaining = _flushInterval - _time.GetElapsedTime(started);
@@ -737,11 +738,15 @@ internal sealed class FlumeDelivery : IAsyncDisposable
 
             using (var poll = new CancellationTokenSource())
             {
-                await Task.WhenAny(Task.Delay(remaining < LingerPoll ? remaining : LingerPoll, _time, poll.Token), wake).ConfigureAwait(false);
+                await Task.WhenAny(Task.Delay(remaining < pollEvery ? remaining : pollEvery, _time, poll.Token), wake).ConfigureAwait(false);
                 await poll.CancelAsync().ConfigureAwait(false);
             }
 
+            // Nothing new: look half as often, down to ten times per flush interval, so a trickle of events does not
+            // keep the loop waking every millisecond.
+            var before = _batch.Count;
             TakeFromMemory(_batch, _batchSize - _batch.Count);
+            pollEvery = _batch.Count > before ? LingerPoll : TimeSpan.FromTicks(Math.Min(pollEvery.Ticks * 2, Math.Max(LingerPoll.Ticks, _flushInterval.Ticks / 10)));
         }
 
         return true;

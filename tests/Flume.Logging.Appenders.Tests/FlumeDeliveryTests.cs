@@ -85,6 +85,23 @@ public class FlumeDeliveryTests
     }
 
     [Fact]
+    public async Task A_lingering_loop_looks_less_often_while_nothing_arrives()
+    {
+        var time = new ManualTimeProvider();
+        var client = new FakeRpcClient();
+        var delivery = Start(Options(o => o.FlushInterval = TimeSpan.FromSeconds(1)), client, time);
+        await using var disposal = new AdvancingDisposal(delivery, time);
+
+        delivery.TryEnqueue(Event(1));
+        await Eventually.TrueAsync(() => time.ActiveTimerCount > 0, "the loop lingers for more events");
+        var before = time.TimersCreated;
+        await AdvanceUntilAsync(time, () => client.AcceptedEvents.Count == 1, TimeSpan.FromMilliseconds(5));
+
+        // A fixed 1 ms poll would have set about 200 timers over the flush interval's 200 steps of 5 ms.
+        Assert.InRange(time.TimersCreated - before, 1, 40);
+    }
+
+    [Fact]
     public async Task A_partial_batch_waits_for_the_flush_interval()
     {
         var time = new ManualTimeProvider();

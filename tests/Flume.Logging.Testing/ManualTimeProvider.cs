@@ -10,6 +10,7 @@ public sealed class ManualTimeProvider : TimeProvider
     private readonly Lock _lock = new();
     private readonly List<ManualTimer> _timers = [];
     private DateTimeOffset _utcNow;
+    private int _timersCreated;
     private long _timestamp;
     private long _nextSequence;
 
@@ -18,6 +19,9 @@ public sealed class ManualTimeProvider : TimeProvider
     {
         _utcNow = start ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     }
+
+    /// <summary>Timers created since construction: how often a component set one.</summary>
+    public int TimersCreated => Volatile.Read(ref _timersCreated);
 
     /// <summary>Timers created and not yet disposed, fired-out one-shot timers excluded.</summary>
     public int ActiveTimerCount
@@ -107,6 +111,7 @@ public sealed class ManualTimeProvider : TimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         ArgumentNullException.ThrowIfNull(callback);
+        Interlocked.Increment(ref _timersCreated);
         var timer = new ManualTimer(this, callback, state);
         timer.Change(dueTime, period);
         return timer;
