@@ -924,7 +924,9 @@ internal sealed class FlumeDelivery : IAsyncDisposable
         }
     }
 
-    /// <summary>A queued event with the size counted against the byte limit when it was queued.</summary>
-    /// <summary>A queued event, or a queued record whose event <see cref="Events"/> builds on the background loop.</summary>
+    /// <summary>
+    /// A queued event, or a queued record whose event <see cref="Events"/> builds on the background loop, with the
+    /// size counted against the byte limit when it was queued.
+    /// </summary>
     private readonly record struct QueuedEvent(FlumeEvent? Event, FlumeLogRecord Record, FlumeEventFactory? Events, int Size);
 }

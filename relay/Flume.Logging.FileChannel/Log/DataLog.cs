@@ -13,9 +13,8 @@ namespace Flume.Logging.FileChannel.Log;
 /// size change (fdatasync skips the timestamps). On this project's 2-core ext4 machine that halved the median
 /// commit latency under load. The zeros are written in the background, a megabyte at a time, before the records
 /// reach them: done under the write lock, that write took 3-5 ms and stalled every writer. The commit whose flush
-/// carries a new megabyte takes longer (about 1 ms on its own), which is most of the file channel's p99. A crash
-/// leaves zeros after the last record, which replay reads as the end of the log; a roll and a clean close cut
-/// them off again.
+/// carries a new megabyte takes longer (about 1 ms on its own). A crash leaves zeros after the last record, which
+/// replay reads as the end of the log; a roll and a clean close cut them off again.
 /// </remarks>
 internal sealed class DataLog : IDisposable
 {
@@ -227,27 +226,10 @@ internal sealed class DataLog : IDisposable
     }
 
     /// <summary>Closes the file, cutting off its unused zeros. A kill -9 skips this; replay copes with the zeros.</summary>
-    public void Dispose()
-    {
-        lock (_writeLock)
-        {
-            CollectFill();
-            TrimUnused();
-            _handle?.Dispose();
-            _handle = null;
-        }
-    }
+    public void Dispose() => Close(trim: true);
 
     /// <summary>Closes the file as a killed process would: the zeros written ahead stay.</summary>
-    public void Abandon()
-    {
-        lock (_writeLock)
-        {
-            CollectFill();
-            _handle?.Dispose();
-            _handle = null;
-        }
-    }
+    public void Abandon() => Close(trim: false);
 
     private void FlushCurrent()
     {
@@ -350,6 +332,21 @@ internal sealed class DataLog : IDisposable
         catch (IOException)
         {
             // No room to write ahead (a full disk): records extend the file themselves, and report it if they fail.
+        }
+    }
+
+    private void Close(bool trim)
+    {
+        lock (_writeLock)
+        {
+            CollectFill();
+            if (trim)
+            {
+                TrimUnused();
+            }
+
+            _handle?.Dispose();
+            _handle = null;
         }
     }
 

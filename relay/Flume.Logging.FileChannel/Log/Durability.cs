@@ -27,14 +27,7 @@ internal static partial class Durability
             return;
         }
 
-        while (fdatasync(handle) != 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno != Eintr)
-            {
-                throw new IOException($"fdatasync failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
-            }
-        }
+        SyncRetryingInterrupts(handle, fdatasync, "fdatasync");
     }
 
     /// <summary>
@@ -56,14 +49,7 @@ internal static partial class Durability
         }
 
         using var handle = new SafeFileHandle((IntPtr)fd, ownsHandle: true);
-        while (fsync(handle) != 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno != Eintr)
-            {
-                throw new IOException($"fsync of directory {directory} failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
-            }
-        }
+        SyncRetryingInterrupts(handle, fsync, $"fsync of directory {directory}");
     }
 
     /// <summary>
@@ -75,6 +61,19 @@ internal static partial class Durability
         if (OperatingSystem.IsLinux() && !handle.IsClosed)
         {
             _ = posix_fadvise(handle, offset, length, DontNeed);
+        }
+    }
+
+    /// <summary>Calls <paramref name="sync"/> until it succeeds or fails with anything but EINTR, which it throws.</summary>
+    private static void SyncRetryingInterrupts(SafeFileHandle handle, Func<SafeFileHandle, int> sync, string what)
+    {
+        while (sync(handle) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != Eintr)
+            {
+                throw new IOException($"{what} failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+            }
         }
     }
 
