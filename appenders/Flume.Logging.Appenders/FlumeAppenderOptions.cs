@@ -27,8 +27,11 @@ public sealed class FlumeAppenderOptions
     /// <summary>Longest an event waits in the queue for its batch to fill before it is sent anyway. Default: 1 s.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Most events held in memory waiting to be sent. Default: 10000.</summary>
-    public int QueueLimit { get; set; } = 10_000;
+    /// <summary>
+    /// Most events held in memory waiting to be sent. Default: 100000 (as Serilog's batching queue), so a burst of log
+    /// calls is absorbed while the relay is reachable.
+    /// </summary>
+    public int QueueLimit { get; set; } = 100_000;
 
     /// <summary>
     /// Most bytes (bodies plus header characters) held in memory waiting to be sent. Default: 64 MiB. An event larger
@@ -36,8 +39,12 @@ public sealed class FlumeAppenderOptions
     /// </summary>
     public long QueueByteLimit { get; set; } = 64L * 1024 * 1024;
 
-    /// <summary>What a log call does when the queue is full. Default: <see cref="OverflowMode.Block"/>.</summary>
-    public OverflowMode Overflow { get; set; } = OverflowMode.Block;
+    /// <summary>
+    /// What a log call does when the queue is full. Default: <see cref="OverflowMode.DropNewest"/>: the call returns at
+    /// once and the event is counted as dropped, as Serilog's batching, OpenTelemetry's batch processor and NLog's
+    /// async wrapper do. <see cref="OverflowMode.Block"/> is an opt-in.
+    /// </summary>
+    public OverflowMode Overflow { get; set; } = OverflowMode.DropNewest;
 
     /// <summary>Longest a log call waits for room with <see cref="OverflowMode.Block"/>, then drops the event. Default: 100 ms.</summary>
     public TimeSpan BlockTimeout { get; set; } = TimeSpan.FromMilliseconds(100);

@@ -76,21 +76,14 @@ internal sealed class FlumeDelivery : IAsyncDisposable
     /// builds the RPC client (connections open on first send) and starts the background loop.
     /// </summary>
     /// <param name="options">The appender's settings, read once.</param>
-    /// <param name="selfLog">Where delivery problems and drops are reported (the front end's internal log), or null for nowhere; exceptions from it are swallowed.</param>
-    /// <param name="timeProvider">Clock for batching, backoff and shutdown deadlines.</param>
-    /// <param name="random">Jitter of the retry backoff.</param>
-    /// <param name="clientFactory">Builds the RPC client; default <see cref="RpcClients.Create(RpcClientOptions, Microsoft.Extensions.Logging.ILoggerFactory?, TimeProvider?)"/>.</param>
-    public FlumeDelivery(
-        FlumeAppenderOptions options,
-        Action<string>? selfLog = null,
-        TimeProvider? timeProvider = null,
-        Random? random = null,
-        Func<RpcClientOptions, IRpcClient>? clientFactory = null)
+    /// <param name="context">The front end's identity, reporting hooks and test seams; null for the defaults.</param>
+    public FlumeDelivery(FlumeAppenderOptions options, DeliveryContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        _time = timeProvider ?? TimeProvider.System;
-        _selfLog = selfLog ?? (static _ => { });
+        context ??= new DeliveryContext();
+        _time = context.TimeProvider ?? TimeProvider.System;
+        _selfLog = context.SelfLog ?? (static _ => { });
         _hosts = options.Hosts.Trim();
         _batchSize = options.BatchSize;
         _byteLimit = options.QueueByteLimit;
@@ -106,8 +99,8 @@ internal sealed class FlumeDelivery : IAsyncDisposable
         _deadline = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
         _queueLimit = options.QueueLimit;
         var rpcOptions = options.ToRpcClientOptions();
-        _client = clientFactory is null ? RpcClients.Create(rpcOptions, null, _time) : clientFactory(rpcOptions);
-        var jitter = random ?? Random.Shared;
+        _client = context.ClientFactory is { } clientFactory ? clientFactory(rpcOptions) : RpcClients.Create(rpcOptions, null, _time);
+        var jitter = context.Random ?? Random.Shared;
         _retry = new ResiliencePipelineBuilder { TimeProvider = _time }
             .AddRetry(new RetryStrategyOptions
             {

@@ -7,10 +7,15 @@ namespace Flume.Logging.Appenders;
 /// <param name="Message">The rendered message.</param>
 /// <param name="Exception">The exception logged with the message, if any.</param>
 /// <param name="Properties">Structured properties of the call, if any.</param>
+/// <param name="Source">
+/// The framework's own event (a Serilog <c>LogEvent</c>, say), if the front end wants it back when the record is
+/// dropped, to hand it to a fallback. Not sent.
+/// </param>
 public readonly record struct FlumeLogRecord(
     string LoggerName,
     FlumeLogLevel Level,
     DateTimeOffset Timestamp,
     string Message,
     Exception? Exception = null,
-    IReadOnlyList<KeyValuePair<string, object?>>? Properties = null);
+    IReadOnlyList<KeyValuePair<string, object?>>? Properties = null,
+    object? Source = null);

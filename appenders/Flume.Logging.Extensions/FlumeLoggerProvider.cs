@@ -44,7 +44,7 @@ public sealed class FlumeLoggerProvider : ILoggerProvider, ISupportExternalScope
         ArgumentNullException.ThrowIfNull(options);
         _time = timeProvider ?? TimeProvider.System;
         _selfLog = selfLog ?? WriteToStandardError;
-        _delivery = new FlumeDelivery(options, _selfLog, _time, null, clientFactory);
+        _delivery = new FlumeDelivery(options, new DeliveryContext { Kind = "mel", SelfLog = _selfLog, TimeProvider = _time, ClientFactory = clientFactory });
         _factory = new FlumeEventFactory(options, hostName);
     }
 

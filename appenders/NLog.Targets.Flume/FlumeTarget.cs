@@ -139,7 +139,7 @@ public sealed class FlumeTarget : AsyncTaskTarget
         base.InitializeTarget();
         var options = ToAppenderOptions();
         // ArgumentException names the bad setting; NLog reports it as a configuration error of this target.
-        _delivery = new FlumeDelivery(options, ReportToInternalLogger, clientFactory: _clientFactory);
+        _delivery = new FlumeDelivery(options, new DeliveryContext { Kind = "nlog", Name = Name, SelfLog = ReportToInternalLogger, ClientFactory = _clientFactory });
         _events = new FlumeEventFactory(options);
     }
 

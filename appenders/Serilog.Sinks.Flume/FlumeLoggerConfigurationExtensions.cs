@@ -24,9 +24,9 @@ public static class FlumeLoggerConfigurationExtensions
     /// <param name="compression">None (default) or Deflate, Avro only; the relay's source must use the same.</param>
     /// <param name="batchSizeLimit">Most events sent in one request. Default 100.</param>
     /// <param name="period">Longest an event waits for its batch to fill. Default 1 s.</param>
-    /// <param name="queueLimit">Most events waiting in memory. Default 10000.</param>
+    /// <param name="queueLimit">Most events waiting in memory. Default 100000.</param>
     /// <param name="queueByteLimit">Most bytes waiting in memory. Default 64 MiB.</param>
-    /// <param name="overflow">What a log call does when the queue is full: Block (default; waits up to <paramref name="blockTimeout"/>, then drops), DropNewest or DropOldest.</param>
+    /// <param name="overflow">What a log call does when the queue is full: DropNewest (default: returns at once, the event is counted as dropped), DropOldest, or Block (waits up to <paramref name="blockTimeout"/>, then drops).</param>
     /// <param name="blockTimeout">Longest a log call waits for room with Block. Default 100 ms.</param>
     /// <param name="selector">Order several hosts are tried in: RoundRobin (default) or Random.</param>
     /// <param name="maxBackoff">Longest a failed host is skipped, and the cap of the retry backoff. Default 30 s.</param>
@@ -51,9 +51,9 @@ public static class FlumeLoggerConfigurationExtensions
         CompressionType compression = CompressionType.None,
         int batchSizeLimit = 100,
         TimeSpan? period = null,
-        int queueLimit = 10_000,
+        int queueLimit = 100_000,
         long queueByteLimit = 64L * 1024 * 1024,
-        OverflowMode overflow = OverflowMode.Block,
+        OverflowMode overflow = OverflowMode.DropNewest,
         TimeSpan? blockTimeout = null,
         HostSelectorKind selector = HostSelectorKind.RoundRobin,
         TimeSpan? maxBackoff = null,

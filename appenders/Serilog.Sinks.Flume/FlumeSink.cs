@@ -36,7 +36,7 @@ internal sealed class FlumeSink : ILogEventSink, IDisposable, IAsyncDisposable
         _factory = new FlumeEventFactory(options);
         _formatProvider = formatProvider;
         _needsProperties = options.PropertiesAsHeaders || options.Body == BodyFormat.Json;
-        _delivery = new FlumeDelivery(options, ReportToSelfLog, timeProvider, null, clientFactory);
+        _delivery = new FlumeDelivery(options, new DeliveryContext { Kind = "serilog", SelfLog = ReportToSelfLog, TimeProvider = timeProvider, ClientFactory = clientFactory });
     }
 
     /// <summary>Events queued for delivery.</summary>

@@ -31,10 +31,7 @@ public sealed class DiskBufferTests : IDisposable
                 BufferPath = _bufferPath,
                 BufferSizeLimit = 1000,
             },
-            log is null ? null : log.Enqueue,
-            null,
-            new Random(7),
-            _ => client);
+            new DeliveryContext { SelfLog = log is null ? null : log.Enqueue, Random = new Random(7), ClientFactory = _ => client });
 
     private static FlumeEvent Event(int i) => FlumeEvent.FromText(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
 

@@ -11,8 +11,8 @@ public class FlumeAppenderOptionsTests
 
         Assert.Equal(100, options.BatchSize);
         Assert.Equal(TimeSpan.FromSeconds(1), options.FlushInterval);
-        Assert.Equal(10_000, options.QueueLimit);
-        Assert.Equal(OverflowMode.Block, options.Overflow);
+        Assert.Equal(100_000, options.QueueLimit);
+        Assert.Equal(OverflowMode.DropNewest, options.Overflow);
         Assert.Equal(TimeSpan.FromSeconds(10), options.ShutdownTimeout);
         Assert.Equal(FlumeProtocol.Avro, options.Protocol);
         Assert.Null(options.BufferPath);

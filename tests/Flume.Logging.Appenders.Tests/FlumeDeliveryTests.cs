@@ -19,7 +19,7 @@ public class FlumeDeliveryTests
     }
 
     private static FlumeDelivery Start(FlumeAppenderOptions options, IRpcClient client, TimeProvider? time = null, ConcurrentQueue<string>? log = null) =>
-        new(options, log is null ? null : log.Enqueue, time, new Random(7), _ => client);
+        new(options, new DeliveryContext { SelfLog = log is null ? null : log.Enqueue, TimeProvider = time, Random = new Random(7), ClientFactory = _ => client });
 
     private static FlumeEvent Event(int i) => FlumeEvent.FromText(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
@@ -328,10 +328,7 @@ public class FlumeDeliveryTests
         var client = new FakeRpcClient { FailAlways = true };
         var delivery = new FlumeDelivery(
             Options(o => { o.QueueLimit = 1; o.Overflow = OverflowMode.DropNewest; o.ShutdownTimeout = TimeSpan.FromMilliseconds(200); }),
-            _ => throw new InvalidOperationException("broken self-log"),
-            null,
-            null,
-            _ => client);
+            new DeliveryContext { SelfLog = _ => throw new InvalidOperationException("broken self-log"), ClientFactory = _ => client });
 
         for (var i = 0; i < 20; i++)
         {

@@ -33,7 +33,7 @@ internal static class AppenderThroughput
             ConnectTimeout = TimeSpan.FromMilliseconds(500),
             ShutdownTimeout = TimeSpan.FromSeconds(2),
         };
-        await using var delivery = new FlumeDelivery(options, Console.Error.WriteLine);
+        await using var delivery = new FlumeDelivery(options, new DeliveryContext { SelfLog = Console.Error.WriteLine });
         var factory = new FlumeEventFactory(options, "bench-host");
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
