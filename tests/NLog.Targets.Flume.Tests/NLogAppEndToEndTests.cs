@@ -1,53 +1,74 @@
 using System.Globalization;
-using System.Text;
+using System.Text.RegularExpressions;
 using Flume.Logging.Appenders;
 using Flume.Logging.Testing;
+using Xunit.Abstractions;
 
 namespace NLog.Targets.Flume.Tests;
 
-public sealed class NLogAppEndToEndTests : IDisposable
+/// <summary>
+/// The promise of issue #10, proved with real processes: examples/NLogApp on an NLog.config that sets nothing on the
+/// Flume target but its relay address, logging from 4 threads, ended by each NLog shutdown idiom, against a real relay
+/// (avro source, memory channel, avro sink) forwarding to an Avro server in this test, or against a closed port.
+/// </summary>
+public sealed partial class NLogAppEndToEndTests(ITestOutputHelper output) : IDisposable
 {
     private const int Lines = 100_000;
+    private static readonly TimeSpan DefaultShutdownTimeout = new FlumeAppenderOptions().ShutdownTimeout;
     private readonly string _directory = Directory.CreateTempSubdirectory("nlogapp-test-").FullName;
 
-    [Fact]
-    public async Task Example_app_delivers_100000_lines_through_a_real_relay_exactly_as_logged()
+    [Theory]
+    [InlineData("shutdown")]
+    [InlineData("exit")]
+    public async Task Each_shutdown_idiom_alone_delivers_all_100000_lines_from_4_threads_exactly_once_with_log4j_headers(string idiom)
     {
-        await using var forwarding = await ForwardingRelay.StartAsync();
-        var (relayPort, received, relay) = (forwarding.SourcePort, forwarding.Received, forwarding.Relay);
-        var config = Path.Combine(_directory, "NLog.config");
-        var shipped = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "NLog.config"));
-        Assert.Contains("hosts=\"127.0.0.1:41414\"", shipped, StringComparison.Ordinal);
-        await File.WriteAllTextAsync(config, shipped.Replace("127.0.0.1:41414", $"127.0.0.1:{relayPort}", StringComparison.Ordinal));
-        var started = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await using var relay = await ForwardingRelay.StartAsync();
+        var started = DateTimeOffset.UtcNow;
 
-        using (var app = PeerProcess.Start(RelayProcess.DotnetHost, [Path.Combine(AppContext.BaseDirectory, "NLogApp.dll"), Lines.ToString(CultureInfo.InvariantCulture), config], _directory))
-        {
-            Assert.Equal(0, await app.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-            Assert.Contains($"logged {Lines} lines", app.Output, StringComparison.Ordinal);
-            Assert.DoesNotContain("dropped", app.Output, StringComparison.Ordinal);
-        }
+        var run = await RunAppAsync(WriteConfig($"127.0.0.1:{relay.SourcePort}"), Lines, "--threads", "4", "--shutdown", idiom);
 
-        var finished = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        await Eventually.TrueAsync(() => received.Events.Count >= Lines, $"{Lines} events at the receiver", TimeSpan.FromSeconds(30));
-        Assert.Equal(0, await relay.StopAsync());
+        var ended = DateTimeOffset.UtcNow;
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(Lines, run.LinesLogged);
+        Assert.DoesNotContain("dropped", run.Output, StringComparison.Ordinal);
+        await Eventually.TrueAsync(() => relay.Received.Events.Count >= Lines, $"{Lines} events at the receiver");
+        Assert.Equal(0, await relay.Relay.StopAsync());
+        var delivered = DeliveredLines.Parse(relay.Received.Events, Body());
+        delivered.RequireExactlyOnce(Lines);
+        delivered.RequireLog4jHeaders("NLogApp", _ => "20000", started, ended);
+    }
 
-        var events = received.Events.ToArray();
-        Assert.Equal(Lines, events.Length);
-        var seen = new bool[Lines];
-        foreach (var flumeEvent in events)
-        {
-            var body = Encoding.UTF8.GetString(flumeEvent.Body.Span);
-            Assert.StartsWith("line ", body, StringComparison.Ordinal);
-            var number = int.Parse(body.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture);
-            Assert.False(seen[number], $"line {number} arrived twice");
-            seen[number] = true;
-            var headers = flumeEvent.Headers;
-            Assert.Equal("NLogApp", headers[Log4jHeaders.LoggerName]);
-            Assert.Equal("20000", headers[Log4jHeaders.LogLevel]);
-            Assert.InRange(long.Parse(headers[Log4jHeaders.Timestamp], CultureInfo.InvariantCulture), started, finished);
-            Assert.Equal("NLogApp", headers["app"]);
-        }
+    [Fact]
+    public async Task With_the_relay_down_100000_calls_take_under_a_second_and_shutdown_reports_all_of_them_dropped_within_the_shutdown_timeout()
+    {
+        var run = await RunAppAsync(WriteConfig($"127.0.0.1:{FreePort.Next()}"), Lines, "--threads", "4");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.True(run.LogCallsTook < TimeSpan.FromSeconds(1), $"100000 log calls took {run.LogCallsTook}");
+        // The margin covers the runtime's start and the log calls; the shutdown itself is bounded by the timeout.
+        Assert.True(run.Elapsed < DefaultShutdownTimeout + TimeSpan.FromSeconds(5), $"the app ran {run.Elapsed}");
+        Assert.Equal(Lines, run.LastNumber(DroppedTotal()));
+    }
+
+    [Fact]
+    public async Task With_the_relay_down_a_buffer_path_keeps_the_lines_and_the_next_run_delivers_them_first_in_order()
+    {
+        const int firstRun = 20_000;
+        const int secondRun = 1_000;
+        var buffer = Path.Combine(_directory, "buffer");
+        var down = await RunAppAsync(WriteConfig($"127.0.0.1:{FreePort.Next()}", buffer), firstRun);
+        Assert.Equal(0, down.ExitCode);
+        Assert.DoesNotContain("dropped", down.Output, StringComparison.Ordinal);
+
+        await using var relay = await ForwardingRelay.StartAsync();
+        var up = await RunAppAsync(WriteConfig($"127.0.0.1:{relay.SourcePort}", buffer), secondRun);
+
+        Assert.Equal(0, up.ExitCode);
+        Assert.DoesNotContain("dropped", up.Output, StringComparison.Ordinal);
+        await Eventually.TrueAsync(() => relay.Received.Events.Count >= firstRun + secondRun, $"{firstRun + secondRun} events at the receiver");
+        Assert.Equal(0, await relay.Relay.StopAsync());
+        var delivered = DeliveredLines.Parse(relay.Received.Events, Body());
+        Assert.Equal([.. Enumerable.Range(1, firstRun), .. Enumerable.Range(1, secondRun)], delivered.Numbers);
     }
 
     public void Dispose()
@@ -60,5 +81,33 @@ public sealed class NLogAppEndToEndTests : IDisposable
         {
             // Left for the system's temp cleanup.
         }
+    }
+
+    [GeneratedRegex(@"line (?<line>\d+)")]
+    private static partial Regex Body();
+
+    [GeneratedRegex(@"Flume target flume: (\d+) events were dropped in total")]
+    private static partial Regex DroppedTotal();
+
+    /// <summary>An NLog.config whose Flume target sets only the relay address (and the buffer folder when given).</summary>
+    private string WriteConfig(string hosts, string? bufferPath = null)
+    {
+        var buffer = bufferPath is null ? "" : $" bufferPath=\"{bufferPath}\"";
+        var file = Path.Combine(_directory, "NLog.config");
+        File.WriteAllText(file, $"""
+            <nlog xmlns="http://www.nlog-project.org/schemas/NLog.xsd" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+              <extensions><add assembly="NLog.Targets.Flume" /></extensions>
+              <targets><target xsi:type="Flume" name="flume" hosts="{hosts}"{buffer} /></targets>
+              <rules><logger name="*" minlevel="Info" writeTo="flume" /></rules>
+            </nlog>
+            """);
+        return file;
+    }
+
+    private async Task<ExampleAppRun> RunAppAsync(string config, int lines, params string[] options)
+    {
+        var run = await ExampleAppRun.RunAsync("NLogApp", [lines.ToString(CultureInfo.InvariantCulture), config, .. options], _directory, TimeSpan.FromSeconds(60));
+        output.WriteLine(run.Output);
+        return run;
     }
 }
