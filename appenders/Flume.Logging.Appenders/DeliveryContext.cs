@@ -27,9 +27,6 @@ internal sealed class DeliveryContext
     /// <summary>Clock for batching, backoff and shutdown deadlines. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider? TimeProvider { get; init; }
 
-    /// <summary>Randomness of the random host selector. Default: <see cref="Random.Shared"/>.</summary>
-    public Random? Random { get; init; }
-
     /// <summary>Builds the RPC client from the options' client settings. Default: the real client.</summary>
     public Func<RpcClientOptions, IRpcClient>? ClientFactory { get; init; }
 }

@@ -53,8 +53,9 @@ public sealed class FlumeAppenderOptions
     public HostSelectorKind Selector { get; set; } = HostSelectorKind.RoundRobin;
 
     /// <summary>
-    /// Longest a failed host is skipped (with several hosts), and the cap of the exponential backoff between retries
-    /// of a failed batch. Default: 30 s.
+    /// Longest a failed relay is skipped. A relay that fails is skipped for 1 s, doubling with each failure in a row up
+    /// to this cap (Flume's load-balancing backoff); while every relay is skipped, the delivery loop waits for the first
+    /// to come back. Default: 30 s.
     /// </summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -164,11 +165,16 @@ public sealed class FlumeAppenderOptions
         return hosts;
     }
 
-    /// <summary>The RPC client settings these options describe.</summary>
+    /// <summary>
+    /// The RPC client settings these options describe: always the load-balancing client with host backoff, even for
+    /// one host, so a failed relay is skipped for 1 s, doubling up to <see cref="MaxBackoff"/>, and the delivery loop
+    /// waits exactly as long as that backoff says before trying again: one retry schedule, not two stacked.
+    /// </summary>
     internal RpcClientOptions ToRpcClientOptions()
     {
         var rpc = new RpcClientOptions
         {
+            ClientType = RpcClientType.DefaultLoadBalance,
             BatchSize = BatchSize,
             ConnectTimeout = ConnectTimeout,
             RequestTimeout = RequestTimeout,
@@ -183,9 +189,6 @@ public sealed class FlumeAppenderOptions
             rpc.Hosts.Add(host);
         }
 
-        rpc.ClientType = rpc.Hosts.Count > 1
-            ? RpcClientType.DefaultLoadBalance
-            : Protocol == FlumeProtocol.Thrift ? RpcClientType.Thrift : RpcClientType.Default;
         return rpc;
     }
 

@@ -8,7 +8,7 @@ namespace Flume.Logging.Appenders;
 
 /// <summary>
 /// Turns log records into Flume events: Flume's log4j appender headers, then the configured extra headers, and the
-/// body as the rendered message or compact JSON. Thread-safe; the front ends call it on the logging thread.
+/// body as the rendered message or compact JSON. Thread-safe; the delivery loop calls it for queued records.
 /// </summary>
 internal sealed class FlumeEventFactory
 {
@@ -24,7 +24,6 @@ internal sealed class FlumeEventFactory
     private readonly string _hostName;
     private readonly bool _propertiesAsHeaders;
     private readonly BodyFormat _body;
-    private readonly int _fixedSize;
 
     // Consecutive events mostly fall in the same millisecond; swapped whole, so any thread may read it.
     private TimestampText _lastTimestamp = new(long.MinValue, "");
@@ -38,52 +37,19 @@ internal sealed class FlumeEventFactory
         _hostName = hostName ?? System.Net.Dns.GetHostName();
         _propertiesAsHeaders = options.PropertiesAsHeaders;
         _body = options.Body;
-
-        // What every event carries besides logger name, message and properties: the log4j header names with typical
-        // values, the host name header and the extra headers.
-        _fixedSize = Log4jHeaders.LoggerName.Length + Log4jHeaders.LogLevel.Length + 5
-            + Log4jHeaders.Timestamp.Length + 13 + Log4jHeaders.MessageEncoding.Length + Utf8.Length
-            + (_hostNameHeader is null ? 0 : _hostNameHeader.Length + _hostName.Length);
-        foreach (var header in _extraHeaders)
-        {
-            _fixedSize += header.Key.Length + header.Value.Length;
-        }
     }
 
     /// <summary>Whether events use a record's properties (as headers, or in a JSON body).</summary>
     public bool UsesProperties => _propertiesAsHeaders || _body == BodyFormat.Json;
 
-    /// <summary>
-    /// The size the event for <paramref name="record"/> will have (body bytes plus header characters, as the queue's
-    /// byte limit counts them), estimated without building it: one character a byte, a property's value as 16, an
-    /// exception as 2 KiB, a JSON body's field names as 64.
-    /// </summary>
-    public int EstimateSize(in FlumeLogRecord record)
-    {
-        long size = _fixedSize + (record.LoggerName?.Length ?? 0) + (record.Message?.Length ?? 0);
-        if (record.Exception is not null)
-        {
-            size += 2048;
-        }
-
-        if (UsesProperties && record.Properties is { } properties)
-        {
-            for (var i = 0; i < properties.Count; i++)
-            {
-                size += properties[i].Key.Length + 16;
-            }
-        }
-
-        if (_body == BodyFormat.Json)
-        {
-            size += 64 + (record.LoggerName?.Length ?? 0);
-        }
-
-        return (int)Math.Min(size, int.MaxValue);
-    }
-
     /// <summary>The event for <paramref name="record"/>.</summary>
-    public FlumeEvent Create(in FlumeLogRecord record)
+    public FlumeEvent Create(in FlumeLogRecord record) => Create(record, record.Exception?.ToString());
+
+    /// <summary>
+    /// The event for <paramref name="record"/>, with <paramref name="exceptionText"/> (the exception as text, taken
+    /// when the record was queued) in place of the record's exception.
+    /// </summary>
+    public FlumeEvent Create(in FlumeLogRecord record, string? exceptionText)
     {
         var properties = _propertiesAsHeaders ? record.Properties?.Count ?? 0 : 0;
         var headers = new Dictionary<string, string>(5 + _extraHeaders.Length + properties, StringComparer.Ordinal)
@@ -112,7 +78,7 @@ internal sealed class FlumeEventFactory
             headers[header.Key] = header.Value;
         }
 
-        return new FlumeEvent(headers, _body == BodyFormat.Json ? JsonBody(record) : TextBody(record));
+        return new FlumeEvent(headers, _body == BodyFormat.Json ? JsonBody(record, exceptionText) : TextBody(record.Message, exceptionText));
     }
 
     private string TimestampHeader(long milliseconds)
@@ -128,18 +94,10 @@ internal sealed class FlumeEventFactory
         return text;
     }
 
-    private static byte[] TextBody(in FlumeLogRecord record)
-    {
-        var message = record.Message ?? "";
-        if (record.Exception is null)
-        {
-            return Encoding.UTF8.GetBytes(message);
-        }
+    private static byte[] TextBody(string? message, string? exceptionText) =>
+        Encoding.UTF8.GetBytes(exceptionText is null ? message ?? "" : string.Concat(message, "\n", exceptionText));
 
-        return Encoding.UTF8.GetBytes(string.Concat(message, "\n", record.Exception.ToString()));
-    }
-
-    private static byte[] JsonBody(in FlumeLogRecord record)
+    private static byte[] JsonBody(in FlumeLogRecord record, string? exceptionText)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
         buffer.ResetWrittenCount();
@@ -150,9 +108,9 @@ internal sealed class FlumeEventFactory
             json.WriteString("level", LevelName(record.Level));
             json.WriteString("logger", record.LoggerName ?? "");
             json.WriteString("message", record.Message ?? "");
-            if (record.Exception is { } exception)
+            if (exceptionText is not null)
             {
-                json.WriteString("exception", exception.ToString());
+                json.WriteString("exception", exceptionText);
             }
 
             if (record.Properties is { Count: > 0 } properties)

@@ -17,4 +17,11 @@ public sealed class EventDeliveryException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// Set by the clients that back failed hosts off (failover, load balancing): how long until the first host may be
+    /// tried again, zero when one may be tried now. Null from the single-host clients, which do not back off. A
+    /// caller that retries waits this long, so the hosts' backoff is the only retry schedule.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

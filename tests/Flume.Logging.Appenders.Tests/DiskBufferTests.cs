@@ -31,7 +31,7 @@ public sealed class DiskBufferTests : IDisposable
                 BufferPath = _bufferPath,
                 BufferSizeLimit = 1000,
             },
-            new DeliveryContext { SelfLog = log is null ? null : log.Enqueue, Random = new Random(7), ClientFactory = _ => client });
+            new DeliveryContext { SelfLog = log is null ? null : log.Enqueue, ClientFactory = _ => client });
 
     private static FlumeEvent Event(int i) => FlumeEvent.FromText(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
 

@@ -19,11 +19,15 @@ public class FlumeAppenderOptionsTests
     }
 
     [Fact]
-    public void One_host_makes_a_plain_client_and_several_a_load_balancing_one()
+    public void One_host_or_several_make_a_load_balancing_client_whose_host_backoff_is_the_one_retry_schedule()
     {
         var one = new FlumeAppenderOptions { Hosts = "relay1:41414", Protocol = FlumeProtocol.Thrift }.ToRpcClientOptions();
-        Assert.Equal(RpcClientType.Thrift, one.ClientType);
+        Assert.Equal(RpcClientType.DefaultLoadBalance, one.ClientType);
+        Assert.True(one.UseThrift);
+        Assert.True(one.Backoff);
+        Assert.Equal(TimeSpan.FromSeconds(30), one.MaxBackoff);
         Assert.Single(one.Hosts);
+        one.Validate();
 
         var several = new FlumeAppenderOptions
         {

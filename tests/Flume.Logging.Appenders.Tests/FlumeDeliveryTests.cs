@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
+using Flume.Logging.Appenders.Delivery;
 using Flume.Logging.Protocol;
 using Flume.Logging.Rpc;
 using Flume.Logging.Testing;
@@ -19,7 +20,7 @@ public class FlumeDeliveryTests
     }
 
     private static FlumeDelivery Start(FlumeAppenderOptions options, IRpcClient client, TimeProvider? time = null, ConcurrentQueue<string>? log = null) =>
-        new(options, new DeliveryContext { SelfLog = log is null ? null : log.Enqueue, TimeProvider = time, Random = new Random(7), ClientFactory = _ => client });
+        new(options, new DeliveryContext { SelfLog = log is null ? null : log.Enqueue, TimeProvider = time, ClientFactory = _ => client });
 
     private static FlumeEvent Event(int i) => FlumeEvent.FromText(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
@@ -216,17 +217,29 @@ public class FlumeDeliveryTests
         Assert.Equal([0, .. Enumerable.Range(6, 10)], Numbers(client.AcceptedEvents));
     }
 
-    [Fact]
-    public async Task Block_waits_at_most_the_block_timeout_then_drops()
+    /// <summary>A delivery whose relay answers only when the test's clock moves: up, but slow.</summary>
+    private static async Task<FlumeDelivery> SlowAsync(FakeRpcClient client, ManualTimeProvider time, int blockMilliseconds)
     {
-        var time = new ManualTimeProvider();
-        var client = new FakeRpcClient();
-        var delivery = await StuckAsync(client, time, OverflowMode.Block);
-        await using var disposal = new AdvancingDisposal(delivery, time);
+        client.TimeProvider = time;
+        client.ResponseDelay = TimeSpan.FromMinutes(1);
+        var delivery = Start(Options(o => { o.BatchSize = 1; o.QueueLimit = 10; o.Overflow = OverflowMode.Block; o.BlockTimeout = TimeSpan.FromMilliseconds(blockMilliseconds); }), client, time);
+        delivery.TryEnqueue(Event(0));
+        await Eventually.TrueAsync(() => client.Calls == 1, "the first send is on the wire");
         for (var i = 1; i <= 10; i++)
         {
             Assert.True(delivery.TryEnqueue(Event(i)));
         }
+
+        return delivery;
+    }
+
+    [Fact]
+    public async Task Block_waits_at_most_the_block_timeout_for_a_slow_relay_then_drops()
+    {
+        var time = new ManualTimeProvider();
+        var client = new FakeRpcClient();
+        var delivery = await SlowAsync(client, time, blockMilliseconds: 200);
+        await using var disposal = new AdvancingDisposal(delivery, time);
 
         var watch = Stopwatch.StartNew();
         var accepted = delivery.TryEnqueue(Event(11));
@@ -238,7 +251,7 @@ public class FlumeDeliveryTests
     }
 
     [Fact]
-    public async Task Block_lets_the_call_in_once_the_loop_makes_room()
+    public async Task Block_does_not_wait_while_every_relay_is_down()
     {
         var time = new ManualTimeProvider();
         var client = new FakeRpcClient();
@@ -246,13 +259,49 @@ public class FlumeDeliveryTests
         await using var disposal = new AdvancingDisposal(delivery, time);
         for (var i = 1; i <= 10; i++)
         {
-            delivery.TryEnqueue(Event(i));
+            Assert.True(delivery.TryEnqueue(Event(i)));
         }
+
+        var watch = Stopwatch.StartNew();
+        var accepted = delivery.TryEnqueue(Event(11));
+        watch.Stop();
+
+        Assert.True(delivery.RelaysDown);
+        Assert.False(accepted);
+        Assert.Equal(1, delivery.EventsDropped);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"the call waited {watch.Elapsed} for a relay known to be down");
+    }
+
+    [Fact]
+    public async Task A_blocked_call_stops_waiting_when_the_relays_go_down()
+    {
+        var time = new ManualTimeProvider();
+        var client = new FakeRpcClient();
+        var delivery = await SlowAsync(client, time, blockMilliseconds: 30_000);
+        await using var disposal = new AdvancingDisposal(delivery, time);
+        var blocked = Task.Run(() => delivery.TryEnqueue(Event(11)));
+        await Task.Delay(50);
+        Assert.False(blocked.IsCompleted);
+
+        client.FailAlways = true;
+        time.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.False(await blocked.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(1, delivery.EventsDropped);
+    }
+
+    [Fact]
+    public async Task Block_lets_the_call_in_once_the_loop_makes_room()
+    {
+        var time = new ManualTimeProvider();
+        var client = new FakeRpcClient();
+        var delivery = await SlowAsync(client, time, blockMilliseconds: 10_000);
+        await using var disposal = new AdvancingDisposal(delivery, time);
 
         var blocked = Task.Run(() => delivery.TryEnqueue(Event(11)));
         await Task.Delay(50);
         Assert.False(blocked.IsCompleted);
-        client.FailAlways = false;
+        client.ResponseDelay = null;
         await AdvanceUntilAsync(time, () => blocked.IsCompleted);
 
         Assert.True(await blocked);
@@ -260,20 +309,60 @@ public class FlumeDeliveryTests
     }
 
     [Fact]
-    public async Task The_byte_limit_bounds_the_queue_too()
+    public async Task The_byte_limit_bounds_the_memory_the_queue_holds()
     {
         var time = new ManualTimeProvider();
         var client = new FakeRpcClient { FailAlways = true };
-        var delivery = Start(Options(o => { o.BatchSize = 1; o.QueueByteLimit = 1000; o.Overflow = OverflowMode.DropNewest; }), client, time);
+        var large = new FlumeEvent(new byte[600]);
+        var small = new FlumeEvent(new byte[400]);
+        var limit = RecordMemory.Of(large) + RecordMemory.Of(small);
+        var delivery = Start(Options(o => { o.BatchSize = 1; o.QueueByteLimit = limit; o.Overflow = OverflowMode.DropNewest; }), client, time);
         await using var disposal = new AdvancingDisposal(delivery, time);
         delivery.TryEnqueue(new FlumeEvent(new byte[10]));
         await Eventually.TrueAsync(() => client.Calls == 1, "the first send failed");
 
-        Assert.True(delivery.TryEnqueue(new FlumeEvent(new byte[600])));
-        Assert.True(delivery.TryEnqueue(new FlumeEvent(new byte[400])));
+        Assert.True(delivery.TryEnqueue(large));
+        Assert.True(delivery.TryEnqueue(small));
         Assert.False(delivery.TryEnqueue(new FlumeEvent(new byte[1])));
-        Assert.False(delivery.TryEnqueue(new FlumeEvent(new byte[1001])));
+        Assert.False(delivery.TryEnqueue(new FlumeEvent(new byte[limit])));
         Assert.Equal(2, delivery.EventsDropped);
+    }
+
+    [Fact]
+    public void A_queued_record_counts_its_message_exception_text_and_property_values_as_held_memory()
+    {
+        var factory = new FlumeEventFactory(new FlumeAppenderOptions { Hosts = "127.0.0.1:1" }, "host");
+        var bare = QueuedRecord.Of(new FlumeLogRecord("logger", FlumeLogLevel.Info, DateTimeOffset.UnixEpoch, "12345"), factory).Size;
+        var longer = QueuedRecord.Of(new FlumeLogRecord("logger", FlumeLogLevel.Info, DateTimeOffset.UnixEpoch, new string('x', 1005)), factory).Size;
+        Assert.Equal(2000, longer - bare);
+
+        var exception = new InvalidOperationException(new string('e', 5000));
+        var withException = QueuedRecord.Of(new FlumeLogRecord("logger", FlumeLogLevel.Error, DateTimeOffset.UnixEpoch, "12345", exception), factory).Size;
+        Assert.InRange(withException - bare, 2 * exception.ToString().Length, (2 * exception.ToString().Length) + 64);
+
+        var value = new string('v', 3000);
+        var withProperty = QueuedRecord.Of(new FlumeLogRecord("logger", FlumeLogLevel.Info, DateTimeOffset.UnixEpoch, "12345", Properties: [new("Key", value)]), factory).Size;
+        Assert.InRange(withProperty - bare, 6000, 6000 + 128);
+    }
+
+    [Fact]
+    public void DropOldest_refuses_the_new_event_instead_of_spinning_while_taken_entries_still_hold_the_bytes()
+    {
+        var entry = QueuedRecord.Of(new FlumeEvent(new byte[500]));
+        var queue = new RecordQueue(10, entry.Size + 10);
+        var counters = new DeliveryCounters();
+        var drops = new DropReporter(counters, new SelfLog(null), null, TimeProvider.System);
+        var admission = new Admission(queue, OverflowMode.DropOldest, TimeSpan.Zero, counters, new DeliveryProgress(), drops, () => false);
+        Assert.True(admission.Admit(entry));
+
+        // The loop has taken the entry but not yet released its bytes: there is nothing older to drop in its place.
+        Assert.True(queue.TryTake(out _));
+        var watch = Stopwatch.StartNew();
+        Assert.False(admission.Admit(QueuedRecord.Of(new FlumeEvent(new byte[500]))));
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1));
+        Assert.Equal(1, counters.Dropped);
+        Assert.Equal(0, queue.Count);
     }
 
     [Fact]

@@ -62,6 +62,6 @@ internal sealed class FailoverRpcClient : MultiHostRpcClient
         }
 
         // Every host was either skipped or tried (at least one, as max-attempts is at least 1), so failures is set.
-        throw failures!.ToException(eventCount);
+        throw failures!.ToException(eventCount, RetryAfter());
     }
 }

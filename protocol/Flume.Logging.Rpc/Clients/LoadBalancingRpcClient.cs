@@ -72,7 +72,7 @@ internal sealed class LoadBalancingRpcClient : MultiHostRpcClient
                 (failures ??= new()).Failed(endpoint.Host, cause);
             }
 
-            throw failures!.ToException(eventCount);
+            throw failures!.ToException(eventCount, RetryAfter());
         }
         finally
         {
@@ -88,6 +88,6 @@ internal sealed class LoadBalancingRpcClient : MultiHostRpcClient
             failures.Skipped(endpoint.Host, endpoint.BackoffRemaining());
         }
 
-        return failures.ToException(eventCount);
+        return failures.ToException(eventCount, RetryAfter());
     }
 }

@@ -79,6 +79,22 @@ internal abstract class MultiHostRpcClient : IRpcClient
     /// </summary>
     private protected abstract ValueTask SendAsync(FlumeEvent? single, IReadOnlyList<FlumeEvent>? batch, int eventCount, CancellationToken cancellationToken);
 
+    /// <summary>How long until the first host's backoff ends: zero when some host may be tried now.</summary>
+    private protected TimeSpan RetryAfter()
+    {
+        var soonest = TimeSpan.MaxValue;
+        foreach (var endpoint in Endpoints)
+        {
+            var remaining = endpoint.BackoffRemaining();
+            if (remaining < soonest)
+            {
+                soonest = remaining;
+            }
+        }
+
+        return soonest;
+    }
+
     /// <summary>Throws <see cref="ObjectDisposedException"/> once disposed.</summary>
     private protected void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 

@@ -1,0 +1,95 @@
+namespace Flume.Logging.Appenders.Delivery;
+
+/// <summary>
+/// Counts lost events, reports them to the self-log at most once per interval (a flood of drops must not flood the
+/// log), and hands the framework's own events of dropped records to the drop listener, for a fallback.
+/// </summary>
+internal sealed class DropReporter
+{
+    private static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(10);
+
+    private readonly DeliveryCounters _counters;
+    private readonly SelfLog _selfLog;
+    private readonly Action<IReadOnlyList<object>, string>? _listener;
+    private readonly TimeProvider _time;
+    private long _unreported;
+    private long _lastReport = long.MinValue;
+    private string _lastReason = "";
+
+    public DropReporter(DeliveryCounters counters, SelfLog selfLog, Action<IReadOnlyList<object>, string>? listener, TimeProvider time)
+    {
+        _counters = counters;
+        _selfLog = selfLog;
+        _listener = listener;
+        _time = time;
+    }
+
+    /// <summary>Whether dropped records' sources are wanted, so batches keep them.</summary>
+    public bool WantsSources => _listener is not null;
+
+    /// <summary>Drops one event that never became a queued entry (its record could not be read).</summary>
+    public void Drop(string reason) => Count(1, reason);
+
+    /// <summary>Drops one queued entry, handing its source to the listener.</summary>
+    public void Drop(in QueuedRecord item, string reason)
+    {
+        Count(1, reason);
+        if (_listener is not null && item.Source is { } source)
+        {
+            Notify([source], reason);
+        }
+    }
+
+    /// <summary>Drops a built batch, handing its sources to the listener.</summary>
+    public void Drop(EventBatch batch, string reason)
+    {
+        Count(batch.Count, reason);
+        if (_listener is not null && batch.Sources.Count > 0)
+        {
+            Notify(batch.Sources, reason);
+        }
+    }
+
+    /// <summary>Reports what is not yet reported, with the total, at once: the appender is closing.</summary>
+    public void ReportNow() => WriteReport();
+
+    private void Count(long count, string reason)
+    {
+        _counters.AddDropped(count);
+        Interlocked.Add(ref _unreported, count);
+        Volatile.Write(ref _lastReason, reason);
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastReport);
+        if ((last != long.MinValue && _time.GetElapsedTime(last, now) < ReportInterval)
+            || Interlocked.CompareExchange(ref _lastReport, now, last) != last)
+        {
+            return;
+        }
+
+        // A log call may be the one dropping: the self-log may write to a console or a file, so the report is
+        // written from the thread pool rather than the application's thread.
+        ThreadPool.UnsafeQueueUserWorkItem(static self => self.WriteReport(), this, preferLocal: false);
+    }
+
+    private void WriteReport()
+    {
+        var count = Interlocked.Exchange(ref _unreported, 0);
+        if (count > 0)
+        {
+            _selfLog.Write($"Flume appender: dropped {count} events ({Volatile.Read(ref _lastReason)}); {_counters.Dropped} dropped in total");
+        }
+    }
+
+    private void Notify(IReadOnlyList<object> sources, string reason)
+    {
+        try
+        {
+            _listener!(sources, reason);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The fallback belongs to the application; its failure must not reach the log call or the loop.
+            _selfLog.Write($"Flume appender: the drop listener failed ({e.GetType().Name}: {e.Message})");
+        }
+    }
+}

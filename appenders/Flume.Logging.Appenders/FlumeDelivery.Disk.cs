@@ -1,0 +1,119 @@
+using Flume.Logging.Appenders.Delivery;
+using Flume.Logging.Protocol;
+
+namespace Flume.Logging.Appenders;
+
+/// <summary>The delivery loop's use of the disk buffer: spilling memory to it, and draining it oldest first.</summary>
+internal sealed partial class FlumeDelivery
+{
+    /// <summary>Most entries moved from memory to disk in one transaction.</summary>
+    private const int SpillChunk = 1000;
+
+    private readonly EventBatch _spill;
+    private readonly List<FlumeEvent> _diskScratch = [];
+    private DiskBuffer? _disk;
+
+    private void OpenBuffer()
+    {
+        if (_bufferPath is not null)
+        {
+            _disk = DiskBuffer.Open(_bufferPath, _bufferSizeLimit, _batchSize, _time, _selfLog);
+        }
+    }
+
+    /// <summary>
+    /// Sends the disk buffer, oldest first, one batch at a time, moving the memory queue behind it before each batch
+    /// so order is kept and log calls find room. True once it is empty; false when disposal ends the drain (the
+    /// relays are down, or the deadline passed): the memory queue is then on disk too, for the next run.
+    /// </summary>
+    private async Task<bool> DrainDiskAsync(DiskBuffer disk)
+    {
+        while (true)
+        {
+            await SpillAsync(disk).ConfigureAwait(false);
+            if (disk.Count == 0)
+            {
+                return true;
+            }
+
+            if (Stopping && (RelaysDown || _deadline.IsCancellationRequested))
+            {
+                return false;
+            }
+
+            // Before disposal a drain attempt is cut short by dispose, which then looks again with the deadline.
+            var token = Stopping ? _deadline.Token : _stop.Token;
+            Exception? failure;
+            try
+            {
+                (var sent, failure) = await disk.SendOldestAsync(_diskScratch, batch => SendAsync(batch, token)).ConfigureAwait(false);
+                _counters.AddSent(sent);
+            }
+            catch (Exception e) when (DiskBuffer.IsDiskFailure(e))
+            {
+                _selfLog.Write($"Flume appender: the disk buffer at {disk.Path} failed ({e.Message}); retrying");
+                failure = e;
+            }
+
+            if (failure is not null && !await WaitToRetryWhileSpillingAsync(disk, failure).ConfigureAwait(false))
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits out the relays' backoff, moving the memory queue to disk every flush interval meanwhile, so log calls
+    /// keep finding room while the disk has it. False when disposal has begun: what is in memory is then on disk.
+    /// </summary>
+    private async Task<bool> WaitToRetryWhileSpillingAsync(DiskBuffer disk, Exception failure)
+    {
+        var delay = RetryDelay.After(failure);
+        var started = _time.GetTimestamp();
+        while (!Stopping)
+        {
+            var remaining = delay - _time.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero)
+            {
+                return true;
+            }
+
+            await WaitAsync(remaining < _flushInterval ? remaining : _flushInterval, _stop.Token).ConfigureAwait(false);
+            await SpillAsync(disk).ConfigureAwait(false);
+        }
+
+        await SpillAsync(disk).ConfigureAwait(false);
+        return false;
+    }
+
+    /// <summary>Moves everything queued in memory to the disk buffer, behind what is there.</summary>
+    private async ValueTask SpillAsync(DiskBuffer disk)
+    {
+        while (TakeInto(_spill, SpillChunk) > 0)
+        {
+            await PutOnDiskAsync(disk, _spill).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes <paramref name="batch"/> to the disk buffer (or drops it, reported, when the buffer refuses it) and clears it.</summary>
+    private async ValueTask PutOnDiskAsync(DiskBuffer disk, EventBatch batch)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await disk.PutAsync(batch.Events).ConfigureAwait(false);
+            _counters.AddBuffered(batch.Count);
+        }
+        catch (Exception e) when (DiskBuffer.IsDiskFailure(e))
+        {
+            _drops.Drop(batch, $"the disk buffer at {disk.Path} refused them: {e.Message}");
+        }
+
+        _progress.Settle(batch.Count);
+        batch.Clear();
+    }
+}
