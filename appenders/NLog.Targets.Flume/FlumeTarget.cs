@@ -23,8 +23,8 @@ public sealed class FlumeTarget : TargetWithContext
     // The core's defaults, so the target and the other front ends can never drift apart.
     private static readonly FlumeAppenderOptions Defaults = new();
 
-    // How often a flush looks for a failed send while it waits.
-    private static readonly TimeSpan FlushFailurePoll = TimeSpan.FromMilliseconds(50);
+    // How often a waiting flush looks whether the relays are down.
+    private static readonly TimeSpan RelaysDownPoll = TimeSpan.FromMilliseconds(50);
 
     private readonly Func<RpcClientOptions, IRpcClient>? _clientFactory;
     private FlumeDelivery? _delivery;
@@ -198,8 +198,9 @@ public sealed class FlumeTarget : TargetWithContext
 
     /// <summary>
     /// Sends what is queued and continues once it is delivered, after <see cref="ShutdownTimeout"/> at most, or as soon
-    /// as the relays refuse a batch: the events then stay queued (nothing is dropped), and the close that follows in
-    /// <c>LogManager.Shutdown()</c> spends its own shutdown timeout on them instead of waiting twice.
+    /// as the relays are known to be down (a send failed and none succeeded since): the events then stay queued
+    /// (nothing is dropped), and the close that follows in <c>LogManager.Shutdown()</c> spends its own shutdown timeout
+    /// on them instead of the shutdown waiting twice.
     /// </summary>
     protected override void FlushAsync(AsyncContinuation asyncContinuation)
     {
@@ -239,16 +240,15 @@ public sealed class FlumeTarget : TargetWithContext
         Exception? error = null;
         try
         {
-            var failedBefore = delivery.BatchesFailed;
             var flushing = delivery.FlushAsync(ShutdownTimeout);
-            while (!flushing.IsCompleted && delivery.BatchesFailed == failedBefore)
+            while (!flushing.IsCompleted && !delivery.RelaysDown)
             {
-                await Task.WhenAny(flushing, Task.Delay(FlushFailurePoll)).ConfigureAwait(false);
+                await Task.WhenAny(flushing, Task.Delay(RelaysDownPoll)).ConfigureAwait(false);
             }
 
             if (!flushing.IsCompleted)
             {
-                InternalLogger.Warn("Flume target {0}: flush ended early, the relays refused a batch; queued events are kept and retried", Name);
+                InternalLogger.Warn("Flume target {0}: flush ended early, the relays are down; queued events are kept and retried", Name);
             }
             else if (!await flushing.ConfigureAwait(false))
             {

@@ -227,7 +227,7 @@ public sealed class FlumeTargetTests
     }
 
     [Fact]
-    public void A_flush_stops_waiting_once_the_relay_refuses_a_batch_and_keeps_the_events_for_the_close()
+    public void A_flush_stops_waiting_once_the_relays_are_down_and_keeps_the_events_for_the_close()
     {
         var client = new FakeRpcClient { FailAlways = true };
         var target = new FlumeTarget(_ => client) { Name = "flume", Hosts = "127.0.0.1:1", ShutdownTimeout = TimeSpan.FromSeconds(30) };
