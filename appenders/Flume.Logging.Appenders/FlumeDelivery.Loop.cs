@@ -188,15 +188,17 @@ internal sealed partial class FlumeDelivery
     }
 
     /// <summary>
-    /// Waits as long as the relays' backoff says. False at shutdown when that wait would end after the deadline (or the
-    /// deadline passed): what is left cannot be sent in time.
+    /// Waits as long as the relays' backoff says. False at shutdown when that wait would use more than half the time
+    /// left (the other half is for the attempt and for counting what is lost), or the deadline passed: what is left
+    /// cannot be sent in time, and the application's exit should not wait for nothing.
     /// </summary>
     private async Task<bool> WaitToRetryAsync(Exception failure)
     {
         var delay = RetryDelay.After(failure);
         if (Stopping)
         {
-            if (_deadline.IsCancellationRequested || delay >= _shutdownTimeout - _time.GetElapsedTime(_shutdownStarted))
+            var left = _shutdownTimeout - _time.GetElapsedTime(_shutdownStarted);
+            if (_deadline.IsCancellationRequested || delay > left / 2)
             {
                 return false;
             }

@@ -217,39 +217,6 @@ public class FlumeDeliveryTests
         Assert.Equal([0, .. Enumerable.Range(6, 10)], Numbers(client.AcceptedEvents));
     }
 
-    /// <summary>A delivery whose relay answers only when the test's clock moves: up, but slow.</summary>
-    private static async Task<FlumeDelivery> SlowAsync(FakeRpcClient client, ManualTimeProvider time, int blockMilliseconds)
-    {
-        client.TimeProvider = time;
-        client.ResponseDelay = TimeSpan.FromMinutes(1);
-        var delivery = Start(Options(o => { o.BatchSize = 1; o.QueueLimit = 10; o.Overflow = OverflowMode.Block; o.BlockTimeout = TimeSpan.FromMilliseconds(blockMilliseconds); }), client, time);
-        delivery.TryEnqueue(Event(0));
-        await Eventually.TrueAsync(() => client.Calls == 1, "the first send is on the wire");
-        for (var i = 1; i <= 10; i++)
-        {
-            Assert.True(delivery.TryEnqueue(Event(i)));
-        }
-
-        return delivery;
-    }
-
-    [Fact]
-    public async Task Block_waits_at_most_the_block_timeout_for_a_slow_relay_then_drops()
-    {
-        var time = new ManualTimeProvider();
-        var client = new FakeRpcClient();
-        var delivery = await SlowAsync(client, time, blockMilliseconds: 200);
-        await using var disposal = new AdvancingDisposal(delivery, time);
-
-        var watch = Stopwatch.StartNew();
-        var accepted = delivery.TryEnqueue(Event(11));
-        watch.Stop();
-
-        Assert.False(accepted);
-        Assert.Equal(1, delivery.EventsDropped);
-        Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(190), TimeSpan.FromSeconds(2));
-    }
-
     [Fact]
     public async Task Block_does_not_wait_while_every_relay_is_down()
     {
@@ -270,42 +237,6 @@ public class FlumeDeliveryTests
         Assert.False(accepted);
         Assert.Equal(1, delivery.EventsDropped);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"the call waited {watch.Elapsed} for a relay known to be down");
-    }
-
-    [Fact]
-    public async Task A_blocked_call_stops_waiting_when_the_relays_go_down()
-    {
-        var time = new ManualTimeProvider();
-        var client = new FakeRpcClient();
-        var delivery = await SlowAsync(client, time, blockMilliseconds: 30_000);
-        await using var disposal = new AdvancingDisposal(delivery, time);
-        var blocked = Task.Run(() => delivery.TryEnqueue(Event(11)));
-        await Task.Delay(50);
-        Assert.False(blocked.IsCompleted);
-
-        client.FailAlways = true;
-        time.Advance(TimeSpan.FromMinutes(1));
-
-        Assert.False(await blocked.WaitAsync(TimeSpan.FromSeconds(10)));
-        Assert.Equal(1, delivery.EventsDropped);
-    }
-
-    [Fact]
-    public async Task Block_lets_the_call_in_once_the_loop_makes_room()
-    {
-        var time = new ManualTimeProvider();
-        var client = new FakeRpcClient();
-        var delivery = await SlowAsync(client, time, blockMilliseconds: 10_000);
-        await using var disposal = new AdvancingDisposal(delivery, time);
-
-        var blocked = Task.Run(() => delivery.TryEnqueue(Event(11)));
-        await Task.Delay(50);
-        Assert.False(blocked.IsCompleted);
-        client.ResponseDelay = null;
-        await AdvanceUntilAsync(time, () => blocked.IsCompleted);
-
-        Assert.True(await blocked);
-        Assert.Equal(0, delivery.EventsDropped);
     }
 
     [Fact]
@@ -343,26 +274,6 @@ public class FlumeDeliveryTests
         var value = new string('v', 3000);
         var withProperty = QueuedRecord.Of(new FlumeLogRecord("logger", FlumeLogLevel.Info, DateTimeOffset.UnixEpoch, "12345", Properties: [new("Key", value)]), factory).Size;
         Assert.InRange(withProperty - bare, 6000, 6000 + 128);
-    }
-
-    [Fact]
-    public void DropOldest_refuses_the_new_event_instead_of_spinning_while_taken_entries_still_hold_the_bytes()
-    {
-        var entry = QueuedRecord.Of(new FlumeEvent(new byte[500]));
-        var queue = new RecordQueue(10, entry.Size + 10);
-        var counters = new DeliveryCounters();
-        var drops = new DropReporter(counters, new SelfLog(null), null, TimeProvider.System);
-        var admission = new Admission(queue, OverflowMode.DropOldest, TimeSpan.Zero, counters, new DeliveryProgress(), drops, () => false);
-        Assert.True(admission.Admit(entry));
-
-        // The loop has taken the entry but not yet released its bytes: there is nothing older to drop in its place.
-        Assert.True(queue.TryTake(out _));
-        var watch = Stopwatch.StartNew();
-        Assert.False(admission.Admit(QueuedRecord.Of(new FlumeEvent(new byte[500]))));
-
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1));
-        Assert.Equal(1, counters.Dropped);
-        Assert.Equal(0, queue.Count);
     }
 
     [Fact]

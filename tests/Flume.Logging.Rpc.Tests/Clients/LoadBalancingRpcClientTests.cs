@@ -179,6 +179,25 @@ public sealed class LoadBalancingRpcClientTests
     }
 
     [Fact]
+    public async Task A_failed_call_says_when_the_first_host_may_be_tried_again()
+    {
+        var hosts = new FakeHosts("h1", "h2");
+        hosts.SetDown("h1");
+        hosts.SetDown("h2");
+        await using var client = Create(hosts, o => o.Backoff = true);
+        var first = await Assert.ThrowsAsync<EventDeliveryException>(() => client.AppendAsync(FlumeEvent.FromText("x")).AsTask());
+        Assert.Equal(TimeSpan.FromSeconds(1), first.RetryAfter);
+
+        _time.Advance(TimeSpan.FromMilliseconds(250));
+        var skipped = await Assert.ThrowsAsync<EventDeliveryException>(() => client.AppendAsync(FlumeEvent.FromText("x")).AsTask());
+        Assert.Equal(TimeSpan.FromMilliseconds(750), skipped.RetryAfter);
+
+        _time.Advance(TimeSpan.FromMilliseconds(750));
+        var second = await Assert.ThrowsAsync<EventDeliveryException>(() => client.AppendAsync(FlumeEvent.FromText("x")).AsTask());
+        Assert.Equal(TimeSpan.FromSeconds(2), second.RetryAfter);
+    }
+
+    [Fact]
     public async Task Batch_larger_than_batch_size_is_split_and_each_chunk_balanced_on_its_own()
     {
         var hosts = new FakeHosts("h1", "h2");

@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using Flume.Logging.Testing;
+
+namespace Flume.Logging.Appenders.Tests;
+
+public sealed class DropListenerTests
+{
+    private static FlumeLogRecord Record(int i) =>
+        new("test", FlumeLogLevel.Info, DateTimeOffset.UnixEpoch, $"line {i}", Source: $"source {i}");
+
+    [Fact]
+    public async Task Records_dropped_on_overflow_and_at_shutdown_hand_their_sources_to_the_listener()
+    {
+        var dropped = new ConcurrentQueue<(object Source, string Reason)>();
+        var client = new FakeRpcClient { FailAlways = true };
+        var options = new FlumeAppenderOptions { Hosts = "127.0.0.1:9", BatchSize = 2, QueueLimit = 3, ShutdownTimeout = TimeSpan.FromMilliseconds(300) };
+        var factory = new FlumeEventFactory(options, "host");
+        var delivery = new FlumeDelivery(options, new DeliveryContext
+        {
+            ClientFactory = _ => client,
+            DropListener = (sources, reason) =>
+            {
+                foreach (var source in sources)
+                {
+                    dropped.Enqueue((source, reason));
+                }
+            },
+        });
+
+        delivery.TryEnqueue(Record(0), factory);
+        delivery.TryEnqueue(Record(1), factory);
+        await Eventually.TrueAsync(() => client.Calls == 1, "the first batch failed");
+        for (var i = 2; i < 7; i++)
+        {
+            delivery.TryEnqueue(Record(i), factory);
+        }
+
+        // Three fit in the queue behind the failed batch; the last two are refused on the logging thread.
+        Assert.Equal(["source 5", "source 6"], dropped.Select(d => d.Source));
+        Assert.All(dropped, d => Assert.Contains("queue is full", d.Reason, StringComparison.Ordinal));
+
+        await delivery.DisposeAsync();
+
+        Assert.Equal(7, delivery.EventsDropped);
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => $"source {i}").Order(), dropped.Select(d => (string)d.Source).Order());
+    }
+}
