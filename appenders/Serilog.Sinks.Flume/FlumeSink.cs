@@ -7,11 +7,20 @@ using Serilog.Events;
 namespace Serilog.Sinks.Flume;
 
 /// <summary>
-/// The Serilog sink: each event becomes a Flume event (Flume's log4j headers, the rendered message or compact JSON as
-/// body) handed to the shared delivery core, which batches and sends it in the background. Emit never does network
-/// I/O and never throws; drops and delivery problems are reported through Serilog's <see cref="SelfLog"/>. Disposing
-/// the sink (as <c>Log.CloseAndFlush()</c> does) sends what is queued, within the shutdown timeout.
+/// The Serilog sink: each event becomes a record (Flume's log4j headers, the rendered message or compact JSON as
+/// body) handed to the shared delivery core's bounded queue, which batches and sends it in the background. Emit never
+/// does network I/O and never throws. Drops and delivery problems are written to Serilog's <see cref="SelfLog"/>.
+/// Disposing the sink, as <c>Log.CloseAndFlush()</c> does (or, asynchronously, <c>Log.CloseAndFlushAsync()</c> and
+/// <c>await using</c> a logger), sends what is queued within the shutdown timeout.
 /// </summary>
+/// <remarks>
+/// The sink keeps the shared core rather than Serilog's <c>IBatchedLogEventSink</c> and batching sink. Checked against
+/// Serilog 4.4.0: that sink retries a failed batch after the period raised to at least 5 s and doubled up to 1 min, on
+/// top of the RPC client's own host backoff; it drops batches once <c>RetryTimeLimit</c> (10 min) is near and, after 10
+/// such drops in a row, its whole queue at each failure; a full queue drops events without counting or reporting them;
+/// and its dispose waits for the queue to drain with no time bound. The core has one backoff policy (the client's),
+/// counts and reports every drop, can buffer to disk, and bounds shutdown by <c>shutdownTimeout</c>.
+/// </remarks>
 internal sealed class FlumeSink : ILogEventSink, IDisposable, IAsyncDisposable
 {
     private const string SourceContext = "SourceContext";
@@ -36,7 +45,13 @@ internal sealed class FlumeSink : ILogEventSink, IDisposable, IAsyncDisposable
         _factory = new FlumeEventFactory(options);
         _formatProvider = formatProvider;
         _needsProperties = options.PropertiesAsHeaders || options.Body == BodyFormat.Json;
-        _delivery = new FlumeDelivery(options, new DeliveryContext { Kind = "serilog", SelfLog = ReportToSelfLog, TimeProvider = timeProvider, ClientFactory = clientFactory });
+        _delivery = new FlumeDelivery(options, new DeliveryContext
+        {
+            Kind = "serilog",
+            SelfLog = ReportToSelfLog,
+            TimeProvider = timeProvider,
+            ClientFactory = clientFactory,
+        });
     }
 
     /// <summary>Events queued for delivery.</summary>
@@ -71,12 +86,15 @@ internal sealed class FlumeSink : ILogEventSink, IDisposable, IAsyncDisposable
     /// <summary>Sends what was queued before the call; true when all of it is settled within <paramref name="timeout"/>.</summary>
     internal Task<bool> FlushAsync(TimeSpan timeout) => _delivery.FlushAsync(timeout);
 
-    /// <summary>Stops accepting events and sends what is queued within the shutdown timeout.</summary>
+    /// <summary>
+    /// Stops accepting events and sends what is queued within the shutdown timeout, without blocking a thread: the
+    /// path of <c>Log.CloseAndFlushAsync()</c> and <c>await using</c> a logger.
+    /// </summary>
     public ValueTask DisposeAsync() => _delivery.DisposeAsync();
 
     /// <summary>
     /// Synchronous form of <see cref="DisposeAsync"/>, for <c>Log.CloseAndFlush()</c>: waits at most the shutdown
-    /// timeout (plus a small margin the delivery core adds).
+    /// timeout (plus the small grace the delivery core allows its loop).
     /// </summary>
     public void Dispose() => _delivery.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
@@ -84,6 +102,16 @@ internal sealed class FlumeSink : ILogEventSink, IDisposable, IAsyncDisposable
 
     private static object? ToObject(LogEventPropertyValue value, IFormatProvider? formatProvider) =>
         value is ScalarValue scalar ? scalar.Value : value.ToString(null, formatProvider);
+
+    private static FlumeLogLevel ToFlumeLevel(LogEventLevel level) => level switch
+    {
+        LogEventLevel.Verbose => FlumeLogLevel.Trace,
+        LogEventLevel.Debug => FlumeLogLevel.Debug,
+        LogEventLevel.Information => FlumeLogLevel.Info,
+        LogEventLevel.Warning => FlumeLogLevel.Warn,
+        LogEventLevel.Error => FlumeLogLevel.Error,
+        _ => FlumeLogLevel.Fatal,
+    };
 
     private FlumeLogRecord ToRecord(LogEvent logEvent)
     {
@@ -113,14 +141,4 @@ internal sealed class FlumeSink : ILogEventSink, IDisposable, IAsyncDisposable
             logEvent.Exception,
             properties);
     }
-
-    private static FlumeLogLevel ToFlumeLevel(LogEventLevel level) => level switch
-    {
-        LogEventLevel.Verbose => FlumeLogLevel.Trace,
-        LogEventLevel.Debug => FlumeLogLevel.Debug,
-        LogEventLevel.Information => FlumeLogLevel.Info,
-        LogEventLevel.Warning => FlumeLogLevel.Warn,
-        LogEventLevel.Error => FlumeLogLevel.Error,
-        _ => FlumeLogLevel.Fatal,
-    };
 }

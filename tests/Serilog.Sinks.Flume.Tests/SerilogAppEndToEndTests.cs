@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using System.Text.RegularExpressions;
 using Flume.Logging.Appenders;
 using Flume.Logging.Testing;
 using Xunit.Abstractions;
@@ -7,62 +7,105 @@ using Xunit.Abstractions;
 namespace Serilog.Sinks.Flume.Tests;
 
 /// <summary>
-/// The shipped example, end to end with real processes: examples/SerilogApp, on its shipped appsettings.json (only the
-/// port changed), logs 100,000 lines to a real relay (avro source -> memory channel -> avro sink), whose sink forwards
-/// to an Avro server in this test; every line must arrive exactly once, exactly as logged, with the log4j headers.
+/// The promise of issue #10, proved with real processes: examples/SerilogApp on an appsettings.json that gives the
+/// Flume sink nothing but its relay address, logging from 4 threads, ended by each Serilog shutdown idiom, against a
+/// real relay (avro source, memory channel, avro sink) forwarding to an Avro server in this test, or a closed port.
 /// </summary>
-public sealed class SerilogAppEndToEndTests(ITestOutputHelper output)
+public sealed partial class SerilogAppEndToEndTests(ITestOutputHelper output) : IDisposable
 {
     private const int Lines = 100_000;
-    private const string ShippedHosts = "\"hosts\": \"127.0.0.1:41414\"";
-    [Fact]
-    public async Task The_example_app_delivers_all_100000_lines_exactly_as_logged()
-    {
-        await using var forwarding = await ForwardingRelay.StartAsync(channelCapacity: 100_000);
-        var (sourcePort, received, relay) = (forwarding.SourcePort, forwarding.Received, forwarding.Relay);
+    private static readonly TimeSpan DefaultShutdownTimeout = new FlumeAppenderOptions().ShutdownTimeout;
+    private readonly string _directory = Directory.CreateTempSubdirectory("serilogapp-test-").FullName;
 
-        var directory = Directory.CreateTempSubdirectory("serilog-app-").FullName;
+    [Theory]
+    [InlineData("closeandflush")]
+    [InlineData("closeandflushasync")]
+    [InlineData("awaitusing")]
+    public async Task Each_shutdown_idiom_alone_delivers_all_100000_lines_from_4_threads_exactly_once_with_log4j_headers(string idiom)
+    {
+        await using var relay = await ForwardingRelay.StartAsync();
+        var started = DateTimeOffset.UtcNow;
+
+        var run = await RunAppAsync(WriteConfig($"127.0.0.1:{relay.SourcePort}"), Lines, "--threads", "4", "--shutdown", idiom);
+
+        var ended = DateTimeOffset.UtcNow;
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(Lines, run.LinesLogged);
+        Assert.DoesNotContain("dropped", run.Output, StringComparison.Ordinal);
+        await Eventually.TrueAsync(() => relay.Received.Events.Count >= Lines, $"{Lines} events at the receiver");
+        Assert.Equal(0, await relay.Relay.StopAsync());
+        var delivered = DeliveredLines.Parse(relay.Received.Events, Body());
+        delivered.RequireExactlyOnce(Lines);
+        delivered.RequireLog4jHeaders("SerilogApp.Program", line => line % 1000 == 0 ? "30000" : "20000", started, ended);
+    }
+
+    [Fact]
+    public async Task With_the_relay_down_100000_calls_take_under_a_second_and_CloseAndFlush_self_logs_all_of_them_dropped_within_the_shutdown_timeout()
+    {
+        var run = await RunAppAsync(WriteConfig($"127.0.0.1:{FreePort.Next()}"), Lines, "--threads", "4");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.True(run.LogCallsTook < TimeSpan.FromSeconds(1), $"100000 log calls took {run.LogCallsTook}");
+        // The margin covers the runtime's start and the log calls; the shutdown itself is bounded by the timeout.
+        Assert.True(run.Elapsed < DefaultShutdownTimeout + TimeSpan.FromSeconds(5), $"the app ran {run.Elapsed}");
+        Assert.Equal(Lines, run.LastNumber(DroppedTotal()));
+    }
+
+    [Fact]
+    public async Task With_the_relay_down_a_buffer_path_keeps_the_lines_and_the_next_run_delivers_them_first_in_order()
+    {
+        const int firstRun = 20_000;
+        const int secondRun = 1_000;
+        var buffer = Path.Combine(_directory, "buffer");
+        var down = await RunAppAsync(WriteConfig($"127.0.0.1:{FreePort.Next()}", buffer), firstRun);
+        Assert.Equal(0, down.ExitCode);
+        Assert.DoesNotContain("dropped", down.Output, StringComparison.Ordinal);
+
+        await using var relay = await ForwardingRelay.StartAsync();
+        var up = await RunAppAsync(WriteConfig($"127.0.0.1:{relay.SourcePort}", buffer), secondRun);
+
+        Assert.Equal(0, up.ExitCode);
+        Assert.DoesNotContain("dropped", up.Output, StringComparison.Ordinal);
+        await Eventually.TrueAsync(() => relay.Received.Events.Count >= firstRun + secondRun, $"{firstRun + secondRun} events at the receiver");
+        Assert.Equal(0, await relay.Relay.StopAsync());
+        var delivered = DeliveredLines.Parse(relay.Received.Events, Body());
+        Assert.Equal([.. Enumerable.Range(1, firstRun), .. Enumerable.Range(1, secondRun)], delivered.Numbers);
+    }
+
+    public void Dispose()
+    {
         try
         {
-            var shipped = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "appsettings.json"));
-            Assert.Contains(ShippedHosts, shipped, StringComparison.Ordinal);
-            var config = Path.Combine(directory, "appsettings.json");
-            await File.WriteAllTextAsync(config, shipped.Replace(ShippedHosts, $"\"hosts\": \"127.0.0.1:{sourcePort}\"", StringComparison.Ordinal));
-
-            var started = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            using var app = PeerProcess.Start(RelayProcess.DotnetHost, [Path.Combine(AppContext.BaseDirectory, "SerilogApp.dll"), Lines.ToString(CultureInfo.InvariantCulture), config], directory);
-            Assert.Equal(0, await app.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-            var ended = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            output.WriteLine(app.Output);
-            Assert.Contains($"logged {Lines} lines", app.Output, StringComparison.Ordinal);
-            Assert.DoesNotContain("dropped", app.Output, StringComparison.Ordinal);
-
-            await Eventually.TrueAsync(() => received.Events.Count >= Lines, $"{Lines} events at the receiver", TimeSpan.FromSeconds(30));
-            Assert.Equal(0, await relay.StopAsync());
-
-            var events = received.Events.ToList();
-            Assert.Equal(Lines, events.Count);
-            var seen = new bool[Lines + 1];
-            foreach (var e in events)
-            {
-                var body = Encoding.UTF8.GetString(e.Body.Span);
-                var suffix = $" of {Lines}";
-                Assert.True(body.StartsWith("line ", StringComparison.Ordinal) && body.EndsWith(suffix, StringComparison.Ordinal), $"unexpected body '{body}'");
-                var line = int.Parse(body.AsSpan(5, body.Length - 5 - suffix.Length), NumberStyles.None, CultureInfo.InvariantCulture);
-                Assert.InRange(line, 1, Lines);
-                Assert.False(seen[line], $"line {line} arrived twice");
-                seen[line] = true;
-
-                Assert.Equal("SerilogApp.Program", e.Headers[Log4jHeaders.LoggerName]);
-                Assert.Equal(line % 1000 == 0 ? "30000" : "20000", e.Headers[Log4jHeaders.LogLevel]);
-                Assert.InRange(long.Parse(e.Headers[Log4jHeaders.Timestamp], CultureInfo.InvariantCulture), started, ended);
-                Assert.Equal("UTF8", e.Headers[Log4jHeaders.MessageEncoding]);
-                Assert.Equal("SerilogApp", e.Headers["application"]);
-            }
+            Directory.Delete(_directory, recursive: true);
         }
-        finally
+        catch (IOException)
         {
-            Directory.Delete(directory, recursive: true);
+            // Left for the system's temp cleanup.
         }
+    }
+
+    [GeneratedRegex(@"line (?<line>\d+) of \d+")]
+    private static partial Regex Body();
+
+    [GeneratedRegex(@"(\d+) dropped in total")]
+    private static partial Regex DroppedTotal();
+
+    /// <summary>An appsettings.json whose Flume sink sets only the relay address (and the buffer folder when given).</summary>
+    private string WriteConfig(string hosts, string? bufferPath = null)
+    {
+        var buffer = bufferPath is null ? "" : $", \"bufferPath\": \"{bufferPath}\"";
+        var file = Path.Combine(_directory, "appsettings.json");
+        File.WriteAllText(file, $$"""
+            { "Serilog": { "Using": [ "Serilog.Sinks.Flume" ],
+                           "WriteTo": [ { "Name": "Flume", "Args": { "hosts": "{{hosts}}"{{buffer}} } } ] } }
+            """);
+        return file;
+    }
+
+    private async Task<ExampleAppRun> RunAppAsync(string config, int lines, params string[] options)
+    {
+        var run = await ExampleAppRun.RunAsync("SerilogApp", [lines.ToString(CultureInfo.InvariantCulture), config, .. options], _directory, TimeSpan.FromSeconds(60));
+        output.WriteLine(run.Output);
+        return run;
     }
 }
