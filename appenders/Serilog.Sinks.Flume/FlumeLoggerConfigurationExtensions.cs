@@ -16,7 +16,8 @@ public static class FlumeLoggerConfigurationExtensions
     /// loop: logging never does network I/O, never throws and, by default, never waits: with the relays down, a full
     /// queue drops the new event and counts it. Each event carries Flume's log4j appender headers
     /// (<c>flume.client.log4j.logger.name</c> from <c>SourceContext</c>, <c>.log.level</c> as the log4j number,
-    /// <c>.timestamp</c>, <c>.address</c>, <c>.message.encoding</c>). Drops are reported through Serilog's SelfLog.
+    /// <c>.timestamp</c>, <c>.address</c>, <c>.message.encoding</c>). Drops are reported through Serilog's SelfLog and,
+    /// inside <c>WriteTo.Fallible</c> or <c>WriteTo.FallbackChain</c>, handed with their events to the fallback.
     /// <c>Log.CloseAndFlush()</c>, <c>Log.CloseAndFlushAsync()</c> and disposing the logger send what is queued,
     /// waiting at most <paramref name="shutdownTimeout"/>. Every setting left out (null) takes the shared appender
     /// default shown.
