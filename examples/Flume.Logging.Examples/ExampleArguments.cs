@@ -7,30 +7,14 @@ namespace Flume.Logging.Examples;
 /// apps can be compared (and tested) the same way: how many lines, which configuration, from how many threads, and
 /// which of the framework's shutdown idioms ends the run.
 /// </summary>
-public sealed class ExampleArguments
+/// <param name="Lines">How many lines to log in total.</param>
+/// <param name="ConfigFile">The framework configuration file, as a full path.</param>
+/// <param name="Threads">How many threads share the lines.</param>
+/// <param name="Shutdown">The shutdown idiom, one of those the app offers.</param>
+public sealed record ExampleArguments(int Lines, string ConfigFile, int Threads, string Shutdown)
 {
     /// <summary>Lines logged when none are given.</summary>
     public const int DefaultLines = 100_000;
-
-    private ExampleArguments(int lines, string configFile, int threads, string shutdown)
-    {
-        Lines = lines;
-        ConfigFile = configFile;
-        Threads = threads;
-        Shutdown = shutdown;
-    }
-
-    /// <summary>How many lines to log in total.</summary>
-    public int Lines { get; }
-
-    /// <summary>The framework configuration file, as a full path.</summary>
-    public string ConfigFile { get; }
-
-    /// <summary>How many threads share the lines.</summary>
-    public int Threads { get; }
-
-    /// <summary>The shutdown idiom, one of those the app offers.</summary>
-    public string Shutdown { get; }
 
     /// <summary>
     /// Parses <paramref name="args"/>; on a bad argument writes the usage (naming it) to standard error and returns

@@ -74,6 +74,20 @@ public sealed class DeliveredLines
         }
     }
 
+    /// <summary>Throws unless the line numbers arrived exactly as <paramref name="expected"/>, in that order.</summary>
+    public void RequireSequence(IReadOnlyList<int> expected)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        var common = Math.Min(expected.Count, Numbers.Count);
+        var first = Enumerable.Range(0, common).FirstOrDefault(i => Numbers[i] != expected[i], common);
+        if (first < common || Numbers.Count != expected.Count)
+        {
+            var arrived = first < Numbers.Count ? $"line {Numbers[first]}" : "nothing";
+            var wanted = first < expected.Count ? $"line {expected[first]}" : "nothing more";
+            throw new InvalidDataException($"{Numbers.Count} lines arrived, {expected.Count} expected; at position {first} {arrived} arrived where {wanted} was expected");
+        }
+    }
+
     /// <summary>
     /// Throws unless every event carries Flume's log4j appender headers as an appender on this machine sends them:
     /// the logger name, the level (<paramref name="level"/> of the line number), a timestamp within

@@ -204,26 +204,16 @@ public sealed class FlumeTargetTests
     [Fact]
     public void Grow_is_bounded_like_Discard_and_says_so_on_the_InternalLogger()
     {
-        using var internalLog = new StringWriter();
-        var previousWriter = InternalLogger.LogWriter;
-        var previousLevel = InternalLogger.LogLevel;
-        InternalLogger.LogWriter = internalLog;
-        InternalLogger.LogLevel = LogLevel.Warn;
-        try
+        var target = new FlumeTarget(_ => new FakeRpcClient()) { Name = "flume", Hosts = "127.0.0.1:1", OverflowAction = AsyncTargetWrapperOverflowAction.Grow };
+
+        var internalLog = CaptureInternalLog(() =>
         {
-            var target = new FlumeTarget(_ => new FakeRpcClient()) { Name = "flume", Hosts = "127.0.0.1:1", OverflowAction = AsyncTargetWrapperOverflowAction.Grow };
             using var factory = new LogFactory();
             factory.Setup().LoadConfiguration(c => c.ForLogger().WriteTo(target));
+        });
 
-            Assert.Equal(OverflowMode.DropNewest, target.ToAppenderOptions().Overflow);
-        }
-        finally
-        {
-            InternalLogger.LogWriter = previousWriter;
-            InternalLogger.LogLevel = previousLevel;
-        }
-
-        Assert.Contains("overflowAction Grow acts as Discard", internalLog.ToString(), StringComparison.Ordinal);
+        Assert.Equal(OverflowMode.DropNewest, target.ToAppenderOptions().Overflow);
+        Assert.Contains("overflowAction Grow acts as Discard", internalLog, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -281,12 +271,7 @@ public sealed class FlumeTargetTests
     {
         var client = new FakeRpcClient { FailAlways = true };
         var target = new FlumeTarget(_ => client) { Name = "flume", Hosts = "127.0.0.1:1", ShutdownTimeout = TimeSpan.FromMilliseconds(300) };
-        using var internalLog = new StringWriter();
-        var previousWriter = InternalLogger.LogWriter;
-        var previousLevel = InternalLogger.LogLevel;
-        InternalLogger.LogWriter = internalLog;
-        InternalLogger.LogLevel = LogLevel.Warn;
-        try
+        var text = CaptureInternalLog(() =>
         {
             using var factory = new LogFactory();
             factory.Setup().LoadConfiguration(c => c.ForLogger().WriteTo(target));
@@ -297,6 +282,24 @@ public sealed class FlumeTargetTests
             }
 
             factory.Shutdown();
+        });
+
+        Assert.Contains("cannot deliver to 127.0.0.1:1", text, StringComparison.Ordinal);
+        Assert.Contains("Flume target flume: 5 events were dropped in total", text, StringComparison.Ordinal);
+        Assert.Empty(client.AcceptedEvents);
+    }
+
+    /// <summary>What NLog's process-wide InternalLogger writes at Warn while <paramref name="action"/> runs.</summary>
+    private static string CaptureInternalLog(Action action)
+    {
+        using var internalLog = new StringWriter();
+        var previousWriter = InternalLogger.LogWriter;
+        var previousLevel = InternalLogger.LogLevel;
+        InternalLogger.LogWriter = internalLog;
+        InternalLogger.LogLevel = LogLevel.Warn;
+        try
+        {
+            action();
         }
         finally
         {
@@ -304,9 +307,6 @@ public sealed class FlumeTargetTests
             InternalLogger.LogLevel = previousLevel;
         }
 
-        var text = internalLog.ToString();
-        Assert.Contains("cannot deliver to 127.0.0.1:1", text, StringComparison.Ordinal);
-        Assert.Contains("Flume target flume: 5 events were dropped in total", text, StringComparison.Ordinal);
-        Assert.Empty(client.AcceptedEvents);
+        return internalLog.ToString();
     }
 }
