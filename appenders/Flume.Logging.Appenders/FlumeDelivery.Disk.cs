@@ -55,6 +55,12 @@ internal sealed partial class FlumeDelivery
                 failure = e;
             }
 
+            if (failure is OperationCanceledException && Stopping && !_deadline.IsCancellationRequested)
+            {
+                // Dispose cut this attempt short, which says nothing about the relays: look again with the deadline.
+                continue;
+            }
+
             if (failure is not null && !await WaitToRetryWhileSpillingAsync(disk, failure).ConfigureAwait(false))
             {
                 return false;
