@@ -217,9 +217,10 @@ internal sealed partial class FlumeDelivery : IAsyncDisposable
     /// <summary>
     /// An appender its framework did not close before the process exits (Serilog without CloseAndFlush, a generic host
     /// stopped but not disposed) still delivers what is queued, within ShutdownTimeout, and reports its losses, as NLog
-    /// and log4net close theirs at exit. Runs on the exiting thread, which must wait for it.
+    /// and log4net close theirs at exit. Runs on the exiting thread, which waits for it at most ShutdownTimeout (and
+    /// the grace) of wall-clock time, whatever clock the appender was given.
     /// </summary>
-    private void OnProcessExit(object? sender, EventArgs e) => DisposeAsync().AsTask().GetAwaiter().GetResult();
+    private void OnProcessExit(object? sender, EventArgs e) => DisposeAsync().AsTask().Wait(_shutdownTimeout + ShutdownGrace);
 
     private bool Enqueue(in QueuedRecord entry)
     {

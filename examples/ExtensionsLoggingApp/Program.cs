@@ -5,11 +5,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-// ExtensionsLoggingApp [lines] [config.json] [--threads N] [--shutdown dispose|host]
+// ExtensionsLoggingApp [lines] [config.json] [--threads N] [--shutdown dispose|host|exit]
 // Logs the lines (default 100000) to the relay named in the config (Logging:Flume:Hosts; the shipped appsettings.json
 // names 127.0.0.1:41414, the avro source of examples/relay.properties) and exits the way the shutdown idiom says:
 //   dispose  a LoggerFactory, disposed at the end (default);
-//   host     a generic host, stopped with StopAsync and not disposed, as an ASP.NET Core app stops.
+//   host     a generic host, stopped with StopAsync and not disposed, as an ASP.NET Core app stops;
+//   exit     a LoggerFactory never disposed: the appender delivers at process exit by itself.
 // Any setting can be overridden from the environment, e.g. Logging__Flume__Hosts=127.0.0.1:5000.
 var lines = 100_000;
 var threads = 1;
@@ -23,7 +24,7 @@ for (var i = 0; i < args.Length; i++)
         case "--threads" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out threads) && threads > 0:
             i++;
             break;
-        case "--shutdown" when i + 1 < args.Length && args[i + 1] is "dispose" or "host":
+        case "--shutdown" when i + 1 < args.Length && args[i + 1] is "dispose" or "host" or "exit":
             shutdown = args[++i];
             break;
         case var number when positional == 0 && int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out lines):
@@ -34,7 +35,7 @@ for (var i = 0; i < args.Length; i++)
             positional = 2;
             break;
         default:
-            Console.Error.WriteLine($"usage: ExtensionsLoggingApp [lines] [config.json] [--threads N] [--shutdown dispose|host]; cannot use '{args[i]}'");
+            Console.Error.WriteLine($"usage: ExtensionsLoggingApp [lines] [config.json] [--threads N] [--shutdown dispose|host|exit]; cannot use '{args[i]}'");
             return 2;
     }
 }
@@ -52,6 +53,11 @@ if (shutdown == "host")
 
     // Stopping the host flushes the Flume provider; the host is left undisposed, as a process that exits right after.
     await host.StopAsync();
+}
+else if (shutdown == "exit")
+{
+    var neverDisposed = LoggerFactory.Create(logging => logging.AddConfiguration(configuration.GetSection("Logging")).AddFlume());
+    took = LogLines(neverDisposed.CreateLogger("ExtensionsLoggingApp"), lines, threads);
 }
 else
 {
