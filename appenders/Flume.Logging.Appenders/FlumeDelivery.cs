@@ -71,6 +71,7 @@ internal sealed partial class FlumeDelivery : IAsyncDisposable
         _client = context.ClientFactory is { } clientFactory ? clientFactory(rpcOptions) : RpcClients.Create(rpcOptions, null, _time);
         _meterSource = new AppenderMeter.Source(context.Kind, context.Name ?? context.Kind, _counters, () => _queue.Count, () => _disk?.Count ?? 0);
         AppenderMeter.Register(_meterSource);
+        AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
         _loop = Task.Run(RunAsync);
     }
 
@@ -138,6 +139,12 @@ internal sealed partial class FlumeDelivery : IAsyncDisposable
     }
 
     /// <summary>
+    /// Counts and reports one log call the front end could not even turn into a record (its message or a property
+    /// threw while rendering), so every loss shows in the drop count.
+    /// </summary>
+    public void DropUnqueued(string reason) => _drops.Drop(reason);
+
+    /// <summary>
     /// Sends what was queued before the call without waiting for batches to fill, and completes with true once all
     /// of it is sent (or moved to the disk buffer, or dropped), or false when <paramref name="timeout"/> passes first.
     /// </summary>
@@ -177,7 +184,7 @@ internal sealed partial class FlumeDelivery : IAsyncDisposable
     /// be sent in time (the relays are down, or older events wait on disk) is written to the buffer instead; without
     /// one, sending is retried while the relays' backoff ends before the deadline, and what is left is dropped and
     /// reported. The loop owns the client and the buffer and closes them itself once it has stopped, so nothing is
-    /// disposed under it even when a send ignores cancellation.
+    /// disposed under it even when a send ignores cancellation. Runs by itself at process exit if nothing called it.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -186,6 +193,7 @@ internal sealed partial class FlumeDelivery : IAsyncDisposable
             return;
         }
 
+        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
         _shutdownStarted = _time.GetTimestamp();
         _admission.Close();
         _deadline.CancelAfter(_shutdownTimeout);
@@ -205,6 +213,14 @@ internal sealed partial class FlumeDelivery : IAsyncDisposable
         _drops.ReportNow();
         AppenderMeter.Unregister(_meterSource);
     }
+
+    /// <summary>
+    /// An appender its framework did not close before the process exits (Serilog without CloseAndFlush, a generic host
+    /// stopped but not disposed) still delivers what is queued, within ShutdownTimeout, and reports its losses, as NLog
+    /// and log4net close theirs at exit. Runs on the exiting thread, which waits for it at most ShutdownTimeout (and
+    /// the grace) of wall-clock time, whatever clock the appender was given.
+    /// </summary>
+    private void OnProcessExit(object? sender, EventArgs e) => DisposeAsync().AsTask().Wait(_shutdownTimeout + ShutdownGrace);
 
     private bool Enqueue(in QueuedRecord entry)
     {

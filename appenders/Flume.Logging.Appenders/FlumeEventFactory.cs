@@ -69,7 +69,7 @@ internal sealed class FlumeEventFactory
             var list = record.Properties!;
             for (var i = 0; i < list.Count; i++)
             {
-                headers[list[i].Key] = Format(list[i].Value);
+                headers[list[i].Key] = PropertyValues.Format(list[i].Value);
             }
         }
 
@@ -153,18 +153,10 @@ internal sealed class FlumeEventFactory
                 json.WriteNumber(name, m);
                 break;
             default:
-                json.WriteString(name, Format(value));
+                json.WriteString(name, PropertyValues.Format(value));
                 break;
         }
     }
-
-    private static string Format(object? value) => value switch
-    {
-        null => "",
-        string s => s,
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
 
     private static string LevelName(FlumeLogLevel level) => level switch
     {

@@ -8,17 +8,21 @@ namespace Flume.Logging.Extensions;
 /// Microsoft.Extensions.Logging provider that sends every log call to Flume relays. Configured under
 /// <c>Logging:Flume</c> (the provider alias <c>Flume</c>) with the option names of <see cref="FlumeAppenderOptions"/>,
 /// or with <c>builder.AddFlume(options => ...)</c>. A log call only renders the message and queues the event; one
-/// background loop sends batches. Disposing the provider (host shutdown) sends what is queued, within
+/// background loop sends batches. A generic host's stop (<c>StopAsync</c>, as at ASP.NET Core shutdown) flushes it, and
+/// disposing it (the logger factory, or the host) sends what is queued; each within
 /// <see cref="FlumeAppenderOptions.ShutdownTimeout"/>. Drops and delivery problems go to the self-log
 /// (standard error unless configured otherwise), never to the application.
 /// </summary>
 [ProviderAlias("Flume")]
 public sealed class FlumeLoggerProvider : ILoggerProvider, ISupportExternalScope, IAsyncDisposable
 {
+    /// <summary>How often a flush at host shutdown looks whether the relays went down.</summary>
+    private static readonly TimeSpan ReachableCheck = TimeSpan.FromMilliseconds(100);
+
     private readonly FlumeEventFactory _factory;
     private readonly FlumeDelivery _delivery;
     private readonly TimeProvider _time;
-    private readonly Action<string> _selfLog;
+    private readonly TimeSpan _shutdownTimeout;
     private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
     private int _disposed;
 
@@ -43,8 +47,8 @@ public sealed class FlumeLoggerProvider : ILoggerProvider, ISupportExternalScope
     {
         ArgumentNullException.ThrowIfNull(options);
         _time = timeProvider ?? TimeProvider.System;
-        _selfLog = selfLog ?? WriteToStandardError;
-        _delivery = new FlumeDelivery(options, new DeliveryContext { Kind = "mel", SelfLog = _selfLog, TimeProvider = _time, ClientFactory = clientFactory });
+        _shutdownTimeout = options.ShutdownTimeout;
+        _delivery = new FlumeDelivery(options, new DeliveryContext { Kind = "mel", Name = "Flume", SelfLog = selfLog ?? WriteToStandardError, TimeProvider = _time, ClientFactory = clientFactory });
         _factory = new FlumeEventFactory(options, hostName);
     }
 
@@ -55,6 +59,7 @@ public sealed class FlumeLoggerProvider : ILoggerProvider, ISupportExternalScope
     internal long EventsDropped => _delivery.EventsDropped;
 
     internal TimeProvider Time => _time;
+
 
     internal IExternalScopeProvider Scopes => Volatile.Read(ref _scopes);
 
@@ -75,6 +80,23 @@ public sealed class FlumeLoggerProvider : ILoggerProvider, ISupportExternalScope
     public Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
         _delivery.FlushAsync(timeout, cancellationToken);
 
+    /// <summary>
+    /// Flushes, within the shutdown timeout, while a relay is reachable: returns once everything logged before the call
+    /// is sent, the timeout passes, or every relay is known to be down.
+    /// </summary>
+    internal async Task FlushWhileReachableAsync(CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        while (!_delivery.RelaysDown)
+        {
+            var left = _shutdownTimeout - _time.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero || await _delivery.FlushAsync(left < ReachableCheck ? left : ReachableCheck, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>Stops accepting log calls and sends what is queued, within the shutdown timeout.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -93,29 +115,28 @@ public sealed class FlumeLoggerProvider : ILoggerProvider, ISupportExternalScope
     /// <summary>
     /// Queues <paramref name="record"/>, whose event the delivery loop builds; false when it was dropped (and counted).
     /// The logger reuses its properties list, so the record keeps a copy of it (as OpenTelemetry's batching logger
-    /// copies attributes), or none when events do not use properties.
+    /// copies attributes), or none when events do not use properties. The copy captures each value as it is now: a
+    /// string or primitive as is, any other object as its text, so an object the caller changes after the call is
+    /// sent as it was logged.
     /// </summary>
     internal bool Enqueue(in FlumeLogRecord record)
     {
-        var properties = record.Properties is { Count: > 0 } list && _factory.UsesProperties ? list.ToArray() : null;
+        KeyValuePair<string, object?>[]? properties = null;
+        if (record.Properties is { Count: > 0 } list && _factory.UsesProperties)
+        {
+            properties = new KeyValuePair<string, object?>[list.Count];
+            for (var i = 0; i < properties.Length; i++)
+            {
+                properties[i] = new(list[i].Key, PropertyValues.Capture(list[i].Value));
+            }
+        }
+
         return _delivery.TryEnqueue(record with { Properties = properties }, _factory);
     }
 
     /// <summary>Reports a log call that could not become an event (its formatter or a property threw).</summary>
     internal void ReportFailedCall(string categoryName, Exception exception) =>
-        SelfLog($"Flume logger: a log call on {categoryName} was dropped because it could not be rendered ({exception.GetType().Name}: {exception.Message})");
-
-    private void SelfLog(string message)
-    {
-        try
-        {
-            _selfLog(message);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // The self-log is the last place to report to; a failing one must not fail the log call.
-        }
-    }
+        _delivery.DropUnqueued($"a log call on {categoryName} could not be rendered ({exception.GetType().Name}: {exception.Message})");
 
     private static void WriteToStandardError(string message) => Console.Error.WriteLine(message);
 }

@@ -2,6 +2,7 @@ using Flume.Logging.Appenders;
 using Flume.Logging.Extensions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +17,8 @@ public static class FlumeLoggingBuilderExtensions
     /// <summary>
     /// Adds the Flume provider, configured from the <c>Logging:Flume</c> section (option names as in
     /// <see cref="FlumeAppenderOptions"/>, e.g. <c>Hosts</c>, <c>Protocol</c>, <c>BatchSize</c>). Structured state and
-    /// scopes are sent as headers (<see cref="FlumeAppenderOptions.PropertiesAsHeaders"/> defaults to true here).
+    /// scopes are sent as headers (<see cref="FlumeAppenderOptions.PropertiesAsHeaders"/> defaults to true here). In a
+    /// generic host, the host's stop flushes what was logged, and its disposal closes the provider.
     /// </summary>
     public static ILoggingBuilder AddFlume(this ILoggingBuilder builder)
     {
@@ -24,6 +26,9 @@ public static class FlumeLoggingBuilderExtensions
         builder.AddConfiguration();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<FlumeAppenderOptions>, FlumeLoggerDefaults>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, FlumeLoggerProvider>(CreateProvider));
+
+        // Only a generic host runs hosted services; with LoggerFactory.Create this registration is never used.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, FlumeHostedFlush>());
         LoggerProviderOptions.RegisterProviderOptions<FlumeAppenderOptions, FlumeLoggerProvider>(builder.Services);
         return builder;
     }

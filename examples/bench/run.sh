@@ -8,10 +8,15 @@
 #   examples/bench/run.sh half-rate           (avro -> memory -> null at --rate 500000)
 #   examples/bench/run.sh overload            (60 s, sink slower than source; prints RSS every 5 s)
 #   examples/bench/run.sh avro-file-null
-#   examples/bench/run.sh appender            (4 threads in one process log through the appender core to avro -> memory -> null)
-#   examples/bench/run.sh appender-down [threads]   (relay down, DropNewest, 4 threads unless given: how long each call takes)
-#   examples/bench/run.sh appender-paced [threads] [calls/s per thread]   (relay up, Block, 4 x 62,500 calls/s unless
-#                                             given: how long each call takes at a load the relay absorbs)
+#   examples/bench/run.sh appender [front end] [events per thread]
+#                                             (4 threads in one process log through a front end to avro -> memory -> null,
+#                                             Block so nothing is dropped: events/s end to end)
+#   examples/bench/run.sh appender-down [front end] [threads]
+#                                             (relay down, default DropNewest, 4 threads unless given: how long each call takes)
+#   examples/bench/run.sh appender-paced [front end] [threads] [calls/s per thread]
+#                                             (relay up, default DropNewest, 4 x 62,500 calls/s unless given: how long each
+#                                             call takes at a load the relay absorbs)
+#   Front ends: core (the delivery core alone, the default), mel, serilog, nlog, log4net.
 #   examples/bench/run.sh replay              (1,000,000 events left in a file channel; restart after kill -9 and after a clean stop)
 #
 # Load shape unless overridden: 100-byte bodies, batch 100, 4 connections, 30 s. Ports 41500-41501 on 127.0.0.1.
@@ -101,24 +106,25 @@ case "$scenario" in
     echo "$json"
     report relay 0 1 | sed 's/relay CPU [0-9]*% of one core during the load, //' ;;
   appender)
+    front=${1:-core}
     dotnet build -c Release tests/Flume.Logging.Benchmarks -v q -nologo >/dev/null
     start_relay examples/bench/avro-memory-null.properties relay
     before=$(cpu_ticks "${pids[0]}")
-    json=$(dotnet tests/Flume.Logging.Benchmarks/bin/Release/net10.0/Flume.Logging.Benchmarks.dll appender-throughput 127.0.0.1:41500 "${1:-1000000}" 4 | tail -1)
+    json=$(dotnet tests/Flume.Logging.Benchmarks/bin/Release/net10.0/Flume.Logging.Benchmarks.dll appender-throughput "$front" 127.0.0.1:41500 "${2:-1000000}" 4 | tail -1)
     after=$(cpu_ticks "${pids[0]}")
     stop_relays relay
     echo "$json"
     report relay "$(echo "($after - $before) / $(getconf CLK_TCK)" | bc -l)" "$(echo "$json" | sed 's/.*"seconds":\([0-9.]*\).*/\1/')" ;;
   appender-down)
-    threads=${1:-4}
+    front=${1:-core} threads=${2:-4}
     dotnet build -c Release tests/Flume.Logging.Benchmarks -v q -nologo >/dev/null
-    dotnet tests/Flume.Logging.Benchmarks/bin/Release/net10.0/Flume.Logging.Benchmarks.dll appender-throughput 127.0.0.1:1 $((4000000 / threads)) "$threads" DropNewest | tail -1 ;;
+    dotnet tests/Flume.Logging.Benchmarks/bin/Release/net10.0/Flume.Logging.Benchmarks.dll appender-throughput "$front" 127.0.0.1:1 $((4000000 / threads)) "$threads" DropNewest | tail -1 ;;
   appender-paced)
-    threads=${1:-4} rate=${2:-62500}
+    front=${1:-core} threads=${2:-4} rate=${3:-62500}
     dotnet build -c Release tests/Flume.Logging.Benchmarks -v q -nologo >/dev/null
     start_relay examples/bench/avro-memory-null.properties relay
     # 8 seconds of calls at the given rate.
-    dotnet tests/Flume.Logging.Benchmarks/bin/Release/net10.0/Flume.Logging.Benchmarks.dll appender-throughput 127.0.0.1:41500 $((rate * 8)) "$threads" Block "$rate" | tail -1
+    dotnet tests/Flume.Logging.Benchmarks/bin/Release/net10.0/Flume.Logging.Benchmarks.dll appender-throughput "$front" 127.0.0.1:41500 $((rate * 8)) "$threads" DropNewest "$rate" | tail -1
     stop_relays relay ;;
   replay)
     export FC_DIR="$out/file-channel"

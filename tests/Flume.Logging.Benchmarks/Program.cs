@@ -6,7 +6,8 @@ namespace Flume.Logging.Benchmarks;
 /// <summary>
 /// Entry point: BenchmarkDotNet's own command line, e.g. <c>--filter '*'</c>, <c>--filter '*Avro*'</c>,
 /// <c>--job short</c> for a quick run, <c>--list flat</c> to see every benchmark; or
-/// <c>appender-throughput host:port [events per thread] [threads]</c> for the whole-process appender run.
+/// <c>appender-throughput front-end host:port [events per thread] [threads] [overflow] [rate]</c> for the whole-process
+/// appender run.
 /// </summary>
 internal static class Program
 {

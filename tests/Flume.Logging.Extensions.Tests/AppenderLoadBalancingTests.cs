@@ -62,6 +62,11 @@ public sealed class AppenderLoadBalancingTests : IDisposable
             {
                 ["Logging__Flume__Hosts"] = string.Join(' ', ports.Select(p => $"127.0.0.1:{p}")),
                 ["Logging__Flume__MaxBackoff"] = "00:00:05",
+
+                // A million lines from one tight loop outrun any network: this app opts in to wait for room rather
+                // than drop (Block never waits while every relay is down, and here two stay up).
+                ["Logging__Flume__Overflow"] = "Block",
+                ["Logging__Flume__BlockTimeout"] = "00:00:05",
             };
             using var app = PeerProcess.Start(RelayProcess.DotnetHost, [AppDll, Lines.ToString(CultureInfo.InvariantCulture)], AppContext.BaseDirectory, environment);
 

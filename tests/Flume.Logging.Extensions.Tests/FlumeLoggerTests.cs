@@ -52,6 +52,30 @@ public class FlumeLoggerTests
     }
 
     [Fact]
+    public async Task A_property_value_is_sent_as_it_was_at_the_call_even_if_the_object_changes_afterwards()
+    {
+        var client = new FakeRpcClient();
+        await using var provider = Provider(client);
+        var cart = new Cart { Items = 1 };
+        var state = new List<KeyValuePair<string, object?>> { new("Cart", cart), new("Count", 3), new("When", new DateTime(2026, 12, 4, 0, 0, 0, DateTimeKind.Utc)) };
+
+        provider.CreateLogger("Shop").Log(LogLevel.Information, default, state, null, (_, _) => "checkout");
+        cart.Items = 99;
+
+        var sent = await SingleEventAsync(provider, client);
+        Assert.Equal("cart with 1 items", sent.Headers["Cart"]);
+        Assert.Equal("3", sent.Headers["Count"]);
+        Assert.Equal("12/04/2026 00:00:00", sent.Headers["When"]);
+    }
+
+    private sealed class Cart
+    {
+        public int Items { get; set; }
+
+        public override string ToString() => $"cart with {Items} items";
+    }
+
+    [Fact]
     public async Task Calls_waiting_in_the_queue_keep_their_own_properties()
     {
         var client = new FakeRpcClient();
@@ -177,7 +201,7 @@ public class FlumeLoggerTests
     }
 
     [Fact]
-    public async Task A_throwing_formatter_is_reported_to_the_self_log_and_does_not_reach_the_caller()
+    public async Task A_throwing_formatter_is_counted_as_dropped_reported_to_the_self_log_and_does_not_reach_the_caller()
     {
         var client = new FakeRpcClient();
         var selfLog = new ConcurrentQueue<string>();
@@ -187,6 +211,8 @@ public class FlumeLoggerTests
         logger.Log<object?>(LogLevel.Error, default, null, null, (_, _) => throw new FormatException("bad template"));
         logger.LogInformation("after");
 
+        Assert.Equal(1, provider.EventsDropped);
+        await Eventually.TrueAsync(() => !selfLog.IsEmpty, "the drop report, written from the thread pool");
         var line = Assert.Single(selfLog);
         Assert.Contains("Broken", line, StringComparison.Ordinal);
         Assert.Contains("bad template", line, StringComparison.Ordinal);

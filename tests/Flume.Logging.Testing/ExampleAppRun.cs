@@ -5,53 +5,28 @@ using System.Text.RegularExpressions;
 namespace Flume.Logging.Testing;
 
 /// <summary>
-/// One run of an example app (examples/*App, built beside the test assembly) as a real process with the common command
-/// line <c>App [lines] [config-file] [--threads N] [--shutdown IDIOM]</c>: its exit code, its output, the wall time
-/// from start to exit, and what it printed about its log calls.
+/// One run of an example app (the appenders' examples) as a real process, and what it printed: the common lines
+/// <c>log calls took N ms</c> and <c>logged N lines</c>, and the total of dropped events its self-log reported.
 /// </summary>
-public sealed partial class ExampleAppRun
+public sealed partial record ExampleAppRun(int ExitCode, string Output, TimeSpan Elapsed)
 {
-    private ExampleAppRun(int exitCode, string output, TimeSpan elapsed)
+    /// <summary>Runs <paramref name="appDll"/> with <paramref name="arguments"/> from the test's output folder and waits for it to exit.</summary>
+    public static async Task<ExampleAppRun> RunAsync(string appDll, IEnumerable<string> arguments, IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
-        ExitCode = exitCode;
-        Output = output;
-        Elapsed = elapsed;
+        var clock = Stopwatch.StartNew();
+        using var app = PeerProcess.Start(RelayProcess.DotnetHost, [Path.Combine(AppContext.BaseDirectory, appDll), .. arguments], AppContext.BaseDirectory, environment);
+        var exit = await app.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(90));
+        return new ExampleAppRun(exit, app.Output, clock.Elapsed);
     }
 
-    /// <summary>The process's exit code.</summary>
-    public int ExitCode { get; }
+    /// <summary>How long the app's log calls took, as it printed.</summary>
+    public TimeSpan LogCallsTook => TimeSpan.FromMilliseconds(double.Parse(LogCallsLine().Match(Output) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException($"no 'log calls took' line in: {Output}"), CultureInfo.InvariantCulture));
 
-    /// <summary>Standard output and error, interleaved as they arrived.</summary>
-    public string Output { get; }
+    /// <summary>How many lines the app said it logged (<c>logged N lines</c>).</summary>
+    public int LinesLogged => int.Parse(LoggedLine().Match(Output) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException($"no 'logged N lines' line in: {Output}"), CultureInfo.InvariantCulture);
 
-    /// <summary>Wall time from starting the process to its exit.</summary>
-    public TimeSpan Elapsed { get; }
-
-    /// <summary>The app's <c>logged N lines</c>.</summary>
-    public int LinesLogged => int.Parse(Printed(LoggedLine()), CultureInfo.InvariantCulture);
-
-    /// <summary>The app's <c>log calls took T ms</c>: how long all its log calls took, from the first to the last return.</summary>
-    public TimeSpan LogCallsTook => TimeSpan.FromMilliseconds(int.Parse(Printed(LogCallsLine()), CultureInfo.InvariantCulture));
-
-    /// <summary>
-    /// Runs <c>dotnet {app}.dll arguments</c> in <paramref name="workingDirectory"/> and waits for it to exit; fails
-    /// with the output so far when it is still running after <paramref name="timeout"/>.
-    /// </summary>
-    public static async Task<ExampleAppRun> RunAsync(string app, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout)
-    {
-        var watch = Stopwatch.StartNew();
-        using var process = PeerProcess.Start(RelayProcess.DotnetHost, [Path.Combine(AppContext.BaseDirectory, $"{app}.dll"), .. arguments], workingDirectory);
-        var exitCode = await process.WaitForExitAsync(timeout);
-        watch.Stop();
-        return new ExampleAppRun(exitCode, process.Output, watch.Elapsed);
-    }
-
-    /// <summary>The last number a line matching <paramref name="pattern"/> printed.</summary>
-    public long LastNumber(Regex pattern)
-    {
-        ArgumentNullException.ThrowIfNull(pattern);
-        return long.Parse(Printed(pattern), CultureInfo.InvariantCulture);
-    }
+    /// <summary>The last dropped total the self-log reported (<c>N dropped in total</c>), or 0 when it reported none.</summary>
+    public long DroppedTotal => DroppedLine().Matches(Output) is { Count: > 0 } matches ? long.Parse(matches[^1].Groups[1].Value, CultureInfo.InvariantCulture) : 0;
 
     [GeneratedRegex(@"logged (\d+) lines")]
     private static partial Regex LoggedLine();
@@ -59,11 +34,6 @@ public sealed partial class ExampleAppRun
     [GeneratedRegex(@"log calls took (\d+) ms")]
     private static partial Regex LogCallsLine();
 
-    private string Printed(Regex pattern)
-    {
-        var matches = pattern.Matches(Output);
-        return matches.Count > 0
-            ? matches[^1].Groups[1].Value
-            : throw new InvalidOperationException($"the app printed no line matching '{pattern}'. Output:\n{Output}");
-    }
+    [GeneratedRegex(@"(\d+) dropped in total")]
+    private static partial Regex DroppedLine();
 }

@@ -29,7 +29,7 @@ public sealed partial class NLogAppEndToEndTests(ITestOutputHelper output) : IDi
 
     [Fact]
     public Task With_the_relay_down_100000_calls_take_under_a_second_and_shutdown_reports_all_of_them_dropped_within_the_shutdown_timeout() =>
-        _app.RequireRelayDownCostsLittleAndDropsAreCountedAsync(Lines, new FlumeAppenderOptions().ShutdownTimeout, DroppedTotal(), "--threads", "4");
+        _app.RequireRelayDownCostsLittleAndDropsAreCountedAsync(Lines, new FlumeAppenderOptions().ShutdownTimeout, "--threads", "4");
 
     [Fact]
     public Task With_the_relay_down_a_buffer_path_keeps_the_lines_and_the_next_run_delivers_them_first_in_order() =>
@@ -40,8 +40,6 @@ public sealed partial class NLogAppEndToEndTests(ITestOutputHelper output) : IDi
     [GeneratedRegex(@"line (?<line>\d+)")]
     private static partial Regex Body();
 
-    [GeneratedRegex(@"Flume target flume: (\d+) events were dropped in total")]
-    private static partial Regex DroppedTotal();
 
     private static string Config(string hosts, string? bufferPath) => $"""
         <nlog xmlns="http://www.nlog-project.org/schemas/NLog.xsd" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">

@@ -31,7 +31,7 @@ public sealed partial class SerilogAppEndToEndTests(ITestOutputHelper output) : 
 
     [Fact]
     public Task With_the_relay_down_100000_calls_take_under_a_second_and_CloseAndFlush_self_logs_all_of_them_dropped_within_the_shutdown_timeout() =>
-        _app.RequireRelayDownCostsLittleAndDropsAreCountedAsync(Lines, new FlumeAppenderOptions().ShutdownTimeout, DroppedTotal(), "--threads", "4");
+        _app.RequireRelayDownCostsLittleAndDropsAreCountedAsync(Lines, new FlumeAppenderOptions().ShutdownTimeout, "--threads", "4");
 
     [Fact]
     public Task With_the_relay_down_a_buffer_path_keeps_the_lines_and_the_next_run_delivers_them_first_in_order() =>
@@ -42,8 +42,6 @@ public sealed partial class SerilogAppEndToEndTests(ITestOutputHelper output) : 
     [GeneratedRegex(@"line (?<line>\d+) of \d+")]
     private static partial Regex Body();
 
-    [GeneratedRegex(@"(\d+) dropped in total")]
-    private static partial Regex DroppedTotal();
 
     private static string Config(string hosts, string? bufferPath) => $$"""
         { "Serilog": { "Using": [ "Serilog.Sinks.Flume" ],

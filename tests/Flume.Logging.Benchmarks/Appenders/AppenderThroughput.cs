@@ -1,27 +1,30 @@
 using System.Diagnostics;
 using System.Globalization;
 using Flume.Logging.Appenders;
+using Flume.Logging.Benchmarks.Appenders.FrontEnds;
 
 namespace Flume.Logging.Benchmarks.Appenders;
 
 /// <summary>
 /// End-to-end appender throughput, outside BenchmarkDotNet because it measures a whole process: 4 application
-/// threads log through one appender (Block overflow, so nothing is dropped) to a running relay, and the time runs
-/// until the last event is acknowledged. Every log call is timed, so the JSON also gives the call's p50, p99.9 and
-/// worst case, the numbers that show whether a log call ever blocks.
+/// threads log through one front end (the core alone, or a logging framework with its Flume appender) to a running
+/// relay, and with Block overflow (nothing dropped) the time runs until the last event is acknowledged. Every log
+/// call is timed, so the JSON also gives the call's p50, p99.9 and worst case, the numbers that show whether a log
+/// call ever blocks.
 /// With a rate, each thread paces its calls to that many per second, so the calls can be timed at a load the relay
 /// absorbs, without the queue filling.
-/// Usage: appender-throughput host:port [events per thread] [threads] [Block|DropNewest|DropOldest] [calls/s per thread].
+/// Usage: appender-throughput core|mel|serilog|nlog|log4net host:port [events per thread] [threads] [Block|DropNewest|DropOldest] [calls/s per thread].
 /// </summary>
 internal static class AppenderThroughput
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var hosts = args[0];
-        var perThread = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
-        var threads = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 4;
-        var overflow = args.Length > 3 ? Enum.Parse<OverflowMode>(args[3]) : OverflowMode.Block;
-        var rate = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 0;
+        var frontEndName = args[0];
+        var hosts = args[1];
+        var perThread = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000_000;
+        var threads = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 4;
+        var overflow = args.Length > 4 ? Enum.Parse<OverflowMode>(args[4]) : OverflowMode.Block;
+        var rate = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 0;
         var ticksPerCall = rate > 0 ? (double)Stopwatch.Frequency / rate : 0;
         var options = new FlumeAppenderOptions
         {
@@ -30,11 +33,10 @@ internal static class AppenderThroughput
             QueueLimit = 100_000,
             Overflow = overflow,
             BlockTimeout = TimeSpan.FromSeconds(30),
-            ConnectTimeout = TimeSpan.FromMilliseconds(500),
             ShutdownTimeout = TimeSpan.FromSeconds(2),
         };
-        await using var delivery = new FlumeDelivery(options, new DeliveryContext { SelfLog = Console.Error.WriteLine });
-        var factory = new FlumeEventFactory(options, "bench-host");
+        using var totals = new AppenderMeterTotals();
+        var frontEnd = Create(frontEndName, options, threads);
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
@@ -42,7 +44,6 @@ internal static class AppenderThroughput
         var loggers = Enumerable.Range(0, threads).Select(t => Task.Factory.StartNew(
             () =>
             {
-                var logger = $"Benchmarks.Thread{t}";
                 var ticks = callTicks[t] = new long[perThread];
                 var begun = Stopwatch.GetTimestamp();
                 for (var i = 0; i < perThread; i++)
@@ -58,8 +59,7 @@ internal static class AppenderThroughput
                     }
 
                     var start = Stopwatch.GetTimestamp();
-                    var record = new FlumeLogRecord(logger, FlumeLogLevel.Info, DateTimeOffset.UtcNow, "order 42 shipped to warehouse 7 in 153 ms");
-                    delivery.TryEnqueue(record, factory);
+                    frontEnd.Log(t, i);
                     ticks[i] = Stopwatch.GetTimestamp() - start;
                 }
             },
@@ -71,7 +71,7 @@ internal static class AppenderThroughput
         double Micros(double quantile) => calls[Math.Min(calls.Length - 1, (int)(quantile * calls.Length))] * 1e6 / Stopwatch.Frequency;
         var total = (long)perThread * threads;
         // With Block every event is eventually acknowledged; in the drop modes (a dead relay) only the calls are timed.
-        while (overflow == OverflowMode.Block && delivery.EventsSent + delivery.EventsDropped < total)
+        while (overflow == OverflowMode.Block && totals.Read() is var (sent, lost) && sent + lost < total)
         {
             await Task.Delay(1);
         }
@@ -80,8 +80,17 @@ internal static class AppenderThroughput
         process.Refresh();
         var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"events\":{total},\"seconds\":{seconds:0.000},\"eventsPerSecond\":{total / seconds:0},\"loggingSeconds\":{loggingSeconds:0.000},\"callP50Us\":{Micros(0.5):0.00},\"callP999Us\":{Micros(0.999):0.00},\"callMaxUs\":{Micros(1):0.0},\"dropped\":{delivery.EventsDropped},\"appenderCpuCores\":{cpu / seconds:0.00},\"peakWorkingSetMb\":{process.PeakWorkingSet64 / (1024 * 1024)}}}"));
+            $"{{\"events\":{total},\"seconds\":{seconds:0.000},\"eventsPerSecond\":{total / seconds:0},\"loggingSeconds\":{loggingSeconds:0.000},\"callP50Us\":{Micros(0.5):0.00},\"callP999Us\":{Micros(0.999):0.00},\"callMaxUs\":{Micros(1):0.0},\"dropped\":{totals.Read().Dropped},\"appenderCpuCores\":{cpu / seconds:0.00},\"peakWorkingSetMb\":{process.PeakWorkingSet64 / (1024 * 1024)}}}"));
         // With Block nothing may be dropped; the drop modes are measured with a dead relay on purpose.
-        return overflow != OverflowMode.Block || delivery.EventsDropped == 0 ? 0 : 1;
+        var dropped = totals.Read().Dropped;
+        await frontEnd.DisposeAsync();
+        return overflow != OverflowMode.Block || dropped == 0 ? 0 : 1;
     }
+
+    private static IBenchFrontEnd Create(string name, FlumeAppenderOptions options, int threads) => name switch
+    {
+        "core" => new CoreFrontEnd(options, threads),
+        "mel" => new ExtensionsFrontEnd(options, threads),
+        _ => throw new ArgumentException($"unknown front end '{name}': core, mel, serilog, nlog or log4net", nameof(name)),
+    };
 }
