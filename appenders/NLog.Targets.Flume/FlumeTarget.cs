@@ -1,3 +1,4 @@
+using System.Globalization;
 using Flume.Logging.Appenders;
 using Flume.Logging.Rpc;
 using NLog.Common;
@@ -7,24 +8,30 @@ using NLog.Targets.Wrappers;
 namespace NLog.Targets.Flume;
 
 /// <summary>
-/// Sends log events to Apache Flume or a Flume.Logging relay (<c>xsi:type="Flume"</c>). The layout renders the
-/// body; each <c>&lt;header name="..." layout="..."/&gt;</c> adds a header after Flume's log4j appender headers.
-/// NLog's own <see cref="AsyncTaskTarget.BatchSize"/>, <see cref="AsyncTaskTarget.QueueLimit"/> and
-/// <see cref="AsyncTaskTarget.OverflowAction"/> also set the delivery queue's batch size, limit and overflow mode.
-/// Dropped events and delivery problems are reported through NLog's <see cref="InternalLogger"/>.
+/// Sends log events to Apache Flume or a Flume.Logging relay (<c>xsi:type="Flume"</c>). A log call renders the layout
+/// (the body) and the headers on its own thread and hands the strings to the delivery core's one bounded queue; the
+/// core batches and sends in the background. It takes no lock (NLog 5 and later require layouts to be thread-safe),
+/// never does network I/O and never waits, unless <see cref="OverflowAction"/> is Block. Each <c>&lt;header name="..." layout="..."/&gt;</c> adds a header after
+/// Flume's log4j appender headers, and so do NLog's <c>&lt;contextproperty&gt;</c>, <c>includeEventProperties</c> and
+/// <c>includeScopeProperties</c>. Flush, <c>LogManager.Shutdown()</c> and NLog's shutdown at process exit (which on
+/// Linux closes targets without flushing them) all deliver what is queued, each within <see cref="ShutdownTimeout"/>.
+/// Drops and delivery problems are reported through NLog's <see cref="InternalLogger"/>.
 /// </summary>
 [Target("Flume")]
-public sealed class FlumeTarget : AsyncTaskTarget
+public sealed class FlumeTarget : TargetWithContext
 {
     // The core's defaults, so the target and the other front ends can never drift apart.
     private static readonly FlumeAppenderOptions Defaults = new();
+
+    // How often a waiting flush looks whether the relays are down.
+    private static readonly TimeSpan RelaysDownPoll = TimeSpan.FromMilliseconds(50);
 
     private readonly Func<RpcClientOptions, IRpcClient>? _clientFactory;
     private FlumeDelivery? _delivery;
     private FlumeEventFactory? _events;
     private long _droppedBeforeClose;
 
-    /// <summary>A target with the defaults below: layout <c>${message}</c> plus the exception, batches of 100, Block on overflow.</summary>
+    /// <summary>A target with the core's defaults and the layout <c>${message}</c> plus the exception on its own line.</summary>
     public FlumeTarget()
         : this(null)
     {
@@ -35,8 +42,6 @@ public sealed class FlumeTarget : AsyncTaskTarget
     {
         _clientFactory = clientFactory;
         Layout = "${message}${onexception:inner=${newline}${exception:format=tostring}}";
-        BatchSize = 100;
-        OverflowAction = AsyncTargetWrapperOverflowAction.Block;
     }
 
     /// <summary>Space-separated <c>host:port</c> list of the relays (several: load balancing). Required.</summary>
@@ -51,13 +56,28 @@ public sealed class FlumeTarget : AsyncTaskTarget
     /// <summary>Order in which several hosts are tried, <c>RoundRobin</c> or <c>Random</c>. Default: RoundRobin.</summary>
     public HostSelectorKind Selector { get; set; } = Defaults.Selector;
 
+    /// <summary>Most events sent in one request (NLog's name for the core's batch size). Default: 100.</summary>
+    public int BatchSize { get; set; } = Defaults.BatchSize;
+
+    /// <summary>Most events waiting in memory to be sent (NLog's name for the core's queue limit). Default: 100000.</summary>
+    public int QueueLimit { get; set; } = Defaults.QueueLimit;
+
+    /// <summary>
+    /// What a log call does when the queue is full. Discard (default): the call returns at once and the event is
+    /// counted as dropped. Block: the call waits up to <see cref="BlockTimeout"/> for room, then drops. Grow: the
+    /// queue cannot grow past <see cref="QueueLimit"/> and <see cref="QueueByteLimit"/> here, so it acts as Discard
+    /// (reported once when the target starts); raise those limits to hold more.
+    /// </summary>
+    public AsyncTargetWrapperOverflowAction OverflowAction { get; set; } =
+        Defaults.Overflow == OverflowMode.Block ? AsyncTargetWrapperOverflowAction.Block : AsyncTargetWrapperOverflowAction.Discard;
+
     /// <summary>Longest an event waits for its batch to fill before it is sent anyway. Default: 1 s.</summary>
     public TimeSpan FlushInterval { get; set; } = Defaults.FlushInterval;
 
     /// <summary>Most bytes held in memory waiting to be sent. Default: 64 MiB.</summary>
     public long QueueByteLimit { get; set; } = Defaults.QueueByteLimit;
 
-    /// <summary>With <c>overflowAction="Block"</c>, longest a queued event waits for room before it is dropped. Default: 100 ms.</summary>
+    /// <summary>With <c>overflowAction="Block"</c>, longest a log call waits for room before its event is dropped. Default: 100 ms.</summary>
     public TimeSpan BlockTimeout { get; set; } = Defaults.BlockTimeout;
 
     /// <summary>Longest a failed host is skipped, and the cap of the retry backoff. Default: 30 s.</summary>
@@ -75,7 +95,7 @@ public sealed class FlumeTarget : AsyncTaskTarget
     /// <summary>Most events the durable buffer holds. Default: 1000000.</summary>
     public int BufferSizeLimit { get; set; } = Defaults.BufferSizeLimit;
 
-    /// <summary>Longest a flush or the close of the target spends sending what is still queued. Default: 10 s.</summary>
+    /// <summary>Longest a flush, or the close of the target, spends sending what is still queued. Default: 10 s.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = Defaults.ShutdownTimeout;
 
     /// <summary>Header carrying this machine's host name; empty for none. Default: <c>flume.client.log4j.address</c>.</summary>
@@ -86,10 +106,10 @@ public sealed class FlumeTarget : AsyncTaskTarget
     public IList<TargetPropertyWithContext> Headers { get; } = [];
 
     /// <summary>The delivery core while the target is initialized (tests read its counters).</summary>
-    internal FlumeDelivery? Delivery => _delivery;
+    internal FlumeDelivery? Delivery => Volatile.Read(ref _delivery);
 
     /// <summary>Events dropped by the delivery core, including those of cores closed by earlier reconfigurations.</summary>
-    internal long EventsDropped => Interlocked.Read(ref _droppedBeforeClose) + (_delivery?.EventsDropped ?? 0);
+    internal long EventsDropped => Interlocked.Read(ref _droppedBeforeClose) + (Delivery?.EventsDropped ?? 0);
 
     /// <summary>The delivery settings these properties describe, NLog's queue names mapped to the core's.</summary>
     internal FlumeAppenderOptions ToAppenderOptions() => new()
@@ -111,16 +131,13 @@ public sealed class FlumeTarget : AsyncTaskTarget
         BufferSizeLimit = BufferSizeLimit,
         ShutdownTimeout = ShutdownTimeout,
         HostNameHeader = string.IsNullOrEmpty(HostNameHeader) ? null : HostNameHeader,
-        // The <header> layouts travel as the record's properties, so each becomes a header of its own name.
+        // The headers travel as the record's properties, so each becomes a header of its own name.
         PropertiesAsHeaders = true,
     };
 
-    /// <summary>
-    /// NLog's overflow actions on the core's modes: Discard drops the new event; Grow has no unbounded equivalent in a
-    /// bounded queue, so like Block it waits up to <see cref="BlockTimeout"/> before dropping.
-    /// </summary>
+    /// <summary>NLog's overflow actions on the core's modes: only Block waits; Discard and the bounded Grow drop the new event.</summary>
     internal static OverflowMode ToOverflowMode(AsyncTargetWrapperOverflowAction action) =>
-        action == AsyncTargetWrapperOverflowAction.Discard ? OverflowMode.DropNewest : OverflowMode.Block;
+        action == AsyncTargetWrapperOverflowAction.Block ? OverflowMode.Block : OverflowMode.DropNewest;
 
     /// <summary>The Flume level of an NLog level; Off (never logged) maps to FATAL.</summary>
     internal static FlumeLogLevel ToFlumeLevel(LogLevel level) => level.Ordinal switch
@@ -138,53 +155,70 @@ public sealed class FlumeTarget : AsyncTaskTarget
     {
         base.InitializeTarget();
         var options = ToAppenderOptions();
+        if (OverflowAction == AsyncTargetWrapperOverflowAction.Grow)
+        {
+            InternalLogger.Warn("Flume target {0}: overflowAction Grow acts as Discard; the queue is bounded by queueLimit {1} and queueByteLimit {2}", Name, QueueLimit, QueueByteLimit);
+        }
+
         // ArgumentException names the bad setting; NLog reports it as a configuration error of this target.
-        _delivery = new FlumeDelivery(options, new DeliveryContext { Kind = "nlog", Name = Name, SelfLog = ReportToInternalLogger, ClientFactory = _clientFactory });
+        var delivery = new FlumeDelivery(options, new DeliveryContext { Kind = "nlog", Name = Name, SelfLog = ReportToInternalLogger, ClientFactory = _clientFactory });
         _events = new FlumeEventFactory(options);
+        Volatile.Write(ref _delivery, delivery);
     }
 
-    /// <inheritdoc/>
-    protected override Task WriteAsyncTask(LogEventInfo logEvent, CancellationToken cancellationToken)
+    /// <summary>
+    /// Renders the event and queues it without taking the target's lock: the delivery core is thread-safe, and a log
+    /// call must not wait for another thread's log call, nor for a flush or close holding the lock.
+    /// </summary>
+    protected override void WriteAsyncThreadSafe(AsyncLogEventInfo logEvent)
     {
-        Enqueue(logEvent);
-        return Task.CompletedTask;
+        try
+        {
+            Enqueue(logEvent.LogEvent);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A layout that throws: NLog reports it (or throws it, with throwExceptions) as for any target.
+            logEvent.Continuation(e);
+            return;
+        }
+
+        logEvent.Continuation(null);
     }
 
-    /// <inheritdoc/>
-    protected override Task WriteAsyncTask(IList<LogEventInfo> logEvents, CancellationToken cancellationToken)
+    /// <inheritdoc cref="WriteAsyncThreadSafe(AsyncLogEventInfo)"/>
+    protected override void WriteAsyncThreadSafe(IList<AsyncLogEventInfo> logEvents)
     {
         ArgumentNullException.ThrowIfNull(logEvents);
         for (var i = 0; i < logEvents.Count; i++)
         {
-            Enqueue(logEvents[i]);
+            WriteAsyncThreadSafe(logEvents[i]);
         }
-
-        return Task.CompletedTask;
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Sends what is queued and continues once it is delivered, after <see cref="ShutdownTimeout"/> at most, or as soon
+    /// as the relays are known to be down (a send failed and none succeeded since): the events then stay queued
+    /// (nothing is dropped), and the close that follows in <c>LogManager.Shutdown()</c> spends its own shutdown timeout
+    /// on them instead of the shutdown waiting twice.
+    /// </summary>
     protected override void FlushAsync(AsyncContinuation asyncContinuation)
     {
-        base.FlushAsync(error =>
+        if (Delivery is not { } delivery)
         {
-            if (_delivery is not { } delivery)
-            {
-                asyncContinuation(error);
-                return;
-            }
+            asyncContinuation(null);
+            return;
+        }
 
-            _ = FlushDeliveryAsync(delivery, error, asyncContinuation);
-        });
+        _ = FlushDeliveryAsync(delivery, asyncContinuation);
     }
 
-    /// <inheritdoc/>
+    /// <summary>Stops delivery: sends (or buffers) what is queued within the shutdown timeout and reports the dropped total.</summary>
     protected override void CloseTarget()
     {
-        base.CloseTarget();
-        if (_delivery is { } delivery)
+        if (Interlocked.Exchange(ref _delivery, null) is { } delivery)
         {
-            _delivery = null;
-            // NLog closes targets synchronously; the core bounds this wait by its ShutdownTimeout.
+            // NLog closes targets synchronously (at process exit too); the core bounds this wait by its ShutdownTimeout.
             delivery.DisposeAsync().AsTask().GetAwaiter().GetResult();
             var dropped = delivery.EventsDropped;
             Interlocked.Add(ref _droppedBeforeClose, dropped);
@@ -193,22 +227,38 @@ public sealed class FlumeTarget : AsyncTaskTarget
                 InternalLogger.Warn("Flume target {0}: {1} events were dropped in total", Name, dropped);
             }
         }
+
+        base.CloseTarget();
     }
 
     private static void ReportToInternalLogger(string message) => InternalLogger.Warn(message);
 
-    private async Task FlushDeliveryAsync(FlumeDelivery delivery, Exception? error, AsyncContinuation asyncContinuation)
+    private static string Text(object? value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+
+    private async Task FlushDeliveryAsync(FlumeDelivery delivery, AsyncContinuation asyncContinuation)
     {
+        Exception? error = null;
         try
         {
-            if (!await delivery.FlushAsync(ShutdownTimeout).ConfigureAwait(false))
+            var flushing = delivery.FlushAsync(ShutdownTimeout);
+            while (!flushing.IsCompleted && !delivery.RelaysDown)
+            {
+                await Task.WhenAny(flushing, Task.Delay(RelaysDownPoll)).ConfigureAwait(false);
+            }
+
+            if (!flushing.IsCompleted)
+            {
+                InternalLogger.Warn("Flume target {0}: flush ended early, the relays are down; queued events are kept and retried", Name);
+            }
+            else if (!await flushing.ConfigureAwait(false))
             {
                 InternalLogger.Warn("Flume target {0}: flush did not finish within {1}", Name, ShutdownTimeout);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
         {
-            error ??= e;
+            // The target was closed while flushing; the close delivers what is left.
+            error = e;
         }
 
         asyncContinuation(error);
@@ -216,28 +266,46 @@ public sealed class FlumeTarget : AsyncTaskTarget
 
     private void Enqueue(LogEventInfo logEvent)
     {
-        if (_delivery is not { } delivery || _events is not { } events)
+        if (Delivery is not { } delivery || _events is not { } events)
         {
             return;
         }
 
-        List<KeyValuePair<string, object?>>? headers = null;
-        if (Headers.Count > 0)
+        // Layout.Render, not RenderLogEvent: the latter reuses one buffer per target and needs the target's lock.
+        var body = Layout.Render(logEvent);
+        var headers = RenderHeaders(logEvent);
+        delivery.TryEnqueue(
+            new FlumeLogRecord(logEvent.LoggerName ?? "", ToFlumeLevel(logEvent.Level), new DateTimeOffset(logEvent.TimeStamp), body, Properties: headers),
+            events);
+    }
+
+    /// <summary>
+    /// The context properties (when configured), then the <c>&lt;header&gt;</c> layouts, which win on a shared name;
+    /// all as text now, since the delivery loop builds the event later and the values may change meanwhile.
+    /// </summary>
+    private List<KeyValuePair<string, object?>>? RenderHeaders(LogEventInfo logEvent)
+    {
+        var withContext = ShouldIncludeProperties(logEvent);
+        if (Headers.Count == 0 && !withContext)
         {
-            headers = new List<KeyValuePair<string, object?>>(Headers.Count);
-            for (var i = 0; i < Headers.Count; i++)
+            return null;
+        }
+
+        var headers = new List<KeyValuePair<string, object?>>(Headers.Count);
+        if (withContext)
+        {
+            foreach (var property in GetAllProperties(logEvent))
             {
-                var header = Headers[i];
-                headers.Add(new KeyValuePair<string, object?>(header.Name, RenderLogEvent(header.Layout, logEvent)));
+                headers.Add(new KeyValuePair<string, object?>(property.Key, Text(property.Value)));
             }
         }
 
-        var record = new FlumeLogRecord(
-            logEvent.LoggerName ?? "",
-            ToFlumeLevel(logEvent.Level),
-            new DateTimeOffset(logEvent.TimeStamp),
-            RenderLogEvent(Layout, logEvent),
-            Properties: headers);
-        delivery.TryEnqueue(events.Create(record));
+        for (var i = 0; i < Headers.Count; i++)
+        {
+            var header = Headers[i];
+            headers.Add(new KeyValuePair<string, object?>(header.Name, header.Layout.Render(logEvent)));
+        }
+
+        return headers;
     }
 }

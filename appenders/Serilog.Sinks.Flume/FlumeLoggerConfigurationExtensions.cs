@@ -13,10 +13,14 @@ public static class FlumeLoggerConfigurationExtensions
 {
     /// <summary>
     /// Sends log events to Flume relays (or Apache Flume agents) over Avro or Thrift RPC, in batches, from a background
-    /// loop: logging never does network I/O and never throws. Each event carries Flume's log4j appender headers
+    /// loop: logging never does network I/O, never throws and, by default, never waits: with the relays down, a full
+    /// queue drops the new event and counts it. Each event carries Flume's log4j appender headers
     /// (<c>flume.client.log4j.logger.name</c> from <c>SourceContext</c>, <c>.log.level</c> as the log4j number,
-    /// <c>.timestamp</c>, <c>.address</c>, <c>.message.encoding</c>). Dropped events are reported through Serilog's
-    /// SelfLog. <c>Log.CloseAndFlush()</c> sends what is queued, waiting at most <paramref name="shutdownTimeout"/>.
+    /// <c>.timestamp</c>, <c>.address</c>, <c>.message.encoding</c>). Drops are reported through Serilog's SelfLog and,
+    /// inside <c>WriteTo.Fallible</c> or <c>WriteTo.FallbackChain</c>, handed with their events to the fallback.
+    /// <c>Log.CloseAndFlush()</c>, <c>Log.CloseAndFlushAsync()</c> and disposing the logger send what is queued,
+    /// waiting at most <paramref name="shutdownTimeout"/>. Every setting left out (null) takes the shared appender
+    /// default shown.
     /// </summary>
     /// <param name="sinkConfiguration">Serilog's sink configuration.</param>
     /// <param name="hosts">Space-separated <c>host:port</c> list of the relays; several hosts are load balanced. Required.</param>
@@ -26,7 +30,7 @@ public static class FlumeLoggerConfigurationExtensions
     /// <param name="period">Longest an event waits for its batch to fill. Default 1 s.</param>
     /// <param name="queueLimit">Most events waiting in memory. Default 100000.</param>
     /// <param name="queueByteLimit">Most bytes waiting in memory. Default 64 MiB.</param>
-    /// <param name="overflow">What a log call does when the queue is full: DropNewest (default: returns at once, the event is counted as dropped), DropOldest, or Block (waits up to <paramref name="blockTimeout"/>, then drops).</param>
+    /// <param name="overflow">What a log call does when the queue is full: DropNewest (default: returns at once, the event is counted as dropped), DropOldest, or Block (waits up to <paramref name="blockTimeout"/>, never while every relay is down, then drops).</param>
     /// <param name="blockTimeout">Longest a log call waits for room with Block. Default 100 ms.</param>
     /// <param name="selector">Order several hosts are tried in: RoundRobin (default) or Random.</param>
     /// <param name="maxBackoff">Longest a failed host is skipped, and the cap of the retry backoff. Default 30 s.</param>
@@ -47,25 +51,25 @@ public static class FlumeLoggerConfigurationExtensions
     public static LoggerConfiguration Flume(
         this LoggerSinkConfiguration sinkConfiguration,
         string hosts,
-        FlumeProtocol protocol = FlumeProtocol.Avro,
-        CompressionType compression = CompressionType.None,
-        int batchSizeLimit = 100,
+        FlumeProtocol? protocol = null,
+        CompressionType? compression = null,
+        int? batchSizeLimit = null,
         TimeSpan? period = null,
-        int queueLimit = 100_000,
-        long queueByteLimit = 64L * 1024 * 1024,
-        OverflowMode overflow = OverflowMode.DropNewest,
+        int? queueLimit = null,
+        long? queueByteLimit = null,
+        OverflowMode? overflow = null,
         TimeSpan? blockTimeout = null,
-        HostSelectorKind selector = HostSelectorKind.RoundRobin,
+        HostSelectorKind? selector = null,
         TimeSpan? maxBackoff = null,
         TimeSpan? connectTimeout = null,
         TimeSpan? requestTimeout = null,
         string? bufferPath = null,
-        int bufferSizeLimit = 1_000_000,
+        int? bufferSizeLimit = null,
         TimeSpan? shutdownTimeout = null,
-        BodyFormat body = BodyFormat.Message,
-        bool propertiesAsHeaders = false,
+        BodyFormat? body = null,
+        bool? propertiesAsHeaders = null,
         IDictionary<string, string>? headers = null,
-        string? hostNameHeader = Log4jHeaders.Address,
+        string? hostNameHeader = null,
         LogEventLevel restrictedToMinimumLevel = LogEventLevel.Verbose,
         LoggingLevelSwitch? levelSwitch = null,
         IFormatProvider? formatProvider = null)
@@ -74,25 +78,29 @@ public static class FlumeLoggerConfigurationExtensions
         var options = new FlumeAppenderOptions
         {
             Hosts = hosts,
-            Protocol = protocol,
-            Compression = compression,
-            BatchSize = batchSizeLimit,
-            QueueLimit = queueLimit,
-            QueueByteLimit = queueByteLimit,
-            Overflow = overflow,
-            Selector = selector,
             BufferPath = string.IsNullOrEmpty(bufferPath) ? null : bufferPath,
-            BufferSizeLimit = bufferSizeLimit,
-            Body = body,
-            PropertiesAsHeaders = propertiesAsHeaders,
-            HostNameHeader = string.IsNullOrEmpty(hostNameHeader) ? null : hostNameHeader,
         };
+        SetIfGiven(protocol, value => options.Protocol = value);
+        SetIfGiven(compression, value => options.Compression = value);
+        SetIfGiven(batchSizeLimit, value => options.BatchSize = value);
         SetIfGiven(period, value => options.FlushInterval = value);
+        SetIfGiven(queueLimit, value => options.QueueLimit = value);
+        SetIfGiven(queueByteLimit, value => options.QueueByteLimit = value);
+        SetIfGiven(overflow, value => options.Overflow = value);
         SetIfGiven(blockTimeout, value => options.BlockTimeout = value);
+        SetIfGiven(selector, value => options.Selector = value);
         SetIfGiven(maxBackoff, value => options.MaxBackoff = value);
         SetIfGiven(connectTimeout, value => options.ConnectTimeout = value);
         SetIfGiven(requestTimeout, value => options.RequestTimeout = value);
+        SetIfGiven(bufferSizeLimit, value => options.BufferSizeLimit = value);
         SetIfGiven(shutdownTimeout, value => options.ShutdownTimeout = value);
+        SetIfGiven(body, value => options.Body = value);
+        SetIfGiven(propertiesAsHeaders, value => options.PropertiesAsHeaders = value);
+        if (hostNameHeader is not null)
+        {
+            options.HostNameHeader = hostNameHeader.Length == 0 ? null : hostNameHeader;
+        }
+
         if (headers is not null)
         {
             foreach (var header in headers)
@@ -123,7 +131,8 @@ public static class FlumeLoggerConfigurationExtensions
         _ => string.Concat(option[..1].ToLowerInvariant(), option[1..]),
     };
 
-    private static void SetIfGiven(TimeSpan? value, Action<TimeSpan> set)
+    private static void SetIfGiven<T>(T? value, Action<T> set)
+        where T : struct
     {
         if (value is { } given)
         {

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Flume.Logging.Examples;
 using Microsoft.Extensions.Configuration;
 using Serilog;
 using Serilog.Debugging;
@@ -7,44 +7,68 @@ using Serilog.Settings.Configuration;
 namespace SerilogApp;
 
 /// <summary>
-/// Logs N lines (first argument, default 100000) through Serilog to the Flume relay configured in appsettings.json
-/// (or the file named by the second argument), then flushes and exits. Every 1000th line is a warning.
+/// <c>SerilogApp [lines] [appsettings.json] [--threads N] [--shutdown closeandflush|closeandflushasync|awaitusing]</c>:
+/// logs the lines (every 1000th a warning) through Serilog to the Flume relay the configuration names (the shipped one:
+/// 127.0.0.1:41414, the avro source of examples/relay.properties), then ends the Serilog way chosen:
+/// <c>Log.CloseAndFlush()</c> (default), <c>await Log.CloseAndFlushAsync()</c>, or <c>await using</c> a logger
+/// without the static <c>Log</c>. Each sends what is queued, within the sink's shutdownTimeout.
 /// </summary>
 internal static class Program
 {
-    private static int Main(string[] args)
+    private static async Task<int> Main(string[] args)
     {
-        var lines = 100_000;
-        if (args.Length > 0 && (!int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out lines) || lines < 0))
+        var arguments = ExampleArguments.Parse(
+            "SerilogApp", args, Path.Combine(AppContext.BaseDirectory, "appsettings.json"), ["closeandflush", "closeandflushasync", "awaitusing"]);
+        if (arguments is null)
         {
-            Console.Error.WriteLine($"usage: SerilogApp [lines] [config.json]; '{args[0]}' is not a number of lines");
             return 2;
         }
 
-        var configFile = args.Length > 1 ? Path.GetFullPath(args[1]) : Path.Combine(AppContext.BaseDirectory, "appsettings.json");
-
         // Drops and delivery problems are reported here.
         SelfLog.Enable(Console.Error);
-        var configuration = new ConfigurationBuilder().AddJsonFile(configFile, optional: false).Build();
+        var configuration = new ConfigurationBuilder().AddJsonFile(arguments.ConfigFile, optional: false).Build();
         // Naming the sink's assembly spares Serilog.Settings.Configuration its scan of the app folder for *Serilog*.dll
         // files, which fails when the folder holds assemblies the app does not reference (as a test's output folder does).
         var readerOptions = new ConfigurationReaderOptions(typeof(FlumeLoggerConfigurationExtensions).Assembly);
-        Log.Logger = new LoggerConfiguration().ReadFrom.Configuration(configuration, readerOptions).CreateLogger();
-        var log = Log.ForContext(typeof(Program));
-        for (var i = 1; i <= lines; i++)
+        var setup = new LoggerConfiguration().ReadFrom.Configuration(configuration, readerOptions);
+        switch (arguments.Shutdown)
         {
-            if (i % 1000 == 0)
+            case "awaitusing":
+                await using (var logger = setup.CreateLogger())
+                {
+                    LogLines(logger, arguments);
+                }
+
+                break;
+            case "closeandflushasync":
+                Log.Logger = setup.CreateLogger();
+                LogLines(Log.Logger, arguments);
+                await Log.CloseAndFlushAsync();
+                break;
+            default:
+                Log.Logger = setup.CreateLogger();
+                LogLines(Log.Logger, arguments);
+                Log.CloseAndFlush();
+                break;
+        }
+
+        return 0;
+    }
+
+    private static void LogLines(ILogger logger, ExampleArguments arguments)
+    {
+        var log = logger.ForContext(typeof(Program));
+        var lines = arguments.Lines;
+        LogCalls.Run(lines, arguments.Threads, line =>
+        {
+            if (line % 1000 == 0)
             {
-                log.Warning("line {LineNumber} of {Lines}", i, lines);
+                log.Warning("line {LineNumber} of {Lines}", line, lines);
             }
             else
             {
-                log.Information("line {LineNumber} of {Lines}", i, lines);
+                log.Information("line {LineNumber} of {Lines}", line, lines);
             }
-        }
-
-        Log.CloseAndFlush();
-        Console.WriteLine($"logged {lines} lines");
-        return 0;
+        });
     }
 }

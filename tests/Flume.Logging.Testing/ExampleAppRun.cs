@@ -22,8 +22,14 @@ public sealed partial record ExampleAppRun(int ExitCode, string Output, TimeSpan
     /// <summary>How long the app's log calls took, as it printed.</summary>
     public TimeSpan LogCallsTook => TimeSpan.FromMilliseconds(double.Parse(LogCallsLine().Match(Output) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException($"no 'log calls took' line in: {Output}"), CultureInfo.InvariantCulture));
 
+    /// <summary>How many lines the app said it logged (<c>logged N lines</c>).</summary>
+    public int LinesLogged => int.Parse(LoggedLine().Match(Output) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException($"no 'logged N lines' line in: {Output}"), CultureInfo.InvariantCulture);
+
     /// <summary>The last dropped total the self-log reported (<c>N dropped in total</c>), or 0 when it reported none.</summary>
     public long DroppedTotal => DroppedLine().Matches(Output) is { Count: > 0 } matches ? long.Parse(matches[^1].Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+
+    [GeneratedRegex(@"logged (\d+) lines")]
+    private static partial Regex LoggedLine();
 
     [GeneratedRegex(@"log calls took (\d+) ms")]
     private static partial Regex LogCallsLine();

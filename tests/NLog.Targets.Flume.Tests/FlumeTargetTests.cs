@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 using System.Text;
 using Flume.Logging.Appenders;
 using Flume.Logging.Rpc;
@@ -128,19 +129,111 @@ public sealed class FlumeTargetTests
     [Theory]
     [InlineData(AsyncTargetWrapperOverflowAction.Discard, OverflowMode.DropNewest)]
     [InlineData(AsyncTargetWrapperOverflowAction.Block, OverflowMode.Block)]
-    [InlineData(AsyncTargetWrapperOverflowAction.Grow, OverflowMode.Block)]
-    public void OverflowAction_maps_to_the_core_overflow_mode(AsyncTargetWrapperOverflowAction action, OverflowMode expected) =>
+    [InlineData(AsyncTargetWrapperOverflowAction.Grow, OverflowMode.DropNewest)]
+    public void OverflowAction_maps_to_the_core_overflow_mode_and_only_Block_waits(AsyncTargetWrapperOverflowAction action, OverflowMode expected) =>
         Assert.Equal(expected, FlumeTarget.ToOverflowMode(action));
 
     [Fact]
-    public void Defaults_match_the_core_batch_of_100_and_Block()
+    public void Defaults_are_the_core_defaults_in_NLog_names()
     {
-        var options = new FlumeTarget { Hosts = "127.0.0.1:1" }.ToAppenderOptions();
+        var core = new FlumeAppenderOptions();
+        var target = new FlumeTarget { Hosts = "127.0.0.1:1" };
+        var options = target.ToAppenderOptions();
 
-        Assert.Equal(100, options.BatchSize);
-        Assert.Equal(10_000, options.QueueLimit);
-        Assert.Equal(OverflowMode.Block, options.Overflow);
-        Assert.Equal(Log4jHeaders.Address, options.HostNameHeader);
+        Assert.Equal(AsyncTargetWrapperOverflowAction.Discard, target.OverflowAction);
+        Assert.Equal(core.BatchSize, options.BatchSize);
+        Assert.Equal(core.QueueLimit, options.QueueLimit);
+        Assert.Equal(core.Overflow, options.Overflow);
+        Assert.Equal(core.QueueByteLimit, options.QueueByteLimit);
+        Assert.Equal(core.ShutdownTimeout, options.ShutdownTimeout);
+        Assert.Equal(core.HostNameHeader, options.HostNameHeader);
+    }
+
+    [Fact]
+    public async Task A_log_call_does_not_wait_for_the_target_lock()
+    {
+        var client = new FakeRpcClient();
+        var target = new FlumeTarget(_ => client) { Name = "flume", Hosts = "127.0.0.1:1" };
+        using var factory = new LogFactory();
+        factory.Setup().LoadConfiguration(c => c.ForLogger().WriteTo(target));
+        var log = factory.GetLogger("unlocked");
+        // NLog's flush and close hold this lock; an AsyncTaskTarget or a plain Target also takes it on every write.
+        var syncRoot = typeof(Target).GetProperty("SyncRoot", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(target)!;
+        using var held = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var holder = new Thread(() =>
+        {
+            lock (syncRoot)
+            {
+                held.Set();
+                release.Wait();
+            }
+        });
+        holder.Start();
+        held.Wait();
+
+        var logging = Task.Run(() => log.Info("while the lock is held"));
+        var returned = await Task.WhenAny(logging, Task.Delay(TimeSpan.FromSeconds(5))) == logging;
+        release.Set();
+        holder.Join();
+        factory.Flush(TimeSpan.FromSeconds(10));
+
+        Assert.True(returned, "the log call waited for the target's lock");
+        Assert.Single(client.AcceptedEvents);
+    }
+
+    [Fact]
+    public void Context_and_event_properties_become_headers_and_a_header_element_wins_on_a_shared_name()
+    {
+        var client = new FakeRpcClient();
+        var target = new FlumeTarget(_ => client) { Name = "flume", Hosts = "127.0.0.1:1", IncludeEventProperties = true };
+        target.ContextProperties.Add(new TargetPropertyWithContext("tenant", "acme"));
+        target.Headers.Add(new TargetPropertyWithContext("id", "header-${event-properties:id}"));
+        using var factory = new LogFactory();
+        factory.Setup().LoadConfiguration(c => c.ForLogger().WriteTo(target));
+
+        factory.GetLogger("props").WithProperty("id", 7).WithProperty("amount", 12.5m).Info("paid");
+        factory.Flush(TimeSpan.FromSeconds(10));
+
+        var headers = Assert.Single(client.AcceptedEvents).Headers;
+        Assert.Equal("acme", headers["tenant"]);
+        Assert.Equal("12.5", headers["amount"]);
+        Assert.Equal("header-7", headers["id"]);
+    }
+
+    [Fact]
+    public void Grow_is_bounded_like_Discard_and_says_so_on_the_InternalLogger()
+    {
+        var target = new FlumeTarget(_ => new FakeRpcClient()) { Name = "flume", Hosts = "127.0.0.1:1", OverflowAction = AsyncTargetWrapperOverflowAction.Grow };
+
+        var internalLog = CaptureInternalLog(() =>
+        {
+            using var factory = new LogFactory();
+            factory.Setup().LoadConfiguration(c => c.ForLogger().WriteTo(target));
+        });
+
+        Assert.Equal(OverflowMode.DropNewest, target.ToAppenderOptions().Overflow);
+        Assert.Contains("overflowAction Grow acts as Discard", internalLog, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_flush_stops_waiting_once_the_relays_are_down_and_keeps_the_events_for_the_close()
+    {
+        var client = new FakeRpcClient { FailAlways = true };
+        var target = new FlumeTarget(_ => client) { Name = "flume", Hosts = "127.0.0.1:1", ShutdownTimeout = TimeSpan.FromSeconds(30) };
+        using var factory = new LogFactory();
+        factory.Setup().LoadConfiguration(c => c.ForLogger().WriteTo(target));
+        factory.GetLogger("down").Info("kept");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        factory.Flush(TimeSpan.FromSeconds(25));
+
+        watch.Stop();
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"the flush waited {watch.Elapsed} with a relay that refuses every batch");
+        Assert.Equal(0, target.EventsDropped);
+        client.FailAlways = false;
+        factory.Shutdown();
+        Assert.Equal("kept", System.Text.Encoding.UTF8.GetString(Assert.Single(client.AcceptedEvents).Body.Span));
     }
 
     [Fact]
@@ -178,12 +271,7 @@ public sealed class FlumeTargetTests
     {
         var client = new FakeRpcClient { FailAlways = true };
         var target = new FlumeTarget(_ => client) { Name = "flume", Hosts = "127.0.0.1:1", ShutdownTimeout = TimeSpan.FromMilliseconds(300) };
-        using var internalLog = new StringWriter();
-        var previousWriter = InternalLogger.LogWriter;
-        var previousLevel = InternalLogger.LogLevel;
-        InternalLogger.LogWriter = internalLog;
-        InternalLogger.LogLevel = LogLevel.Warn;
-        try
+        var text = CaptureInternalLog(() =>
         {
             using var factory = new LogFactory();
             factory.Setup().LoadConfiguration(c => c.ForLogger().WriteTo(target));
@@ -194,6 +282,24 @@ public sealed class FlumeTargetTests
             }
 
             factory.Shutdown();
+        });
+
+        Assert.Contains("cannot deliver to 127.0.0.1:1", text, StringComparison.Ordinal);
+        Assert.Contains("Flume target flume: 5 events were dropped in total", text, StringComparison.Ordinal);
+        Assert.Empty(client.AcceptedEvents);
+    }
+
+    /// <summary>What NLog's process-wide InternalLogger writes at Warn while <paramref name="action"/> runs.</summary>
+    private static string CaptureInternalLog(Action action)
+    {
+        using var internalLog = new StringWriter();
+        var previousWriter = InternalLogger.LogWriter;
+        var previousLevel = InternalLogger.LogLevel;
+        InternalLogger.LogWriter = internalLog;
+        InternalLogger.LogLevel = LogLevel.Warn;
+        try
+        {
+            action();
         }
         finally
         {
@@ -201,9 +307,6 @@ public sealed class FlumeTargetTests
             InternalLogger.LogLevel = previousLevel;
         }
 
-        var text = internalLog.ToString();
-        Assert.Contains("cannot deliver to 127.0.0.1:1", text, StringComparison.Ordinal);
-        Assert.Contains("Flume target flume: 5 events were dropped in total", text, StringComparison.Ordinal);
-        Assert.Empty(client.AcceptedEvents);
+        return internalLog.ToString();
     }
 }

@@ -1,64 +1,51 @@
-using System.Globalization;
-using System.Text;
+using System.Text.RegularExpressions;
 using Flume.Logging.Appenders;
 using Flume.Logging.Testing;
+using Xunit.Abstractions;
 
 namespace NLog.Targets.Flume.Tests;
 
-public sealed class NLogAppEndToEndTests : IDisposable
+/// <summary>
+/// The promise of issue #10, proved with real processes: examples/NLogApp on an NLog.config that sets nothing on the
+/// Flume target but its relay address (and the buffer folder where one is used), ended by each NLog shutdown idiom.
+/// </summary>
+public sealed partial class NLogAppEndToEndTests(ITestOutputHelper output) : IDisposable
 {
     private const int Lines = 100_000;
-    private readonly string _directory = Directory.CreateTempSubdirectory("nlogapp-test-").FullName;
+    private readonly ExampleAppScenarios _app = new("NLogApp", "NLog.config", Config, Body(), output.WriteLine);
+
+    [Theory]
+    [InlineData("shutdown")]
+    [InlineData("exit")]
+    public async Task Each_shutdown_idiom_alone_delivers_all_100000_lines_from_4_threads_exactly_once_with_log4j_headers(string idiom)
+    {
+        var (run, delivered, started, ended) = await _app.RunWithRelayUpAsync(Lines, "--threads", "4", "--shutdown", idiom);
+
+        Assert.Equal(Lines, run.LinesLogged);
+        Assert.DoesNotContain("dropped", run.Output, StringComparison.Ordinal);
+        delivered.RequireExactlyOnce(Lines);
+        delivered.RequireLog4jHeaders("NLogApp", _ => "20000", started, ended);
+    }
 
     [Fact]
-    public async Task Example_app_delivers_100000_lines_through_a_real_relay_exactly_as_logged()
-    {
-        await using var forwarding = await ForwardingRelay.StartAsync();
-        var (relayPort, received, relay) = (forwarding.SourcePort, forwarding.Received, forwarding.Relay);
-        var config = Path.Combine(_directory, "NLog.config");
-        var shipped = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "NLog.config"));
-        Assert.Contains("hosts=\"127.0.0.1:41414\"", shipped, StringComparison.Ordinal);
-        await File.WriteAllTextAsync(config, shipped.Replace("127.0.0.1:41414", $"127.0.0.1:{relayPort}", StringComparison.Ordinal));
-        var started = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    public Task With_the_relay_down_100000_calls_take_under_a_second_and_shutdown_reports_all_of_them_dropped_within_the_shutdown_timeout() =>
+        _app.RequireRelayDownCostsLittleAndDropsAreCountedAsync(Lines, new FlumeAppenderOptions().ShutdownTimeout, "--threads", "4");
 
-        using (var app = PeerProcess.Start(RelayProcess.DotnetHost, [Path.Combine(AppContext.BaseDirectory, "NLogApp.dll"), Lines.ToString(CultureInfo.InvariantCulture), config], _directory))
-        {
-            Assert.Equal(0, await app.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-            Assert.Contains($"logged {Lines} lines", app.Output, StringComparison.Ordinal);
-            Assert.DoesNotContain("dropped", app.Output, StringComparison.Ordinal);
-        }
+    [Fact]
+    public Task With_the_relay_down_a_buffer_path_keeps_the_lines_and_the_next_run_delivers_them_first_in_order() =>
+        _app.RequireBufferedLinesDeliveredFirstInOrderAsync(20_000, 1_000);
 
-        var finished = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        await Eventually.TrueAsync(() => received.Events.Count >= Lines, $"{Lines} events at the receiver", TimeSpan.FromSeconds(30));
-        Assert.Equal(0, await relay.StopAsync());
+    public void Dispose() => _app.Dispose();
 
-        var events = received.Events.ToArray();
-        Assert.Equal(Lines, events.Length);
-        var seen = new bool[Lines];
-        foreach (var flumeEvent in events)
-        {
-            var body = Encoding.UTF8.GetString(flumeEvent.Body.Span);
-            Assert.StartsWith("line ", body, StringComparison.Ordinal);
-            var number = int.Parse(body.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture);
-            Assert.False(seen[number], $"line {number} arrived twice");
-            seen[number] = true;
-            var headers = flumeEvent.Headers;
-            Assert.Equal("NLogApp", headers[Log4jHeaders.LoggerName]);
-            Assert.Equal("20000", headers[Log4jHeaders.LogLevel]);
-            Assert.InRange(long.Parse(headers[Log4jHeaders.Timestamp], CultureInfo.InvariantCulture), started, finished);
-            Assert.Equal("NLogApp", headers["app"]);
-        }
-    }
+    [GeneratedRegex(@"line (?<line>\d+)")]
+    private static partial Regex Body();
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the system's temp cleanup.
-        }
-    }
+
+    private static string Config(string hosts, string? bufferPath) => $"""
+        <nlog xmlns="http://www.nlog-project.org/schemas/NLog.xsd" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+          <extensions><add assembly="NLog.Targets.Flume" /></extensions>
+          <targets><target xsi:type="Flume" name="flume" hosts="{hosts}"{(bufferPath is null ? "" : $" bufferPath=\"{bufferPath}\"")} /></targets>
+          <rules><logger name="*" minlevel="Info" writeTo="flume" /></rules>
+        </nlog>
+        """;
 }

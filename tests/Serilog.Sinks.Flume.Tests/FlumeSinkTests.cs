@@ -157,6 +157,24 @@ public sealed class FlumeSinkTests
     }
 
     [Fact]
+    public async Task Disposing_the_logger_asynchronously_waits_for_delivery_without_blocking_the_caller()
+    {
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (sink, client) = NewSink(options => options.FlushInterval = TimeSpan.FromMinutes(5));
+        client.OnCall = async (_, cancellationToken) => await answer.Task.WaitAsync(cancellationToken);
+        var logger = LoggerOn(sink);
+        logger.Information("held by the relay");
+
+        // A synchronous dispose would block here until the relay answers (never, in this test) or the timeout.
+        var disposing = logger.DisposeAsync();
+
+        Assert.False(disposing.IsCompleted, "DisposeAsync returned only once delivery had ended: it blocked its caller");
+        answer.SetResult();
+        await disposing;
+        Assert.Single(client.AcceptedEvents);
+    }
+
+    [Fact]
     public async Task Logging_after_dispose_neither_throws_nor_sends_and_counts_the_drop()
     {
         var (sink, client) = NewSink();

@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Flume.Logging.Testing;
+
+/// <summary>
+/// The runs every front end's example app is proved with, against real processes on 127.0.0.1: with a real relay up
+/// (avro source, memory channel, avro sink, forwarding to an Avro server in the test), with the relay down (a closed
+/// port), and with the relay down and a disk buffer, then up. The test writes the app's configuration (the relay
+/// address, and the buffer folder when one is used) through <c>config</c>. The relay-up run returns what arrived for
+/// the test to check; the other two check what the issue requires themselves and throw, naming what went wrong. An
+/// app that does not exit with 0 fails the run, with its output.
+/// </summary>
+public sealed class ExampleAppScenarios : IDisposable
+{
+    private static readonly TimeSpan AppTimeout = TimeSpan.FromSeconds(60);
+
+    // Time for the runtime to start and for the log calls, on top of the shutdown timeout, on a loaded 2-core machine.
+    private static readonly TimeSpan ExitMargin = TimeSpan.FromSeconds(5);
+
+    private readonly string _app;
+    private readonly string _configFile;
+    private readonly Func<string, string?, string> _config;
+    private readonly Regex _body;
+    private readonly Action<string> _output;
+    private readonly string _directory;
+
+    /// <param name="app">The app's assembly name, e.g. <c>NLogApp</c>.</param>
+    /// <param name="configFileName">The name its configuration file is written under.</param>
+    /// <param name="config">The configuration file's text for a relay address and an optional buffer folder.</param>
+    /// <param name="body">The app's line bodies, with the line number in the group <c>line</c>.</param>
+    /// <param name="output">Where each run's output is written, for the test log.</param>
+    public ExampleAppScenarios(string app, string configFileName, Func<string, string?, string> config, Regex body, Action<string> output)
+    {
+        _app = app;
+        _config = config;
+        _body = body;
+        _output = output;
+        _directory = Directory.CreateTempSubdirectory($"{app.ToLowerInvariant()}-test-").FullName;
+        _configFile = Path.Combine(_directory, configFileName);
+    }
+
+    /// <summary>
+    /// Runs the app against a relay that is up and returns the run, the lines the relay delivered (once
+    /// <paramref name="lines"/> arrived) and the times before the start and after the exit.
+    /// </summary>
+    public async Task<(ExampleAppRun Run, DeliveredLines Delivered, DateTimeOffset Started, DateTimeOffset Ended)> RunWithRelayUpAsync(int lines, params string[] options)
+    {
+        await using var relay = await ForwardingRelay.StartAsync();
+        var started = DateTimeOffset.UtcNow;
+        var run = await RunAsync($"127.0.0.1:{relay.SourcePort}", null, lines, options);
+        var ended = DateTimeOffset.UtcNow;
+        return (run, await DeliveredAsync(relay, lines), started, ended);
+    }
+
+    /// <summary>
+    /// Runs the app against a closed port (every connection is refused) and throws unless its log calls took under a
+    /// second in total, it exited within <paramref name="shutdownTimeout"/> plus a margin for the runtime's start and
+    /// the calls, and the last dropped total its self-log reported (<c>N dropped in total</c>) is exactly
+    /// <paramref name="lines"/>.
+    /// </summary>
+    public async Task RequireRelayDownCostsLittleAndDropsAreCountedAsync(int lines, TimeSpan shutdownTimeout, params string[] options)
+    {
+        var run = await RunAsync($"127.0.0.1:{FreePort.Next()}", null, lines, options);
+        if (run.LogCallsTook >= TimeSpan.FromSeconds(1))
+        {
+            throw new InvalidOperationException($"{lines} log calls took {run.LogCallsTook}, not under 1 s");
+        }
+
+        if (run.Elapsed >= shutdownTimeout + ExitMargin)
+        {
+            throw new InvalidOperationException($"the app ran {run.Elapsed}, not within the shutdown timeout {shutdownTimeout} and {ExitMargin} to start and log");
+        }
+
+        if (run.DroppedTotal != lines)
+        {
+            throw new InvalidOperationException($"the app reported {run.DroppedTotal} dropped, not {lines}. Output:\n{run.Output}");
+        }
+    }
+
+    /// <summary>
+    /// Runs the app with a disk buffer against a closed port (<paramref name="firstRun"/> lines), then with the same
+    /// buffer against a relay that is up (<paramref name="secondRun"/> lines), and throws unless neither run dropped
+    /// anything and the relay delivered the first run's lines, in order, before the second run's.
+    /// </summary>
+    public async Task RequireBufferedLinesDeliveredFirstInOrderAsync(int firstRun, int secondRun)
+    {
+        var buffer = Path.Combine(_directory, "buffer");
+        var down = await RunAsync($"127.0.0.1:{FreePort.Next()}", buffer, firstRun, []);
+        await using var relay = await ForwardingRelay.StartAsync();
+        var up = await RunAsync($"127.0.0.1:{relay.SourcePort}", buffer, secondRun, []);
+        var delivered = await DeliveredAsync(relay, firstRun + secondRun);
+        if ((down.Output + up.Output).Contains("dropped", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"a run dropped events. Output:\n{down.Output}\n{up.Output}");
+        }
+
+        delivered.RequireSequence([.. Enumerable.Range(1, firstRun), .. Enumerable.Range(1, secondRun)]);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the system's temp cleanup.
+        }
+    }
+
+    private async Task<ExampleAppRun> RunAsync(string hosts, string? bufferPath, int lines, string[] options)
+    {
+        await File.WriteAllTextAsync(_configFile, _config(hosts, bufferPath));
+        var run = await ExampleAppRun.RunAsync($"{_app}.dll", [lines.ToString(CultureInfo.InvariantCulture), _configFile, .. options], timeout: AppTimeout);
+        _output(run.Output);
+        return run.ExitCode == 0 ? run : throw new InvalidOperationException($"{_app} exited with {run.ExitCode}. Output:\n{run.Output}");
+    }
+
+    private async Task<DeliveredLines> DeliveredAsync(ForwardingRelay relay, int count)
+    {
+        await Eventually.TrueAsync(() => relay.Received.Events.Count >= count, $"{count} events at the receiver");
+        var exitCode = await relay.Relay.StopAsync();
+        return exitCode == 0
+            ? DeliveredLines.Parse(relay.Received.Events, _body)
+            : throw new InvalidOperationException($"the relay exited with {exitCode}. Output:\n{relay.Relay.Process.Output}");
+    }
+}
