@@ -15,6 +15,13 @@ public sealed class ExampleAppScenarios : IDisposable
 {
     private static readonly TimeSpan AppTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Not a benchmark (BENCHMARKS.md has those: under 1 s for 100,000 calls from 4 threads): a bound that calls which
+    /// waited cannot meet (100,000 calls from 4 threads waiting 0.2 ms each take 5 s; a Block wait is 100 ms), yet loose
+    /// enough for test assemblies running side by side on 2 cores in Debug builds.
+    /// </summary>
+    public static readonly TimeSpan NoWaitBound = TimeSpan.FromSeconds(5);
+
     // Time for the runtime to start and for the log calls, on top of the shutdown timeout, on a loaded 2-core machine.
     private static readonly TimeSpan ExitMargin = TimeSpan.FromSeconds(5);
 
@@ -54,17 +61,17 @@ public sealed class ExampleAppScenarios : IDisposable
     }
 
     /// <summary>
-    /// Runs the app against a closed port (every connection is refused) and throws unless its log calls took under a
-    /// second in total, it exited within <paramref name="shutdownTimeout"/> plus a margin for the runtime's start and
+    /// Runs the app against a closed port (every connection is refused) and throws unless its log calls took under
+    /// <see cref="NoWaitBound"/> in total, it exited within <paramref name="shutdownTimeout"/> plus a margin for the runtime's start and
     /// the calls, and the last dropped total its self-log reported (<c>N dropped in total</c>) is exactly
     /// <paramref name="lines"/>.
     /// </summary>
     public async Task RequireRelayDownCostsLittleAndDropsAreCountedAsync(int lines, TimeSpan shutdownTimeout, params string[] options)
     {
         var run = await RunAsync($"127.0.0.1:{FreePort.Next()}", null, lines, options);
-        if (run.LogCallsTook >= TimeSpan.FromSeconds(1))
+        if (run.LogCallsTook >= NoWaitBound)
         {
-            throw new InvalidOperationException($"{lines} log calls took {run.LogCallsTook}, not under 1 s");
+            throw new InvalidOperationException($"{lines} log calls took {run.LogCallsTook}, not under {NoWaitBound}");
         }
 
         if (run.Elapsed >= shutdownTimeout + ExitMargin)
