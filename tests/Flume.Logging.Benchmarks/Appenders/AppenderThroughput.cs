@@ -91,6 +91,8 @@ internal static class AppenderThroughput
     {
         "core" => new CoreFrontEnd(options, threads),
         "mel" => new ExtensionsFrontEnd(options, threads),
+        "serilog" => new SerilogFrontEnd(options, threads),
+        "nlog" => new NLogFrontEnd(options, threads),
         _ => throw new ArgumentException($"unknown front end '{name}': core, mel, serilog, nlog or log4net", nameof(name)),
     };
 }
