@@ -260,7 +260,7 @@ public class FlumeDeliveryTests
     }
 
     [Fact]
-    public void A_queued_record_counts_its_message_exception_text_and_property_values_as_held_memory()
+    public void A_queued_record_counts_its_message_exception_text_property_values_and_kept_source_as_held_memory()
     {
         var factory = new FlumeEventFactory(new FlumeAppenderOptions { Hosts = "127.0.0.1:1" }, "host");
         var bare = QueuedRecord.Of(new FlumeLogRecord("logger", FlumeLogLevel.Info, DateTimeOffset.UnixEpoch, "12345"), factory).Size;
@@ -270,6 +270,9 @@ public class FlumeDeliveryTests
         var exception = new InvalidOperationException(new string('e', 5000));
         var withException = QueuedRecord.Of(new FlumeLogRecord("logger", FlumeLogLevel.Error, DateTimeOffset.UnixEpoch, "12345", exception), factory).Size;
         Assert.InRange(withException - bare, 2 * exception.ToString().Length, (2 * exception.ToString().Length) + 64);
+
+        var withSource = QueuedRecord.Of(new FlumeLogRecord("logger", FlumeLogLevel.Info, DateTimeOffset.UnixEpoch, "12345", Source: new object()), factory).Size;
+        Assert.Equal(2 * bare, withSource);
 
         var value = new string('v', 3000);
         var withProperty = QueuedRecord.Of(new FlumeLogRecord("logger", FlumeLogLevel.Info, DateTimeOffset.UnixEpoch, "12345", Properties: [new("Key", value)]), factory).Size;

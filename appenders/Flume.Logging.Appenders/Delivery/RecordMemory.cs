@@ -5,7 +5,8 @@ namespace Flume.Logging.Appenders.Delivery;
 /// <summary>
 /// The memory a queued entry keeps alive, counted from what it holds: 2 bytes a character plus each object's header,
 /// and the queue slot itself. Logger and property names are not counted: they are shared by every call of a logger
-/// or template. Property values are counted as strings or boxed primitives, which is all front ends queue.
+/// or template. Property values are counted as strings or boxed primitives, which is all front ends queue. A record
+/// that keeps its framework's event (for a fallback) counts twice: that event holds the same text in its own objects.
 /// </summary>
 internal static class RecordMemory
 {
@@ -37,6 +38,12 @@ internal static class RecordMemory
                     _ => BoxedValue,
                 };
             }
+        }
+
+        // The framework's own event, kept for a fallback, holds the same message and values in its own objects.
+        if (record.Source is not null)
+        {
+            size *= 2;
         }
 
         return (int)Math.Min(size, int.MaxValue);
