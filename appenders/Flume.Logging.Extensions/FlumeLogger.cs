@@ -34,7 +34,7 @@ internal sealed class FlumeLogger(string categoryName, FlumeLoggerProvider provi
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        if (!IsEnabled(logLevel) || formatter is null)
+        if (!IsEnabled(logLevel) || formatter is null || provider.DropIfFull())
         {
             return;
         }

@@ -134,6 +134,9 @@ public sealed class FlumeLoggerProvider : ILoggerProvider, ISupportExternalScope
         return _delivery.TryEnqueue(record with { Properties = properties }, _factory);
     }
 
+    /// <summary>Counts a log call as dropped, before it is rendered, when the queue is full (DropNewest): see <see cref="FlumeDelivery.DropIfFull"/>.</summary>
+    internal bool DropIfFull() => _delivery.DropIfFull();
+
     /// <summary>Reports a log call that could not become an event (its formatter or a property threw).</summary>
     internal void ReportFailedCall(string categoryName, Exception exception) =>
         _delivery.DropUnqueued($"a log call on {categoryName} could not be rendered ({exception.GetType().Name}: {exception.Message})");

@@ -266,7 +266,8 @@ public sealed class FlumeTarget : TargetWithContext
 
     private void Enqueue(LogEventInfo logEvent)
     {
-        if (Delivery is not { } delivery || _events is not { } events)
+        // A full queue (a dead relay's steady state) refuses the event anyway: count it before rendering it.
+        if (Delivery is not { } delivery || _events is not { } events || delivery.DropIfFull())
         {
             return;
         }

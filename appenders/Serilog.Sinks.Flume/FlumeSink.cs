@@ -89,6 +89,12 @@ internal sealed class FlumeSink : ILogEventSink, IDisposable, IAsyncDisposable, 
 
         try
         {
+            // A full queue (a dead relay's steady state) refuses the event anyway: count it before rendering it.
+            if (_delivery.DropIfFull(Volatile.Read(ref _failureListener) is null ? null : logEvent))
+            {
+                return;
+            }
+
             // Serilog's events are immutable, so the record can wait for the delivery loop to build its event.
             _delivery.TryEnqueue(ToRecord(logEvent), _factory);
         }

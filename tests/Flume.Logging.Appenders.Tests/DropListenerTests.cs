@@ -44,4 +44,36 @@ public sealed class DropListenerTests
         Assert.Equal(7, delivery.EventsDropped);
         Assert.Equal(Enumerable.Range(0, 7).Select(i => $"source {i}").Order(), dropped.Select(d => (string)d.Source).Order());
     }
+
+    [Theory]
+    [InlineData(OverflowMode.DropNewest, true)]
+    [InlineData(OverflowMode.DropOldest, false)]
+    [InlineData(OverflowMode.Block, false)]
+    public async Task A_call_finding_the_queue_full_under_DropNewest_is_counted_before_it_is_rendered(OverflowMode overflow, bool dropsEarly)
+    {
+        var dropped = new ConcurrentQueue<object>();
+        var client = new FakeRpcClient { FailAlways = true };
+        var options = new FlumeAppenderOptions { Hosts = "127.0.0.1:9", BatchSize = 1, QueueLimit = 2, Overflow = overflow, ShutdownTimeout = TimeSpan.FromMilliseconds(300) };
+        var factory = new FlumeEventFactory(options, "host");
+        await using var delivery = new FlumeDelivery(options, new DeliveryContext
+        {
+            ClientFactory = _ => client,
+            DropListener = (sources, _) =>
+            {
+                foreach (var source in sources)
+                {
+                    dropped.Enqueue(source);
+                }
+            },
+        });
+        delivery.TryEnqueue(Record(0), factory);
+        await Eventually.TrueAsync(() => client.Calls == 1, "the first batch failed");
+        Assert.False(delivery.DropIfFull("early 1"));
+        delivery.TryEnqueue(Record(1), factory);
+        delivery.TryEnqueue(Record(2), factory);
+
+        Assert.Equal(dropsEarly, delivery.DropIfFull("early 2"));
+        Assert.Equal(dropsEarly ? 1 : 0, delivery.EventsDropped);
+        Assert.Equal(dropsEarly ? ["early 2"] : [], dropped);
+    }
 }

@@ -52,6 +52,30 @@ internal sealed class Admission(
         };
     }
 
+    /// <summary>
+    /// Drops a call before its entry exists when the queue has no room for one more entry (closed, or full in
+    /// entries): what <see cref="Admit"/> would do under DropNewest, without the cost of building the entry.
+    /// </summary>
+    public bool DropIfFull(object? source)
+    {
+        string reason;
+        if (IsClosed)
+        {
+            reason = "the appender is closed";
+        }
+        else if (queue.IsFull)
+        {
+            reason = "the queue is full (DropNewest)";
+        }
+        else
+        {
+            return false;
+        }
+
+        drops.Drop(source, reason);
+        return true;
+    }
+
     private bool AdmitDroppingOldest(in QueuedRecord entry)
     {
         while (!queue.TryAdd(entry))

@@ -27,8 +27,18 @@ internal sealed class DropReporter
     /// <summary>Whether dropped records' sources are wanted, so batches keep them.</summary>
     public bool WantsSources => _listener is not null;
 
-    /// <summary>Drops one event that never became a queued entry (its record could not be read).</summary>
+    /// <summary>Drops one event that never became a queued entry (its record could not be read, or the queue was full).</summary>
     public void Drop(string reason) => Count(1, reason);
+
+    /// <summary>Drops one log call before its entry was built, handing its source (if any) to the listener.</summary>
+    public void Drop(object? source, string reason)
+    {
+        Count(1, reason);
+        if (_listener is not null && source is not null)
+        {
+            Notify([source], reason);
+        }
+    }
 
     /// <summary>Drops one queued entry, handing its source to the listener.</summary>
     public void Drop(in QueuedRecord item, string reason)

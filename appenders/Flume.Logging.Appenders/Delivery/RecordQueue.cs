@@ -31,6 +31,9 @@ internal sealed class RecordQueue(int limit, long byteLimit)
 
     public bool IsEmpty => _entries.IsEmpty;
 
+    /// <summary>Whether the queue holds as many entries as it may: the next one is refused.</summary>
+    public bool IsFull => Volatile.Read(ref _count) >= limit;
+
     /// <summary>Completes at the next <see cref="Ring"/>: a flush, a dispose, or the first entry after the loop went idle.</summary>
     public Task Doorbell => Volatile.Read(ref _doorbell).Task;
 
