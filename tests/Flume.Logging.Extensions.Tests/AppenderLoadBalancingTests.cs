@@ -2,10 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Flume.Logging.Rpc;
-using Flume.Logging.Rpc.Avro;
 using Flume.Logging.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flume.Logging.Extensions.Tests;
 
@@ -14,94 +11,51 @@ namespace Flume.Logging.Extensions.Tests;
 /// line arrives, and the dead relay is backed off rather than hammered. The relays keep their events in file
 /// channels, so what the killed one acknowledged survives.
 /// </summary>
-public sealed class AppenderLoadBalancingTests : IDisposable
+public sealed class AppenderLoadBalancingTests
 {
     private const int Lines = 1_000_000;
-    private readonly string _root = Directory.CreateTempSubdirectory("appender-lb-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private static string AppDll => Path.Combine(AppContext.BaseDirectory, "ExtensionsLoggingApp.dll");
-
-    private string RelayConfig(string name, int port, int receiverPort) => $"""
-        a1.sources = avro
-        a1.channels = disk
-        a1.sinks = fwd
-        a1.sources.avro.type = avro
-        a1.sources.avro.bind = 127.0.0.1
-        a1.sources.avro.port = {port}
-        a1.sources.avro.channels = disk
-        a1.channels.disk.type = file
-        a1.channels.disk.checkpointDir = {_root}/{name}/checkpoint
-        a1.channels.disk.dataDirs = {_root}/{name}/data
-        a1.channels.disk.minimumRequiredSpace = 0
-        a1.sinks.fwd.type = avro
-        a1.sinks.fwd.channel = disk
-        a1.sinks.fwd.hostname = 127.0.0.1
-        a1.sinks.fwd.port = {receiverPort}
-        a1.sinks.fwd.batch-size = 1000
-        """;
 
     [Fact]
     public async Task Every_line_arrives_when_one_of_three_relays_dies_mid_run_and_comes_back()
     {
-        var receiverPort = FreePort.Next();
-        var received = new RecordingReceiver();
-        await using var receiver = AvroRpc.CreateServer("receiver", new RpcServerOptions { Bind = "127.0.0.1", Port = receiverPort }, received, NullLoggerFactory.Instance);
-        await receiver.StartAsync(CancellationToken.None);
-        var ports = new[] { FreePort.Next(), FreePort.Next(), FreePort.Next() };
-        var relays = new RelayProcess?[3];
-        try
+        await using var relays = await FileChannelRelays.StartAsync(3);
+        var received = relays.Received;
+        var environment = new Dictionary<string, string>
         {
-            for (var i = 0; i < 3; i++)
-            {
-                relays[i] = await RelayProcess.StartRunningAsync(RelayConfig($"r{i}", ports[i], receiverPort));
-            }
+            ["Logging__Flume__Hosts"] = relays.Hosts,
+            ["Logging__Flume__MaxBackoff"] = "00:00:05",
 
-            var environment = new Dictionary<string, string>
-            {
-                ["Logging__Flume__Hosts"] = string.Join(' ', ports.Select(p => $"127.0.0.1:{p}")),
-                ["Logging__Flume__MaxBackoff"] = "00:00:05",
+            // A million lines from one tight loop outrun any network: this app opts in to wait for room rather than
+            // drop (Block never waits while every relay is down, and here two stay up).
+            ["Logging__Flume__Overflow"] = "Block",
+            ["Logging__Flume__BlockTimeout"] = "00:00:05",
+        };
+        using var app = PeerProcess.Start(RelayProcess.DotnetHost, [AppDll, Lines.ToString(CultureInfo.InvariantCulture)], AppContext.BaseDirectory, environment);
 
-                // A million lines from one tight loop outrun any network: this app opts in to wait for room rather
-                // than drop (Block never waits while every relay is down, and here two stay up).
-                ["Logging__Flume__Overflow"] = "Block",
-                ["Logging__Flume__BlockTimeout"] = "00:00:05",
-            };
-            using var app = PeerProcess.Start(RelayProcess.DotnetHost, [AppDll, Lines.ToString(CultureInfo.InvariantCulture)], AppContext.BaseDirectory, environment);
+        await Eventually.TrueAsync(() => received.Events.Count >= 30_000, "the first lines at the receiver", TimeSpan.FromSeconds(60));
+        relays.Kill(1);
 
-            await Eventually.TrueAsync(() => received.Events.Count >= 30_000, "the first lines at the receiver", TimeSpan.FromSeconds(60));
-            relays[1]!.Process.Kill();
-            relays[1]!.Dispose();
-            relays[1] = null;
+        // While it is down, its port counts the app's attempts: each connection is accepted and closed at once,
+        // so every attempt fails as it would against a crashed relay.
+        var (attempts, deliveredMeanwhile) = await CountAttemptsAsync(relays.Ports[1], received, TimeSpan.FromSeconds(3));
+        Assert.False(app.HasExited, "the app was still logging while the relay was down");
+        Assert.True(deliveredMeanwhile > 1_000, $"only {deliveredMeanwhile} lines were delivered while the relay was down");
 
-            // While it is down, its port counts the app's attempts: each connection is accepted and closed at once,
-            // so every attempt fails as it would against a crashed relay.
-            var (attempts, deliveredMeanwhile) = await CountAttemptsAsync(ports[1], received, TimeSpan.FromSeconds(3));
-            Assert.False(app.HasExited, "the app was still logging while the relay was down");
-            Assert.True(deliveredMeanwhile > 1_000, $"only {deliveredMeanwhile} lines were delivered while the relay was down");
+        // Backoff doubles from 1 s (capped by MaxBackoff): within 3 s that is at most about 3 attempts, where an
+        // app without backoff would try the dead relay for every third of thousands of batches.
+        Assert.True(attempts is >= 1 and <= 5, $"{attempts} attempts on the dead relay within 3 s");
+        await relays.RestartAsync(1);
 
-            // Backoff doubles from 1 s (capped by MaxBackoff): within 3 s that is at most about 3 attempts, where an
-            // app without backoff would try the dead relay for every third of thousands of batches.
-            Assert.True(attempts is >= 1 and <= 5, $"{attempts} attempts on the dead relay within 3 s");
-            relays[1] = await RelayProcess.StartRunningAsync(RelayConfig("r1", ports[1], receiverPort));
-
-            Assert.Equal(0, await app.WaitForExitAsync(TimeSpan.FromSeconds(120)));
-            Assert.DoesNotContain("dropped", app.Output, StringComparison.Ordinal);
-            await Eventually.TrueAsync(
-                () => received.Events.Count >= Lines && received.Events.Select(e => Encoding.UTF8.GetString(e.Body.Span)).Distinct().Count() == Lines,
-                "every line at the receiver",
-                TimeSpan.FromSeconds(60));
-            var bodies = received.Events.Select(e => Encoding.UTF8.GetString(e.Body.Span)).ToHashSet();
-            Assert.All(Enumerable.Range(1, Lines), i => Assert.Contains($"line {i} of {Lines}", bodies));
-        }
-        finally
-        {
-            foreach (var relay in relays)
-            {
-                relay?.Dispose();
-            }
-        }
+        Assert.Equal(0, await app.WaitForExitAsync(TimeSpan.FromSeconds(120)));
+        Assert.DoesNotContain("dropped", app.Output, StringComparison.Ordinal);
+        await Eventually.TrueAsync(
+            () => received.Events.Count >= Lines && received.Events.Select(e => Encoding.UTF8.GetString(e.Body.Span)).Distinct().Count() == Lines,
+            "every line at the receiver",
+            TimeSpan.FromSeconds(60));
+        var bodies = received.Events.Select(e => Encoding.UTF8.GetString(e.Body.Span)).ToHashSet();
+        Assert.All(Enumerable.Range(1, Lines), i => Assert.Contains($"line {i} of {Lines}", bodies));
     }
 
     /// <summary>Listens on a dead relay's port for <paramref name="window"/>, counting connections and refusing service.</summary>

@@ -30,21 +30,25 @@ public sealed class ForwardingRelay : IAsyncDisposable
     /// <summary>The relay's avro source port on 127.0.0.1.</summary>
     public int SourcePort { get; }
 
-    /// <summary>Starts the receiver, then the relay, and waits until the relay is running.</summary>
-    public static async Task<ForwardingRelay> StartAsync(int channelCapacity = 200_000)
+    /// <summary>
+    /// Starts the receiver, then the relay, and waits until the relay is running. The source listens on
+    /// <paramref name="sourcePort"/> when given (a port an earlier run of the test logged to while it was closed),
+    /// else on a free port.
+    /// </summary>
+    public static async Task<ForwardingRelay> StartAsync(int channelCapacity = 200_000, int? sourcePort = null)
     {
         var received = new RecordingReceiver();
         var receiverPort = FreePort.Next();
         var receiver = AvroRpc.CreateServer("receiver", new RpcServerOptions { Bind = "127.0.0.1", Port = receiverPort }, received, NullLoggerFactory.Instance);
         await receiver.StartAsync(CancellationToken.None);
-        var sourcePort = FreePort.Next();
+        var port = sourcePort ?? FreePort.Next();
         var configuration = $"""
             a1.sources = avro
             a1.channels = mem
             a1.sinks = fwd
             a1.sources.avro.type = avro
             a1.sources.avro.bind = 127.0.0.1
-            a1.sources.avro.port = {sourcePort}
+            a1.sources.avro.port = {port}
             a1.sources.avro.channels = mem
             a1.channels.mem.type = memory
             a1.channels.mem.capacity = {channelCapacity}
@@ -57,7 +61,7 @@ public sealed class ForwardingRelay : IAsyncDisposable
             """;
         try
         {
-            return new ForwardingRelay(receiver, received, await RelayProcess.StartRunningAsync(configuration), sourcePort);
+            return new ForwardingRelay(receiver, received, await RelayProcess.StartRunningAsync(configuration), port);
         }
         catch
         {
