@@ -93,6 +93,7 @@ internal static class AppenderThroughput
         "mel" => new ExtensionsFrontEnd(options, threads),
         "serilog" => new SerilogFrontEnd(options, threads),
         "nlog" => new NLogFrontEnd(options, threads),
+        "log4net" => new Log4NetFrontEnd(options, threads),
         _ => throw new ArgumentException($"unknown front end '{name}': core, mel, serilog, nlog or log4net", nameof(name)),
     };
 }
