@@ -12,8 +12,10 @@ namespace Flume.Logging.Benchmarks.Appenders;
 /// call is timed, so the JSON also gives the call's p50, p99.9 and worst case, the numbers that show whether a log
 /// call ever blocks.
 /// With a rate, each thread paces its calls to that many per second, so the calls can be timed at a load the relay
-/// absorbs, without the queue filling.
-/// Usage: appender-throughput core|mel|serilog|nlog|log4net host:port [events per thread] [threads] [Block|DropNewest|DropOldest] [calls/s per thread].
+/// absorbs, without the queue filling. With a warm-up, each thread's first calls count as events but not in the
+/// percentiles (<c>callP*</c>): they pay for compiling the framework's logging path and, with a dead relay, for filling
+/// the queue while the GC moves what it holds. <c>callP999AllUs</c> includes them.
+/// Usage: appender-throughput core|mel|serilog|nlog|log4net host:port [events per thread] [threads] [Block|DropNewest|DropOldest] [calls/s per thread] [warm-up calls per thread].
 /// </summary>
 internal static class AppenderThroughput
 {
@@ -25,6 +27,7 @@ internal static class AppenderThroughput
         var threads = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 4;
         var overflow = args.Length > 4 ? Enum.Parse<OverflowMode>(args[4]) : OverflowMode.Block;
         var rate = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 0;
+        var warmup = args.Length > 6 ? Math.Min(int.Parse(args[6], CultureInfo.InvariantCulture), perThread - 1) : 0;
         var ticksPerCall = rate > 0 ? (double)Stopwatch.Frequency / rate : 0;
         var options = new FlumeAppenderOptions
         {
@@ -66,9 +69,11 @@ internal static class AppenderThroughput
             TaskCreationOptions.LongRunning)).ToArray();
         await Task.WhenAll(loggers);
         var loggingSeconds = clock.Elapsed.TotalSeconds;
-        var calls = callTicks.SelectMany(t => t).ToArray();
+        var all = callTicks.SelectMany(t => t).ToArray();
+        Array.Sort(all);
+        var calls = callTicks.SelectMany(t => t[warmup..]).ToArray();
         Array.Sort(calls);
-        double Micros(double quantile) => calls[Math.Min(calls.Length - 1, (int)(quantile * calls.Length))] * 1e6 / Stopwatch.Frequency;
+        double Micros(double quantile) => Quantile(calls, quantile);
         var total = (long)perThread * threads;
         // With Block every event is eventually acknowledged; in the drop modes (a dead relay) only the calls are timed.
         while (overflow == OverflowMode.Block && totals.Read() is var (sent, lost) && sent + lost < total)
@@ -80,12 +85,15 @@ internal static class AppenderThroughput
         process.Refresh();
         var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"events\":{total},\"seconds\":{seconds:0.000},\"eventsPerSecond\":{total / seconds:0},\"loggingSeconds\":{loggingSeconds:0.000},\"callP50Us\":{Micros(0.5):0.00},\"callP999Us\":{Micros(0.999):0.00},\"callMaxUs\":{Micros(1):0.0},\"dropped\":{totals.Read().Dropped},\"appenderCpuCores\":{cpu / seconds:0.00},\"peakWorkingSetMb\":{process.PeakWorkingSet64 / (1024 * 1024)}}}"));
+            $"{{\"events\":{total},\"seconds\":{seconds:0.000},\"eventsPerSecond\":{total / seconds:0},\"loggingSeconds\":{loggingSeconds:0.000},\"callP50Us\":{Micros(0.5):0.00},\"callP999Us\":{Micros(0.999):0.00},\"callMaxUs\":{Micros(1):0.0},\"warmupCallsPerThread\":{warmup},\"callP999AllUs\":{Quantile(all, 0.999):0.00},\"dropped\":{totals.Read().Dropped},\"appenderCpuCores\":{cpu / seconds:0.00},\"peakWorkingSetMb\":{process.PeakWorkingSet64 / (1024 * 1024)}}}"));
         // With Block nothing may be dropped; the drop modes are measured with a dead relay on purpose.
         var dropped = totals.Read().Dropped;
         await frontEnd.DisposeAsync();
         return overflow != OverflowMode.Block || dropped == 0 ? 0 : 1;
     }
+
+    private static double Quantile(long[] sortedTicks, double quantile) =>
+        sortedTicks[Math.Min(sortedTicks.Length - 1, (int)(quantile * sortedTicks.Length))] * 1e6 / Stopwatch.Frequency;
 
     private static IBenchFrontEnd Create(string name, FlumeAppenderOptions options, int threads) => name switch
     {
