@@ -60,8 +60,18 @@ internal sealed class DropReporter
         }
     }
 
-    /// <summary>Reports what is not yet reported, with the total, at once: the appender is closing.</summary>
-    public void ReportNow() => WriteReport();
+    /// <summary>
+    /// The appender is closing: reports what is not yet reported, and the total, at once. The total is written even
+    /// when a periodic report running on the thread pool took the last count a moment ago, so the close always ends
+    /// with the <c>N dropped in total</c> line when anything was dropped.
+    /// </summary>
+    public void ReportNow()
+    {
+        if (!WriteReport() && _counters.Dropped is var total and > 0)
+        {
+            _selfLog.Write($"Flume appender: closed; {total} dropped in total");
+        }
+    }
 
     private void Count(long count, string reason)
     {
@@ -81,13 +91,17 @@ internal sealed class DropReporter
         ThreadPool.UnsafeQueueUserWorkItem(static self => self.WriteReport(), this, preferLocal: false);
     }
 
-    private void WriteReport()
+    /// <summary>Writes what is not yet reported; false when there was nothing (another report just took it).</summary>
+    private bool WriteReport()
     {
         var count = Interlocked.Exchange(ref _unreported, 0);
-        if (count > 0)
+        if (count == 0)
         {
-            _selfLog.Write($"Flume appender: dropped {count} events ({Volatile.Read(ref _lastReason)}); {_counters.Dropped} dropped in total");
+            return false;
         }
+
+        _selfLog.Write($"Flume appender: dropped {count} events ({Volatile.Read(ref _lastReason)}); {_counters.Dropped} dropped in total");
+        return true;
     }
 
     private void Notify(IReadOnlyList<object> sources, string reason)
