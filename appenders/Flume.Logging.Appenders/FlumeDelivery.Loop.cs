@@ -105,7 +105,8 @@ internal sealed partial class FlumeDelivery
 
             if (!await WaitToRetryAsync(failure).ConfigureAwait(false))
             {
-                var reason = $"the relays stayed unreachable until the ShutdownTimeout {_shutdownTimeout}";
+                // Down, or up but too slow: either way they did not take these before the deadline.
+                var reason = $"no relay took them before the ShutdownTimeout {_shutdownTimeout} ended ({failure.Message})";
                 DropBatches(reason);
                 DropQueued(reason);
                 return;
