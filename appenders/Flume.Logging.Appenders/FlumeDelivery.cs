@@ -38,7 +38,6 @@ internal sealed partial class FlumeDelivery : IAsyncDisposable
     private readonly string? _bufferPath;
     private readonly int _bufferSizeLimit;
     private readonly Task _loop;
-    private readonly bool _dropEarly;
     private int _closed;
 
     /// <summary>
@@ -65,7 +64,6 @@ internal sealed partial class FlumeDelivery : IAsyncDisposable
         _drops = new DropReporter(_counters, _selfLog, context.DropListener, _time);
         _queue = new RecordQueue(options.QueueLimit, options.QueueByteLimit);
         _admission = new Admission(_queue, options.Overflow, options.BlockTimeout, _counters, _progress, _drops, () => RelaysDown);
-        _dropEarly = options.Overflow == OverflowMode.DropNewest;
         _batch = new EventBatch(_batchSize, _drops.WantsSources);
         _next = new EventBatch(_batchSize, _drops.WantsSources);
         _spill = new EventBatch(SpillChunk, _drops.WantsSources);
@@ -146,7 +144,7 @@ internal sealed partial class FlumeDelivery : IAsyncDisposable
     /// listener, and returns true, so the call skips building a record that would be refused anyway. False otherwise:
     /// the front end queues as usual.
     /// </summary>
-    public bool DropIfFull(object? source = null) => _dropEarly && _admission.DropIfFull(source);
+    public bool DropIfFull(object? source = null) => _admission.DropIfFull(source);
 
     /// <summary>
     /// Counts and reports one log call the front end could not even turn into a record (its message or a property

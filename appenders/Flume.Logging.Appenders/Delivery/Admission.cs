@@ -53,12 +53,18 @@ internal sealed class Admission(
     }
 
     /// <summary>
-    /// Drops a call before its entry exists when the queue has no room for one more entry (closed, or full in
-    /// entries): what <see cref="Admit"/> would do under DropNewest, without the cost of building the entry.
+    /// Under DropNewest, drops a call before its entry exists when the queue has no room for one more entry (closed,
+    /// or full in entries): what <see cref="Admit"/> would do, without the cost of building the entry. False under the
+    /// other modes, whose full queue may still take the call.
     /// </summary>
     public bool DropIfFull(object? source)
     {
         string reason;
+        if (overflow != OverflowMode.DropNewest)
+        {
+            return false;
+        }
+
         if (IsClosed)
         {
             reason = "the appender is closed";
