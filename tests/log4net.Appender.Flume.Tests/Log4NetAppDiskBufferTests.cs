@@ -24,24 +24,24 @@ public sealed class Log4NetAppDiskBufferTests : IDisposable
         var config = Log4NetAppRun.WriteConfig(_directory, $"127.0.0.1:{port}", $"""<bufferPath value="{buffer}" />""");
 
         var first = await Log4NetAppRun.RunAsync(config, FirstRun, Threads);
-        Log4NetAppRun.AssertNothingDropped(first);
+        Log4NetAppRun.AssertNothingDropped(first.Output);
 
         await using var forwarding = await ForwardingRelay.StartAsync(sourcePort: port);
         var second = await Log4NetAppRun.RunAsync(config, SecondRun, threads: 1);
-        Log4NetAppRun.AssertNothingDropped(second);
+        Log4NetAppRun.AssertNothingDropped(second.Output);
 
         await Eventually.TrueAsync(
             () => forwarding.Received.Events.Count >= FirstRun + SecondRun,
-            $"both runs' lines at the receiver (got {forwarding.Received.Events.Count}; the second run printed:\n{second})",
+            $"both runs' lines at the receiver (got {forwarding.Received.Events.Count}; the second run printed:\n{second.Output})",
             TimeSpan.FromSeconds(30));
         Assert.Equal(0, await forwarding.Relay.StopAsync());
         var lines = forwarding.Received.Events.Select(e => int.Parse(Encoding.UTF8.GetString(e.Body.Span).AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal(FirstRun + SecondRun, lines.Length);
-        Assert.Equal(Enumerable.Range(0, FirstRun), lines[..FirstRun].Order());
-        Assert.Equal(Enumerable.Range(0, SecondRun), lines[FirstRun..]);
+        Assert.Equal(Enumerable.Range(1, FirstRun), lines[..FirstRun].Order());
+        Assert.Equal(Enumerable.Range(1, SecondRun), lines[FirstRun..]);
 
         // Each thread of the first run logged its own block of lines, ascending: the buffer kept the order they were logged in.
-        foreach (var thread in lines[..FirstRun].GroupBy(line => line / (FirstRun / Threads)))
+        foreach (var thread in lines[..FirstRun].GroupBy(line => (line - 1) / (FirstRun / Threads)))
         {
             Assert.Equal(thread.Order(), thread);
         }

@@ -23,21 +23,22 @@ public sealed class Log4NetAppEndToEndTests : IDisposable
         var config = Log4NetAppRun.WriteConfig(_directory, $"127.0.0.1:{forwarding.SourcePort}");
         var started = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-        var output = await Log4NetAppRun.RunAsync(config, Lines, threads: 4, shutdown);
+        var run = await Log4NetAppRun.RunAsync(config, Lines, threads: 4, shutdown);
 
         var finished = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        Log4NetAppRun.AssertNothingDropped(output);
+        Log4NetAppRun.AssertNothingDropped(run.Output);
         await Eventually.TrueAsync(() => forwarding.Received.Events.Count >= Lines, $"{Lines} events at the receiver", TimeSpan.FromSeconds(30));
         Assert.Equal(0, await forwarding.Relay.StopAsync());
         var events = forwarding.Received.Events.ToArray();
         Assert.Equal(Lines, events.Length);
-        var seen = new bool[Lines];
+        var seen = new bool[Lines + 1];
         var hostName = Dns.GetHostName();
         foreach (var flumeEvent in events)
         {
             var body = Encoding.UTF8.GetString(flumeEvent.Body.Span);
             Assert.StartsWith("line ", body, StringComparison.Ordinal);
             var number = int.Parse(body.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture);
+            Assert.InRange(number, 1, Lines);
             Assert.False(seen[number], $"line {number} arrived twice");
             seen[number] = true;
             var headers = flumeEvent.Headers;

@@ -18,13 +18,13 @@ public sealed class Log4NetAppRelayDownTests : IDisposable
         var shutdownTimeout = new FlumeAppenderOptions().ShutdownTimeout;
         var config = Log4NetAppRun.WriteConfig(_directory, $"127.0.0.1:{FreePort.Next()}");
 
-        var output = await Log4NetAppRun.RunAsync(config, Lines, threads: 4);
+        var run = await Log4NetAppRun.RunAsync(config, Lines, threads: 4);
 
-        var calls = Log4NetAppRun.LogCallsTook(output);
+        var calls = run.LogCallsTook;
         Assert.True(calls < ExampleAppScenarios.NoWaitBound, $"the log calls took {calls}");
         // The core gives the relays until ShutdownTimeout, and allows itself one more second to stop a stuck send.
-        var shutdown = Log4NetAppRun.ShutdownTook(output);
+        var shutdown = Log4NetAppRun.ShutdownTook(run.Output);
         Assert.True(shutdown <= shutdownTimeout + TimeSpan.FromSeconds(1), $"LogManager.Shutdown() took {shutdown}");
-        Assert.Contains($"log4net:WARN FlumeAppender [flume]: {Lines} events were dropped in total", output, StringComparison.Ordinal);
+        Assert.Contains($"log4net:WARN FlumeAppender [flume]: {Lines} events were dropped in total", run.Output, StringComparison.Ordinal);
     }
 }

@@ -31,34 +31,28 @@ internal static partial class Log4NetAppRun
             [AppDll, lines.ToString(CultureInfo.InvariantCulture), config, "--threads", threads.ToString(CultureInfo.InvariantCulture), "--shutdown", shutdown],
             Path.GetDirectoryName(config));
 
-    /// <summary>Runs the app to its end and checks it exited cleanly after logging every line; returns its output.</summary>
-    public static async Task<string> RunAsync(string config, int lines, int threads, string shutdown = "shutdown")
+    /// <summary>Runs the app to its end and checks it exited cleanly after logging every line.</summary>
+    public static async Task<ExampleAppRun> RunAsync(string config, int lines, int threads, string shutdown = "shutdown")
     {
-        using var app = Start(config, lines, threads, shutdown);
-        Assert.Equal(0, await app.WaitForExitAsync(TimeSpan.FromSeconds(90)));
-        Assert.Contains($"logged {lines} lines", app.Output, StringComparison.Ordinal);
-        return app.Output;
+        var run = await ExampleAppRun.RunAsync(
+            "Log4NetApp.dll",
+            [lines.ToString(CultureInfo.InvariantCulture), config, "--threads", threads.ToString(CultureInfo.InvariantCulture), "--shutdown", shutdown]);
+        Assert.True(run.ExitCode == 0, $"the app exited with {run.ExitCode}:\n{run.Output}");
+        Assert.Equal(lines, run.LinesLogged);
+        return run;
     }
 
     /// <summary>Fails, showing everything the app printed, when it reported a dropped event.</summary>
     public static void AssertNothingDropped(string output) =>
         Assert.False(output.Contains("dropped", StringComparison.Ordinal), $"the app dropped events:\n{output}");
 
-    /// <summary>How long the app's log calls took, as it printed it.</summary>
-    public static TimeSpan LogCallsTook(string output) => Milliseconds(LogCallsPattern(), output);
-
     /// <summary>How long <c>LogManager.Shutdown()</c> took, as the app printed it.</summary>
-    public static TimeSpan ShutdownTook(string output) => Milliseconds(ShutdownPattern(), output);
-
-    private static TimeSpan Milliseconds(Regex pattern, string output)
+    public static TimeSpan ShutdownTook(string output)
     {
-        var match = pattern.Match(output);
-        Assert.True(match.Success, $"no line matching {pattern} in:\n{output}");
+        var match = ShutdownPattern().Match(output);
+        Assert.True(match.Success, $"no line matching {ShutdownPattern()} in:\n{output}");
         return TimeSpan.FromMilliseconds(double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
     }
-
-    [GeneratedRegex(@"log calls took ([0-9.]+) ms")]
-    private static partial Regex LogCallsPattern();
 
     [GeneratedRegex(@"shutdown took ([0-9.]+) ms")]
     private static partial Regex ShutdownPattern();
