@@ -19,6 +19,9 @@ internal sealed partial class FlumeDelivery : IAsyncDisposable
     /// <summary>How long dispose waits past the shutdown timeout for the loop to write what is left to the disk buffer or count it.</summary>
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often a flush that gives way to dead relays looks whether they are down.</summary>
+    private static readonly TimeSpan RelaysDownPoll = TimeSpan.FromMilliseconds(50);
+
     private readonly RecordQueue _queue;
     private readonly Admission _admission;
     private readonly DeliveryCounters _counters = new();
@@ -185,6 +188,28 @@ internal sealed partial class FlumeDelivery : IAsyncDisposable
                 return _progress.Settled >= target;
             }
         }
+    }
+
+    /// <summary>
+    /// A flush for a framework's shutdown path, which a close follows: like <see cref="FlushAsync"/>, but it ends as
+    /// soon as every relay is known to be down, leaving the events queued (nothing is dropped), so that the shutdown
+    /// does not wait its timeout twice, once here and once in the close.
+    /// </summary>
+    public async Task<FlushOutcome> FlushWhileReachableAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var flushing = FlushAsync(timeout, cancellationToken);
+        while (!flushing.IsCompleted && !RelaysDown)
+        {
+            await Task.WhenAny(flushing, Task.Delay(RelaysDownPoll, _time, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        if (!flushing.IsCompleted)
+        {
+            return FlushOutcome.RelaysDown;
+        }
+
+        return await flushing.ConfigureAwait(false) ? FlushOutcome.Done : FlushOutcome.TimedOut;
     }
 
     /// <summary>

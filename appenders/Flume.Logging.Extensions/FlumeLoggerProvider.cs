@@ -16,9 +16,6 @@ namespace Flume.Logging.Extensions;
 [ProviderAlias("Flume")]
 public sealed class FlumeLoggerProvider : ILoggerProvider, ISupportExternalScope, IAsyncDisposable
 {
-    /// <summary>How often a flush at host shutdown looks whether the relays went down.</summary>
-    private static readonly TimeSpan ReachableCheck = TimeSpan.FromMilliseconds(100);
-
     private readonly FlumeEventFactory _factory;
     private readonly FlumeDelivery _delivery;
     private readonly TimeProvider _time;
@@ -84,18 +81,8 @@ public sealed class FlumeLoggerProvider : ILoggerProvider, ISupportExternalScope
     /// Flushes, within the shutdown timeout, while a relay is reachable: returns once everything logged before the call
     /// is sent, the timeout passes, or every relay is known to be down.
     /// </summary>
-    internal async Task FlushWhileReachableAsync(CancellationToken cancellationToken)
-    {
-        var started = _time.GetTimestamp();
-        while (!_delivery.RelaysDown)
-        {
-            var left = _shutdownTimeout - _time.GetElapsedTime(started);
-            if (left <= TimeSpan.Zero || await _delivery.FlushAsync(left < ReachableCheck ? left : ReachableCheck, cancellationToken).ConfigureAwait(false))
-            {
-                return;
-            }
-        }
-    }
+    internal Task FlushWhileReachableAsync(CancellationToken cancellationToken) =>
+        _delivery.FlushWhileReachableAsync(_shutdownTimeout, cancellationToken);
 
     /// <summary>Stops accepting log calls and sends what is queued, within the shutdown timeout.</summary>
     public async ValueTask DisposeAsync()

@@ -23,9 +23,6 @@ public sealed class FlumeTarget : TargetWithContext
     // The core's defaults, so the target and the other front ends can never drift apart.
     private static readonly FlumeAppenderOptions Defaults = new();
 
-    // How often a waiting flush looks whether the relays are down.
-    private static readonly TimeSpan RelaysDownPoll = TimeSpan.FromMilliseconds(50);
-
     private readonly Func<RpcClientOptions, IRpcClient>? _clientFactory;
     private FlumeDelivery? _delivery;
     private FlumeEventFactory? _events;
@@ -240,19 +237,14 @@ public sealed class FlumeTarget : TargetWithContext
         Exception? error = null;
         try
         {
-            var flushing = delivery.FlushAsync(ShutdownTimeout);
-            while (!flushing.IsCompleted && !delivery.RelaysDown)
+            switch (await delivery.FlushWhileReachableAsync(ShutdownTimeout).ConfigureAwait(false))
             {
-                await Task.WhenAny(flushing, Task.Delay(RelaysDownPoll)).ConfigureAwait(false);
-            }
-
-            if (!flushing.IsCompleted)
-            {
-                InternalLogger.Warn("Flume target {0}: flush ended early, the relays are down; queued events are kept and retried", Name);
-            }
-            else if (!await flushing.ConfigureAwait(false))
-            {
-                InternalLogger.Warn("Flume target {0}: flush did not finish within {1}", Name, ShutdownTimeout);
+                case FlushOutcome.RelaysDown:
+                    InternalLogger.Warn("Flume target {0}: flush ended early, the relays are down; queued events are kept and retried", Name);
+                    break;
+                case FlushOutcome.TimedOut:
+                    InternalLogger.Warn("Flume target {0}: flush did not finish within {1}", Name, ShutdownTimeout);
+                    break;
             }
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
