@@ -257,9 +257,16 @@ public class FlumeLoggerTests
         var client = new FakeRpcClient();
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        client.OnCall = async (_, _) =>
+        using var logged = new ManualResetEventSlim();
+        client.OnCall = async (_, cancellationToken) =>
         {
-            entered.TrySetResult();
+            // The loop stays inside its first send until the test has logged: while a send is on the wire the loop
+            // takes queued events into the next batch, and that take must not race the calls counted below.
+            if (entered.TrySetResult())
+            {
+                logged.Wait(Wait, cancellationToken);
+            }
+
             await release.Task;
         };
         var selfLog = new ConcurrentQueue<string>();
@@ -273,6 +280,7 @@ public class FlumeLoggerTests
             logger.LogInformation("queued or dropped {I}", i);
         }
 
+        logged.Set();
         release.SetResult();
         await provider.DisposeAsync();
 
