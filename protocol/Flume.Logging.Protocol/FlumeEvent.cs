@@ -9,6 +9,7 @@ namespace Flume.Logging.Protocol;
 /// </remarks>
 public sealed class FlumeEvent
 {
+    private readonly PackedHeaders _packed;
     private Dictionary<string, string>? _headers;
 
     /// <summary>
@@ -27,6 +28,16 @@ public sealed class FlumeEvent
         Body = body;
     }
 
+    /// <summary>
+    /// Creates an event whose headers are already UTF-8 in <see cref="PackedHeaders"/> layout, which the wire encoders
+    /// copy as they are; <see cref="Headers"/> turns them into strings only if someone asks.
+    /// </summary>
+    internal FlumeEvent(PackedHeaders packed, ReadOnlyMemory<byte> body)
+    {
+        _packed = packed;
+        Body = body;
+    }
+
     /// <summary>Creates an event with no headers.</summary>
     public FlumeEvent(ReadOnlyMemory<byte> body)
         : this(null, body)
@@ -40,7 +51,17 @@ public sealed class FlumeEvent
     public ReadOnlyMemory<byte> Body { get; }
 
     /// <summary>How many headers the event has, without creating an empty map.</summary>
-    internal int HeaderCount => _headers?.Count ?? 0;
+    internal int HeaderCount => Volatile.Read(ref _headers)?.Count ?? _packed.Count;
+
+    /// <summary>
+    /// The packed UTF-8 headers this event was built with, while nobody has asked for <see cref="Headers"/> (which
+    /// may then have been changed, so encoders must read the map from then on).
+    /// </summary>
+    internal bool TryGetPacked(out PackedHeaders packed)
+    {
+        packed = _packed;
+        return _packed.Count > 0 && Volatile.Read(ref _headers) is null;
+    }
 
     /// <summary>
     /// The headers as the concrete map, whose struct enumerator lets encoders walk them without allocating.
@@ -54,8 +75,8 @@ public sealed class FlumeEvent
                 return headers;
             }
 
-            // Racing readers of a header-less event must all end up with the same map.
-            Interlocked.CompareExchange(ref _headers, new Dictionary<string, string>(StringComparer.Ordinal), null);
+            // Racing readers of a header-less or packed event must all end up with the same map.
+            Interlocked.CompareExchange(ref _headers, _packed.Count > 0 ? _packed.ToDictionary() : new Dictionary<string, string>(StringComparer.Ordinal), null);
             return _headers;
         }
     }

@@ -19,7 +19,8 @@ public interface IRpcClient : IAsyncDisposable
 
     /// <summary>
     /// Sends the events with <c>appendBatch</c>, in requests of at most <see cref="BatchSize"/> events.
-    /// On failure some leading requests may already have been accepted (Flume's at-least-once contract).
+    /// On failure some leading requests may already have been accepted (Flume's at-least-once contract). The events
+    /// are read only until the returned task completes, so the caller may then reuse their memory.
     /// </summary>
     ValueTask AppendBatchAsync(IReadOnlyList<FlumeEvent> events, CancellationToken cancellationToken = default);
 }

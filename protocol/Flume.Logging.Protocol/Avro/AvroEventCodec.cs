@@ -13,7 +13,17 @@ internal static class AvroEventCodec
 
     public static void WriteEvent(IBufferWriter<byte> output, FlumeEvent flumeEvent)
     {
-        if (flumeEvent.HeaderCount > 0)
+        if (flumeEvent.TryGetPacked(out var packed))
+        {
+            AvroWriter.WriteLong(output, packed.Count);
+            foreach (var (key, value) in packed)
+            {
+                // An Avro string is its UTF-8 bytes with a length: the same encoding as bytes.
+                AvroWriter.WriteBytes(output, key);
+                AvroWriter.WriteBytes(output, value);
+            }
+        }
+        else if (flumeEvent.HeaderCount > 0)
         {
             var headers = flumeEvent.HeaderMap;
             AvroWriter.WriteLong(output, headers.Count);

@@ -547,7 +547,16 @@ internal static class ThriftMessageCodec
         var saved = writer.WriteStructBegin();
         writer.WriteFieldBegin(ThriftType.Map, FirstField);
         writer.WriteMapBegin(ThriftType.String, ThriftType.String, flumeEvent.HeaderCount);
-        if (flumeEvent.HeaderCount > 0)
+        if (flumeEvent.TryGetPacked(out var packed))
+        {
+            foreach (var (key, value) in packed)
+            {
+                // A Thrift string is its UTF-8 bytes with a length, as binary is.
+                writer.WriteBinary(key);
+                writer.WriteBinary(value);
+            }
+        }
+        else if (flumeEvent.HeaderCount > 0)
         {
             foreach (var (key, value) in flumeEvent.HeaderMap)
             {
