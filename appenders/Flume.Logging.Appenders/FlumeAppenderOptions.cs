@@ -1,3 +1,4 @@
+using Flume.Logging.Appenders.Delivery;
 using Flume.Logging.Rpc;
 
 namespace Flume.Logging.Appenders;
@@ -29,13 +30,14 @@ public sealed class FlumeAppenderOptions
 
     /// <summary>
     /// Most events held in memory waiting to be sent. Default: 100000 (as Serilog's batching queue), so a burst of log
-    /// calls is absorbed while the relay is reachable.
+    /// calls is absorbed while the relay is reachable. At most 16777216. The queue's slots (about 64 bytes each, rounded
+    /// up to a power of two) are allocated once, when the appender starts, so log calls never allocate them.
     /// </summary>
     public int QueueLimit { get; set; } = 100_000;
 
     /// <summary>
-    /// Most bytes (bodies plus header characters) held in memory waiting to be sent. Default: 64 MiB. An event larger
-    /// than this on its own is dropped.
+    /// Most bytes (the encoded events: UTF-8 headers and bodies, and about 100 bytes each for the queue) held in memory
+    /// waiting to be sent. Default: 64 MiB. An event larger than this on its own is dropped.
     /// </summary>
     public long QueueByteLimit { get; set; } = 64L * 1024 * 1024;
 
@@ -112,6 +114,11 @@ public sealed class FlumeAppenderOptions
 
         RequirePositive(BatchSize, nameof(BatchSize));
         RequirePositive(QueueLimit, nameof(QueueLimit));
+        if (QueueLimit > RecordRing.MaxCapacity)
+        {
+            throw new ArgumentException($"QueueLimit {QueueLimit} must be at most {RecordRing.MaxCapacity}", nameof(QueueLimit));
+        }
+
         RequirePositive(FlushInterval, nameof(FlushInterval));
         RequirePositive(ConnectTimeout, nameof(ConnectTimeout));
         RequirePositive(RequestTimeout, nameof(RequestTimeout));

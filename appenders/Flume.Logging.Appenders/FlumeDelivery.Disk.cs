@@ -111,7 +111,8 @@ internal sealed partial class FlumeDelivery
 
         try
         {
-            await disk.PutAsync(batch.Events).ConfigureAwait(false);
+            // The buffer's queue keeps the events it is given, and the batch's bytes are reused once it is cleared.
+            await disk.PutAsync(batch.DetachedEvents()).ConfigureAwait(false);
             _counters.AddBuffered(batch.Count);
         }
         catch (Exception e) when (DiskBuffer.IsDiskFailure(e))

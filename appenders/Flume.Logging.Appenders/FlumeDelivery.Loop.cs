@@ -227,8 +227,8 @@ internal sealed partial class FlumeDelivery
     }
 
     /// <summary>
-    /// Moves up to <paramref name="max"/> entries from the memory queue into <paramref name="into"/>, building their
-    /// events, and frees their room. Returns how many left the queue; one whose event cannot be built is dropped.
+    /// Moves up to <paramref name="max"/> entries from the memory queue into <paramref name="into"/>, and frees their
+    /// room. Returns how many left the queue.
     /// </summary>
     private int TakeInto(EventBatch into, int max)
     {
@@ -238,16 +238,7 @@ internal sealed partial class FlumeDelivery
         {
             bytes += entry.Size;
             taken++;
-            try
-            {
-                into.Add(entry.Build(), entry.Source);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                // A property whose ToString throws: this one event is lost, and counted.
-                _drops.Drop(entry, $"its event could not be built: {e.Message}");
-                _progress.Settle(1);
-            }
+            into.Add(entry);
         }
 
         if (taken > 0)

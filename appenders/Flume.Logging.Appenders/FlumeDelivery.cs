@@ -6,9 +6,9 @@ using Flume.Logging.Rpc;
 namespace Flume.Logging.Appenders;
 
 /// <summary>
-/// The delivery core of one appender. A log call hands a record (or a ready event) to <c>TryEnqueue</c>, which puts
-/// it in the bounded memory queue (<see cref="RecordQueue"/>, overflow by <see cref="Admission"/>) and returns; one
-/// background loop builds the events, batches them, sends them with the RPC client and, when the relays fail, waits as
+/// The delivery core of one appender. A log call hands a record (or a ready event) to <c>TryEnqueue</c>, which encodes
+/// it (<see cref="EventPacker"/>), puts it in the bounded memory queue (<see cref="RecordQueue"/>, overflow by
+/// <see cref="Admission"/>) and returns; one background loop batches the events, sends them with the RPC client and, when the relays fail, waits as
 /// long as the client's host backoff says (the one retry schedule). With <see cref="FlumeAppenderOptions.BufferPath"/>,
 /// events that cannot be sent go to a <see cref="DiskBuffer"/>, drained first, in order, once a relay answers. Nothing
 /// here throws into the application because of delivery: losses are counted (<see cref="DropReporter"/>), reported to
@@ -122,21 +122,28 @@ internal sealed partial class FlumeDelivery : IAsyncDisposable
     }
 
     /// <summary>
-    /// Queues one log call and returns; the background loop builds its event with <paramref name="events"/> when it
-    /// batches. The record must hold only what cannot change afterwards (strings, boxed primitives, a snapshot of its
-    /// properties); its exception is turned into text now. Returns false, counting and reporting a drop, as
-    /// <see cref="TryEnqueue(FlumeEvent)"/> does.
+    /// Queues one log call and returns, its event encoded now with <paramref name="events"/> (so the record's lists
+    /// and values may be reused once this returns). Returns false, counting and reporting a drop, as
+    /// <see cref="TryEnqueue(FlumeEvent)"/> does, also when a property or the exception cannot be turned into text.
     /// </summary>
     public bool TryEnqueue(in FlumeLogRecord record, FlumeEventFactory events)
     {
         ArgumentNullException.ThrowIfNull(events);
+
+        // A full queue under DropNewest would refuse the event: count it without encoding it.
+        if (_admission.DropIfFull(record.Source))
+        {
+            return false;
+        }
+
         try
         {
             return Enqueue(QueuedRecord.Of(record, events));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            _drops.Drop($"its exception could not be turned into text: {e.Message}");
+            // A property or exception whose ToString throws: this one call is lost, and counted.
+            _drops.Drop($"its event could not be built: {e.Message}");
             return false;
         }
     }

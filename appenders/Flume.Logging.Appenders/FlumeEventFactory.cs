@@ -1,107 +1,146 @@
-using System.Buffers;
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using Flume.Logging.Appenders.Delivery;
 using Flume.Logging.Protocol;
 
 namespace Flume.Logging.Appenders;
 
 /// <summary>
 /// Turns log records into Flume events: Flume's log4j appender headers, then the configured extra headers, and the
-/// body as the rendered message or compact JSON. Thread-safe; the delivery loop calls it for queued records.
+/// body as the rendered message or compact JSON, encoded at the log call (see <see cref="EventPacker"/>). Thread-safe.
 /// </summary>
 internal sealed class FlumeEventFactory
 {
-    private const string Utf8 = "UTF8";
-
     private static readonly JsonWriterOptions JsonOptions = new() { Indented = false, SkipValidation = true };
+    // Bits of the fixed headers: their keys' places in every factory's FixedKeys.
+    private const int LoggerNameBit = 1;
+    private const int LogLevelBit = 2;
+    private const int TimestampBit = 4;
+    private const int MessageEncodingBit = 8;
+    private const int HostBit = 16;
 
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
+    private static readonly FixedHeader LoggerNameKey = new(Log4jHeaders.LoggerName, LoggerNameBit);
+    private static readonly FixedHeader LogLevelKey = new(Log4jHeaders.LogLevel, LogLevelBit);
+    private static readonly FixedHeader TimestampKey = new(Log4jHeaders.Timestamp, TimestampBit);
+    private static readonly FixedHeader MessageEncoding = new(Log4jHeaders.MessageEncoding, MessageEncodingBit, "UTF8");
+
+    // The level header of each named level, encoded once; a level between them is encoded per call.
+    private static readonly FixedHeader Trace = Level(FlumeLogLevel.Trace);
+    private static readonly FixedHeader Debug = Level(FlumeLogLevel.Debug);
+    private static readonly FixedHeader Info = Level(FlumeLogLevel.Info);
+    private static readonly FixedHeader Warn = Level(FlumeLogLevel.Warn);
+    private static readonly FixedHeader Error = Level(FlumeLogLevel.Error);
+    private static readonly FixedHeader Fatal = Level(FlumeLogLevel.Fatal);
 
     private readonly KeyValuePair<string, string>[] _extraHeaders;
-    private readonly string? _hostNameHeader;
-    private readonly string _hostName;
+    private readonly FixedHeader? _hostHeader;
+    private readonly FixedKeys _fixedKeys;
     private readonly bool _propertiesAsHeaders;
     private readonly BodyFormat _body;
-
-    // Consecutive events mostly fall in the same millisecond; swapped whole, so any thread may read it.
-    private TimestampText _lastTimestamp = new(long.MinValue, "");
 
     /// <summary>Reads the header and body settings of <paramref name="options"/> once.</summary>
     public FlumeEventFactory(FlumeAppenderOptions options, string? hostName = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _extraHeaders = [.. options.Headers];
-        _hostNameHeader = options.HostNameHeader;
-        _hostName = hostName ?? System.Net.Dns.GetHostName();
+        string[] log4jKeys = [Log4jHeaders.LoggerName, Log4jHeaders.LogLevel, Log4jHeaders.Timestamp, Log4jHeaders.MessageEncoding];
+
+        // A host header renamed to one of Flume's log4j headers loses to it, as a later header would overwrite it.
+        if (options.HostNameHeader is { } hostHeader && Array.IndexOf(log4jKeys, hostHeader) < 0)
+        {
+            _hostHeader = new FixedHeader(hostHeader, HostBit, hostName ?? System.Net.Dns.GetHostName());
+            _fixedKeys = new FixedKeys([.. log4jKeys, hostHeader]);
+        }
+        else
+        {
+            _fixedKeys = new FixedKeys(log4jKeys);
+        }
         _propertiesAsHeaders = options.PropertiesAsHeaders;
         _body = options.Body;
     }
 
-    /// <summary>Whether events use a record's properties (as headers, or in a JSON body).</summary>
-    public bool UsesProperties => _propertiesAsHeaders || _body == BodyFormat.Json;
-
-    /// <summary>The event for <paramref name="record"/>.</summary>
-    public FlumeEvent Create(in FlumeLogRecord record) => Create(record, record.Exception?.ToString());
+    /// <summary>The event for <paramref name="record"/>, as a queued call would send it.</summary>
+    public FlumeEvent Create(in FlumeLogRecord record) => Pack(record, record.Exception?.ToString()).ToEvent();
 
     /// <summary>
-    /// The event for <paramref name="record"/>, with <paramref name="exceptionText"/> (the exception as text, taken
-    /// when the record was queued) in place of the record's exception.
+    /// Encodes the event for <paramref name="record"/>, with <paramref name="exceptionText"/> (the exception as text)
+    /// in place of the record's exception, into the calling thread's chunk. Headers are written strongest first, so a
+    /// key set twice keeps the value Flume's appender would: extra headers, then properties (the last of a repeated
+    /// name), then the host, then Flume's log4j headers. Throws when a property cannot be turned into text.
     /// </summary>
-    public FlumeEvent Create(in FlumeLogRecord record, string? exceptionText)
+    public PackedEvent Pack(in FlumeLogRecord record, string? exceptionText)
     {
-        var properties = _propertiesAsHeaders ? record.Properties?.Count ?? 0 : 0;
-        var headers = new Dictionary<string, string>(5 + _extraHeaders.Length + properties, StringComparer.Ordinal)
+        var packer = EventPacker.Take(_fixedKeys);
+        try
         {
-            [Log4jHeaders.LoggerName] = record.LoggerName ?? "",
-            [Log4jHeaders.LogLevel] = LogLevelMapping.ToLog4jHeaderValue(record.Level),
-            [Log4jHeaders.Timestamp] = TimestampHeader(record.Timestamp.ToUnixTimeMilliseconds()),
-            [Log4jHeaders.MessageEncoding] = Utf8,
-        };
-        if (_hostNameHeader is not null)
-        {
-            headers[_hostNameHeader] = _hostName;
-        }
-
-        if (properties > 0)
-        {
-            var list = record.Properties!;
-            for (var i = 0; i < list.Count; i++)
+            foreach (var header in _extraHeaders)
             {
-                headers[list[i].Key] = PropertyValues.Format(list[i].Value);
+                packer.Header(header.Key, header.Value);
             }
-        }
 
-        foreach (var header in _extraHeaders)
+            if (_propertiesAsHeaders && record.Properties is { Count: > 0 } properties)
+            {
+                for (var i = properties.Count - 1; i >= 0; i--)
+                {
+                    packer.Header(properties[i].Key, properties[i].Value);
+                }
+            }
+
+            if (_hostHeader is not null)
+            {
+                packer.Header(_hostHeader);
+            }
+
+            packer.Header(LoggerNameKey, record.LoggerName ?? "");
+            if (NamedLevel(record.Level) is { } level)
+            {
+                packer.Header(level);
+            }
+            else
+            {
+                packer.Header(LogLevelKey, LogLevelMapping.ToLog4jHeaderValue(record.Level));
+            }
+
+            packer.Header(TimestampKey, record.Timestamp.ToUnixTimeMilliseconds());
+            packer.Header(MessageEncoding);
+            packer.EndHeaders();
+            if (_body == BodyFormat.Json)
+            {
+                JsonBody(packer, record, exceptionText);
+            }
+            else
+            {
+                packer.Body(record.Message ?? "");
+                if (exceptionText is not null)
+                {
+                    packer.Body("\n");
+                    packer.Body(exceptionText);
+                }
+            }
+
+            return packer.Finish();
+        }
+        finally
         {
-            headers[header.Key] = header.Value;
+            EventPacker.Return(packer);
         }
-
-        return new FlumeEvent(headers, _body == BodyFormat.Json ? JsonBody(record, exceptionText) : TextBody(record.Message, exceptionText));
     }
 
-    private string TimestampHeader(long milliseconds)
+    private static FixedHeader Level(FlumeLogLevel level) => new(Log4jHeaders.LogLevel, LogLevelBit, LogLevelMapping.ToLog4jHeaderValue(level));
+
+    private static FixedHeader? NamedLevel(FlumeLogLevel level) => level switch
     {
-        var last = Volatile.Read(ref _lastTimestamp);
-        if (last.Milliseconds == milliseconds)
-        {
-            return last.Text;
-        }
+        FlumeLogLevel.Trace => Trace,
+        FlumeLogLevel.Debug => Debug,
+        FlumeLogLevel.Info => Info,
+        FlumeLogLevel.Warn => Warn,
+        FlumeLogLevel.Error => Error,
+        FlumeLogLevel.Fatal => Fatal,
+        _ => null,
+    };
 
-        var text = milliseconds.ToString(CultureInfo.InvariantCulture);
-        Volatile.Write(ref _lastTimestamp, new TimestampText(milliseconds, text));
-        return text;
-    }
-
-    private static byte[] TextBody(string? message, string? exceptionText) =>
-        Encoding.UTF8.GetBytes(exceptionText is null ? message ?? "" : string.Concat(message, "\n", exceptionText));
-
-    private static byte[] JsonBody(in FlumeLogRecord record, string? exceptionText)
+    private static void JsonBody(EventPacker packer, in FlumeLogRecord record, string? exceptionText)
     {
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
-        buffer.ResetWrittenCount();
-        using (var json = new Utf8JsonWriter(buffer, JsonOptions))
+        using (var json = new Utf8JsonWriter(packer, JsonOptions))
         {
             json.WriteStartObject();
             json.WriteString("timestamp", record.Timestamp);
@@ -126,8 +165,6 @@ internal sealed class FlumeEventFactory
 
             json.WriteEndObject();
         }
-
-        return buffer.WrittenSpan.ToArray();
     }
 
     private static void WriteValue(Utf8JsonWriter json, string name, object? value)
@@ -168,6 +205,4 @@ internal sealed class FlumeEventFactory
         FlumeLogLevel.Fatal => "FATAL",
         _ => LogLevelMapping.ToLog4jHeaderValue(level),
     };
-
-    private sealed record TimestampText(long Milliseconds, string Text);
 }

@@ -100,26 +100,10 @@ public sealed class FlumeLoggerProvider : ILoggerProvider, ISupportExternalScope
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>
-    /// Queues <paramref name="record"/>, whose event the delivery loop builds; false when it was dropped (and counted).
-    /// The logger reuses its properties list, so the record keeps a copy of it (as OpenTelemetry's batching logger
-    /// copies attributes), or none when events do not use properties. The copy captures each value as it is now: a
-    /// string or primitive as is, any other object as its text, so an object the caller changes after the call is
-    /// sent as it was logged.
+    /// Queues <paramref name="record"/>, encoding its event now, while the logger's reused properties list still holds
+    /// this call's values; false when it was dropped (and counted).
     /// </summary>
-    internal bool Enqueue(in FlumeLogRecord record)
-    {
-        KeyValuePair<string, object?>[]? properties = null;
-        if (record.Properties is { Count: > 0 } list && _factory.UsesProperties)
-        {
-            properties = new KeyValuePair<string, object?>[list.Count];
-            for (var i = 0; i < properties.Length; i++)
-            {
-                properties[i] = new(list[i].Key, PropertyValues.Capture(list[i].Value));
-            }
-        }
-
-        return _delivery.TryEnqueue(record with { Properties = properties }, _factory);
-    }
+    internal bool Enqueue(in FlumeLogRecord record) => _delivery.TryEnqueue(record, _factory);
 
     /// <summary>Counts a log call as dropped, before it is rendered, when the queue is full (DropNewest): see <see cref="FlumeDelivery.DropIfFull"/>.</summary>
     internal bool DropIfFull() => _delivery.DropIfFull();

@@ -274,7 +274,7 @@ public sealed class FlumeTarget : TargetWithContext
 
     /// <summary>
     /// The context properties (when configured), then the <c>&lt;header&gt;</c> layouts, which win on a shared name;
-    /// all as text now, since the delivery loop builds the event later and the values may change meanwhile.
+    /// all as text.
     /// </summary>
     private List<KeyValuePair<string, object?>>? RenderHeaders(LogEventInfo logEvent)
     {

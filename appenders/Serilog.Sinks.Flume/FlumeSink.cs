@@ -131,7 +131,7 @@ internal sealed class FlumeSink : ILogEventSink, IDisposable, IAsyncDisposable, 
     private static void ReportToSelfLog(string message) => SelfLog.WriteLine("{0}", message);
 
     private static object? ToObject(LogEventPropertyValue value, IFormatProvider? formatProvider) =>
-        value is ScalarValue scalar ? PropertyValues.Capture(scalar.Value) : value.ToString(null, formatProvider);
+        value is ScalarValue scalar ? scalar.Value : value.ToString(null, formatProvider);
 
     private static FlumeLogLevel ToFlumeLevel(LogEventLevel level) => level switch
     {

@@ -50,14 +50,14 @@ public class FlumeDeliveryTests
     }
 
     [Fact]
-    public async Task Queued_records_become_events_on_the_delivery_loop_and_an_unbuildable_one_is_counted()
+    public async Task Queued_records_are_encoded_at_the_call_and_one_that_cannot_be_is_refused_and_counted()
     {
         var time = new ManualTimeProvider();
         var client = new FakeRpcClient();
         var log = new ConcurrentQueue<string>();
         var options = Options(o =>
         {
-            // The unbuildable record leaves the queue without filling a place in the batch.
+            // The unbuildable record never enters the queue: the other two fill one batch.
             o.BatchSize = 2;
             o.PropertiesAsHeaders = true;
         });
@@ -67,7 +67,8 @@ public class FlumeDeliveryTests
         var at = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
 
         Assert.True(delivery.TryEnqueue(new FlumeLogRecord("Orders", FlumeLogLevel.Warn, at, "first", Properties: [new("OrderId", 1)]), events));
-        Assert.True(delivery.TryEnqueue(new FlumeLogRecord("Orders", FlumeLogLevel.Info, at, "broken", Properties: [new("Bad", new ThrowingToString())]), events));
+        Assert.False(delivery.TryEnqueue(new FlumeLogRecord("Orders", FlumeLogLevel.Info, at, "broken", Properties: [new("Bad", new ThrowingToString())]), events));
+        Assert.Equal(1, delivery.EventsDropped);
         Assert.True(delivery.TryEnqueue(new FlumeLogRecord("Orders", FlumeLogLevel.Info, at, "second"), events));
 
         await AdvanceUntilAsync(time, () => client.AcceptedEvents.Count == 2, FlumeDelivery.LingerPoll);
@@ -260,23 +261,29 @@ public class FlumeDeliveryTests
     }
 
     [Fact]
-    public void A_queued_record_counts_its_message_exception_text_property_values_and_kept_source_as_held_memory()
+    public void A_queued_record_counts_its_encoded_bytes_and_a_kept_source_as_held_memory()
     {
         var factory = new FlumeEventFactory(new FlumeAppenderOptions { Hosts = "127.0.0.1:1" }, "host");
         var bare = QueuedRecord.Of(new FlumeLogRecord("logger", FlumeLogLevel.Info, DateTimeOffset.UnixEpoch, "12345"), factory).Size;
         var longer = QueuedRecord.Of(new FlumeLogRecord("logger", FlumeLogLevel.Info, DateTimeOffset.UnixEpoch, new string('x', 1005)), factory).Size;
-        Assert.Equal(2000, longer - bare);
+        Assert.Equal(1000, longer - bare);
+        var wide = QueuedRecord.Of(new FlumeLogRecord("logger", FlumeLogLevel.Info, DateTimeOffset.UnixEpoch, new string('\u00e9', 1005)), factory).Size;
+        Assert.Equal(2005, wide - bare);
 
+        // The exception's text follows the message on a line of its own.
         var exception = new InvalidOperationException(new string('e', 5000));
         var withException = QueuedRecord.Of(new FlumeLogRecord("logger", FlumeLogLevel.Error, DateTimeOffset.UnixEpoch, "12345", exception), factory).Size;
-        Assert.InRange(withException - bare, 2 * exception.ToString().Length, (2 * exception.ToString().Length) + 64);
+        Assert.Equal(exception.ToString().Length + 1, withException - bare);
 
+        // The framework's own event holds the same text again, as UTF-16.
         var withSource = QueuedRecord.Of(new FlumeLogRecord("logger", FlumeLogLevel.Info, DateTimeOffset.UnixEpoch, "12345", Source: new object()), factory).Size;
-        Assert.Equal(2 * bare, withSource);
+        Assert.True(withSource > 2 * bare, $"{withSource} <= 2 x {bare}");
 
+        // A header costs its key and value, and a length for each.
         var value = new string('v', 3000);
-        var withProperty = QueuedRecord.Of(new FlumeLogRecord("logger", FlumeLogLevel.Info, DateTimeOffset.UnixEpoch, "12345", Properties: [new("Key", value)]), factory).Size;
-        Assert.InRange(withProperty - bare, 6000, 6000 + 128);
+        var properties = new FlumeEventFactory(new FlumeAppenderOptions { Hosts = "127.0.0.1:1", PropertiesAsHeaders = true }, "host");
+        var withProperty = QueuedRecord.Of(new FlumeLogRecord("logger", FlumeLogLevel.Info, DateTimeOffset.UnixEpoch, "12345", Properties: [new("Key", value)]), properties).Size;
+        Assert.Equal(3000 + 3 + 8, withProperty - bare);
     }
 
     [Fact]

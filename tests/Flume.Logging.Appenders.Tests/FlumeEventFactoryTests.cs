@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Flume.Logging.Protocol;
 
 namespace Flume.Logging.Appenders.Tests;
 
@@ -96,5 +97,91 @@ public class FlumeEventFactoryTests
         Assert.Equal(7, root.GetProperty("properties").GetProperty("n").GetInt32());
         Assert.True(root.GetProperty("properties").GetProperty("ok").GetBoolean());
         Assert.Equal("ann", root.GetProperty("properties").GetProperty("who").GetString());
+    }
+
+    [Fact]
+    public void A_key_set_twice_keeps_the_extra_header_then_the_last_property_then_flumes_own_header()
+    {
+        var options = new FlumeAppenderOptions { Hosts = "127.0.0.1:1", PropertiesAsHeaders = true };
+        options.Headers["app"] = "billing";
+        var factory = new FlumeEventFactory(options, hostName: "h1");
+
+        var flumeEvent = factory.Create(new FlumeLogRecord("Orders", FlumeLogLevel.Info, At, "m", Properties:
+        [
+            new("app", "from-property"),
+            new("OrderId", 1),
+            new("OrderId", 2),
+            new("flume.client.log4j.logger.name", "renamed"),
+            new("flume.client.log4j.address", "elsewhere"),
+        ]));
+
+        Assert.Equal("billing", flumeEvent.Headers["app"]);
+        Assert.Equal("2", flumeEvent.Headers["OrderId"]);
+        Assert.Equal("renamed", flumeEvent.Headers["flume.client.log4j.logger.name"]);
+        Assert.Equal("elsewhere", flumeEvent.Headers["flume.client.log4j.address"]);
+        Assert.Equal("20000", flumeEvent.Headers["flume.client.log4j.log.level"]);
+        Assert.Equal(7, flumeEvent.Headers.Count);
+    }
+
+    [Fact]
+    public void Property_values_are_written_as_invariant_text()
+    {
+        var factory = new FlumeEventFactory(new FlumeAppenderOptions { Hosts = "127.0.0.1:1", PropertiesAsHeaders = true }, hostName: "h");
+        var day = new DateTime(2026, 12, 4, 23, 5, 0, DateTimeKind.Utc);
+
+        var headers = factory.Create(new FlumeLogRecord("L", FlumeLogLevel.Info, At, "m", Properties:
+        [
+            new("int", -42), new("long", long.MaxValue), new("double", 1.5e-7), new("decimal", 12.50m),
+            new("bool", true), new("null", null), new("day", day), new("text", "ünï"),
+        ])).Headers;
+
+        Assert.Equal("-42", headers["int"]);
+        Assert.Equal("9223372036854775807", headers["long"]);
+        Assert.Equal("1.5E-07", headers["double"]);
+        Assert.Equal("12.50", headers["decimal"]);
+        Assert.Equal("True", headers["bool"]);
+        Assert.Equal("", headers["null"]);
+        Assert.Equal(day.ToString(System.Globalization.CultureInfo.InvariantCulture), headers["day"]);
+        Assert.Equal("ünï", headers["text"]);
+    }
+
+    [Fact]
+    public void Events_larger_than_a_chunk_and_many_events_in_a_row_each_keep_their_own_content()
+    {
+        var factory = new FlumeEventFactory(new FlumeAppenderOptions { Hosts = "127.0.0.1:1" }, hostName: "h");
+        var large = new string('x', 100_000);
+
+        var events = Enumerable.Range(0, 2_000).Select(i => factory.Create(new FlumeLogRecord("L", FlumeLogLevel.Info, At, i % 500 == 0 ? large + i : $"line {i}"))).ToList();
+
+        for (var i = 0; i < events.Count; i++)
+        {
+            Assert.Equal(i % 500 == 0 ? large + i : $"line {i}", Encoding.UTF8.GetString(events[i].Body.Span));
+            Assert.Equal("L", events[i].Headers["flume.client.log4j.logger.name"]);
+        }
+    }
+
+    [Fact]
+    public void A_property_that_logs_while_its_event_is_written_gets_an_event_of_its_own()
+    {
+        var factory = new FlumeEventFactory(new FlumeAppenderOptions { Hosts = "127.0.0.1:1", PropertiesAsHeaders = true }, hostName: "h");
+        FlumeEvent? inner = null;
+        var logging = new LogsWhenFormatted(() => inner = factory.Create(new FlumeLogRecord("Inner", FlumeLogLevel.Debug, At, "inner")));
+
+        var outer = factory.Create(new FlumeLogRecord("Outer", FlumeLogLevel.Info, At, "outer", Properties: [new("value", logging)]));
+
+        Assert.Equal("outer", Encoding.UTF8.GetString(outer.Body.Span));
+        Assert.Equal("formatted", outer.Headers["value"]);
+        Assert.Equal("Outer", outer.Headers["flume.client.log4j.logger.name"]);
+        Assert.Equal("inner", Encoding.UTF8.GetString(inner!.Body.Span));
+        Assert.Equal("Inner", inner.Headers["flume.client.log4j.logger.name"]);
+    }
+
+    private sealed class LogsWhenFormatted(Action log)
+    {
+        public override string ToString()
+        {
+            log();
+            return "formatted";
+        }
     }
 }

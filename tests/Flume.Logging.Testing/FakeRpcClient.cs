@@ -87,7 +87,7 @@ public sealed class FakeRpcClient : IRpcClient
     public ValueTask AppendAsync(FlumeEvent flumeEvent, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _appendCalls);
-        return HandleAsync([flumeEvent], cancellationToken);
+        return HandleAsync([Copy(flumeEvent)], cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -95,7 +95,13 @@ public sealed class FakeRpcClient : IRpcClient
     {
         ArgumentNullException.ThrowIfNull(events);
         Interlocked.Increment(ref _batchCalls);
-        return HandleAsync(events.ToArray(), cancellationToken);
+        var copies = new FlumeEvent[events.Count];
+        for (var i = 0; i < copies.Length; i++)
+        {
+            copies[i] = Copy(events[i]);
+        }
+
+        return HandleAsync(copies, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -104,6 +110,13 @@ public sealed class FakeRpcClient : IRpcClient
         Interlocked.Increment(ref _disposeCount);
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>
+    /// What a real client's wire keeps of an event: its content, read during the call. A caller (the appenders) may
+    /// reuse an event's memory once the call is over.
+    /// </summary>
+    private static FlumeEvent Copy(FlumeEvent flumeEvent) =>
+        new(new Dictionary<string, string>(flumeEvent.Headers, StringComparer.Ordinal), flumeEvent.Body.ToArray());
 
     private async ValueTask HandleAsync(FlumeEvent[] events, CancellationToken cancellationToken)
     {

@@ -40,9 +40,10 @@ internal sealed class DropReporter
         }
     }
 
-    /// <summary>Drops one queued entry, handing its source to the listener.</summary>
+    /// <summary>Drops one queued (or refused) entry, handing its source to the listener, and frees its bytes.</summary>
     public void Drop(in QueuedRecord item, string reason)
     {
+        item.Release();
         Count(1, reason);
         if (_listener is not null && item.Source is { } source)
         {

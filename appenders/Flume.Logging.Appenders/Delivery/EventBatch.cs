@@ -3,11 +3,13 @@ using Flume.Logging.Protocol;
 namespace Flume.Logging.Appenders.Delivery;
 
 /// <summary>
-/// The events of one request, built from queued records, with their records' sources when a drop listener wants
-/// them back should the batch be lost.
+/// The events of one request, taken from the queue, with their records' sources when a drop listener wants them back
+/// should the batch be lost. The entries' encoded bytes are freed when the batch is cleared, so the events must not be
+/// used after that.
 /// </summary>
 internal sealed class EventBatch(int capacity, bool keepSources)
 {
+    private readonly List<QueuedRecord> _entries = new(capacity);
     private readonly List<object> _sources = keepSources ? new List<object>(capacity) : [];
 
     public List<FlumeEvent> Events { get; } = new(capacity);
@@ -17,17 +19,40 @@ internal sealed class EventBatch(int capacity, bool keepSources)
     /// <summary>The sources of the batch's records that have one.</summary>
     public IReadOnlyList<object> Sources => _sources;
 
-    public void Add(FlumeEvent flumeEvent, object? source)
+    public void Add(in QueuedRecord entry)
     {
-        Events.Add(flumeEvent);
-        if (keepSources && source is not null)
+        Events.Add(entry.Build());
+        _entries.Add(entry);
+        if (keepSources && entry.Source is { } source)
         {
             _sources.Add(source);
         }
     }
 
+    /// <summary>
+    /// Copies of the events that own their memory, for a store that keeps events after the call that hands them over
+    /// (the disk buffer's queue does).
+    /// </summary>
+    public List<FlumeEvent> DetachedEvents()
+    {
+        var copies = new List<FlumeEvent>(Events.Count);
+        foreach (var flumeEvent in Events)
+        {
+            copies.Add(new FlumeEvent(new Dictionary<string, string>(flumeEvent.Headers, StringComparer.Ordinal), flumeEvent.Body.ToArray()));
+        }
+
+        return copies;
+    }
+
+    /// <summary>Empties the batch and frees its entries' encoded bytes.</summary>
     public void Clear()
     {
+        foreach (var entry in _entries)
+        {
+            entry.Release();
+        }
+
+        _entries.Clear();
         Events.Clear();
         _sources.Clear();
     }

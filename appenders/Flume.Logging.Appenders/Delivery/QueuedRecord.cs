@@ -3,22 +3,19 @@ using Flume.Logging.Protocol;
 namespace Flume.Logging.Appenders.Delivery;
 
 /// <summary>
-/// One log call waiting in the memory queue: a ready event, or a record whose event the delivery loop builds later,
-/// with the memory it holds (what <see cref="FlumeAppenderOptions.QueueByteLimit"/> bounds).
+/// One log call waiting in the memory queue: a ready event, or the event encoded at the call, with the memory it
+/// holds (what <see cref="FlumeAppenderOptions.QueueByteLimit"/> bounds).
 /// </summary>
 internal readonly struct QueuedRecord
 {
     private readonly FlumeEvent? _ready;
-    private readonly FlumeLogRecord _record;
-    private readonly string? _exceptionText;
-    private readonly FlumeEventFactory? _events;
+    private readonly PackedEvent _packed;
 
-    private QueuedRecord(FlumeEvent? ready, in FlumeLogRecord record, string? exceptionText, FlumeEventFactory? events, int size)
+    private QueuedRecord(FlumeEvent? ready, PackedEvent packed, object? source, int size)
     {
         _ready = ready;
-        _record = record;
-        _exceptionText = exceptionText;
-        _events = events;
+        _packed = packed;
+        Source = source;
         Size = size;
     }
 
@@ -26,22 +23,25 @@ internal readonly struct QueuedRecord
     public int Size { get; }
 
     /// <summary>The framework's own event, handed back when the record is dropped; null for ready events.</summary>
-    public object? Source => _record.Source;
+    public object? Source { get; }
 
     /// <summary>A ready event.</summary>
-    public static QueuedRecord Of(FlumeEvent flumeEvent) => new(flumeEvent, default, null, null, RecordMemory.Of(flumeEvent));
+    public static QueuedRecord Of(FlumeEvent flumeEvent) => new(flumeEvent, default, null, RecordMemory.Of(flumeEvent));
 
     /// <summary>
-    /// A record, its exception turned into text now: the queue then holds a string whose size it knows, not the
-    /// exception's object graph, and the event shows the exception as it was when it was logged.
+    /// The event of <paramref name="record"/>, encoded now: the queue then holds bytes whose size it knows, not the
+    /// record's strings and values, and the event shows the values (and the exception) as they were when logged.
+    /// Throws when a property or the exception cannot be turned into text.
     /// </summary>
     public static QueuedRecord Of(in FlumeLogRecord record, FlumeEventFactory events)
     {
-        var exceptionText = record.Exception?.ToString();
-        var held = record.Exception is null ? record : record with { Exception = null };
-        return new(null, held, exceptionText, events, RecordMemory.Of(held, exceptionText));
+        var packed = events.Pack(record, record.Exception?.ToString());
+        return new(null, packed, record.Source, RecordMemory.Of(packed, record.Source is not null));
     }
 
-    /// <summary>The event to send. Throws when a property cannot be turned into text.</summary>
-    public FlumeEvent Build() => _ready ?? _events!.Create(_record, _exceptionText);
+    /// <summary>The event to send, valid until <see cref="Release"/>.</summary>
+    public FlumeEvent Build() => _ready ?? _packed.ToEvent();
+
+    /// <summary>Frees the entry's encoded bytes once its event is sent or dropped. Exactly once per entry.</summary>
+    public void Release() => _packed.Release();
 }

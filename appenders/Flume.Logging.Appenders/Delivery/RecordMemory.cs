@@ -3,10 +3,8 @@ using Flume.Logging.Protocol;
 namespace Flume.Logging.Appenders.Delivery;
 
 /// <summary>
-/// The memory a queued entry keeps alive, counted from what it holds: 2 bytes a character plus each object's header,
-/// and the queue slot itself. Logger and property names are not counted: they are shared by every call of a logger
-/// or template. Property values are counted as strings or boxed primitives, which is all front ends queue. A record
-/// that keeps its framework's event (for a fallback) counts twice: that event holds the same text in its own objects.
+/// The memory a queued entry keeps alive, counted from what it holds: the bytes of an encoded event, or the strings
+/// (2 bytes a character plus each object's header) of a ready one, and the queue slot itself.
 /// </summary>
 internal static class RecordMemory
 {
@@ -16,34 +14,19 @@ internal static class RecordMemory
     /// <summary>Object header, method table pointer and length of a string (or array) on 64-bit .NET.</summary>
     private const int ObjectOverhead = 24;
 
-    /// <summary>A boxed primitive or other small immutable value.</summary>
-    private const int BoxedValue = 24;
-
     /// <summary>One key/value pair of a property list, and one header entry of a dictionary.</summary>
     private const int PairSize = 24;
 
-    /// <summary>The size of a queued record and its exception text.</summary>
-    public static int Of(in FlumeLogRecord record, string? exceptionText)
+    /// <summary>
+    /// The size of an event encoded at the call: its bytes and the queue slot. A record that keeps its framework's
+    /// event (for a fallback) counts its text again for that event's objects.
+    /// </summary>
+    public static int Of(in PackedEvent packed, bool keepsSource)
     {
-        var size = EntryOverhead + Of(record.Message) + Of(exceptionText);
-        if (record.Properties is { Count: > 0 } properties)
+        long size = EntryOverhead + packed.Length;
+        if (keepsSource)
         {
-            size += ObjectOverhead + ((long)properties.Count * PairSize);
-            for (var i = 0; i < properties.Count; i++)
-            {
-                size += properties[i].Value switch
-                {
-                    null => 0,
-                    string text => Of(text),
-                    _ => BoxedValue,
-                };
-            }
-        }
-
-        // The framework's own event, kept for a fallback, holds the same message and values in its own objects.
-        if (record.Source is not null)
-        {
-            size *= 2;
+            size += ObjectOverhead + (2L * packed.Length);
         }
 
         return (int)Math.Min(size, int.MaxValue);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Flume.Logging.Appenders.Delivery;
@@ -10,7 +9,7 @@ namespace Flume.Logging.Appenders.Delivery;
 /// </summary>
 internal sealed class RecordQueue(int limit, long byteLimit)
 {
-    private readonly ConcurrentQueue<QueuedRecord> _entries = new();
+    private readonly RecordRing _entries = new(limit);
 
     // A plain object: blocked log calls wait on it with Monitor.Wait, which System.Threading.Lock does not offer.
     private readonly object _space = new();
@@ -55,7 +54,12 @@ internal sealed class RecordQueue(int limit, long byteLimit)
             return false;
         }
 
-        _entries.Enqueue(entry);
+        // The count admitted this entry, so a slot is free or about to be: a taker that claimed it is finishing.
+        var spin = default(SpinWait);
+        while (!_entries.TryAdd(entry))
+        {
+            spin.SpinOnce();
+        }
 
         // Only a loop that found the queue empty and went to sleep needs waking: once per idle spell, not per call,
         // since waking a thread is a system call on the application's thread.
@@ -103,7 +107,7 @@ internal sealed class RecordQueue(int limit, long byteLimit)
     /// <summary>Takes the oldest entry. Its bytes stay counted until <see cref="Release"/>, so a batch frees its room once.</summary>
     public bool TryTake(out QueuedRecord entry)
     {
-        if (!_entries.TryDequeue(out entry))
+        if (!_entries.TryTake(out entry))
         {
             return false;
         }
