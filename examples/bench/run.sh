@@ -16,7 +16,9 @@
 #   examples/bench/run.sh appender-paced [front end] [threads] [calls/s per thread]
 #                                             (relay up, default DropNewest, 4 x 62,500 calls/s unless given: how long each
 #                                             call takes at a load the relay absorbs)
-#   Front ends: core (the delivery core alone, the default), mel, serilog, nlog, log4net.
+#   Front ends: core (the delivery core alone, the default), mel, serilog, nlog, log4net; and mel-baseline,
+#   serilog-baseline, nlog-baseline, log4net-baseline: the framework with a sink that only renders the message, to
+#   show what the framework itself costs (with appender, events/s of the calls alone).
 #   examples/bench/run.sh replay              (1,000,000 events left in a file channel; restart after kill -9 and after a clean stop)
 #
 # Load shape unless overridden: 100-byte bodies, batch 100, 4 connections, 30 s. Ports 41500-41501 on 127.0.0.1.

@@ -14,8 +14,10 @@ namespace Flume.Logging.Benchmarks.Appenders;
 /// With a rate, each thread paces its calls to that many per second, so the calls can be timed at a load the relay
 /// absorbs, without the queue filling. With a warm-up, each thread's first calls count as events but not in the
 /// percentiles (<c>callP*</c>): they pay for compiling the framework's logging path and, with a dead relay, for filling
-/// the queue while the GC moves what it holds. <c>callP999AllUs</c> includes them.
-/// Usage: appender-throughput core|mel|serilog|nlog|log4net host:port [events per thread] [threads] [Block|DropNewest|DropOldest] [calls/s per thread] [warm-up calls per thread].
+/// the queue while the GC moves what it holds. <c>callP999AllUs</c> includes them. <c>gcs</c> (collections of each
+/// generation) and <c>gcPauseMs</c> cover the run. A <c>-baseline</c> front end is the framework with a sink that only
+/// renders the message: what the framework costs without us.
+/// Usage: appender-throughput core|mel|serilog|nlog|log4net[-baseline] host:port [events per thread] [threads] [Block|DropNewest|DropOldest] [calls/s per thread] [warm-up calls per thread].
 /// </summary>
 internal static class AppenderThroughput
 {
@@ -42,6 +44,7 @@ internal static class AppenderThroughput
         var frontEnd = Create(frontEndName, options, threads);
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
+        var gcBefore = (Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2), Pause: GC.GetTotalPauseDuration());
         var clock = Stopwatch.StartNew();
         var callTicks = new long[threads][];
         var loggers = Enumerable.Range(0, threads).Select(t => Task.Factory.StartNew(
@@ -75,8 +78,10 @@ internal static class AppenderThroughput
         Array.Sort(calls);
         double Micros(double quantile) => Quantile(calls, quantile);
         var total = (long)perThread * threads;
-        // With Block every event is eventually acknowledged; in the drop modes (a dead relay) only the calls are timed.
-        while (overflow == OverflowMode.Block && totals.Read() is var (sent, lost) && sent + lost < total)
+        // With Block every event is eventually acknowledged; in the drop modes (a dead relay) only the calls are timed,
+        // and a baseline sends nothing.
+        var baseline = frontEndName.EndsWith("-baseline", StringComparison.Ordinal);
+        while (overflow == OverflowMode.Block && !baseline && totals.Read() is var (sent, lost) && sent + lost < total)
         {
             await Task.Delay(1);
         }
@@ -85,7 +90,7 @@ internal static class AppenderThroughput
         process.Refresh();
         var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"events\":{total},\"seconds\":{seconds:0.000},\"eventsPerSecond\":{total / seconds:0},\"loggingSeconds\":{loggingSeconds:0.000},\"callP50Us\":{Micros(0.5):0.00},\"callP999Us\":{Micros(0.999):0.00},\"callMaxUs\":{Micros(1):0.0},\"warmupCallsPerThread\":{warmup},\"callP999AllUs\":{Quantile(all, 0.999):0.00},\"dropped\":{totals.Read().Dropped},\"appenderCpuCores\":{cpu / seconds:0.00},\"peakWorkingSetMb\":{process.PeakWorkingSet64 / (1024 * 1024)}}}"));
+            $"{{\"events\":{total},\"seconds\":{seconds:0.000},\"eventsPerSecond\":{total / seconds:0},\"loggingSeconds\":{loggingSeconds:0.000},\"callP50Us\":{Micros(0.5):0.00},\"callP999Us\":{Micros(0.999):0.00},\"callMaxUs\":{Micros(1):0.0},\"warmupCallsPerThread\":{warmup},\"callP999AllUs\":{Quantile(all, 0.999):0.00},\"dropped\":{totals.Read().Dropped},\"appenderCpuCores\":{cpu / seconds:0.00},\"peakWorkingSetMb\":{process.PeakWorkingSet64 / (1024 * 1024)},\"gcs\":[{GC.CollectionCount(0) - gcBefore.Gen0},{GC.CollectionCount(1) - gcBefore.Gen1},{GC.CollectionCount(2) - gcBefore.Gen2}],\"gcPauseMs\":{(GC.GetTotalPauseDuration() - gcBefore.Pause).TotalMilliseconds:0}}}"));
         // With Block nothing may be dropped; the drop modes are measured with a dead relay on purpose.
         var dropped = totals.Read().Dropped;
         await frontEnd.DisposeAsync();
@@ -102,6 +107,10 @@ internal static class AppenderThroughput
         "serilog" => new SerilogFrontEnd(options, threads),
         "nlog" => new NLogFrontEnd(options, threads),
         "log4net" => new Log4NetFrontEnd(options, threads),
-        _ => throw new ArgumentException($"unknown front end '{name}': core, mel, serilog, nlog or log4net", nameof(name)),
+        "mel-baseline" => new ExtensionsFrontEnd(options, threads, baseline: true),
+        "serilog-baseline" => new SerilogFrontEnd(options, threads, baseline: true),
+        "nlog-baseline" => new NLogFrontEnd(options, threads, baseline: true),
+        "log4net-baseline" => new Log4NetFrontEnd(options, threads, baseline: true),
+        _ => throw new ArgumentException($"unknown front end '{name}': core, mel, serilog, nlog or log4net, or a framework's -baseline", nameof(name)),
     };
 }

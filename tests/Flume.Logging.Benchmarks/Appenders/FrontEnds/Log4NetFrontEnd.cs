@@ -3,20 +3,24 @@ using Flume.Logging.Appenders;
 using log4net;
 using log4net.Appender;
 using log4net.Config;
+using log4net.Core;
 using log4net.Repository;
 
 namespace Flume.Logging.Benchmarks.Appenders.FrontEnds;
 
-/// <summary>log4net with the Flume appender configured in code, logging a format string with three arguments.</summary>
+/// <summary>
+/// log4net with the Flume appender configured in code, logging a format string with three arguments; or, as the
+/// baseline, with an appender that only renders the message, to show what log4net itself costs.
+/// </summary>
 internal sealed class Log4NetFrontEnd : IBenchFrontEnd
 {
     private readonly ILoggerRepository _repository = LogManager.CreateRepository($"bench-{Guid.NewGuid():N}");
     private readonly ILog[] _loggers;
 
-    public Log4NetFrontEnd(FlumeAppenderOptions options, int threads)
+    public Log4NetFrontEnd(FlumeAppenderOptions options, int threads, bool baseline = false)
     {
         // The appender's settings are text, as log4net.config writes them.
-        var appender = new FlumeAppender
+        AppenderSkeleton appender = baseline ? new RenderingAppender() : new FlumeAppender
         {
             Name = "flume",
             Hosts = options.Hosts,
@@ -40,5 +44,10 @@ internal sealed class Log4NetFrontEnd : IBenchFrontEnd
     {
         _repository.Shutdown();
         return ValueTask.CompletedTask;
+    }
+
+    private sealed class RenderingAppender : AppenderSkeleton
+    {
+        protected override void Append(LoggingEvent loggingEvent) => GC.KeepAlive(loggingEvent.RenderedMessage);
     }
 }

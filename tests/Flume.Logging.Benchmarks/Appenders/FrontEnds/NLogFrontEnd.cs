@@ -1,20 +1,24 @@
 using Flume.Logging.Appenders;
 using NLog;
 using NLog.Config;
+using NLog.Targets;
 using NLog.Targets.Flume;
 using NLog.Targets.Wrappers;
 
 namespace Flume.Logging.Benchmarks.Appenders.FrontEnds;
 
-/// <summary>NLog with the Flume target configured in code, logging a message template with three parameters.</summary>
+/// <summary>
+/// NLog with the Flume target configured in code, logging a message template with three parameters; or, as the
+/// baseline, with a target that only renders its layout, to show what NLog itself costs.
+/// </summary>
 internal sealed class NLogFrontEnd : IBenchFrontEnd
 {
     private readonly LogFactory _factory = new();
     private readonly Logger[] _loggers;
 
-    public NLogFrontEnd(FlumeAppenderOptions options, int threads)
+    public NLogFrontEnd(FlumeAppenderOptions options, int threads, bool baseline = false)
     {
-        var target = new FlumeTarget
+        Target target = baseline ? new RenderingTarget() : new FlumeTarget
         {
             Name = "flume",
             Hosts = options.Hosts,
@@ -39,5 +43,10 @@ internal sealed class NLogFrontEnd : IBenchFrontEnd
     {
         _factory.Shutdown();
         return ValueTask.CompletedTask;
+    }
+
+    private sealed class RenderingTarget : TargetWithLayout
+    {
+        protected override void Write(LogEventInfo logEvent) => GC.KeepAlive(Layout.Render(logEvent));
     }
 }
