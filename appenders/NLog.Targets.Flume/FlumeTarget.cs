@@ -56,7 +56,7 @@ public sealed class FlumeTarget : TargetWithContext
     /// <summary>Most events sent in one request (NLog's name for the core's batch size). Default: 100.</summary>
     public int BatchSize { get; set; } = Defaults.BatchSize;
 
-    /// <summary>Most events waiting in memory to be sent (NLog's name for the core's queue limit). Default: 100000.</summary>
+    /// <summary>Most events waiting in memory to be sent (NLog's name for the core's queue limit). Default: 100000; at most 16777216.</summary>
     public int QueueLimit { get; set; } = Defaults.QueueLimit;
 
     /// <summary>

@@ -28,7 +28,7 @@ public static class FlumeLoggerConfigurationExtensions
     /// <param name="compression">None (default) or Deflate, Avro only; the relay's source must use the same.</param>
     /// <param name="batchSizeLimit">Most events sent in one request. Default 100.</param>
     /// <param name="period">Longest an event waits for its batch to fill. Default 1 s.</param>
-    /// <param name="queueLimit">Most events waiting in memory. Default 100000.</param>
+    /// <param name="queueLimit">Most events waiting in memory. Default 100000; at most 16777216.</param>
     /// <param name="queueByteLimit">Most bytes waiting in memory. Default 64 MiB.</param>
     /// <param name="overflow">What a log call does when the queue is full: DropNewest (default: returns at once, the event is counted as dropped), DropOldest, or Block (waits up to <paramref name="blockTimeout"/>, never while every relay is down, then drops).</param>
     /// <param name="blockTimeout">Longest a log call waits for room with Block. Default 100 ms.</param>

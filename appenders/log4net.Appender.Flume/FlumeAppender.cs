@@ -134,7 +134,7 @@ public sealed class FlumeAppender : AppenderSkeleton, IAppender, IBulkAppender
     /// <summary>Longest an event waits for its batch to fill before it is sent anyway. Default: 00:00:01.</summary>
     public string? FlushInterval { get; set; }
 
-    /// <summary>Most events waiting in memory. Default: 100000.</summary>
+    /// <summary>Most events waiting in memory. Default: 100000; at most 16777216.</summary>
     public string? QueueLimit { get; set; }
 
     /// <summary>Most bytes waiting in memory. Default: 67108864 (64 MiB).</summary>

@@ -112,11 +112,14 @@ public sealed class FakeRpcClient : IRpcClient
     }
 
     /// <summary>
-    /// What a real client's wire keeps of an event: its content, read during the call. A caller (the appenders) may
-    /// reuse an event's memory once the call is over.
+    /// An event built on its producer's memory (the appenders' packed events, whose chunk is reused once the call is
+    /// over) is kept as a copy, as a real client's wire would keep its bytes; any other event is kept as is, so tests
+    /// can check that the same instances were sent.
     /// </summary>
     private static FlumeEvent Copy(FlumeEvent flumeEvent) =>
-        new(new Dictionary<string, string>(flumeEvent.Headers, StringComparer.Ordinal), flumeEvent.Body.ToArray());
+        flumeEvent.TryGetPacked(out _)
+            ? new(new Dictionary<string, string>(flumeEvent.Headers, StringComparer.Ordinal), flumeEvent.Body.ToArray())
+            : flumeEvent;
 
     private async ValueTask HandleAsync(FlumeEvent[] events, CancellationToken cancellationToken)
     {
