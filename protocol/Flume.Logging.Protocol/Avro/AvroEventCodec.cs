@@ -73,7 +73,7 @@ internal static class AvroEventCodec
             headers ??= new Dictionary<string, string>(count, StringComparer.Ordinal);
             for (var i = 0; i < count; i++)
             {
-                status = reader.ReadString(out var key);
+                status = reader.ReadKey(out var key);
                 if (status != OperationStatus.Done)
                 {
                     return status;

@@ -149,6 +149,39 @@ internal ref struct AvroReader
         }
     }
 
+    /// <summary>
+    /// Reads a string that is likely the same in many records (a header key), taking it from
+    /// <see cref="HeaderKeyCache"/> when it was seen before instead of making a new one.
+    /// </summary>
+    public OperationStatus ReadKey(out string value)
+    {
+        value = "";
+        var start = _position;
+        var status = ReadBytes(out var utf8);
+        if (status != OperationStatus.Done)
+        {
+            return status;
+        }
+
+        if (HeaderKeyCache.TryGet(utf8, out value))
+        {
+            return OperationStatus.Done;
+        }
+
+        try
+        {
+            value = StrictUtf8.GetString(utf8);
+        }
+        catch (DecoderFallbackException)
+        {
+            _position = start;
+            return Invalid("string is not valid UTF-8");
+        }
+
+        HeaderKeyCache.Add(utf8, value);
+        return OperationStatus.Done;
+    }
+
     public OperationStatus ReadFixed(int length, out ReadOnlySpan<byte> value)
     {
         value = default;
