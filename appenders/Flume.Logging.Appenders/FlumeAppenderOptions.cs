@@ -30,8 +30,9 @@ public sealed class FlumeAppenderOptions
 
     /// <summary>
     /// Most events held in memory waiting to be sent. Default: 100000 (as Serilog's batching queue), so a burst of log
-    /// calls is absorbed while the relay is reachable. At most 16777216. The queue's slots (about 64 bytes each, rounded
-    /// up to a power of two) are allocated once, when the appender starts, so log calls never allocate them.
+    /// calls is absorbed while the relay is reachable. At most 16777216. The queue's slots (56 bytes each, their number
+    /// rounded up to a power of two: 7 MiB for the default) are allocated once, when the appender starts, so log calls
+    /// never allocate them.
     /// </summary>
     public int QueueLimit { get; set; } = 100_000;
 
