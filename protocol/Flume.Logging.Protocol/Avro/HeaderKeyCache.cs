@@ -4,7 +4,7 @@ namespace Flume.Logging.Protocol.Avro;
 /// The strings of header keys decoded lately, found by their UTF-8 bytes. Events of one stream carry the same few keys
 /// (<c>timestamp</c>, <c>host</c>, Flume's log4j headers), so a decoder that looks here first makes one string per key
 /// instead of one per event. Shared by every connection; slots are replaced whole, so racing readers and writers see
-/// either entry, never a mix. A collision only costs a fresh string.
+/// either entry, never a mix. Each key has two slots, so two keys of a stream that share one both stay cached.
 /// </summary>
 internal static class HeaderKeyCache
 {
@@ -18,31 +18,57 @@ internal static class HeaderKeyCache
     /// <summary>The cached string for <paramref name="utf8"/>, if any.</summary>
     public static bool TryGet(ReadOnlySpan<byte> utf8, out string value)
     {
-        if (utf8.Length <= MaxLength && Volatile.Read(ref s_entries[Slot(utf8)]) is { } entry && utf8.SequenceEqual(entry.Utf8))
+        if (utf8.Length <= MaxLength)
         {
-            value = entry.Value;
-            return true;
+            var hash = Hash(utf8);
+            if ((Find(utf8, First(hash)) ?? Find(utf8, Second(hash))) is { } entry)
+            {
+                value = entry.Value;
+                return true;
+            }
         }
 
         value = "";
         return false;
     }
 
-    /// <summary>Remembers <paramref name="value"/>, which <paramref name="utf8"/> decodes to (validated by the caller).</summary>
+    /// <summary>
+    /// Remembers <paramref name="value"/>, which <paramref name="utf8"/> decodes to (validated by the caller), in the
+    /// first of its two slots unless another key holds that one: two keys sharing a slot then both stay cached.
+    /// </summary>
     public static void Add(ReadOnlySpan<byte> utf8, string value)
     {
         if (utf8.Length <= MaxLength)
         {
-            Volatile.Write(ref s_entries[Slot(utf8)], new Entry(utf8.ToArray(), value));
+            var hash = Hash(utf8);
+            var slot = Volatile.Read(ref s_entries[First(hash)]) is null ? First(hash) : Second(hash);
+            Volatile.Write(ref s_entries[slot], new Entry(utf8.ToArray(), value));
         }
     }
 
-    private static int Slot(ReadOnlySpan<byte> utf8)
+    private static Entry? Find(ReadOnlySpan<byte> utf8, int slot) =>
+        Volatile.Read(ref s_entries[slot]) is { } entry && utf8.SequenceEqual(entry.Utf8) ? entry : null;
+
+    /// <summary>
+    /// A hash of a key's length and three of its bytes: hashing every byte cost more than decoding the key (measured in
+    /// the relay's profile), and keys that share both slots only cost a new string.
+    /// </summary>
+    private static uint Hash(ReadOnlySpan<byte> utf8)
     {
-        var hash = default(HashCode);
-        hash.AddBytes(utf8);
-        return hash.ToHashCode() & (Slots - 1);
+        if (utf8.IsEmpty)
+        {
+            return 0;
+        }
+
+        var hash = (uint)utf8.Length * 0x9E3779B1u;
+        hash = (hash ^ utf8[^1]) * 0x85EBCA6Bu;
+        hash = (hash ^ utf8[utf8.Length >> 1]) * 0xC2B2AE35u;
+        return (hash ^ utf8[utf8.Length >> 2]) * 0x27D4EB2Fu;
     }
+
+    private static int First(uint hash) => (int)(hash >> 24);
+
+    private static int Second(uint hash) => (int)((hash >> 16) & (Slots - 1));
 
     private sealed record Entry(byte[] Utf8, string Value);
 }
