@@ -127,45 +127,22 @@ internal ref struct AvroReader
         return OperationStatus.Done;
     }
 
-    public OperationStatus ReadString(out string value)
-    {
-        value = "";
-        var start = _position;
-        var status = ReadBytes(out var utf8);
-        if (status != OperationStatus.Done)
-        {
-            return status;
-        }
-
-        try
-        {
-            value = StrictUtf8.GetString(utf8);
-            return OperationStatus.Done;
-        }
-        catch (DecoderFallbackException)
-        {
-            _position = start;
-            return Invalid("string is not valid UTF-8");
-        }
-    }
+    public OperationStatus ReadString(out string value) => ReadString(out value, cacheKey: false);
 
     /// <summary>
     /// Reads a string that is likely the same in many records (a header key), taking it from
     /// <see cref="HeaderKeyCache"/> when it was seen before instead of making a new one.
     /// </summary>
-    public OperationStatus ReadKey(out string value)
+    public OperationStatus ReadKey(out string value) => ReadString(out value, cacheKey: true);
+
+    private OperationStatus ReadString(out string value, bool cacheKey)
     {
         value = "";
         var start = _position;
         var status = ReadBytes(out var utf8);
-        if (status != OperationStatus.Done)
+        if (status != OperationStatus.Done || (cacheKey && HeaderKeyCache.TryGet(utf8, out value)))
         {
             return status;
-        }
-
-        if (HeaderKeyCache.TryGet(utf8, out value))
-        {
-            return OperationStatus.Done;
         }
 
         try
@@ -178,7 +155,11 @@ internal ref struct AvroReader
             return Invalid("string is not valid UTF-8");
         }
 
-        HeaderKeyCache.Add(utf8, value);
+        if (cacheKey)
+        {
+            HeaderKeyCache.Add(utf8, value);
+        }
+
         return OperationStatus.Done;
     }
 
