@@ -37,6 +37,7 @@ internal sealed partial class FlumeDelivery : IAsyncDisposable
     private readonly int _batchSize;
     private readonly TimeSpan _flushInterval;
     private readonly TimeSpan _shutdownTimeout;
+    private TimedOutFlush? _slowFlush;
     private readonly TimeSpan _maxBackoff;
     private readonly string? _bufferPath;
     private readonly int _bufferSizeLimit;
@@ -200,10 +201,12 @@ internal sealed partial class FlumeDelivery : IAsyncDisposable
     /// <summary>
     /// A flush for a framework's shutdown path, which a close follows: like <see cref="FlushAsync"/>, but it ends as
     /// soon as every relay is known to be down, leaving the events queued (nothing is dropped), so that the shutdown
-    /// does not wait its timeout twice, once here and once in the close.
+    /// does not wait its timeout twice, once here and once in the close. When it times out instead (a relay too slow),
+    /// a close that follows within a second counts its shutdown timeout from this flush's start, for the same reason.
     /// </summary>
     public async Task<FlushOutcome> FlushWhileReachableAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
+        var started = _time.GetTimestamp();
         var flushing = FlushAsync(timeout, cancellationToken);
         while (!flushing.IsCompleted && !RelaysDown)
         {
@@ -216,7 +219,13 @@ internal sealed partial class FlumeDelivery : IAsyncDisposable
             return FlushOutcome.RelaysDown;
         }
 
-        return await flushing.ConfigureAwait(false) ? FlushOutcome.Done : FlushOutcome.TimedOut;
+        if (await flushing.ConfigureAwait(false))
+        {
+            return FlushOutcome.Done;
+        }
+
+        Volatile.Write(ref _slowFlush, new TimedOutFlush(started, _time.GetTimestamp()));
+        return FlushOutcome.TimedOut;
     }
 
     /// <summary>
@@ -234,14 +243,29 @@ internal sealed partial class FlumeDelivery : IAsyncDisposable
         }
 
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
-        _shutdownStarted = _time.GetTimestamp();
+        var now = _time.GetTimestamp();
+
+        // A shutdown flush that just timed out on a slow relay was this shutdown's first part (NLog's Shutdown and a
+        // generic host's stop flush before they close): the timeout counts from its start, so the app waits it once.
+        _shutdownStarted = Volatile.Read(ref _slowFlush) is { } flush && _time.GetElapsedTime(flush.Ended, now) <= ShutdownGrace ? flush.Started : now;
+        var left = _shutdownTimeout - _time.GetElapsedTime(_shutdownStarted, now);
+        left = left > TimeSpan.Zero ? left : TimeSpan.Zero;
         _admission.Close();
-        _deadline.CancelAfter(_shutdownTimeout);
+        if (left > TimeSpan.Zero)
+        {
+            _deadline.CancelAfter(left);
+        }
+        else
+        {
+            // Now, not through a timer: an injected clock fires a zero-length timer only when it moves.
+            await _deadline.CancelAsync().ConfigureAwait(false);
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         _queue.Ring();
         try
         {
-            await _loop.WaitAsync(_shutdownTimeout + ShutdownGrace, _time).ConfigureAwait(false);
+            await _loop.WaitAsync(left + ShutdownGrace, _time).ConfigureAwait(false);
             _stop.Dispose();
             _deadline.Dispose();
         }
@@ -273,4 +297,7 @@ internal sealed partial class FlumeDelivery : IAsyncDisposable
 
         return accepted;
     }
+
+    /// <summary>When the last shutdown flush that timed out started and ended (monotonic timestamps).</summary>
+    private sealed record TimedOutFlush(long Started, long Ended);
 }

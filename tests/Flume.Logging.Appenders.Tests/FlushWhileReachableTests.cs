@@ -36,4 +36,30 @@ public sealed class FlushWhileReachableTests
         Assert.Equal(FlushOutcome.Done, await delivery.FlushWhileReachableAsync(TimeSpan.FromMinutes(1)));
         Assert.Equal(10, client.AcceptedEvents.Count);
     }
+
+    [Fact]
+    public async Task A_close_right_after_a_shutdown_flush_timed_out_on_a_slow_relay_does_not_wait_the_shutdown_timeout_again()
+    {
+        var time = new ManualTimeProvider();
+        var client = new FakeRpcClient { ResponseDelay = TimeSpan.FromMinutes(10), TimeProvider = time };
+        var delivery = new FlumeDelivery(Options, new DeliveryContext { ClientFactory = _ => client, TimeProvider = time });
+        for (var i = 0; i < 3; i++)
+        {
+            delivery.TryEnqueue(FlumeEvent.FromText("x"));
+        }
+
+        var flushing = delivery.FlushWhileReachableAsync(Options.ShutdownTimeout);
+        for (var step = 0; step < 1_000 && !flushing.IsCompleted; step++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(50));
+            await Task.Delay(1);
+        }
+
+        Assert.Equal(FlushOutcome.TimedOut, await flushing);
+
+        // The clock no longer moves: a close that waited a shutdown timeout of its own would never end.
+        await delivery.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(3, delivery.EventsDropped);
+        Assert.Empty(client.AcceptedEvents);
+    }
 }

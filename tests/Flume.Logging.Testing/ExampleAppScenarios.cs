@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Flume.Logging.Rpc;
+using Flume.Logging.Rpc.Avro;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flume.Logging.Testing;
 
@@ -8,8 +11,8 @@ namespace Flume.Logging.Testing;
 /// (avro source, memory channel, avro sink, forwarding to an Avro server in the test), with the relay down (a closed
 /// port), and with the relay down and a disk buffer, then up. The test writes the app's configuration (the relay
 /// address, and the buffer folder when one is used) through <c>config</c>. The relay-up run returns what arrived for
-/// the test to check; the other two check what the issue requires themselves and throw, naming what went wrong. An
-/// app that does not exit with 0 fails the run, with its output.
+/// the test to check; the others (relay down, a slow relay, the disk buffer) check what the issue requires themselves
+/// and throw, naming what went wrong. An app that does not exit with 0 fails the run, with its output.
 /// </summary>
 public sealed class ExampleAppScenarios : IDisposable
 {
@@ -82,6 +85,45 @@ public sealed class ExampleAppScenarios : IDisposable
         if (run.DroppedTotal != lines)
         {
             throw new InvalidOperationException($"the app reported {run.DroppedTotal} dropped, not {lines}. Output:\n{run.Output}");
+        }
+    }
+
+    /// <summary>
+    /// Runs the app against a relay that answers each request only after <paramref name="answerDelay"/>, too slow to
+    /// take <paramref name="lines"/> before the shutdown timeout, and throws unless its log calls took under
+    /// <see cref="NoWaitBound"/> in total, it exited within <paramref name="shutdownTimeout"/> plus a margin, no line
+    /// arrived twice, and every line either arrived or is in the dropped total the app reported. A request cut off by
+    /// the deadline may still arrive after the app counted it as dropped (at-least-once), so up to one batch
+    /// (<paramref name="batchSize"/>) may be both.
+    /// </summary>
+    public async Task RequireSlowRelayCostsLittleAndEveryLineArrivesOrIsCountedAsync(int lines, TimeSpan answerDelay, TimeSpan shutdownTimeout, int batchSize, params string[] options)
+    {
+        var received = new RecordingReceiver { Delay = answerDelay };
+        await using var relay = AvroRpc.CreateServer("slow relay", new RpcServerOptions { Bind = "127.0.0.1", Port = 0 }, received, NullLoggerFactory.Instance);
+        await relay.StartAsync(CancellationToken.None);
+        var run = await RunAsync($"127.0.0.1:{relay.LocalEndPoint.Port}", null, lines, options);
+        if (run.LogCallsTook >= NoWaitBound)
+        {
+            throw new InvalidOperationException($"{lines} log calls took {run.LogCallsTook} against a slow relay, not under {NoWaitBound}");
+        }
+
+        if (run.Elapsed >= shutdownTimeout + ExitMargin)
+        {
+            throw new InvalidOperationException($"the app ran {run.Elapsed} against a slow relay, not within the shutdown timeout {shutdownTimeout} and {ExitMargin} to start and log");
+        }
+
+        // A request the deadline cut off is still answered (and recorded) once its delay is over.
+        await Task.Delay(answerDelay * 2);
+        var delivered = DeliveredLines.Parse(received.Events, _body);
+        if (delivered.Numbers.Distinct().Count() != delivered.Numbers.Count)
+        {
+            throw new InvalidOperationException("a line arrived twice from a slow relay");
+        }
+
+        var accounted = delivered.Numbers.Count + run.DroppedTotal;
+        if (accounted < lines || accounted > lines + batchSize || delivered.Numbers.Count == 0 || run.DroppedTotal == 0)
+        {
+            throw new InvalidOperationException($"{delivered.Numbers.Count} lines arrived and {run.DroppedTotal} were reported dropped, of {lines} (a slow relay should take some and the deadline drop the rest). Output:\n{run.Output}");
         }
     }
 

@@ -31,6 +31,9 @@ public sealed class RecordingReceiver : IEventReceiver
 
     public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>When set, every request waits this long before it is recorded and answered: a slow relay.</summary>
+    public TimeSpan Delay { get; set; }
+
     public ValueTask<EventStatus> AppendAsync(FlumeEvent flumeEvent, CancellationToken cancellationToken) =>
         ReceiveAsync([flumeEvent], batch: false);
 
@@ -48,6 +51,11 @@ public sealed class RecordingReceiver : IEventReceiver
         {
             Entered.TrySetResult();
             await Hold;
+        }
+
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay);
         }
 
         if (batch)

@@ -17,11 +17,17 @@ internal static partial class Log4NetAppRun
     /// <summary>Writes the shipped config into <paramref name="directory"/> with <paramref name="hosts"/> as the relay address.</summary>
     public static string WriteConfig(string directory, string hosts, string extraSettings = "")
     {
+        var config = Path.Combine(directory, $"log4net-{Guid.NewGuid():N}.config");
+        File.WriteAllText(config, ConfigText(hosts, extraSettings));
+        return config;
+    }
+
+    /// <summary>The shipped log4net.config with <paramref name="hosts"/> (and any extra settings) in place of its own.</summary>
+    public static string ConfigText(string hosts, string extraSettings = "")
+    {
         var shipped = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "log4net.config"));
         Assert.Contains(ShippedHosts, shipped, StringComparison.Ordinal);
-        var config = Path.Combine(directory, $"log4net-{Guid.NewGuid():N}.config");
-        File.WriteAllText(config, shipped.Replace(ShippedHosts, $"""<hosts value="{hosts}" />{extraSettings}""", StringComparison.Ordinal));
-        return config;
+        return shipped.Replace(ShippedHosts, $"""<hosts value="{hosts}" />{extraSettings}""", StringComparison.Ordinal);
     }
 
     /// <summary>Starts <c>Log4NetApp lines config --threads N --shutdown mode</c>.</summary>
