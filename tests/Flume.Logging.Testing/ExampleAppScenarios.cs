@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Flume.Logging.Appenders;
 using Flume.Logging.Rpc;
 using Flume.Logging.Rpc.Avro;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -89,15 +90,18 @@ public sealed class ExampleAppScenarios : IDisposable
     }
 
     /// <summary>
-    /// Runs the app against a relay that answers each request only after <paramref name="answerDelay"/>, too slow to
-    /// take <paramref name="lines"/> before the shutdown timeout, and throws unless its log calls took under
-    /// <see cref="NoWaitBound"/> in total, it exited within <paramref name="shutdownTimeout"/> plus a margin, no line
-    /// arrived twice, and every line either arrived or is in the dropped total the app reported. A request cut off by
-    /// the deadline may still arrive after the app counted it as dropped (at-least-once), so up to one batch
-    /// (<paramref name="batchSize"/>) may be both.
+    /// Runs the app, with every appender setting at its default, against a relay that answers each request only after
+    /// 200 ms: too slow to take 20,000 lines before the shutdown timeout. Throws unless the log calls took under
+    /// <see cref="NoWaitBound"/> in total, the app exited within the shutdown timeout plus a margin, no line arrived
+    /// twice, and every line either arrived or is in the dropped total the app reported. A request cut off by the
+    /// deadline may still arrive after the app counted it as dropped (at-least-once), so up to one batch may be both.
     /// </summary>
-    public async Task RequireSlowRelayCostsLittleAndEveryLineArrivesOrIsCountedAsync(int lines, TimeSpan answerDelay, TimeSpan shutdownTimeout, int batchSize, params string[] options)
+    public async Task RequireSlowRelayCostsLittleAndEveryLineArrivesOrIsCountedAsync(params string[] options)
     {
+        const int lines = 20_000;
+        var answerDelay = TimeSpan.FromMilliseconds(200);
+        var defaults = new FlumeAppenderOptions();
+        var (shutdownTimeout, batchSize) = (defaults.ShutdownTimeout, defaults.BatchSize);
         var received = new RecordingReceiver { Delay = answerDelay };
         await using var relay = AvroRpc.CreateServer("slow relay", new RpcServerOptions { Bind = "127.0.0.1", Port = 0 }, received, NullLoggerFactory.Instance);
         await relay.StartAsync(CancellationToken.None);
