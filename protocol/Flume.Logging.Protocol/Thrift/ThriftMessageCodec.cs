@@ -385,7 +385,7 @@ internal static class ThriftMessageCodec
             if (headers is not null)
             {
                 // Like Thrift's generated code: invalid UTF-8 becomes U+FFFD, and a repeated key keeps the last value.
-                headers[Encoding.UTF8.GetString(frame.Slice(keyStart, keyLength))] = Encoding.UTF8.GetString(frame.Slice(valueStart, valueLength));
+                headers[HeaderKeyCache.GetOrDecodeLenient(frame.Slice(keyStart, keyLength))] = Encoding.UTF8.GetString(frame.Slice(valueStart, valueLength));
             }
         }
 

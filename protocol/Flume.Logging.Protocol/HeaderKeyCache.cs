@@ -1,9 +1,13 @@
-namespace Flume.Logging.Protocol.Avro;
+using System.Text;
+using System.Text.Unicode;
+
+namespace Flume.Logging.Protocol;
 
 /// <summary>
 /// The strings of header keys decoded lately, found by their UTF-8 bytes. Events of one stream carry the same few keys
 /// (<c>timestamp</c>, <c>host</c>, Flume's log4j headers), so a decoder that looks here first makes one string per key
-/// instead of one per event. Shared by every connection; slots are replaced whole, so racing readers and writers see
+/// instead of one per event. Only valid UTF-8 is cached, so the Avro decoder, which refuses invalid UTF-8, and the
+/// Thrift decoder, which replaces it, can share it. Shared by every connection; slots are replaced whole, so racing readers and writers see
 /// either entry, never a mix. Each key has two slots, so two keys of a stream that share one both stay cached.
 /// </summary>
 internal static class HeaderKeyCache
@@ -33,8 +37,28 @@ internal static class HeaderKeyCache
     }
 
     /// <summary>
-    /// Remembers <paramref name="value"/>, which <paramref name="utf8"/> decodes to (validated by the caller), in the
-    /// first of its two slots unless another key holds that one: two keys sharing a slot then both stay cached.
+    /// The key <paramref name="utf8"/> spells, invalid UTF-8 replaced by U+FFFD as Thrift's own code does, cached when
+    /// it is valid.
+    /// </summary>
+    public static string GetOrDecodeLenient(ReadOnlySpan<byte> utf8)
+    {
+        if (TryGet(utf8, out var value))
+        {
+            return value;
+        }
+
+        value = Encoding.UTF8.GetString(utf8);
+        if (Utf8.IsValid(utf8))
+        {
+            Add(utf8, value);
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// Remembers <paramref name="value"/>, which <paramref name="utf8"/> decodes to (valid UTF-8: the caller checked),
+    /// in the first of its two slots unless another key holds that one: two keys sharing a slot then both stay cached.
     /// </summary>
     public static void Add(ReadOnlySpan<byte> utf8, string value)
     {
