@@ -118,7 +118,7 @@ public sealed class FakeRpcClient : IRpcClient
     /// </summary>
     private static FlumeEvent Copy(FlumeEvent flumeEvent) =>
         flumeEvent.TryGetPacked(out _)
-            ? new(new Dictionary<string, string>(flumeEvent.Headers, StringComparer.Ordinal), flumeEvent.Body.ToArray())
+            ? new(flumeEvent.Headers, flumeEvent.Body.ToArray())
             : flumeEvent;
 
     private async ValueTask HandleAsync(FlumeEvent[] events, CancellationToken cancellationToken)

@@ -38,7 +38,8 @@ internal sealed class EventBatch(int capacity, bool keepSources)
         var copies = new List<FlumeEvent>(Events.Count);
         foreach (var flumeEvent in Events)
         {
-            copies.Add(new FlumeEvent(new Dictionary<string, string>(flumeEvent.Headers, StringComparer.Ordinal), flumeEvent.Body.ToArray()));
+            // Headers turns the packed headers into a map of its own; only the body still reads the chunk.
+            copies.Add(new FlumeEvent(flumeEvent.Headers, flumeEvent.Body.ToArray()));
         }
 
         return copies;
