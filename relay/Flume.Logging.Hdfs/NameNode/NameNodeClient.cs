@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using Flume.Logging.Hdfs.Config;
+using Flume.Logging.Hdfs.Ipc;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Flume.Logging.Hdfs.NameNode;
+
+/// <summary>
+/// Hadoop's <c>ClientProtocol</c> (version 1) to a NameNode, or to the NameNodes of an HA nameservice: a standby's
+/// answer or a broken connection moves on to the next NameNode, for a bounded number of attempts. One client is one
+/// lease holder (<see cref="ClientName"/>) with one client id.
+/// </summary>
+internal sealed partial class NameNodeClient : IAsyncDisposable
+{
+    /// <summary>The Java interface the NameNode serves clients on.</summary>
+    public const string ProtocolName = "org.apache.hadoop.hdfs.protocol.ClientProtocol";
+
+    /// <summary>Most pause between failover rounds (Hadoop's <c>dfs.client.failover.sleep.max.millis</c>).</summary>
+    private static readonly TimeSpan MaxFailoverDelay = TimeSpan.FromSeconds(15);
+
+    private readonly RpcClient[] _nameNodes;
+    private readonly HdfsClientOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private int _active;
+
+    public NameNodeClient(IReadOnlyList<NameNodeAddress> addresses, HdfsClientOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        ArgumentNullException.ThrowIfNull(options);
+        if (addresses.Count == 0)
+        {
+            throw new ArgumentException("At least one NameNode address is needed.", nameof(addresses));
+        }
+
+        options.Validate();
+        _options = options;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        var clientId = Guid.NewGuid().ToByteArray();
+        var realUser = options.ProxyUser is null ? null : options.LoginUser;
+        var settings = new RpcConnectionSettings(ByteString.CopyFrom(clientId), options.EffectiveUser, realUser, ProtocolName, ProtocolVersion: 1);
+        _nameNodes = addresses
+            .Select(a => new RpcClient(a.Host, a.Port, settings, options.ConnectTimeout, options.CallTimeout, _timeProvider))
+            .ToArray();
+
+        // Hadoop's writers name themselves DFSClient_<task>_<random>_<thread>; the NameNode shows it as the lease holder.
+        ClientName = $"DFSClient_NONMAPREDUCE_{RandomNumberGenerator.GetInt32(int.MaxValue)}_{Environment.CurrentManagedThreadId}";
+    }
+
+    /// <summary>The lease holder name this client creates and writes files under.</summary>
+    public string ClientName { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var nameNode in _nameNodes)
+        {
+            await nameNode.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Calls the active NameNode. A standby's refusal always fails over (the standby did nothing); a broken
+    /// connection fails over only when the call is <paramref name="idempotent"/> or never left this client, since
+    /// sending a non-idempotent call twice could, say, delete a file the retry then reports missing.
+    /// </summary>
+    private async Task<TResponse> InvokeAsync<TResponse>(string method, IMessage request, MessageParser<TResponse> parser, bool idempotent, CancellationToken cancellationToken)
+        where TResponse : IMessage<TResponse>
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var index = Volatile.Read(ref _active);
+            var nameNode = _nameNodes[index];
+            try
+            {
+                return await nameNode.CallAsync(method, request, parser, cancellationToken);
+            }
+            catch (Exception e) when (attempt < _options.MaxFailoverAttempts
+                && ((e is RemoteException { IsStandby: true }) || (e is HdfsConnectionException c && (idempotent || !c.RequestSent))))
+            {
+                var next = (index + 1) % _nameNodes.Length;
+                Interlocked.CompareExchange(ref _active, next, index);
+                LogFailover(method, nameNode.Host, nameNode.Port, e.Message);
+                if (attempt % _nameNodes.Length == 0)
+                {
+                    await Task.Delay(FailoverDelay(attempt / _nameNodes.Length), _timeProvider, cancellationToken);
+                }
+            }
+        }
+    }
+
+    /// <summary>The pause after <paramref name="round"/> rounds over every NameNode: doubling, bounded.</summary>
+    private TimeSpan FailoverDelay(int round) =>
+        TimeSpan.FromTicks(Math.Min(MaxFailoverDelay.Ticks, _options.FailoverDelay.Ticks << Math.Min(round - 1, 16)));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "NameNode call {Method} to {Host}:{Port} failed ({Reason}); trying the next NameNode")]
+    private partial void LogFailover(string method, string host, int port, string reason);
+}

@@ -1,0 +1,59 @@
+using System.Buffers;
+using Flume.Logging.Hdfs.Ipc;
+using Flume.Logging.Hdfs.Protos;
+using Google.Protobuf;
+
+namespace Flume.Logging.Testing.Hdfs;
+
+/// <summary>The method table: each <c>ClientProtocol</c> method the double serves, its request parser and handler.</summary>
+public sealed partial class TestNameNode
+{
+    private const string NameNodeProtocol = "org.apache.hadoop.hdfs.protocol.ClientProtocol";
+
+    private Dictionary<string, Handler> CreateHandlers() => new(StringComparer.Ordinal)
+    {
+        ["getServerDefaults"] = Reads(GetServerDefaultsRequestProto.Parser, (_, _) => GetServerDefaults()),
+        ["getFileInfo"] = Reads(GetFileInfoRequestProto.Parser, (r, _) => GetFileInfo(r)),
+        ["getListing"] = Reads(GetListingRequestProto.Parser, (r, _) => GetListing(r)),
+        ["getBlockLocations"] = Reads(GetBlockLocationsRequestProto.Parser, (r, _) => GetBlockLocations(r)),
+        ["renewLease"] = Reads(RenewLeaseRequestProto.Parser, (r, _) => RenewLease(r)),
+        ["mkdirs"] = Writes(MkdirsRequestProto.Parser, Mkdirs),
+        ["create"] = Writes(CreateRequestProto.Parser, Create),
+        ["rename"] = Writes(RenameRequestProto.Parser, (r, _) => Rename(r)),
+        ["rename2"] = Writes(Rename2RequestProto.Parser, (r, _) => Rename2(r)),
+        ["delete"] = Writes(DeleteRequestProto.Parser, (r, _) => Delete(r)),
+        ["setTimes"] = Writes(SetTimesRequestProto.Parser, (r, _) => SetTimes(r)),
+        ["addBlock"] = Writes(AddBlockRequestProto.Parser, (r, _) => AddBlock(r)),
+        ["complete"] = Writes(CompleteRequestProto.Parser, (r, _) => Complete(r)),
+        ["abandonBlock"] = Writes(AbandonBlockRequestProto.Parser, (r, _) => AbandonBlock(r)),
+        ["fsync"] = Writes(FsyncRequestProto.Parser, (r, _) => Fsync(r)),
+        ["recoverLease"] = Writes(RecoverLeaseRequestProto.Parser, (r, _) => RecoverLease(r)),
+        ["updateBlockForPipeline"] = Writes(UpdateBlockForPipelineRequestProto.Parser, (r, _) => UpdateBlockForPipeline(r)),
+        ["updatePipeline"] = Writes(UpdatePipelineRequestProto.Parser, (r, _) => UpdatePipeline(r)),
+    };
+
+    private static Handler Reads<T>(MessageParser<T> parser, Func<T, string, IMessage> handle)
+        where T : IMessage<T> =>
+        (body, user) => handle(Parse(body, parser), user);
+
+    /// <summary>A handler that changes the namespace, so a NameNode in safe mode refuses it.</summary>
+    private Handler Writes<T>(MessageParser<T> parser, Func<T, string, IMessage> handle)
+        where T : IMessage<T> =>
+        (body, user) =>
+        {
+            var request = Parse(body, parser);
+            if (InSafeMode)
+            {
+                throw new TestNameNodeException(HadoopExceptionNames.SafeMode,
+                    $"Cannot {typeof(T).Name.Replace("RequestProto", string.Empty, StringComparison.Ordinal)}. Name node is in safe mode.");
+            }
+
+            return handle(request, user);
+        };
+
+    private static T Parse<T>(ReadOnlySequence<byte> body, MessageParser<T> parser)
+        where T : IMessage<T> =>
+        RpcFrameCodec.TryReadDelimited(ref body, parser, out var request) == DecodeStatus.Done && request is not null
+            ? request
+            : throw new TestNameNodeException(HadoopExceptionNames.IO, $"Cannot parse the {typeof(T).Name} request.");
+}
