@@ -54,6 +54,9 @@ internal sealed class FrameReader : IDisposable
         }
     }
 
+    /// <summary>The raw bytes of the frame read last (to pass it on unchanged, as a DataNode does down its pipeline).</summary>
+    public ReadOnlyMemory<byte> Frame(long length) => buffer.AsMemory(start, (int)length);
+
     /// <summary>Drops the frame read last (and its views).</summary>
     public void Advance(long length) => start += (int)length;
 
