@@ -15,7 +15,7 @@ internal static class NameNodeClients
     public static NameNodeClient For(IEnumerable<TestNameNode> nameNodes, TimeProvider? timeProvider = null, HdfsClientOptions? options = null) =>
         new(nameNodes.Select(n => new NameNodeAddress("127.0.0.1", n.Port)).ToList(), options ?? Options(), timeProvider);
 
-    public static HdfsClientOptions Options(int maxFailoverAttempts = 4, string? proxyUser = null) => new()
+    public static HdfsClientOptions Options(int maxFailoverAttempts = 4, string? proxyUser = null, int completeRetries = 5) => new()
     {
         User = "flume",
         ProxyUser = proxyUser,
@@ -23,5 +23,6 @@ internal static class NameNodeClients
         CallTimeout = TimeSpan.FromSeconds(10),
         FailoverDelay = TimeSpan.FromMilliseconds(10),
         MaxFailoverAttempts = maxFailoverAttempts,
+        CompleteRetries = completeRetries,
     };
 }
