@@ -116,7 +116,7 @@ internal sealed class RpcConnection : IAsyncDisposable
     {
         RpcKind = RpcKindProto.RpcProtocolBuffer,
         RpcOp = RpcRequestHeaderProto.Types.OperationProto.RpcFinalPacket,
-        CallId = unchecked((uint)callId),
+        CallId = callId,
         ClientId = _settings.ClientId,
         RetryCount = retryCount,
     };

@@ -184,7 +184,7 @@ public sealed partial class TestNameNode : IAsyncDisposable
             return (false, user);
         }
 
-        var callId = unchecked((int)header.CallId);
+        var callId = header.CallId;
         if (user is null)
         {
             if (callId != RpcConnection.ConnectionContextCallId
@@ -260,7 +260,7 @@ public sealed partial class TestNameNode : IAsyncDisposable
 
     private static Task RefuseSimpleAuthenticationAsync(Stream stream)
     {
-        var header = new RpcRequestHeaderProto { CallId = unchecked((uint)RpcConnection.SaslCallId), ClientId = ByteString.Empty };
+        var header = new RpcRequestHeaderProto { CallId = RpcConnection.SaslCallId, ClientId = ByteString.Empty };
         var refusal = Failure(header, RpcResponseHeaderProto.Types.RpcStatusProto.Fatal, RpcResponseHeaderProto.Types.RpcErrorCodeProto.FatalUnauthorized,
             HadoopExceptionNames.AccessControl, "SIMPLE authentication is not enabled.  Available:[TOKEN, KERBEROS]");
         return WriteFrameAsync(stream, [refusal]);
@@ -268,7 +268,7 @@ public sealed partial class TestNameNode : IAsyncDisposable
 
     private static RpcResponseHeaderProto Success(RpcRequestHeaderProto request) => new()
     {
-        CallId = request.CallId,
+        CallId = unchecked((uint)request.CallId),
         Status = RpcResponseHeaderProto.Types.RpcStatusProto.Success,
         ServerIpcVersionNum = RpcFrameCodec.IpcVersion,
         ClientId = request.ClientId,
