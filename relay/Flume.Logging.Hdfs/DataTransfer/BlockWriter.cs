@@ -478,12 +478,14 @@ internal sealed class BlockWriter : IAsyncDisposable
 
     private async Task SendHeartbeatsAsync(CancellationToken stop)
     {
+        // Sending when half an interval went by keeps the gap between sends under 1.5 intervals, well inside the
+        // socket timeout the DataNodes and our ack reader apply.
         using var timer = new PeriodicTimer(options.HeartbeatInterval);
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                if (Stopwatch.GetElapsedTime(lastSendTimestamp) >= options.HeartbeatInterval)
+                if (Stopwatch.GetElapsedTime(lastSendTimestamp) >= options.HeartbeatInterval / 2)
                 {
                     await WriteFrameAsync(heartbeatFrame, stop);
                 }

@@ -30,8 +30,9 @@ internal sealed class BlockWriterOptions
     public TimeSpan SocketTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// A heartbeat packet goes out when nothing was sent for this long, so an idle pipeline is not timed out by the
-    /// DataNodes and acks keep coming; default 30 s (half the default socket timeout, as Hadoop's client does).
+    /// How often an idle pipeline gets a heartbeat packet (when nothing went out for half of it), so the DataNodes do
+    /// not time it out and acks keep coming; default 30 s (half the default socket timeout, as Hadoop's client does).
+    /// Keep it under <see cref="SocketTimeout"/>.
     /// </summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -35,10 +35,11 @@ internal sealed partial class TestDataNode
 
         using var _ = mirror;
         var pending = Channel.CreateUnbounded<PendingAck>();
-        var responder = AckAsync(pending.Reader, upstream, mirror, replica!);
+        var writer = new ReplicaWriter(replica!, replica!.GenerationStamp);
+        var responder = AckAsync(pending.Reader, upstream, mirror, writer);
         try
         {
-            await ReceivePacketsAsync(op.RequestedChecksum, frames, mirror, replica!, pending.Writer);
+            await ReceivePacketsAsync(op.RequestedChecksum, frames, mirror, writer, pending.Writer);
         }
         finally
         {
@@ -113,7 +114,7 @@ internal sealed partial class TestDataNode
         ChecksumProto checksum,
         FrameReader frames,
         Mirror? mirror,
-        TestDataNodeReplica replica,
+        ReplicaWriter replica,
         ChannelWriter<PendingAck> pending)
     {
         var bytesPerChecksum = (int)checksum.BytesPerChecksum;
@@ -144,7 +145,7 @@ internal sealed partial class TestDataNode
         }
     }
 
-    private Status Store(Packet packet, ChecksumTypeProto type, int bytesPerChecksum, TestDataNodeReplica replica)
+    private Status Store(Packet packet, ChecksumTypeProto type, int bytesPerChecksum, ReplicaWriter replica)
     {
         var header = packet.Header;
         var data = packet.Data.ToArray();
@@ -160,12 +161,12 @@ internal sealed partial class TestDataNode
             Interlocked.Increment(ref syncPackets);
         }
 
-        return replica.TryWrite(header.OffsetInBlock, data) ? Status.Success : Status.ErrorInvalid;
+        return replica.Replica.TryWrite(replica.GenerationStamp, header.OffsetInBlock, data) ? Status.Success : Status.ErrorInvalid;
     }
 
     // Sends one ack per packet, in order: this node's status, then the downstream node's replies (one per node below).
     // A downstream failure is reported as ERROR for the node just below, as Hadoop's DataNodes do, and ends the pipeline.
-    private async Task AckAsync(ChannelReader<PendingAck> pending, NetworkStream upstream, Mirror? mirror, TestDataNodeReplica replica)
+    private async Task AckAsync(ChannelReader<PendingAck> pending, NetworkStream upstream, Mirror? mirror, ReplicaWriter replica)
     {
         var replies = new Status[32];
         var buffer = new byte[PipelineAckCodec.MaxEncodedLength(replies.Length)];
@@ -185,16 +186,18 @@ internal sealed partial class TestDataNode
                     count += await mirror.ReadAckAsync(ack.Seqno, replies.AsMemory(1), stop.Token);
                 }
 
+                // Acked before the ack leaves, so a client that saw it finds the replica as long as it was told.
+                var failed = Array.FindIndex(replies, 0, count, s => s != Status.Success) >= 0;
+                if (!failed && ack.End >= 0)
+                {
+                    replica.Replica.Acknowledge(replica.GenerationStamp, ack.End, ack.LastPacketInBlock);
+                }
+
                 await upstream.WriteAsync(buffer.AsMemory(0, PipelineAckCodec.Write(buffer, ack.Seqno, replies.AsSpan(0, count))), stop.Token);
-                if (Array.FindIndex(replies, 0, count, s => s != Status.Success) >= 0)
+                if (failed)
                 {
                     upstream.Close();
                     return;
-                }
-
-                if (ack.End >= 0)
-                {
-                    replica.Acknowledge(ack.End, ack.LastPacketInBlock);
                 }
 
                 if (ack.LastPacketInBlock)
@@ -208,6 +211,9 @@ internal sealed partial class TestDataNode
             // Upstream went away or the node died; the packet loop sees it too.
         }
     }
+
+    /// <summary>A connection's replica and the generation it writes: a pipeline recovered since stops storing and acking.</summary>
+    private sealed record ReplicaWriter(TestDataNodeReplica Replica, long GenerationStamp);
 
     /// <summary>A packet waiting for its ack.</summary>
     private readonly record struct PendingAck(long Seqno, long End, bool LastPacketInBlock, Status Status);

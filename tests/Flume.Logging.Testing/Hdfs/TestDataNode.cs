@@ -39,6 +39,8 @@ internal sealed partial class TestDataNode : ITestReplicaView, IAsyncDisposable
                 HostName = "localhost",
                 DatanodeUuid = Info.Uuid,
                 XferPort = (uint)Port,
+                InfoPort = 0,
+                IpcPort = 0,
             },
         };
         accepting = AcceptAsync();

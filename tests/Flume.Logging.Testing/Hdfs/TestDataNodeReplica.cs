@@ -12,6 +12,18 @@ internal sealed class TestDataNodeReplica(long blockId, long generationStamp, Ch
     private long generation = generationStamp;
     private bool finalized;
 
+    /// <summary>The generation stamp the replica was last written or recovered with.</summary>
+    public long GenerationStamp
+    {
+        get
+        {
+            lock (gate)
+            {
+                return generation;
+            }
+        }
+    }
+
     /// <summary>The checksum the block was created with (what reads send).</summary>
     public ChecksumProto Checksum { get; } = checksum;
 
@@ -39,12 +51,13 @@ internal sealed class TestDataNodeReplica(long blockId, long generationStamp, Ch
     /// <summary>
     /// Stores a packet's data at <paramref name="offset"/>, which may repeat bytes already held (a flushed partial
     /// chunk, or a resend after recovery) but not leave a gap; what followed is dropped, the stream goes on from here.
+    /// A writer of an older generation (a pipeline since recovered) stores nothing.
     /// </summary>
-    public bool TryWrite(long offset, ReadOnlySpan<byte> bytes)
+    public bool TryWrite(long generationStamp, long offset, ReadOnlySpan<byte> bytes)
     {
         lock (gate)
         {
-            if (offset > length || finalized)
+            if (generationStamp != generation || offset > length || finalized)
             {
                 return false;
             }
@@ -62,10 +75,15 @@ internal sealed class TestDataNodeReplica(long blockId, long generationStamp, Ch
     }
 
     /// <summary>Records that the bytes up to <paramref name="end"/> were acked upstream; the last packet finalizes.</summary>
-    public void Acknowledge(long end, bool last)
+    public void Acknowledge(long generationStamp, long end, bool last)
     {
         lock (gate)
         {
+            if (generationStamp != generation)
+            {
+                return;
+            }
+
             ackedLength = Math.Max(ackedLength, Math.Min(end, length));
             finalized |= last;
         }
