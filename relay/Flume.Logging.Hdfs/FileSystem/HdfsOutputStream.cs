@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Flume.Logging.Hdfs.DataTransfer;
 using Flume.Logging.Hdfs.Protos;
 using Microsoft.Extensions.Logging;
@@ -49,6 +50,7 @@ internal sealed partial class HdfsOutputStream : IAsyncDisposable
     public int Recoveries { get; private set; }
 
     /// <summary>Writes <paramref name="data"/>, finishing blocks and starting new ones at the block size.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         ThrowIfUnusable();
@@ -77,7 +79,7 @@ internal sealed partial class HdfsOutputStream : IAsyncDisposable
     }
 
     /// <summary>Returns once every byte written so far is acknowledged by every DataNode of the pipeline (readable by new readers).</summary>
-    public Task HFlushAsync(CancellationToken cancellationToken = default) =>
+    public ValueTask HFlushAsync(CancellationToken cancellationToken = default) =>
         FlushAsync(sync: false, cancellationToken);
 
     /// <summary>As <see cref="HFlushAsync"/>, with the DataNodes syncing to disk, and the NameNode told the file's length.</summary>
@@ -123,7 +125,9 @@ internal sealed partial class HdfsOutputStream : IAsyncDisposable
         }
     }
 
-    private async Task FlushAsync(bool sync, CancellationToken cancellationToken)
+    // Pooled: the HDFS sink flushes every batch, and a flush should cost no allocation.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask FlushAsync(bool sync, CancellationToken cancellationToken)
     {
         ThrowIfUnusable();
         if (_writer is not { } writer)

@@ -126,6 +126,9 @@ internal sealed partial class TestDataNode : ITestReplicaView, IAsyncDisposable
             while (true)
             {
                 var socket = await listener.AcceptSocketAsync(stop.Token);
+
+                // As a real DataNode: acks are small writes that must not wait for the client's delayed TCP ack.
+                socket.NoDelay = true;
                 _ = Task.Run(() => ServeAsync(socket));
             }
         }

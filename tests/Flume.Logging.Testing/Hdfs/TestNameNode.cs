@@ -101,6 +101,9 @@ public sealed partial class TestNameNode : IAsyncDisposable
             try
             {
                 socket = await _listener.AcceptSocketAsync(_stopping.Token);
+
+                // As Hadoop's IPC server (ipc.server.tcpnodelay): small answers must not wait for a delayed TCP ack.
+                socket.NoDelay = true;
             }
             catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
             {
