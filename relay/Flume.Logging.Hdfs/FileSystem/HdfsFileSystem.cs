@@ -54,9 +54,26 @@ internal sealed class HdfsFileSystem : IAsyncDisposable
     public static HdfsFileSystem Connect(Uri? uri, HdfsClientOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null) =>
         new(HdfsTargetResolver.Resolve(uri, HadoopConfiguration.FromEnvironment()), options, time, loggers);
 
-    /// <summary>The NameNode's block size, checksum and packet settings, asked once.</summary>
-    public async Task<FsServerDefaultsProto> GetServerDefaultsAsync(CancellationToken cancellationToken) =>
-        _defaults ??= await NameNode.GetServerDefaultsAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// The NameNode's block size, checksum and packet settings, asked once. A cluster that encrypts data transfer is
+    /// refused here, before any block is written: its DataNodes expect a SASL handshake this client does not speak.
+    /// </summary>
+    public async Task<FsServerDefaultsProto> GetServerDefaultsAsync(CancellationToken cancellationToken)
+    {
+        if (_defaults is { } known)
+        {
+            return known;
+        }
+
+        var defaults = await NameNode.GetServerDefaultsAsync(cancellationToken).ConfigureAwait(false);
+        if (defaults.EncryptDataTransfer)
+        {
+            throw new NotSupportedException(
+                "This HDFS cluster encrypts data transfer (dfs.encrypt.data.transfer = true), which needs a SASL handshake with every DataNode; Flume.Logging's HDFS client supports clusters with SIMPLE authentication and plain data transfer only.");
+        }
+
+        return _defaults = defaults;
+    }
 
     /// <summary>
     /// Creates <paramref name="path"/> (and missing parents) for writing, replacing an existing file only when

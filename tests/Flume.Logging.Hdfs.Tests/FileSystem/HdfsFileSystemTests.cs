@@ -242,4 +242,16 @@ public sealed class HdfsFileSystemTests : IAsyncDisposable
             File.Delete(copy);
         }
     }
+
+    [Fact]
+    public async Task A_cluster_that_encrypts_data_transfer_is_refused_before_a_file_is_created_with_a_message_that_says_why()
+    {
+        var fs = Start();
+        Cluster.NameNode.EncryptDataTransfer = true;
+
+        var refused = await Assert.ThrowsAsync<NotSupportedException>(() => fs.CreateAsync("/secret"));
+
+        Assert.Contains("dfs.encrypt.data.transfer", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("create", Cluster.NameNode.MethodsCalled);
+    }
 }

@@ -30,6 +30,9 @@ public sealed partial class TestNameNode
     /// </summary>
     public int CompleteFalseAnswers { get; set; }
 
+    /// <summary>Whether the server defaults announce encrypted data transfer (<c>dfs.encrypt.data.transfer</c>).</summary>
+    public bool EncryptDataTransfer { get; set; }
+
     /// <summary>When <paramref name="clientName"/> last created a file or renewed its lease, or null if never.</summary>
     public DateTimeOffset? LastLeaseRenewal(string clientName)
     {
@@ -49,6 +52,7 @@ public sealed partial class TestNameNode
             Replication = _defaultReplication,
             FileBufferSize = 4096,
             ChecksumType = ChecksumTypeProto.ChecksumCrc32C,
+            EncryptDataTransfer = EncryptDataTransfer,
         },
     };
 
