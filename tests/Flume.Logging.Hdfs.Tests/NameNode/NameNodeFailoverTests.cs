@@ -1,0 +1,110 @@
+using Flume.Logging.Hdfs.Config;
+using Flume.Logging.Hdfs.Ipc;
+using Flume.Logging.Hdfs.NameNode;
+using Flume.Logging.Testing;
+using Flume.Logging.Testing.Hdfs;
+
+namespace Flume.Logging.Hdfs.Tests.NameNode;
+
+public sealed class NameNodeFailoverTests : IAsyncLifetime
+{
+    private readonly TestNameNode _first = new([]);
+    private readonly TestNameNode _second = new([]);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _first.DisposeAsync();
+        await _second.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Calls_fail_over_to_the_active_namenode_of_an_ha_pair_and_follow_it_when_the_pair_flips()
+    {
+        _first.IsStandby = true;
+        await using var client = NameNodeClients.For([_first, _second]);
+
+        Assert.True(await client.MkdirsAsync("/one", 493, createParent: true, CancellationToken.None));
+        Assert.True(await client.MkdirsAsync("/two", 493, createParent: true, CancellationToken.None));
+        _first.IsStandby = false;
+        _second.IsStandby = true;
+        Assert.True(await client.MkdirsAsync("/three", 493, createParent: true, CancellationToken.None));
+
+        Assert.Equal(["mkdirs", "mkdirs"], _first.MethodsCalled);
+        Assert.Equal(["mkdirs", "mkdirs", "mkdirs"], _second.MethodsCalled);
+        Assert.Equal(["/", "/three"], _first.Paths());
+    }
+
+    [Fact]
+    public async Task When_every_namenode_is_standby_the_standby_error_surfaces_after_the_bounded_attempts()
+    {
+        _first.IsStandby = true;
+        _second.IsStandby = true;
+        await using var client = NameNodeClients.For([_first, _second], options: NameNodeClients.Options(maxFailoverAttempts: 5));
+
+        var error = await Assert.ThrowsAsync<RemoteException>(() => client.GetFileInfoAsync("/", CancellationToken.None));
+
+        Assert.True(error.IsStandby);
+        Assert.Equal(5, _first.MethodsCalled.Count + _second.MethodsCalled.Count);
+    }
+
+    [Fact]
+    public async Task A_namenode_that_cannot_be_reached_is_skipped()
+    {
+        var addresses = new[] { new NameNodeAddress("127.0.0.1", FreePort.Next()), new NameNodeAddress("127.0.0.1", _second.Port) };
+        await using var client = new NameNodeClient(addresses, NameNodeClients.Options());
+
+        Assert.NotNull(await client.GetFileInfoAsync("/", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_idempotent_call_whose_connection_dropped_is_sent_again_but_a_delete_is_not()
+    {
+        await using var client = NameNodeClients.For(_first);
+        await client.MkdirsAsync("/keep", 493, createParent: true, CancellationToken.None);
+
+        _first.CloseConnectionOnNextCall();
+        var status = await client.GetFileInfoAsync("/keep", CancellationToken.None);
+        _first.CloseConnectionOnNextCall();
+        var error = await Assert.ThrowsAsync<HdfsConnectionException>(() => client.DeleteAsync("/keep", recursive: true, CancellationToken.None));
+
+        Assert.NotNull(status);
+        Assert.True(error.RequestSent);
+        Assert.Contains("/keep", _first.Paths());
+    }
+
+    [Fact]
+    public async Task In_safe_mode_changes_are_refused_and_reads_still_work()
+    {
+        await using var client = NameNodeClients.For(_first);
+        _first.InSafeMode = true;
+
+        var error = await Assert.ThrowsAsync<RemoteException>(() => client.MkdirsAsync("/x", 493, createParent: true, CancellationToken.None));
+
+        Assert.True(error.IsSafeMode);
+        Assert.Contains("safe mode", error.ServerMessage, StringComparison.Ordinal);
+        Assert.NotNull(await client.GetFileInfoAsync("/", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_proxy_user_is_the_effective_user_with_the_login_user_as_real_user()
+    {
+        await using var client = NameNodeClients.For(_first, options: NameNodeClients.Options(proxyUser: "alice"));
+
+        await client.MkdirsAsync("/home/alice", 493, createParent: true, CancellationToken.None);
+
+        Assert.Equal("alice via flume", Assert.Single(_first.ConnectionUsers));
+        Assert.Equal("alice", (await client.GetFileInfoAsync("/home/alice", CancellationToken.None))!.Owner);
+    }
+
+    [Fact]
+    public async Task Each_client_is_its_own_lease_holder()
+    {
+        await using var one = NameNodeClients.For(_first);
+        await using var two = NameNodeClients.For(_first);
+
+        Assert.StartsWith("DFSClient_NONMAPREDUCE_", one.ClientName, StringComparison.Ordinal);
+        Assert.NotEqual(one.ClientName, two.ClientName);
+    }
+}
