@@ -86,6 +86,22 @@ public sealed class HdfsTargetResolverTests : IDisposable
     }
 
     [Fact]
+    public void The_configuration_directory_comes_from_hadoop_conf_dir()
+    {
+        Write(Property("fs.defaultFS", "hdfs://from-env:8021"));
+        var previous = Environment.GetEnvironmentVariable("HADOOP_CONF_DIR");
+        Environment.SetEnvironmentVariable("HADOOP_CONF_DIR", _directory);
+        try
+        {
+            Assert.Equal([new NameNodeAddress("from-env", 8021)], HdfsTargetResolver.Resolve(null, HadoopConfiguration.FromEnvironment()).NameNodes);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("HADOOP_CONF_DIR", previous);
+        }
+    }
+
+    [Fact]
     public void Malformed_configuration_xml_names_the_file()
     {
         File.WriteAllText(Path.Combine(_directory, "core-site.xml"), "<configuration><property>");
