@@ -8,8 +8,14 @@ namespace Flume.Logging.Hdfs.Tests.NameNode;
 
 public sealed class NameNodeFailoverTests : IAsyncLifetime
 {
-    private readonly TestNameNode _first = new([]);
-    private readonly TestNameNode _second = new([]);
+    private readonly TestNameNode _first;
+    private readonly TestNameNode _second;
+
+    public NameNodeFailoverTests()
+    {
+        _first = new TestNameNode([]);
+        _second = _first.StartHaPeer();
+    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -19,28 +25,46 @@ public sealed class NameNodeFailoverTests : IAsyncLifetime
         await _second.DisposeAsync();
     }
 
+    private void Flip()
+    {
+        _first.IsStandby = !_first.IsStandby;
+        _second.IsStandby = !_second.IsStandby;
+    }
+
     [Fact]
     public async Task Calls_fail_over_to_the_active_namenode_of_an_ha_pair_and_follow_it_when_the_pair_flips()
     {
-        _first.IsStandby = true;
+        Flip();
         await using var client = NameNodeClients.For([_first, _second]);
 
         Assert.True(await client.MkdirsAsync("/one", 493, createParent: true, CancellationToken.None));
         Assert.True(await client.MkdirsAsync("/two", 493, createParent: true, CancellationToken.None));
-        _first.IsStandby = false;
-        _second.IsStandby = true;
+        Flip();
         Assert.True(await client.MkdirsAsync("/three", 493, createParent: true, CancellationToken.None));
 
         Assert.Equal(["mkdirs", "mkdirs"], _first.MethodsCalled);
         Assert.Equal(["mkdirs", "mkdirs", "mkdirs"], _second.MethodsCalled);
-        Assert.Equal(["/", "/three"], _first.Paths());
+        Assert.Equal(["/", "/one", "/three", "/two"], _first.Paths());
+    }
+
+    [Fact]
+    public async Task A_file_created_through_one_namenode_of_a_pair_is_closed_through_the_other_after_a_flip()
+    {
+        await using var client = NameNodeClients.For([_first, _second]);
+        var status = await client.CreateAsync("/ha/file", NameNodeClients.NewFile, CancellationToken.None);
+
+        Flip();
+        await client.CompleteAsync("/ha/file", status.FileId, last: null, CancellationToken.None);
+
+        Assert.Null(_second.LeaseHolder("/ha/file"));
+        Assert.Equal(["create", "complete"], _first.MethodsCalled);
+        Assert.Equal(["complete"], _second.MethodsCalled);
     }
 
     [Fact]
     public async Task When_every_namenode_is_standby_the_standby_error_surfaces_after_the_bounded_attempts()
     {
         _first.IsStandby = true;
-        _second.IsStandby = true;
         await using var client = NameNodeClients.For([_first, _second], options: NameNodeClients.Options(maxFailoverAttempts: 5));
 
         var error = await Assert.ThrowsAsync<RemoteException>(() => client.GetFileInfoAsync("/", CancellationToken.None));
@@ -52,7 +76,7 @@ public sealed class NameNodeFailoverTests : IAsyncLifetime
     [Fact]
     public async Task A_namenode_that_cannot_be_reached_is_skipped()
     {
-        var addresses = new[] { new NameNodeAddress("127.0.0.1", FreePort.Next()), new NameNodeAddress("127.0.0.1", _second.Port) };
+        var addresses = new[] { new NameNodeAddress("127.0.0.1", FreePort.Next()), new NameNodeAddress("127.0.0.1", _first.Port) };
         await using var client = new NameNodeClient(addresses, NameNodeClients.Options());
 
         Assert.NotNull(await client.GetFileInfoAsync("/", CancellationToken.None));

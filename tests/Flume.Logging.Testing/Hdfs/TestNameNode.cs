@@ -25,6 +25,7 @@ public sealed partial class TestNameNode : IAsyncDisposable
     private readonly ConcurrentQueue<string> _connectionUsers = new();
     private readonly Dictionary<string, Handler> _handlers;
     private readonly Task _acceptLoop;
+    private readonly TestNamespaceState _state;
     private volatile bool _closeConnectionOnNextCall;
 
     /// <summary>Starts listening on 127.0.0.1, on a port the kernel picks (<see cref="Port"/>).</summary>
@@ -33,14 +34,20 @@ public sealed partial class TestNameNode : IAsyncDisposable
     /// <param name="replication">The default replication <c>getServerDefaults</c> announces.</param>
     /// <param name="timeProvider">The clock for modification times and lease renewals.</param>
     public TestNameNode(IReadOnlyList<TestDataNodeInfo> dataNodes, long blockSize = 128L * 1024 * 1024, int replication = 1, TimeProvider? timeProvider = null)
+        : this(dataNodes, (ulong)blockSize, (uint)replication, timeProvider ?? TimeProvider.System, new TestNamespaceState())
+    {
+        AddRoot();
+    }
+
+    private TestNameNode(IReadOnlyList<TestDataNodeInfo> dataNodes, ulong blockSize, uint replication, TimeProvider timeProvider, TestNamespaceState state)
     {
         ArgumentNullException.ThrowIfNull(dataNodes);
         _dataNodes = dataNodes;
-        _defaultBlockSize = (ulong)blockSize;
-        _defaultReplication = (uint)replication;
-        _timeProvider = timeProvider ?? TimeProvider.System;
+        _defaultBlockSize = blockSize;
+        _defaultReplication = replication;
+        _timeProvider = timeProvider;
+        _state = state;
         _handlers = CreateHandlers();
-        AddRoot();
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
@@ -75,6 +82,13 @@ public sealed partial class TestNameNode : IAsyncDisposable
     /// NameNode answers a client that offers none.
     /// </summary>
     public bool RequiresKerberos { get; set; }
+
+    /// <summary>
+    /// Starts the other NameNode of an HA pair with this one: its own port, this one's namespace, leases and DataNodes,
+    /// and standby until a test flips <see cref="IsStandby"/> on both.
+    /// </summary>
+    public TestNameNode StartHaPeer() =>
+        new(_dataNodes, _defaultBlockSize, _defaultReplication, _timeProvider, _state) { IsStandby = true };
 
     /// <summary>The next call that arrives closes its connection instead of being answered.</summary>
     public void CloseConnectionOnNextCall() => _closeConnectionOnNextCall = true;
@@ -252,7 +266,7 @@ public sealed partial class TestNameNode : IAsyncDisposable
             throw new TestNameNodeException(HadoopExceptionNames.NoSuchMethod, $"Unknown method {methodName} called on {NameNodeProtocol} protocol.");
         }
 
-        lock (_namespaceLock)
+        lock (_state.Lock)
         {
             return handler(body, user);
         }

@@ -1,0 +1,24 @@
+namespace Flume.Logging.Testing.Hdfs;
+
+/// <summary>
+/// The namespace, leases and id counters of a test NameNode, shared by both NameNodes of an HA pair as a real pair
+/// shares them through its edit log, so a file created on one is there after a failover to the other.
+/// </summary>
+internal sealed class TestNamespaceState
+{
+    public Lock Lock { get; } = new();
+
+    public Dictionary<string, TestInode> Inodes { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<ulong, TestInode> FilesById { get; } = [];
+
+    public Dictionary<string, DateTimeOffset> LeaseRenewals { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The next inode id; Hadoop's root is 16385.</summary>
+    public ulong NextInodeId { get; set; } = 16385;
+
+    /// <summary>The next block id; Hadoop's first block ids sit just above 2^30.</summary>
+    public long NextBlockId { get; set; } = 1L << 30;
+
+    public long NextGenerationStamp { get; set; } = 1001;
+}
