@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Flume.Logging.Hdfs.Ipc;
 using Flume.Logging.Hdfs.Protos;
 using Flume.Logging.Testing;
@@ -125,6 +127,40 @@ public sealed class RpcClientTests : IAsyncLifetime
 
         Assert.False(error.RequestSent);
         Assert.Contains("Cannot connect", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_connect_that_gets_no_answer_gives_up_after_the_connect_timeout()
+    {
+        // A listener that never accepts answers no more handshakes once its backlog is full: connects then hang.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start(1);
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var fillers = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var filler = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                fillers.Add(filler);
+                _ = filler.ConnectAsync(IPAddress.Loopback, port);
+            }
+
+            var time = new ManualTimeProvider();
+            await using var client = Client(port, timeProvider: time);
+            var call = MkdirAsync(client, "/x");
+            await Task.Delay(200);
+            Assert.False(call.IsCompleted);
+            time.Advance(TimeSpan.FromSeconds(5));
+
+            var error = await Assert.ThrowsAsync<HdfsConnectionException>(() => call.WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.False(error.RequestSent);
+            Assert.Contains("within 5 s", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            fillers.ForEach(s => s.Dispose());
+        }
     }
 
     [Fact]

@@ -155,6 +155,21 @@ public sealed class NameNodeBlockTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_listing_that_asks_for_locations_carries_each_files_blocks()
+    {
+        var (_, block) = await CreateWithBlockAsync();
+        Store(block, 42, finalized: false, _dataNode1);
+
+        var listing = await _client.GetListingAsync("/flume", ReadOnlyMemory<byte>.Empty, needLocation: true, CancellationToken.None);
+        var withoutLocations = await _client.GetListingAsync("/flume", ReadOnlyMemory<byte>.Empty, needLocation: false, CancellationToken.None);
+
+        var located = Assert.Single(listing!.PartialListing).Locations;
+        Assert.Equal(block.B.BlockId, Assert.Single(located.Blocks).B.BlockId);
+        Assert.Equal(42UL, located.FileLength);
+        Assert.Null(Assert.Single(withoutLocations!.PartialListing).Locations);
+    }
+
+    [Fact]
     public async Task Fsync_makes_the_written_length_visible_in_the_file_status()
     {
         var (fileId, _) = await CreateWithBlockAsync();
