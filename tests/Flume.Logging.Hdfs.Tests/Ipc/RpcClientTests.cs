@@ -12,6 +12,7 @@ public sealed class RpcClientTests : IAsyncLifetime
 {
     private const string Protocol = "org.apache.hadoop.hdfs.protocol.ClientProtocol";
     private readonly TestNameNode _nameNode = new([]);
+    private int _nextCallId;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -21,11 +22,15 @@ public sealed class RpcClientTests : IAsyncLifetime
         new("127.0.0.1", port, new RpcConnectionSettings(ByteString.CopyFrom(Guid.NewGuid().ToByteArray()), user, realUser, Protocol, 1),
             TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), timeProvider ?? TimeProvider.System);
 
-    private static Task<MkdirsResponseProto> MkdirAsync(RpcClient client, string path) =>
-        client.CallAsync("mkdirs", new MkdirsRequestProto { Src = path, Masked = new FsPermissionProto { Perm = 493 }, CreateParent = true }, MkdirsResponseProto.Parser, CancellationToken.None);
+    private Task<T> Call<T>(RpcClient client, string method, IMessage request, MessageParser<T> parser, CancellationToken cancellationToken)
+        where T : IMessage<T> =>
+        client.CallAsync(method, request, parser, new CallAttempt(Interlocked.Increment(ref _nextCallId), 0), cancellationToken);
 
-    private static Task<GetListingResponseProto> ListAsync(RpcClient client, string path) =>
-        client.CallAsync("getListing", new GetListingRequestProto { Src = path, StartAfter = ByteString.Empty }, GetListingResponseProto.Parser, CancellationToken.None);
+    private Task<MkdirsResponseProto> MkdirAsync(RpcClient client, string path) =>
+        Call(client, "mkdirs", new MkdirsRequestProto { Src = path, Masked = new FsPermissionProto { Perm = 493 }, CreateParent = true }, MkdirsResponseProto.Parser, CancellationToken.None);
+
+    private Task<GetListingResponseProto> ListAsync(RpcClient client, string path) =>
+        Call(client, "getListing", new GetListingRequestProto { Src = path, StartAfter = ByteString.Empty }, GetListingResponseProto.Parser, CancellationToken.None);
 
     [Fact]
     public async Task Concurrent_calls_share_one_connection_and_each_gets_its_own_answer()
@@ -50,7 +55,7 @@ public sealed class RpcClientTests : IAsyncLifetime
         await MkdirAsync(client, "/home/alice");
 
         Assert.Equal("alice via flume", Assert.Single(_nameNode.ConnectionUsers));
-        var status = await client.CallAsync("getFileInfo", new GetFileInfoRequestProto { Src = "/home/alice" }, GetFileInfoResponseProto.Parser, CancellationToken.None);
+        var status = await Call(client, "getFileInfo", new GetFileInfoRequestProto { Src = "/home/alice" }, GetFileInfoResponseProto.Parser, CancellationToken.None);
         Assert.Equal("alice", status.Fs.Owner);
     }
 
@@ -63,7 +68,7 @@ public sealed class RpcClientTests : IAsyncLifetime
             Src = "/missing/file", Masked = new FsPermissionProto { Perm = 420 }, ClientName = "c", CreateFlag = 1, Replication = 1, BlockSize = 1024,
         };
 
-        var error = await Assert.ThrowsAsync<RemoteException>(() => client.CallAsync("create", request, CreateResponseProto.Parser, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<RemoteException>(() => Call(client, "create", request, CreateResponseProto.Parser, CancellationToken.None));
 
         Assert.True(error.IsFileNotFound);
         Assert.Equal("java.io.FileNotFoundException", error.ClassName);
@@ -78,7 +83,7 @@ public sealed class RpcClientTests : IAsyncLifetime
     {
         await using var client = Client(_nameNode.Port);
 
-        var error = await Assert.ThrowsAsync<RemoteException>(() => client.CallAsync("concat", new RenameRequestProto { Src = "/a", Dst = "/b" }, RenameResponseProto.Parser, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<RemoteException>(() => Call(client, "concat", new RenameRequestProto { Src = "/a", Dst = "/b" }, RenameResponseProto.Parser, CancellationToken.None));
 
         Assert.Equal(RpcResponseHeaderProto.Types.RpcErrorCodeProto.ErrorNoSuchMethod, error.ErrorCode);
         Assert.Equal(["concat"], _nameNode.UnimplementedMethods);
@@ -184,6 +189,6 @@ public sealed class RpcClientTests : IAsyncLifetime
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            client.CallAsync("getFileInfo", new GetFileInfoRequestProto { Src = "/" }, GetFileInfoResponseProto.Parser, cancel.Token));
+            Call(client, "getFileInfo", new GetFileInfoRequestProto { Src = "/" }, GetFileInfoResponseProto.Parser, cancel.Token));
     }
 }

@@ -69,8 +69,8 @@ public sealed class RpcFatalAnswerTests : IAsyncLifetime
         await using var client = new RpcClient("127.0.0.1", port, settings, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeProvider.System);
         var request = new GetFileInfoRequestProto { Src = "/" };
 
-        var first = await Assert.ThrowsAsync<HdfsConnectionException>(() => client.CallAsync("getFileInfo", request, GetFileInfoResponseProto.Parser, CancellationToken.None));
-        var second = await Assert.ThrowsAsync<HdfsConnectionException>(() => client.CallAsync("getFileInfo", request, GetFileInfoResponseProto.Parser, CancellationToken.None));
+        var first = await Assert.ThrowsAsync<HdfsConnectionException>(() => client.CallAsync("getFileInfo", request, GetFileInfoResponseProto.Parser, new CallAttempt(1, 0), CancellationToken.None));
+        var second = await Assert.ThrowsAsync<HdfsConnectionException>(() => client.CallAsync("getFileInfo", request, GetFileInfoResponseProto.Parser, new CallAttempt(1, 0), CancellationToken.None));
 
         var reason = Assert.IsType<RemoteException>(first.InnerException);
         Assert.Equal(RpcResponseHeaderProto.Types.RpcErrorCodeProto.FatalDeserializingRequest, reason.ErrorCode);

@@ -83,19 +83,32 @@ public sealed class NameNodeFailoverTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_idempotent_call_whose_connection_dropped_is_sent_again_but_a_delete_is_not()
+    public async Task A_call_whose_connection_dropped_before_it_was_carried_out_is_sent_again()
     {
         await using var client = NameNodeClients.For(_first);
         await client.MkdirsAsync("/keep", 493, createParent: true, CancellationToken.None);
 
         _first.CloseConnectionOnNextCall();
         var status = await client.GetFileInfoAsync("/keep", CancellationToken.None);
-        _first.CloseConnectionOnNextCall();
-        var error = await Assert.ThrowsAsync<HdfsConnectionException>(() => client.DeleteAsync("/keep", recursive: true, CancellationToken.None));
 
         Assert.NotNull(status);
-        Assert.True(error.RequestSent);
-        Assert.Contains("/keep", _first.Paths());
+        Assert.Equal(["mkdirs", "getFileInfo", "getFileInfo"], _first.MethodsCalled);
+    }
+
+    [Fact]
+    public async Task A_delete_whose_answer_was_lost_is_resent_and_answered_from_the_retry_cache_not_done_twice()
+    {
+        await using var client = NameNodeClients.For(_first);
+        await client.MkdirsAsync("/gone", 493, createParent: true, CancellationToken.None);
+
+        _first.DropNextAnswer();
+        var deleted = await client.DeleteAsync("/gone", recursive: true, CancellationToken.None);
+
+        // Done a second time the delete would answer false: nothing is left to delete.
+        Assert.True(deleted);
+        Assert.Equal(["mkdirs", "delete", "delete"], _first.MethodsCalled);
+        Assert.DoesNotContain("/gone", _first.Paths());
+        Assert.False(await client.DeleteAsync("/gone", recursive: true, CancellationToken.None));
     }
 
     [Fact]

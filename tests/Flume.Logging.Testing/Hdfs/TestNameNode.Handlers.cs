@@ -10,6 +10,9 @@ public sealed partial class TestNameNode
 {
     private const string NameNodeProtocol = "org.apache.hadoop.hdfs.protocol.ClientProtocol";
 
+    /// <summary>The methods Hadoop marks <c>@AtMostOnce</c>: not safe to do twice, so answered from the retry cache when resent.</summary>
+    private static readonly HashSet<string> AtMostOnceMethods = new(StringComparer.Ordinal) { "create", "rename", "rename2", "delete", "updatePipeline" };
+
     private Dictionary<string, Handler> CreateHandlers() => new(StringComparer.Ordinal)
     {
         ["getServerDefaults"] = Reads(GetServerDefaultsRequestProto.Parser, (_, _) => GetServerDefaults()),

@@ -27,6 +27,7 @@ public sealed partial class TestNameNode : IAsyncDisposable
     private readonly Task _acceptLoop;
     private readonly TestNamespaceState _state;
     private volatile bool _closeConnectionOnNextCall;
+    private volatile bool _dropNextAnswer;
 
     /// <summary>Starts listening on 127.0.0.1, on a port the kernel picks (<see cref="Port"/>).</summary>
     /// <param name="dataNodes">The DataNodes blocks are placed on, in order of preference.</param>
@@ -92,6 +93,9 @@ public sealed partial class TestNameNode : IAsyncDisposable
 
     /// <summary>The next call that arrives closes its connection instead of being answered.</summary>
     public void CloseConnectionOnNextCall() => _closeConnectionOnNextCall = true;
+
+    /// <summary>The next call is carried out, then its connection closes before the answer is sent.</summary>
+    public void DropNextAnswer() => _dropNextAnswer = true;
 
     public async ValueTask DisposeAsync()
     {
@@ -239,7 +243,7 @@ public sealed partial class TestNameNode : IAsyncDisposable
         IMessage[] response;
         try
         {
-            response = [Success(header), Dispatch(method.MethodName, payload, user)];
+            response = [Success(header), Dispatch(header, method.MethodName, payload, user)];
         }
         catch (TestNameNodeException e)
         {
@@ -249,11 +253,18 @@ public sealed partial class TestNameNode : IAsyncDisposable
             response = [Failure(header, RpcResponseHeaderProto.Types.RpcStatusProto.Error, errorCode, e.ClassName, e.Message)];
         }
 
+        if (_dropNextAnswer)
+        {
+            _dropNextAnswer = false;
+            socket.Dispose();
+            return (false, user);
+        }
+
         await WriteFrameAsync(stream, response);
         return (true, user);
     }
 
-    private IMessage Dispatch(string methodName, ReadOnlySequence<byte> body, string user)
+    private IMessage Dispatch(RpcRequestHeaderProto header, string methodName, ReadOnlySequence<byte> body, string user)
     {
         if (IsStandby)
         {
@@ -268,7 +279,20 @@ public sealed partial class TestNameNode : IAsyncDisposable
 
         lock (_state.Lock)
         {
-            return handler(body, user);
+            // Hadoop's retry cache: a resent at-most-once call (same client id and call id) gets the first answer.
+            if (!AtMostOnceMethods.Contains(methodName))
+            {
+                return handler(body, user);
+            }
+
+            var key = (header.ClientId, header.CallId);
+            if (!_state.RetryCache.TryGetValue(key, out var answer))
+            {
+                answer = handler(body, user);
+                _state.RetryCache[key] = answer;
+            }
+
+            return answer;
         }
     }
 

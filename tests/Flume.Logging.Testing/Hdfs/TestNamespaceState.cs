@@ -1,3 +1,5 @@
+using Google.Protobuf;
+
 namespace Flume.Logging.Testing.Hdfs;
 
 /// <summary>
@@ -13,6 +15,9 @@ internal sealed class TestNamespaceState
     public Dictionary<ulong, TestInode> FilesById { get; } = [];
 
     public Dictionary<string, DateTimeOffset> LeaseRenewals { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Answers of at-most-once calls by client id and call id, shared by an HA pair like Hadoop's retry cache.</summary>
+    public Dictionary<(ByteString ClientId, int CallId), IMessage> RetryCache { get; } = [];
 
     /// <summary>The next inode id; Hadoop's root is 16385.</summary>
     public ulong NextInodeId { get; set; } = 16385;
