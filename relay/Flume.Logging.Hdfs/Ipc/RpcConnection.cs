@@ -181,8 +181,9 @@ internal sealed class RpcConnection : IAsyncDisposable
             // Not cancellable: a frame half written would put the stream out of step for every other call.
             await _stream.WriteAsync(bytes, CancellationToken.None);
         }
-        catch (IOException e) when (e is not HdfsConnectionException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException && e is not HdfsConnectionException)
         {
+            // A socket another thread closed (the reader after a failure) throws ObjectDisposedException.
             Fail(e);
             throw Dead(e, requestSent: true);
         }
