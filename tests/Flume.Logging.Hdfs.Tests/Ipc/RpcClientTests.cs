@@ -105,6 +105,24 @@ public sealed class RpcClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_call_waiting_on_a_connection_that_breaks_fails_at_once()
+    {
+        await using var client = Client(_nameNode.Port);
+        await MkdirAsync(client, "/before");
+        _nameNode.Unresponsive = true;
+        var waiting = Enumerable.Range(0, 20).Select(i => MkdirAsync(client, $"/waiting{i}")).ToList();
+        await Eventually.TrueAsync(() => _nameNode.MethodsCalled.Count == 21, "20 calls to arrive");
+
+        _nameNode.CloseConnectionOnNextCall();
+        waiting.Add(MkdirAsync(client, "/closing"));
+
+        foreach (var call in waiting)
+        {
+            await Assert.ThrowsAsync<HdfsConnectionException>(() => call.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+    }
+
+    [Fact]
     public async Task A_call_the_server_never_answers_times_out_and_later_calls_still_work()
     {
         // On a clock that moves only when told, only the hung call can time out, however busy the machine.
