@@ -63,7 +63,8 @@ internal sealed partial class NameNodeClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// Calls the active NameNode, failing over on a standby's refusal or a broken connection. Every operation here is
+    /// Calls the active NameNode, failing over on a standby's refusal or a broken connection and asking again after a
+    /// pause when the NameNode answers RetriableException. Every operation here is
     /// idempotent or, in Hadoop's terms, at-most-once: a resend keeps the call id, so the NameNode's retry cache
     /// answers a create, rename or delete that already happened instead of doing it twice.
     /// </summary>
@@ -78,6 +79,12 @@ internal sealed partial class NameNodeClient : IAsyncDisposable
             try
             {
                 return await nameNode.CallAsync(method, request, parser, new CallAttempt(callId, attempt - 1), cancellationToken);
+            }
+            catch (RemoteException e) when (attempt < _options.MaxFailoverAttempts && e.IsRetriable)
+            {
+                // The NameNode itself asks to be asked again (e.g. still in startup safe mode): same NameNode, after a pause.
+                LogRetry(method, nameNode.Host, nameNode.Port, e.Message);
+                await Task.Delay(FailoverDelay(attempt), _timeProvider, cancellationToken);
             }
             catch (Exception e) when (attempt < _options.MaxFailoverAttempts && e is RemoteException { IsStandby: true } or HdfsConnectionException)
             {
@@ -98,4 +105,7 @@ internal sealed partial class NameNodeClient : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "NameNode call {Method} to {Host}:{Port} failed ({Reason}); trying the next NameNode")]
     private partial void LogFailover(string method, string host, int port, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "NameNode {Host}:{Port} asked to retry {Method} later ({Reason})")]
+    private partial void LogRetry(string method, string host, int port, string reason);
 }

@@ -125,6 +125,21 @@ public sealed class NameNodeFailoverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_retriable_refusal_is_asked_again_of_the_same_namenode_until_it_succeeds()
+    {
+        await using var client = NameNodeClients.For([_first, _second], options: NameNodeClients.Options(maxFailoverAttempts: 20));
+        _first.InSafeMode = true;
+        _first.SafeModeIsRetriable = true;
+
+        var mkdirs = client.MkdirsAsync("/later", 493, createParent: true, CancellationToken.None);
+        await Eventually.TrueAsync(() => _first.MethodsCalled.Count >= 2, "a second attempt");
+        _first.InSafeMode = false;
+
+        Assert.True(await mkdirs.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Empty(_second.MethodsCalled);
+    }
+
+    [Fact]
     public async Task A_proxy_user_is_the_effective_user_with_the_login_user_as_real_user()
     {
         await using var client = NameNodeClients.For(_first, options: NameNodeClients.Options(proxyUser: "alice"));

@@ -47,8 +47,10 @@ public sealed partial class TestNameNode
             var request = Parse(body, parser);
             if (InSafeMode)
             {
-                throw new TestNameNodeException(HadoopExceptionNames.SafeMode,
-                    $"Cannot {typeof(T).Name.Replace("RequestProto", string.Empty, StringComparison.Ordinal)}. Name node is in safe mode.");
+                var refusal = $"Cannot {typeof(T).Name.Replace("RequestProto", string.Empty, StringComparison.Ordinal)}. Name node is in safe mode.";
+                throw SafeModeIsRetriable
+                    ? new TestNameNodeException(HadoopExceptionNames.Retriable, $"{HadoopExceptionNames.SafeMode}: {refusal}")
+                    : new TestNameNodeException(HadoopExceptionNames.SafeMode, refusal);
             }
 
             return handle(request, user);

@@ -75,6 +75,12 @@ public sealed partial class TestNameNode : IAsyncDisposable
     /// <summary>When true calls that change the namespace are answered with <c>SafeModeException</c>; reads still work.</summary>
     public bool InSafeMode { get; set; }
 
+    /// <summary>
+    /// When true the safe-mode refusal comes wrapped in <c>RetriableException</c>, as an active HA NameNode still in
+    /// startup safe mode answers: the client should wait and ask the same NameNode again.
+    /// </summary>
+    public bool SafeModeIsRetriable { get; set; }
+
     /// <summary>When true calls are read but never answered, as from a hung NameNode.</summary>
     public bool Unresponsive { get; set; }
 
