@@ -22,14 +22,14 @@ public sealed class HdfsClientOptions
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// Calls tried on the NameNodes of an HA pair before a standby answer or connection failure is given up on.
-    /// Default: 15 (Hadoop's <c>dfs.client.failover.max.attempts</c>).
+    /// Calls tried on the NameNodes of an HA pair before a standby answer, connection failure or RetriableException is
+    /// given up on. Default: 15 (Hadoop's <c>dfs.client.failover.max.attempts</c>).
     /// </summary>
     public int MaxFailoverAttempts { get; init; } = 15;
 
     /// <summary>
-    /// Pause after every NameNode was tried once without success, doubled each further round up to 15 s.
-    /// Default: 500 ms (Hadoop's <c>dfs.client.failover.sleep.base.millis</c>).
+    /// Pause after every NameNode was tried once without success (or after each RetriableException), doubled each
+    /// further time up to 15 s. Default: 500 ms (Hadoop's <c>dfs.client.failover.sleep.base.millis</c>).
     /// </summary>
     public TimeSpan FailoverDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 

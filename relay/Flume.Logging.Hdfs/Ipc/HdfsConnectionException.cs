@@ -13,8 +13,8 @@ internal sealed class HdfsConnectionException : IOException
     }
 
     /// <summary>
-    /// False when the request never left this client (connect failed, or the connection was already broken), so it
-    /// is safe to send again even for an operation that is not idempotent.
+    /// False when the request never left this client (connect failed, or the connection was already broken): the
+    /// server certainly did not act on it.
     /// </summary>
     public bool RequestSent { get; }
 }

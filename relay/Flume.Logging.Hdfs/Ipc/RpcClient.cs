@@ -36,7 +36,7 @@ internal sealed class RpcClient : IAsyncDisposable
     /// <see cref="HdfsConnectionException"/> when the connection failed, <see cref="TimeoutException"/> when no
     /// answer came within the call timeout.
     /// </summary>
-    public async Task<TResponse> CallAsync<TResponse>(string method, IMessage request, MessageParser<TResponse> parser, CancellationToken cancellationToken)
+    public async Task<TResponse> CallAsync<TResponse>(string method, IMessage request, MessageParser<TResponse> parser, CallAttempt attempt, CancellationToken cancellationToken)
         where TResponse : IMessage<TResponse>
     {
         var header = new RequestHeaderProto
@@ -50,7 +50,7 @@ internal sealed class RpcClient : IAsyncDisposable
         try
         {
             var connection = await GetConnectionAsync(linked.Token);
-            return await connection.CallAsync(header, request, parser, linked.Token);
+            return await connection.CallAsync(header, request, parser, attempt, linked.Token);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -30,7 +30,6 @@ internal sealed class RpcConnection : IAsyncDisposable
     private readonly string _endpoint;
     private readonly Task _readLoop;
     private Exception? _failure;
-    private int _nextCallId;
 
     private RpcConnection(Socket socket, RpcConnectionSettings settings, string endpoint)
     {
@@ -80,19 +79,23 @@ internal sealed class RpcConnection : IAsyncDisposable
     }
 
     /// <summary>Sends one call and waits for its answer; cancelling stops the wait, not the server's work.</summary>
-    public async Task<TResponse> CallAsync<TResponse>(RequestHeaderProto method, IMessage request, MessageParser<TResponse> parser, CancellationToken cancellationToken)
+    public async Task<TResponse> CallAsync<TResponse>(RequestHeaderProto method, IMessage request, MessageParser<TResponse> parser, CallAttempt attempt, CancellationToken cancellationToken)
         where TResponse : IMessage<TResponse>
     {
-        var callId = Interlocked.Increment(ref _nextCallId) & int.MaxValue;
+        var callId = attempt.CallId;
         var pending = new PendingCall<TResponse>(parser);
-        _pending[callId] = pending;
+        if (!_pending.TryAdd(callId, pending))
+        {
+            throw new InvalidOperationException($"Call id {callId} is already waiting for an answer on this connection.");
+        }
+
         if (Volatile.Read(ref _failure) is { } failure)
         {
             _pending.TryRemove(callId, out _);
             throw Dead(failure, requestSent: false);
         }
 
-        var header = NewRequestHeader(callId, retryCount: 0);
+        var header = NewRequestHeader(callId, attempt.RetryCount);
         await WriteFrameAsync([header, method, request], callId, cancellationToken);
         await using var registration = cancellationToken.Register(() =>
         {
@@ -178,8 +181,9 @@ internal sealed class RpcConnection : IAsyncDisposable
             // Not cancellable: a frame half written would put the stream out of step for every other call.
             await _stream.WriteAsync(bytes, CancellationToken.None);
         }
-        catch (IOException e) when (e is not HdfsConnectionException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException && e is not HdfsConnectionException)
         {
+            // A socket another thread closed (the reader after a failure) throws ObjectDisposedException.
             Fail(e);
             throw Dead(e, requestSent: true);
         }

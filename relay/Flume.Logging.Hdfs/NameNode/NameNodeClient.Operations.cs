@@ -3,23 +3,19 @@ using Google.Protobuf;
 
 namespace Flume.Logging.Hdfs.NameNode;
 
-/// <summary>
-/// One method per <c>ClientProtocol</c> operation. Whether an operation may be sent again after a broken connection
-/// follows Hadoop's annotations: <c>@Idempotent</c> ones may, <c>@AtMostOnce</c> ones (create, rename, delete,
-/// updatePipeline) may not.
-/// </summary>
+/// <summary>One method per <c>ClientProtocol</c> operation.</summary>
 internal sealed partial class NameNodeClient
 {
     public async Task<FsServerDefaultsProto> GetServerDefaultsAsync(CancellationToken cancellationToken)
     {
-        var response = await InvokeAsync("getServerDefaults", new GetServerDefaultsRequestProto(), GetServerDefaultsResponseProto.Parser, idempotent: true, cancellationToken);
+        var response = await InvokeAsync("getServerDefaults", new GetServerDefaultsRequestProto(), GetServerDefaultsResponseProto.Parser, cancellationToken);
         return response.ServerDefaults;
     }
 
     /// <summary>The status of <paramref name="path"/>, or null when nothing exists there.</summary>
     public async Task<HdfsFileStatusProto?> GetFileInfoAsync(string path, CancellationToken cancellationToken)
     {
-        var response = await InvokeAsync("getFileInfo", new GetFileInfoRequestProto { Src = path }, GetFileInfoResponseProto.Parser, idempotent: true, cancellationToken);
+        var response = await InvokeAsync("getFileInfo", new GetFileInfoRequestProto { Src = path }, GetFileInfoResponseProto.Parser, cancellationToken);
         return response.Fs;
     }
 
@@ -27,7 +23,7 @@ internal sealed partial class NameNodeClient
     public async Task<bool> MkdirsAsync(string path, uint permission, bool createParent, CancellationToken cancellationToken)
     {
         var request = new MkdirsRequestProto { Src = path, Masked = new FsPermissionProto { Perm = permission }, CreateParent = createParent };
-        var response = await InvokeAsync("mkdirs", request, MkdirsResponseProto.Parser, idempotent: true, cancellationToken);
+        var response = await InvokeAsync("mkdirs", request, MkdirsResponseProto.Parser, cancellationToken);
         return response.Result;
     }
 
@@ -46,7 +42,7 @@ internal sealed partial class NameNodeClient
             Replication = settings.Replication,
             BlockSize = settings.BlockSize,
         };
-        var response = await InvokeAsync("create", request, CreateResponseProto.Parser, idempotent: false, cancellationToken);
+        var response = await InvokeAsync("create", request, CreateResponseProto.Parser, cancellationToken);
         return response.Fs ?? throw new IOException($"The NameNode created {path} but returned no file status.");
     }
 
@@ -63,7 +59,7 @@ internal sealed partial class NameNodeClient
         }
 
         request.ExcludeNodes.AddRange(excludeNodes);
-        var response = await InvokeAsync("addBlock", request, AddBlockResponseProto.Parser, idempotent: true, cancellationToken);
+        var response = await InvokeAsync("addBlock", request, AddBlockResponseProto.Parser, cancellationToken);
         return response.Block;
     }
 
@@ -83,7 +79,7 @@ internal sealed partial class NameNodeClient
         var delay = _options.CompleteInitialDelay;
         for (var retry = 0; ; retry++)
         {
-            var response = await InvokeAsync("complete", request, CompleteResponseProto.Parser, idempotent: true, cancellationToken);
+            var response = await InvokeAsync("complete", request, CompleteResponseProto.Parser, cancellationToken);
             if (response.Result)
             {
                 return;
@@ -104,13 +100,13 @@ internal sealed partial class NameNodeClient
     public Task AbandonBlockAsync(string path, ulong fileId, ExtendedBlockProto block, CancellationToken cancellationToken)
     {
         var request = new AbandonBlockRequestProto { Src = path, Holder = ClientName, B = block, FileId = fileId };
-        return InvokeAsync("abandonBlock", request, AbandonBlockResponseProto.Parser, idempotent: true, cancellationToken);
+        return InvokeAsync("abandonBlock", request, AbandonBlockResponseProto.Parser, cancellationToken);
     }
 
     /// <summary>The old rename: false (not an exception) when the source is missing or the destination is taken.</summary>
     public async Task<bool> RenameAsync(string source, string destination, CancellationToken cancellationToken)
     {
-        var response = await InvokeAsync("rename", new RenameRequestProto { Src = source, Dst = destination }, RenameResponseProto.Parser, idempotent: false, cancellationToken);
+        var response = await InvokeAsync("rename", new RenameRequestProto { Src = source, Dst = destination }, RenameResponseProto.Parser, cancellationToken);
         return response.Result;
     }
 
@@ -118,19 +114,19 @@ internal sealed partial class NameNodeClient
     public Task Rename2Async(string source, string destination, bool overwrite, CancellationToken cancellationToken)
     {
         var request = new Rename2RequestProto { Src = source, Dst = destination, OverwriteDest = overwrite };
-        return InvokeAsync("rename2", request, Rename2ResponseProto.Parser, idempotent: false, cancellationToken);
+        return InvokeAsync("rename2", request, Rename2ResponseProto.Parser, cancellationToken);
     }
 
     /// <summary>Deletes the path; false when nothing was there.</summary>
     public async Task<bool> DeleteAsync(string path, bool recursive, CancellationToken cancellationToken)
     {
-        var response = await InvokeAsync("delete", new DeleteRequestProto { Src = path, Recursive = recursive }, DeleteResponseProto.Parser, idempotent: false, cancellationToken);
+        var response = await InvokeAsync("delete", new DeleteRequestProto { Src = path, Recursive = recursive }, DeleteResponseProto.Parser, cancellationToken);
         return response.Result;
     }
 
     /// <summary>Keeps this client's leases (every file it has open) from expiring.</summary>
     public Task RenewLeaseAsync(CancellationToken cancellationToken) =>
-        InvokeAsync("renewLease", new RenewLeaseRequestProto { ClientName = ClientName }, RenewLeaseResponseProto.Parser, idempotent: true, cancellationToken);
+        InvokeAsync("renewLease", new RenewLeaseRequestProto { ClientName = ClientName }, RenewLeaseResponseProto.Parser, cancellationToken);
 
     /// <summary>
     /// Takes over another writer's lease on <paramref name="path"/>: true when the file is closed (now or already),
@@ -138,7 +134,7 @@ internal sealed partial class NameNodeClient
     /// </summary>
     public async Task<bool> RecoverLeaseAsync(string path, CancellationToken cancellationToken)
     {
-        var response = await InvokeAsync("recoverLease", new RecoverLeaseRequestProto { Src = path, ClientName = ClientName }, RecoverLeaseResponseProto.Parser, idempotent: true, cancellationToken);
+        var response = await InvokeAsync("recoverLease", new RecoverLeaseRequestProto { Src = path, ClientName = ClientName }, RecoverLeaseResponseProto.Parser, cancellationToken);
         return response.Result;
     }
 
@@ -146,14 +142,14 @@ internal sealed partial class NameNodeClient
     public Task FsyncAsync(string path, ulong fileId, long lastBlockLength, CancellationToken cancellationToken)
     {
         var request = new FsyncRequestProto { Src = path, Client = ClientName, LastBlockLength = lastBlockLength, FileId = fileId };
-        return InvokeAsync("fsync", request, FsyncResponseProto.Parser, idempotent: true, cancellationToken);
+        return InvokeAsync("fsync", request, FsyncResponseProto.Parser, cancellationToken);
     }
 
     /// <summary>One page of a directory's entries after <paramref name="startAfter"/> (empty for the first page); null when the path is missing.</summary>
     public async Task<DirectoryListingProto?> GetListingAsync(string path, ReadOnlyMemory<byte> startAfter, bool needLocation, CancellationToken cancellationToken)
     {
         var request = new GetListingRequestProto { Src = path, StartAfter = ByteString.CopyFrom(startAfter.Span), NeedLocation = needLocation };
-        var response = await InvokeAsync("getListing", request, GetListingResponseProto.Parser, idempotent: true, cancellationToken);
+        var response = await InvokeAsync("getListing", request, GetListingResponseProto.Parser, cancellationToken);
         return response.DirList;
     }
 
@@ -161,7 +157,7 @@ internal sealed partial class NameNodeClient
     public async Task<LocatedBlocksProto?> GetBlockLocationsAsync(string path, ulong offset, ulong length, CancellationToken cancellationToken)
     {
         var request = new GetBlockLocationsRequestProto { Src = path, Offset = offset, Length = length };
-        var response = await InvokeAsync("getBlockLocations", request, GetBlockLocationsResponseProto.Parser, idempotent: true, cancellationToken);
+        var response = await InvokeAsync("getBlockLocations", request, GetBlockLocationsResponseProto.Parser, cancellationToken);
         return response.Locations;
     }
 
@@ -169,7 +165,7 @@ internal sealed partial class NameNodeClient
     public async Task<LocatedBlockProto> UpdateBlockForPipelineAsync(ExtendedBlockProto block, CancellationToken cancellationToken)
     {
         var request = new UpdateBlockForPipelineRequestProto { Block = block, ClientName = ClientName };
-        var response = await InvokeAsync("updateBlockForPipeline", request, UpdateBlockForPipelineResponseProto.Parser, idempotent: true, cancellationToken);
+        var response = await InvokeAsync("updateBlockForPipeline", request, UpdateBlockForPipelineResponseProto.Parser, cancellationToken);
         return response.Block;
     }
 
@@ -179,6 +175,6 @@ internal sealed partial class NameNodeClient
         var request = new UpdatePipelineRequestProto { ClientName = ClientName, OldBlock = oldBlock, NewBlock = newBlock };
         request.NewNodes.AddRange(newNodes);
         request.StorageIDs.AddRange(storageIds);
-        return InvokeAsync("updatePipeline", request, UpdatePipelineResponseProto.Parser, idempotent: false, cancellationToken);
+        return InvokeAsync("updatePipeline", request, UpdatePipelineResponseProto.Parser, cancellationToken);
     }
 }

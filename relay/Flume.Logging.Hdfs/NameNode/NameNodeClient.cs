@@ -25,6 +25,7 @@ internal sealed partial class NameNodeClient : IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private int _active;
+    private int _nextCallId;
 
     public NameNodeClient(IReadOnlyList<NameNodeAddress> addresses, HdfsClientOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
@@ -62,23 +63,30 @@ internal sealed partial class NameNodeClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// Calls the active NameNode. A standby's refusal always fails over (the standby did nothing); a broken
-    /// connection fails over only when the call is <paramref name="idempotent"/> or never left this client, since
-    /// sending a non-idempotent call twice could, say, delete a file the retry then reports missing.
+    /// Calls the active NameNode, failing over on a standby's refusal or a broken connection and asking again after a
+    /// pause when the NameNode answers RetriableException. Every operation here is
+    /// idempotent or, in Hadoop's terms, at-most-once: a resend keeps the call id, so the NameNode's retry cache
+    /// answers a create, rename or delete that already happened instead of doing it twice.
     /// </summary>
-    private async Task<TResponse> InvokeAsync<TResponse>(string method, IMessage request, MessageParser<TResponse> parser, bool idempotent, CancellationToken cancellationToken)
+    private async Task<TResponse> InvokeAsync<TResponse>(string method, IMessage request, MessageParser<TResponse> parser, CancellationToken cancellationToken)
         where TResponse : IMessage<TResponse>
     {
+        var callId = Interlocked.Increment(ref _nextCallId) & int.MaxValue;
         for (var attempt = 1; ; attempt++)
         {
             var index = Volatile.Read(ref _active);
             var nameNode = _nameNodes[index];
             try
             {
-                return await nameNode.CallAsync(method, request, parser, cancellationToken);
+                return await nameNode.CallAsync(method, request, parser, new CallAttempt(callId, attempt - 1), cancellationToken);
             }
-            catch (Exception e) when (attempt < _options.MaxFailoverAttempts
-                && ((e is RemoteException { IsStandby: true }) || (e is HdfsConnectionException c && (idempotent || !c.RequestSent))))
+            catch (RemoteException e) when (attempt < _options.MaxFailoverAttempts && e.IsRetriable)
+            {
+                // The NameNode itself asks to be asked again (e.g. still in startup safe mode): same NameNode, after a pause.
+                LogRetry(method, nameNode.Host, nameNode.Port, e.Message);
+                await Task.Delay(FailoverDelay(attempt), _timeProvider, cancellationToken);
+            }
+            catch (Exception e) when (attempt < _options.MaxFailoverAttempts && e is RemoteException { IsStandby: true } or HdfsConnectionException)
             {
                 var next = (index + 1) % _nameNodes.Length;
                 Interlocked.CompareExchange(ref _active, next, index);
@@ -97,4 +105,7 @@ internal sealed partial class NameNodeClient : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "NameNode call {Method} to {Host}:{Port} failed ({Reason}); trying the next NameNode")]
     private partial void LogFailover(string method, string host, int port, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "NameNode {Host}:{Port} asked to retry {Method} later ({Reason})")]
+    private partial void LogRetry(string method, string host, int port, string reason);
 }

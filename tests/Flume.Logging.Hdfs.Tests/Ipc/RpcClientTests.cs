@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Flume.Logging.Hdfs.Ipc;
 using Flume.Logging.Hdfs.Protos;
 using Flume.Logging.Testing;
@@ -10,20 +12,25 @@ public sealed class RpcClientTests : IAsyncLifetime
 {
     private const string Protocol = "org.apache.hadoop.hdfs.protocol.ClientProtocol";
     private readonly TestNameNode _nameNode = new([]);
+    private int _nextCallId;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _nameNode.DisposeAsync();
 
-    private static RpcClient Client(int port, string user = "flume", string? realUser = null, TimeSpan? callTimeout = null) =>
+    private static RpcClient Client(int port, string user = "flume", string? realUser = null, TimeProvider? timeProvider = null) =>
         new("127.0.0.1", port, new RpcConnectionSettings(ByteString.CopyFrom(Guid.NewGuid().ToByteArray()), user, realUser, Protocol, 1),
-            TimeSpan.FromSeconds(5), callTimeout ?? TimeSpan.FromSeconds(10), TimeProvider.System);
+            TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), timeProvider ?? TimeProvider.System);
 
-    private static Task<MkdirsResponseProto> MkdirAsync(RpcClient client, string path) =>
-        client.CallAsync("mkdirs", new MkdirsRequestProto { Src = path, Masked = new FsPermissionProto { Perm = 493 }, CreateParent = true }, MkdirsResponseProto.Parser, CancellationToken.None);
+    private Task<T> Call<T>(RpcClient client, string method, IMessage request, MessageParser<T> parser, CancellationToken cancellationToken)
+        where T : IMessage<T> =>
+        client.CallAsync(method, request, parser, new CallAttempt(Interlocked.Increment(ref _nextCallId), 0), cancellationToken);
 
-    private static Task<GetListingResponseProto> ListAsync(RpcClient client, string path) =>
-        client.CallAsync("getListing", new GetListingRequestProto { Src = path, StartAfter = ByteString.Empty }, GetListingResponseProto.Parser, CancellationToken.None);
+    private Task<MkdirsResponseProto> MkdirAsync(RpcClient client, string path) =>
+        Call(client, "mkdirs", new MkdirsRequestProto { Src = path, Masked = new FsPermissionProto { Perm = 493 }, CreateParent = true }, MkdirsResponseProto.Parser, CancellationToken.None);
+
+    private Task<GetListingResponseProto> ListAsync(RpcClient client, string path) =>
+        Call(client, "getListing", new GetListingRequestProto { Src = path, StartAfter = ByteString.Empty }, GetListingResponseProto.Parser, CancellationToken.None);
 
     [Fact]
     public async Task Concurrent_calls_share_one_connection_and_each_gets_its_own_answer()
@@ -48,7 +55,7 @@ public sealed class RpcClientTests : IAsyncLifetime
         await MkdirAsync(client, "/home/alice");
 
         Assert.Equal("alice via flume", Assert.Single(_nameNode.ConnectionUsers));
-        var status = await client.CallAsync("getFileInfo", new GetFileInfoRequestProto { Src = "/home/alice" }, GetFileInfoResponseProto.Parser, CancellationToken.None);
+        var status = await Call(client, "getFileInfo", new GetFileInfoRequestProto { Src = "/home/alice" }, GetFileInfoResponseProto.Parser, CancellationToken.None);
         Assert.Equal("alice", status.Fs.Owner);
     }
 
@@ -61,7 +68,7 @@ public sealed class RpcClientTests : IAsyncLifetime
             Src = "/missing/file", Masked = new FsPermissionProto { Perm = 420 }, ClientName = "c", CreateFlag = 1, Replication = 1, BlockSize = 1024,
         };
 
-        var error = await Assert.ThrowsAsync<RemoteException>(() => client.CallAsync("create", request, CreateResponseProto.Parser, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<RemoteException>(() => Call(client, "create", request, CreateResponseProto.Parser, CancellationToken.None));
 
         Assert.True(error.IsFileNotFound);
         Assert.Equal("java.io.FileNotFoundException", error.ClassName);
@@ -76,7 +83,7 @@ public sealed class RpcClientTests : IAsyncLifetime
     {
         await using var client = Client(_nameNode.Port);
 
-        var error = await Assert.ThrowsAsync<RemoteException>(() => client.CallAsync("concat", new RenameRequestProto { Src = "/a", Dst = "/b" }, RenameResponseProto.Parser, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<RemoteException>(() => Call(client, "concat", new RenameRequestProto { Src = "/a", Dst = "/b" }, RenameResponseProto.Parser, CancellationToken.None));
 
         Assert.Equal(RpcResponseHeaderProto.Types.RpcErrorCodeProto.ErrorNoSuchMethod, error.ErrorCode);
         Assert.Equal(["concat"], _nameNode.UnimplementedMethods);
@@ -98,13 +105,36 @@ public sealed class RpcClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_call_waiting_on_a_connection_that_breaks_fails_at_once()
+    {
+        await using var client = Client(_nameNode.Port);
+        await MkdirAsync(client, "/before");
+        _nameNode.Unresponsive = true;
+        var waiting = Enumerable.Range(0, 20).Select(i => MkdirAsync(client, $"/waiting{i}")).ToList();
+        await Eventually.TrueAsync(() => _nameNode.MethodsCalled.Count == 21, "20 calls to arrive");
+
+        _nameNode.CloseConnectionOnNextCall();
+        waiting.Add(MkdirAsync(client, "/closing"));
+
+        foreach (var call in waiting)
+        {
+            await Assert.ThrowsAsync<HdfsConnectionException>(() => call.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+    }
+
+    [Fact]
     public async Task A_call_the_server_never_answers_times_out_and_later_calls_still_work()
     {
-        await using var client = Client(_nameNode.Port, callTimeout: TimeSpan.FromMilliseconds(300));
+        // On a clock that moves only when told, only the hung call can time out, however busy the machine.
+        var time = new ManualTimeProvider();
+        await using var client = Client(_nameNode.Port, timeProvider: time);
         await MkdirAsync(client, "/before");
         _nameNode.Unresponsive = true;
 
-        var error = await Assert.ThrowsAsync<TimeoutException>(() => MkdirAsync(client, "/hung"));
+        var hung = MkdirAsync(client, "/hung");
+        await Eventually.TrueAsync(() => _nameNode.MethodsCalled.Count == 2, "the hung call to arrive");
+        time.Advance(TimeSpan.FromSeconds(10));
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => hung);
 
         Assert.Contains("mkdirs", error.Message, StringComparison.Ordinal);
         _nameNode.Unresponsive = false;
@@ -120,6 +150,40 @@ public sealed class RpcClientTests : IAsyncLifetime
 
         Assert.False(error.RequestSent);
         Assert.Contains("Cannot connect", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_connect_that_gets_no_answer_gives_up_after_the_connect_timeout()
+    {
+        // A listener that never accepts answers no more handshakes once its backlog is full: connects then hang.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start(1);
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var fillers = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var filler = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                fillers.Add(filler);
+                _ = filler.ConnectAsync(IPAddress.Loopback, port);
+            }
+
+            var time = new ManualTimeProvider();
+            await using var client = Client(port, timeProvider: time);
+            var call = MkdirAsync(client, "/x");
+            await Task.Delay(200);
+            Assert.False(call.IsCompleted);
+            time.Advance(TimeSpan.FromSeconds(5));
+
+            var error = await Assert.ThrowsAsync<HdfsConnectionException>(() => call.WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.False(error.RequestSent);
+            Assert.Contains("within 5 s", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            fillers.ForEach(s => s.Dispose());
+        }
     }
 
     [Fact]
@@ -143,6 +207,6 @@ public sealed class RpcClientTests : IAsyncLifetime
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            client.CallAsync("getFileInfo", new GetFileInfoRequestProto { Src = "/" }, GetFileInfoResponseProto.Parser, cancel.Token));
+            Call(client, "getFileInfo", new GetFileInfoRequestProto { Src = "/" }, GetFileInfoResponseProto.Parser, cancel.Token));
     }
 }

@@ -14,6 +14,7 @@ public sealed class NameNodeBlockTests : IAsyncLifetime
     private readonly ManualTimeProvider _time = new();
     private readonly TestNameNode _nameNode;
     private readonly NameNodeClient _client;
+    private int _timerBaseline;
 
     public NameNodeBlockTests()
     {
@@ -47,10 +48,23 @@ public sealed class NameNodeBlockTests : IAsyncLifetime
 
     private int CompleteCalls => _nameNode.MethodsCalled.Count(m => m == "complete");
 
-    /// <summary>Waits until the client sleeps before its <paramref name="calls"/>+1st complete, then lets that sleep pass.</summary>
+    private Task StartComplete(NameNodeClient client, ulong fileId, ExtendedBlockProto last)
+    {
+        _timerBaseline = _time.TimersCreated;
+        return client.CompleteAsync(File, fileId, last, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Waits until the client sleeps after its <paramref name="calls"/>th complete: each call sets one timer (its
+    /// timeout, gone once answered) and each sleep one, so counting timers tells the sleep from a call in flight.
+    /// </summary>
+    private Task WaitForCompleteDelayAsync(int calls) =>
+        Eventually.TrueAsync(() => _time.TimersCreated - _timerBaseline == 2 * calls && _time.ActiveTimerCount == 1, $"complete call {calls} then a delay");
+
+    /// <summary>Lets the sleep after the <paramref name="calls"/>th complete pass, checking it is exactly <paramref name="delay"/>.</summary>
     private async Task PassCompleteDelayAsync(int calls, TimeSpan delay)
     {
-        await Eventually.TrueAsync(() => CompleteCalls == calls && _time.ActiveTimerCount == 1, $"complete call {calls} then a delay");
+        await WaitForCompleteDelayAsync(calls);
         _time.Advance(delay - TimeSpan.FromMilliseconds(1));
         Assert.Equal(calls, CompleteCalls);
         _time.Advance(TimeSpan.FromMilliseconds(1));
@@ -80,9 +94,9 @@ public sealed class NameNodeBlockTests : IAsyncLifetime
         var last = block.B.Clone();
         last.NumBytes = 100;
 
-        var complete = _client.CompleteAsync(File, fileId, last, CancellationToken.None);
+        var complete = StartComplete(_client, fileId, last);
         await PassCompleteDelayAsync(calls: 1, TimeSpan.FromMilliseconds(400));
-        await Eventually.TrueAsync(() => CompleteCalls == 2 && _time.ActiveTimerCount == 1, "a second complete answered false");
+        await WaitForCompleteDelayAsync(calls: 2);
         Store(block, 100, finalized: true, _dataNode2);
         _time.Advance(TimeSpan.FromMilliseconds(800));
         await complete.WaitAsync(TimeSpan.FromSeconds(10));
@@ -98,7 +112,7 @@ public sealed class NameNodeBlockTests : IAsyncLifetime
         Store(block, 0, finalized: true, _dataNode1);
         _nameNode.CompleteFalseAnswers = 3;
 
-        var complete = _client.CompleteAsync(File, fileId, block.B, CancellationToken.None);
+        var complete = StartComplete(_client, fileId, block.B);
         await PassCompleteDelayAsync(calls: 1, TimeSpan.FromMilliseconds(400));
         await PassCompleteDelayAsync(calls: 2, TimeSpan.FromMilliseconds(800));
         await PassCompleteDelayAsync(calls: 3, TimeSpan.FromMilliseconds(1600));
@@ -113,7 +127,7 @@ public sealed class NameNodeBlockTests : IAsyncLifetime
         await using var client = NameNodeClients.For(_nameNode, _time, NameNodeClients.Options(completeRetries: 2));
         var (fileId, block) = await CreateWithBlockAsync(client);
 
-        var complete = client.CompleteAsync(File, fileId, block.B, CancellationToken.None);
+        var complete = StartComplete(client, fileId, block.B);
         await PassCompleteDelayAsync(calls: 1, TimeSpan.FromMilliseconds(400));
         await PassCompleteDelayAsync(calls: 2, TimeSpan.FromMilliseconds(800));
 
@@ -138,6 +152,21 @@ public sealed class NameNodeBlockTests : IAsyncLifetime
         Assert.Equal(2, Assert.Single(located.Blocks).Locs.Count);
         var missing = await Assert.ThrowsAsync<RemoteException>(() => _client.GetBlockLocationsAsync("/nothing", 0, 1, CancellationToken.None));
         Assert.True(missing.IsFileNotFound);
+    }
+
+    [Fact]
+    public async Task A_listing_that_asks_for_locations_carries_each_files_blocks()
+    {
+        var (_, block) = await CreateWithBlockAsync();
+        Store(block, 42, finalized: false, _dataNode1);
+
+        var listing = await _client.GetListingAsync("/flume", ReadOnlyMemory<byte>.Empty, needLocation: true, CancellationToken.None);
+        var withoutLocations = await _client.GetListingAsync("/flume", ReadOnlyMemory<byte>.Empty, needLocation: false, CancellationToken.None);
+
+        var located = Assert.Single(listing!.PartialListing).Locations;
+        Assert.Equal(block.B.BlockId, Assert.Single(located.Blocks).B.BlockId);
+        Assert.Equal(42UL, located.FileLength);
+        Assert.Null(Assert.Single(withoutLocations!.PartialListing).Locations);
     }
 
     [Fact]

@@ -14,12 +14,9 @@ public sealed partial class TestNameNode
     private readonly IReadOnlyList<TestDataNodeInfo> _dataNodes;
     private readonly ulong _defaultBlockSize;
     private readonly uint _defaultReplication;
-    private readonly Dictionary<string, DateTimeOffset> _leaseRenewals = new(StringComparer.Ordinal);
     /// <summary>Who holds a file's lease while it is recovered, so its old writer's calls fail as Hadoop's do.</summary>
     private const string RecoveryLeaseHolder = "HDFS_NameNode";
 
-    private long _nextBlockId = 1L << 30; // Hadoop's first block ids sit just above 2^30.
-    private long _nextGenerationStamp = 1001;
 
     /// <summary>The block pool id blocks carry (<c>ExtendedBlockProto.poolId</c>).</summary>
     public string PoolId { get; } = "BP-1073741825-127.0.0.1-1764892800000";
@@ -36,9 +33,9 @@ public sealed partial class TestNameNode
     /// <summary>When <paramref name="clientName"/> last created a file or renewed its lease, or null if never.</summary>
     public DateTimeOffset? LastLeaseRenewal(string clientName)
     {
-        lock (_namespaceLock)
+        lock (_state.Lock)
         {
-            return _leaseRenewals.TryGetValue(clientName, out var at) ? at : null;
+            return _state.LeaseRenewals.TryGetValue(clientName, out var at) ? at : null;
         }
     }
 
@@ -58,7 +55,7 @@ public sealed partial class TestNameNode
 
     private RenewLeaseResponseProto RenewLease(RenewLeaseRequestProto request)
     {
-        _leaseRenewals[request.ClientName] = _timeProvider.GetUtcNow();
+        _state.LeaseRenewals[request.ClientName] = _timeProvider.GetUtcNow();
         return new RenewLeaseResponseProto();
     }
 
@@ -79,7 +76,7 @@ public sealed partial class TestNameNode
                 + $"datanode(s) running and {excluded.Count} node(s) are excluded in this operation.");
         }
 
-        var block = new TestBlock { Id = _nextBlockId++, GenerationStamp = _nextGenerationStamp++, DataNodeUuids = targets };
+        var block = new TestBlock { Id = _state.NextBlockId++, GenerationStamp = _state.NextGenerationStamp++, DataNodeUuids = targets };
         var offset = (ulong)file.Blocks.Sum(b => b.NumBytes);
         file.Blocks.Add(block);
         return new AddBlockResponseProto { Block = Located(block, offset, (ulong)block.NumBytes) };
@@ -182,7 +179,7 @@ public sealed partial class TestNameNode
     private UpdateBlockForPipelineResponseProto UpdateBlockForPipeline(UpdateBlockForPipelineRequestProto request)
     {
         var (file, block) = BlockBeingWritten(request.Block, request.ClientName);
-        var updated = new TestBlock { Id = block.Id, GenerationStamp = _nextGenerationStamp++, NumBytes = (long)request.Block.NumBytes, DataNodeUuids = [] };
+        var updated = new TestBlock { Id = block.Id, GenerationStamp = _state.NextGenerationStamp++, NumBytes = (long)request.Block.NumBytes, DataNodeUuids = [] };
         var offset = (ulong)file.Blocks.Take(file.Blocks.Count - 1).Sum(b => b.NumBytes);
         return new UpdateBlockForPipelineResponseProto { Block = Located(updated, offset, (ulong)updated.NumBytes) };
     }
@@ -291,7 +288,7 @@ public sealed partial class TestNameNode
 
     private (TestInode File, TestBlock Block) BlockBeingWritten(ExtendedBlockProto reported, string clientName)
     {
-        var file = _filesById.Values.FirstOrDefault(f => f.LeaseHolder is not null && f.Blocks.Count > 0 && f.Blocks[^1].Id == (long)reported.BlockId)
+        var file = _state.FilesById.Values.FirstOrDefault(f => f.LeaseHolder is not null && f.Blocks.Count > 0 && f.Blocks[^1].Id == (long)reported.BlockId)
             ?? throw new TestNameNodeException(HadoopExceptionNames.IO, $"Block {reported.BlockId} does not exist or is not under construction");
         RequireLease(file, clientName);
         var block = file.Blocks[^1];
@@ -306,7 +303,7 @@ public sealed partial class TestNameNode
     /// <summary>The file by id when the client names one (it survives renames), else by path.</summary>
     private TestInode File(string path, ulong fileId)
     {
-        var file = fileId != 0 ? _filesById.GetValueOrDefault(fileId) : _inodes.GetValueOrDefault(Normalize(path));
+        var file = fileId != 0 ? _state.FilesById.GetValueOrDefault(fileId) : _state.Inodes.GetValueOrDefault(Normalize(path));
         return file is { IsDirectory: false }
             ? file
             : throw new TestNameNodeException(HadoopExceptionNames.FileNotFound, $"File does not exist: {path}" + (fileId != 0 ? $" (inode {fileId})" : string.Empty));

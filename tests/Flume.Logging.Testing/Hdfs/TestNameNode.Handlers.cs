@@ -10,6 +10,9 @@ public sealed partial class TestNameNode
 {
     private const string NameNodeProtocol = "org.apache.hadoop.hdfs.protocol.ClientProtocol";
 
+    /// <summary>The methods Hadoop marks <c>@AtMostOnce</c>: not safe to do twice, so answered from the retry cache when resent.</summary>
+    private static readonly HashSet<string> AtMostOnceMethods = new(StringComparer.Ordinal) { "create", "rename", "rename2", "delete", "updatePipeline" };
+
     private Dictionary<string, Handler> CreateHandlers() => new(StringComparer.Ordinal)
     {
         ["getServerDefaults"] = Reads(GetServerDefaultsRequestProto.Parser, (_, _) => GetServerDefaults()),
@@ -44,8 +47,10 @@ public sealed partial class TestNameNode
             var request = Parse(body, parser);
             if (InSafeMode)
             {
-                throw new TestNameNodeException(HadoopExceptionNames.SafeMode,
-                    $"Cannot {typeof(T).Name.Replace("RequestProto", string.Empty, StringComparison.Ordinal)}. Name node is in safe mode.");
+                var refusal = $"Cannot {typeof(T).Name.Replace("RequestProto", string.Empty, StringComparison.Ordinal)}. Name node is in safe mode.";
+                throw SafeModeIsRetriable
+                    ? new TestNameNodeException(HadoopExceptionNames.Retriable, $"{HadoopExceptionNames.SafeMode}: {refusal}")
+                    : new TestNameNodeException(HadoopExceptionNames.SafeMode, refusal);
             }
 
             return handle(request, user);

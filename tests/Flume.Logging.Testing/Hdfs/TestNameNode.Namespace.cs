@@ -9,11 +9,7 @@ public sealed partial class TestNameNode
 {
     private const string Group = "supergroup";
     private const uint DirectoryPermission = 0x1ED; // 0755: what Hadoop gives parents it creates implicitly.
-    private readonly Lock _namespaceLock = new();
-    private readonly Dictionary<string, TestInode> _inodes = new(StringComparer.Ordinal);
-    private readonly Dictionary<ulong, TestInode> _filesById = [];
     private readonly TimeProvider _timeProvider;
-    private ulong _nextInodeId = 16385; // Hadoop's root inode id.
 
     /// <summary>Entries per <c>getListing</c> page (Hadoop's <c>dfs.ls.limit</c>, 1000 by default).</summary>
     public int ListingPageSize { get; set; } = 1000;
@@ -23,18 +19,18 @@ public sealed partial class TestNameNode
     /// <summary>The client holding the lease on the file at <paramref name="path"/>, or null when it is closed or missing.</summary>
     public string? LeaseHolder(string path)
     {
-        lock (_namespaceLock)
+        lock (_state.Lock)
         {
-            return _inodes.GetValueOrDefault(path)?.LeaseHolder;
+            return _state.Inodes.GetValueOrDefault(path)?.LeaseHolder;
         }
     }
 
     /// <summary>The paths in the namespace, root first, sorted.</summary>
     public IReadOnlyList<string> Paths()
     {
-        lock (_namespaceLock)
+        lock (_state.Lock)
         {
-            return _inodes.Keys.Order(StringComparer.Ordinal).ToList();
+            return _state.Inodes.Keys.Order(StringComparer.Ordinal).ToList();
         }
     }
 
@@ -45,7 +41,7 @@ public sealed partial class TestNameNode
         var inode = new TestInode
         {
             Path = path,
-            Id = _nextInodeId++,
+            Id = _state.NextInodeId++,
             IsDirectory = isDirectory,
             Owner = owner,
             Permission = permission,
@@ -53,10 +49,10 @@ public sealed partial class TestNameNode
             Replication = replication,
             BlockSize = blockSize,
         };
-        _inodes[path] = inode;
+        _state.Inodes[path] = inode;
         if (!isDirectory)
         {
-            _filesById[inode.Id] = inode;
+            _state.FilesById[inode.Id] = inode;
         }
 
         return inode;
@@ -65,7 +61,7 @@ public sealed partial class TestNameNode
     private GetFileInfoResponseProto GetFileInfo(GetFileInfoRequestProto request)
     {
         var response = new GetFileInfoResponseProto();
-        if (_inodes.TryGetValue(Normalize(request.Src), out var inode))
+        if (_state.Inodes.TryGetValue(Normalize(request.Src), out var inode))
         {
             response.Fs = Status(inode, string.Empty);
         }
@@ -76,7 +72,7 @@ public sealed partial class TestNameNode
     private MkdirsResponseProto Mkdirs(MkdirsRequestProto request, string user)
     {
         var path = Normalize(request.Src);
-        if (_inodes.TryGetValue(path, out var existing))
+        if (_state.Inodes.TryGetValue(path, out var existing))
         {
             return existing.IsDirectory
                 ? new MkdirsResponseProto { Result = true }
@@ -92,7 +88,7 @@ public sealed partial class TestNameNode
     {
         var path = Normalize(request.Src);
         var flags = request.CreateFlag;
-        if (_inodes.TryGetValue(path, out var existing))
+        if (_state.Inodes.TryGetValue(path, out var existing))
         {
             if (existing.IsDirectory)
             {
@@ -117,7 +113,7 @@ public sealed partial class TestNameNode
         var blockSize = request.BlockSize == 0 ? _defaultBlockSize : request.BlockSize;
         var file = AddInode(path, isDirectory: false, user, request.Masked.Perm, replication, blockSize);
         file.LeaseHolder = request.ClientName;
-        _leaseRenewals[request.ClientName] = _timeProvider.GetUtcNow();
+        _state.LeaseRenewals[request.ClientName] = _timeProvider.GetUtcNow();
         return new CreateResponseProto { Fs = Status(file, string.Empty) };
     }
 
@@ -144,14 +140,14 @@ public sealed partial class TestNameNode
     {
         var source = Normalize(request.Src);
         var destination = Normalize(request.Dst);
-        if (_inodes.TryGetValue(destination, out var target) && target.IsDirectory)
+        if (_state.Inodes.TryGetValue(destination, out var target) && target.IsDirectory)
         {
-            destination = Child(destination, _inodes.GetValueOrDefault(source)?.Name ?? string.Empty);
+            destination = Child(destination, _state.Inodes.GetValueOrDefault(source)?.Name ?? string.Empty);
         }
 
         // The old rename reports every refusal as false rather than an exception.
-        var possible = source != "/" && _inodes.ContainsKey(source) && !_inodes.ContainsKey(destination)
-            && _inodes.GetValueOrDefault(Parent(destination))?.IsDirectory == true && !IsWithin(destination, source);
+        var possible = source != "/" && _state.Inodes.ContainsKey(source) && !_state.Inodes.ContainsKey(destination)
+            && _state.Inodes.GetValueOrDefault(Parent(destination))?.IsDirectory == true && !IsWithin(destination, source);
         if (possible)
         {
             Move(source, destination);
@@ -164,7 +160,7 @@ public sealed partial class TestNameNode
     {
         var source = Normalize(request.Src);
         var destination = Normalize(request.Dst);
-        var moved = _inodes.GetValueOrDefault(source)
+        var moved = _state.Inodes.GetValueOrDefault(source)
             ?? throw new TestNameNodeException(HadoopExceptionNames.FileNotFound, $"rename source {source} is not found.");
         if (source == destination)
         {
@@ -177,7 +173,7 @@ public sealed partial class TestNameNode
         }
 
         RequireParentDirectory(destination, "rename destination parent");
-        if (_inodes.TryGetValue(destination, out var replaced))
+        if (_state.Inodes.TryGetValue(destination, out var replaced))
         {
             if (!request.OverwriteDest)
             {
@@ -204,7 +200,7 @@ public sealed partial class TestNameNode
     private DeleteResponseProto Delete(DeleteRequestProto request)
     {
         var path = Normalize(request.Src);
-        if (path == "/" || !_inodes.ContainsKey(path))
+        if (path == "/" || !_state.Inodes.ContainsKey(path))
         {
             return new DeleteResponseProto { Result = false };
         }
@@ -221,7 +217,7 @@ public sealed partial class TestNameNode
     private SetTimesResponseProto SetTimes(SetTimesRequestProto request)
     {
         var path = Normalize(request.Src);
-        var inode = _inodes.GetValueOrDefault(path)
+        var inode = _state.Inodes.GetValueOrDefault(path)
             ?? throw new TestNameNodeException(HadoopExceptionNames.FileNotFound, $"File/Directory {path} does not exist.");
         inode.ModificationTime = request.Mtime;
         return new SetTimesResponseProto();
@@ -230,7 +226,7 @@ public sealed partial class TestNameNode
     private GetListingResponseProto GetListing(GetListingRequestProto request)
     {
         var path = Normalize(request.Src);
-        if (!_inodes.TryGetValue(path, out var inode))
+        if (!_state.Inodes.TryGetValue(path, out var inode))
         {
             return new GetListingResponseProto();
         }
@@ -283,7 +279,7 @@ public sealed partial class TestNameNode
     private void EnsureParent(string path, bool createParent, string user)
     {
         var parent = Parent(path);
-        if (_inodes.TryGetValue(parent, out var existing))
+        if (_state.Inodes.TryGetValue(parent, out var existing))
         {
             if (!existing.IsDirectory)
             {
@@ -305,7 +301,7 @@ public sealed partial class TestNameNode
     private void RequireParentDirectory(string path, string what)
     {
         var parent = Parent(path);
-        if (!_inodes.TryGetValue(parent, out var inode))
+        if (!_state.Inodes.TryGetValue(parent, out var inode))
         {
             throw new TestNameNodeException(HadoopExceptionNames.FileNotFound, $"{what} {parent} does not exist");
         }
@@ -317,29 +313,29 @@ public sealed partial class TestNameNode
     }
 
     private IEnumerable<TestInode> Children(string directory) =>
-        _inodes.Values.Where(i => i.Path != "/" && Parent(i.Path) == directory);
+        _state.Inodes.Values.Where(i => i.Path != "/" && Parent(i.Path) == directory);
 
     /// <summary>The inode at <paramref name="path"/> and everything under it.</summary>
-    private List<TestInode> Subtree(string path) => _inodes.Values.Where(i => IsWithin(i.Path, path)).ToList();
+    private List<TestInode> Subtree(string path) => _state.Inodes.Values.Where(i => IsWithin(i.Path, path)).ToList();
 
     private void Move(string source, string destination)
     {
         foreach (var inode in Subtree(source))
         {
-            _inodes.Remove(inode.Path);
+            _state.Inodes.Remove(inode.Path);
             inode.Path = destination + inode.Path[source.Length..];
-            _inodes[inode.Path] = inode;
+            _state.Inodes[inode.Path] = inode;
         }
 
-        _inodes[Parent(destination)].ModificationTime = Now;
+        _state.Inodes[Parent(destination)].ModificationTime = Now;
     }
 
     private void Remove(string path)
     {
         foreach (var inode in Subtree(path))
         {
-            _inodes.Remove(inode.Path);
-            _filesById.Remove(inode.Id);
+            _state.Inodes.Remove(inode.Path);
+            _state.FilesById.Remove(inode.Id);
         }
     }
 

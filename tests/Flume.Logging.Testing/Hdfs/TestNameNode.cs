@@ -25,7 +25,9 @@ public sealed partial class TestNameNode : IAsyncDisposable
     private readonly ConcurrentQueue<string> _connectionUsers = new();
     private readonly Dictionary<string, Handler> _handlers;
     private readonly Task _acceptLoop;
+    private readonly TestNamespaceState _state;
     private volatile bool _closeConnectionOnNextCall;
+    private volatile bool _dropNextAnswer;
 
     /// <summary>Starts listening on 127.0.0.1, on a port the kernel picks (<see cref="Port"/>).</summary>
     /// <param name="dataNodes">The DataNodes blocks are placed on, in order of preference.</param>
@@ -33,14 +35,20 @@ public sealed partial class TestNameNode : IAsyncDisposable
     /// <param name="replication">The default replication <c>getServerDefaults</c> announces.</param>
     /// <param name="timeProvider">The clock for modification times and lease renewals.</param>
     public TestNameNode(IReadOnlyList<TestDataNodeInfo> dataNodes, long blockSize = 128L * 1024 * 1024, int replication = 1, TimeProvider? timeProvider = null)
+        : this(dataNodes, (ulong)blockSize, (uint)replication, timeProvider ?? TimeProvider.System, new TestNamespaceState())
+    {
+        AddRoot();
+    }
+
+    private TestNameNode(IReadOnlyList<TestDataNodeInfo> dataNodes, ulong blockSize, uint replication, TimeProvider timeProvider, TestNamespaceState state)
     {
         ArgumentNullException.ThrowIfNull(dataNodes);
         _dataNodes = dataNodes;
-        _defaultBlockSize = (ulong)blockSize;
-        _defaultReplication = (uint)replication;
-        _timeProvider = timeProvider ?? TimeProvider.System;
+        _defaultBlockSize = blockSize;
+        _defaultReplication = replication;
+        _timeProvider = timeProvider;
+        _state = state;
         _handlers = CreateHandlers();
-        AddRoot();
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
@@ -67,6 +75,12 @@ public sealed partial class TestNameNode : IAsyncDisposable
     /// <summary>When true calls that change the namespace are answered with <c>SafeModeException</c>; reads still work.</summary>
     public bool InSafeMode { get; set; }
 
+    /// <summary>
+    /// When true the safe-mode refusal comes wrapped in <c>RetriableException</c>, as an active HA NameNode still in
+    /// startup safe mode answers: the client should wait and ask the same NameNode again.
+    /// </summary>
+    public bool SafeModeIsRetriable { get; set; }
+
     /// <summary>When true calls are read but never answered, as from a hung NameNode.</summary>
     public bool Unresponsive { get; set; }
 
@@ -76,8 +90,18 @@ public sealed partial class TestNameNode : IAsyncDisposable
     /// </summary>
     public bool RequiresKerberos { get; set; }
 
+    /// <summary>
+    /// Starts the other NameNode of an HA pair with this one: its own port, this one's namespace, leases and DataNodes,
+    /// and standby until a test flips <see cref="IsStandby"/> on both.
+    /// </summary>
+    public TestNameNode StartHaPeer() =>
+        new(_dataNodes, _defaultBlockSize, _defaultReplication, _timeProvider, _state) { IsStandby = true };
+
     /// <summary>The next call that arrives closes its connection instead of being answered.</summary>
     public void CloseConnectionOnNextCall() => _closeConnectionOnNextCall = true;
+
+    /// <summary>The next call is carried out, then its connection closes before the answer is sent.</summary>
+    public void DropNextAnswer() => _dropNextAnswer = true;
 
     public async ValueTask DisposeAsync()
     {
@@ -228,7 +252,7 @@ public sealed partial class TestNameNode : IAsyncDisposable
         IMessage[] response;
         try
         {
-            response = [Success(header), Dispatch(method.MethodName, payload, user)];
+            response = [Success(header), Dispatch(header, method.MethodName, payload, user)];
         }
         catch (TestNameNodeException e)
         {
@@ -238,11 +262,18 @@ public sealed partial class TestNameNode : IAsyncDisposable
             response = [Failure(header, RpcResponseHeaderProto.Types.RpcStatusProto.Error, errorCode, e.ClassName, e.Message)];
         }
 
+        if (_dropNextAnswer)
+        {
+            _dropNextAnswer = false;
+            socket.Dispose();
+            return (false, user);
+        }
+
         await WriteFrameAsync(stream, response);
         return (true, user);
     }
 
-    private IMessage Dispatch(string methodName, ReadOnlySequence<byte> body, string user)
+    private IMessage Dispatch(RpcRequestHeaderProto header, string methodName, ReadOnlySequence<byte> body, string user)
     {
         if (IsStandby)
         {
@@ -255,9 +286,22 @@ public sealed partial class TestNameNode : IAsyncDisposable
             throw new TestNameNodeException(HadoopExceptionNames.NoSuchMethod, $"Unknown method {methodName} called on {NameNodeProtocol} protocol.");
         }
 
-        lock (_namespaceLock)
+        lock (_state.Lock)
         {
-            return handler(body, user);
+            // Hadoop's retry cache: a resent at-most-once call (same client id and call id) gets the first answer.
+            if (!AtMostOnceMethods.Contains(methodName))
+            {
+                return handler(body, user);
+            }
+
+            var key = (header.ClientId, header.CallId);
+            if (!_state.RetryCache.TryGetValue(key, out var answer))
+            {
+                answer = handler(body, user);
+                _state.RetryCache[key] = answer;
+            }
+
+            return answer;
         }
     }
 
