@@ -322,13 +322,18 @@ internal sealed class BlockWriter : IAsyncDisposable
             await stream!.WriteAsync(frame, sendDeadline.Start(cancellationToken));
             lastSendTimestamp = Stopwatch.GetTimestamp();
         }
-        catch (Exception e) when (e is OperationCanceledException || IsConnectionError(e))
+        catch (Exception e) when (e is not DataNodeException && (e is OperationCanceledException || IsConnectionError(e)))
         {
-            // A frame cut short leaves the stream unusable: the pipeline has failed either way. The first DataNode
-            // may have said which node it was in its last acks (it closes after a downstream failure); give the
-            // ack reader a moment to read them before blaming the first node.
+            // A frame cut short leaves the stream unusable: the pipeline has failed either way. When the connection
+            // broke, the first DataNode may have said which node it was in its last acks (it closes after a
+            // downstream failure): give the ack reader time to read them before blaming the first node (it ends
+            // within the socket timeout). A cancellation or a timeout is this side's, and answered at once.
             var error = e is OperationCanceledException canceled ? sendDeadline.Translate(canceled, "sending a packet", cancellationToken) : e;
-            await Task.WhenAny(ackReader, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
+            if (error is not (OperationCanceledException or TimeoutException))
+            {
+                await Task.WhenAny(ackReader, Task.Delay(options.SocketTimeout, CancellationToken.None));
+            }
+
             Fail(new DataNodeException(0, pipeline[0], $"failed while receiving a packet: {error.Message}", innerException: error));
             if (error is OperationCanceledException)
             {

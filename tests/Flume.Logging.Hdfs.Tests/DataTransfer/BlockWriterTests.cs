@@ -189,7 +189,7 @@ public sealed class BlockWriterTests
     [Fact]
     public async Task Cancelling_an_hflush_stops_the_wait_without_failing_the_pipeline()
     {
-        await using var node = new TestDataNode { AckDelay = TimeSpan.FromMilliseconds(800) };
+        await using var node = new TestDataNode { AckDelay = TimeSpan.FromSeconds(3) };
         var located = Located(node);
         await using var writer = await BlockWriter.OpenAsync(located, WriterOptions(), Timeout());
         await writer.WriteAsync(RandomData(1000, 5), Timeout());
@@ -198,7 +198,7 @@ public sealed class BlockWriterTests
         var watch = Stopwatch.StartNew();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await writer.HFlushAsync(cancel.Token));
 
-        Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(700), $"cancelled after {watch.Elapsed.TotalMilliseconds} ms");
+        Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(2500), $"cancelled after {watch.Elapsed.TotalMilliseconds} ms");
         Assert.Null(writer.Failure);
         node.AckDelay = TimeSpan.Zero;
         await writer.HFlushAsync(Timeout());
@@ -218,6 +218,24 @@ public sealed class BlockWriterTests
 
         Assert.Equal(0, failure.NodeIndex);
         Assert.IsType<TimeoutException>(failure.InnerException);
+    }
+
+    [Fact]
+    public async Task An_idle_pipeline_gets_heartbeats_every_node_acks_and_then_carries_on()
+    {
+        await using var first = new TestDataNode();
+        await using var second = new TestDataNode();
+        var options = WriterOptions(heartbeatInterval: TimeSpan.FromMilliseconds(50));
+        await using var writer = await BlockWriter.OpenAsync(Located(first, second), options, Timeout());
+        await writer.WriteAsync(new byte[100], Timeout());
+        await writer.HFlushAsync(Timeout());
+
+        await Eventually.TrueAsync(() => second.HeartbeatPackets >= 3, "three heartbeats through the pipeline");
+
+        Assert.Null(writer.Failure);
+        await writer.WriteAsync(new byte[100], Timeout());
+        Assert.Equal(200, await writer.FinishAsync(Timeout()));
+        Assert.True(first.HeartbeatPackets >= 3);
     }
 
     [Fact]

@@ -34,12 +34,17 @@ internal static class TestBlocks
         return written;
     }
 
-    public static BlockWriterOptions WriterOptions(int maxUnackedPackets = 80, int writePacketSize = 64 * 1024, TimeSpan? socketTimeout = null) => new()
+    public static BlockWriterOptions WriterOptions(
+        int maxUnackedPackets = 80,
+        int writePacketSize = 64 * 1024,
+        TimeSpan? socketTimeout = null,
+        TimeSpan? heartbeatInterval = null) => new()
     {
         ClientName = "DFSClient_flume_test",
         MaxUnackedPackets = maxUnackedPackets,
         WritePacketSize = writePacketSize,
         SocketTimeout = socketTimeout ?? TimeSpan.FromSeconds(10),
+        HeartbeatInterval = heartbeatInterval ?? TimeSpan.FromSeconds(5),
     };
 
     public static BlockReaderOptions ReaderOptions() => new() { ClientName = "DFSClient_flume_test", SocketTimeout = TimeSpan.FromSeconds(10) };
