@@ -20,6 +20,7 @@ public sealed class BlockWriterTests
             var n = Math.Min(random.Next(1, 9000), data.Length - position);
             await writer.WriteAsync(data.AsMemory(position, n), Timeout());
             position += n;
+            Assert.Equal(position, writer.Length);
             if (random.Next(3) == 0)
             {
                 await writer.HFlushAsync(Timeout());
@@ -37,34 +38,25 @@ public sealed class BlockWriterTests
     [InlineData(3)]
     public async Task Writes_and_many_hflushes_then_finish_read_back_byte_exact_from_every_DataNode(int pipeline)
     {
-        var nodes = Enumerable.Range(0, pipeline).Select(_ => new TestDataNode()).ToArray();
-        try
+        await using var cluster = new TestDataNodes(pipeline);
+        var nodes = cluster.Nodes;
+        var located = Located(nodes);
+        var data = RandomData(300_000, seed: pipeline);
+        await using var writer = await BlockWriter.OpenAsync(located, WriterOptions(), Timeout());
+
+        await WriteWithFlushesAsync(writer, data, pipeline, nodes, (long)located.B.BlockId);
+        var length = await writer.FinishAsync(Timeout());
+
+        Assert.Equal(data.Length, length);
+        var written = Written(writer, nodes);
+        for (var i = 0; i < pipeline; i++)
         {
-            var located = Located(nodes);
-            var data = RandomData(300_000, seed: pipeline);
-            await using var writer = await BlockWriter.OpenAsync(located, WriterOptions(), Timeout());
-
-            await WriteWithFlushesAsync(writer, data, pipeline, nodes, (long)located.B.BlockId);
-            var length = await writer.FinishAsync(Timeout());
-
-            Assert.Equal(data.Length, length);
-            var written = Written(located, writer, nodes);
-            for (var i = 0; i < pipeline; i++)
-            {
-                Assert.Equal(new TestReplica((long)located.B.BlockId, (long)GenerationStamp, data.Length, true), nodes[i].Find((long)located.B.BlockId));
-                Assert.Equal(data, await ReadAllAsync(written, i, 0, data.Length));
-                await Eventually.TrueAsync(() => nodes[i].LastClientReadStatus == Status.ChecksumOk, "CHECKSUM_OK from the reader");
-            }
-
-            Assert.Equal(data.AsSpan(1000, 70_001).ToArray(), await ReadAllAsync(written, pipeline - 1, 1000, 70_001));
+            Assert.Equal(new TestReplica((long)located.B.BlockId, (long)GenerationStamp, data.Length, true), nodes[i].Find((long)located.B.BlockId));
+            Assert.Equal(data, await ReadAllAsync(written, i, 0, data.Length));
+            await Eventually.TrueAsync(() => nodes[i].LastClientReadStatus == Status.ChecksumOk, "CHECKSUM_OK from the reader");
         }
-        finally
-        {
-            foreach (var node in nodes)
-            {
-                await node.DisposeAsync();
-            }
-        }
+
+        Assert.Equal(data.AsSpan(1000, 70_001).ToArray(), await ReadAllAsync(written, pipeline - 1, 1000, 70_001));
     }
 
     [Fact]
@@ -94,46 +86,37 @@ public sealed class BlockWriterTests
     [InlineData(2, 1)]
     public async Task A_DataNode_dying_mid_block_is_named_and_the_survivors_finish_after_recovery(int pipeline, int dying)
     {
-        var nodes = Enumerable.Range(0, pipeline).Select(_ => new TestDataNode()).ToArray();
-        try
+        await using var cluster = new TestDataNodes(pipeline);
+        var nodes = cluster.Nodes;
+        nodes[dying].DieAfterBytes = 200_000;
+        var located = Located(nodes);
+        var data = RandomData(450_000, seed: 7);
+        await using var writer = await BlockWriter.OpenAsync(located, WriterOptions(), Timeout());
+
+        var failure = await Assert.ThrowsAsync<DataNodeException>(async () =>
         {
-            nodes[dying].DieAfterBytes = 200_000;
-            var located = Located(nodes);
-            var data = RandomData(450_000, seed: 7);
-            await using var writer = await BlockWriter.OpenAsync(located, WriterOptions(), Timeout());
+            await writer.WriteAsync(data.AsMemory(0, 400_000), Timeout());
+            await writer.HFlushAsync(Timeout());
+        });
 
-            var failure = await Assert.ThrowsAsync<DataNodeException>(async () =>
-            {
-                await writer.WriteAsync(data.AsMemory(0, 400_000), Timeout());
-                await writer.HFlushAsync(Timeout());
-            });
+        Assert.Equal(dying, failure.NodeIndex);
+        Assert.Equal($"127.0.0.1:{nodes[dying].Port}", failure.NodeAddress);
+        Assert.Contains($"DataNode {dying} (127.0.0.1:{nodes[dying].Port})", failure.Message);
+        Assert.True(writer.UnackedPackets > 0, "the unacked packets are kept for the resend");
+        Assert.True(writer.AckedLength <= 200_000);
 
-            Assert.Equal(dying, failure.NodeIndex);
-            Assert.Equal($"127.0.0.1:{nodes[dying].Port}", failure.NodeAddress);
-            Assert.Contains($"DataNode {dying} (127.0.0.1:{nodes[dying].Port})", failure.Message);
-            Assert.True(writer.UnackedPackets > 0, "the unacked packets are kept for the resend");
-            Assert.True(writer.AckedLength <= 200_000);
+        var survivors = writer.Pipeline.Where((_, i) => i != failure.NodeIndex).ToList();
+        await writer.RecoverAsync(survivors, (long)GenerationStamp + 1, Timeout());
+        await writer.WriteAsync(data.AsMemory(400_000), Timeout());
+        Assert.Equal(data.Length, await writer.FinishAsync(Timeout()));
 
-            var survivors = writer.Pipeline.Where((_, i) => i != failure.NodeIndex).ToList();
-            await writer.RecoverAsync(survivors, (long)GenerationStamp + 1, Timeout());
-            await writer.WriteAsync(data.AsMemory(400_000), Timeout());
-            Assert.Equal(data.Length, await writer.FinishAsync(Timeout()));
-
-            Assert.Equal(GenerationStamp + 1, writer.Block.GenerationStamp);
-            var alive = nodes.Where((_, i) => i != dying).ToArray();
-            var written = Written(located, writer, alive);
-            for (var i = 0; i < alive.Length; i++)
-            {
-                Assert.Equal(new TestReplica((long)located.B.BlockId, (long)GenerationStamp + 1, data.Length, true), alive[i].Find((long)located.B.BlockId));
-                Assert.Equal(data, await ReadAllAsync(written, i, 0, data.Length));
-            }
-        }
-        finally
+        Assert.Equal(GenerationStamp + 1, writer.Block.GenerationStamp);
+        var alive = nodes.Where((_, i) => i != dying).ToArray();
+        var written = Written(writer, alive);
+        for (var i = 0; i < alive.Length; i++)
         {
-            foreach (var node in nodes)
-            {
-                await node.DisposeAsync();
-            }
+            Assert.Equal(new TestReplica((long)located.B.BlockId, (long)GenerationStamp + 1, data.Length, true), alive[i].Find((long)located.B.BlockId));
+            Assert.Equal(data, await ReadAllAsync(written, i, 0, data.Length));
         }
     }
 

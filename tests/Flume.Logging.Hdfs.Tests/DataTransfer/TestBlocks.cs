@@ -27,7 +27,7 @@ internal static class TestBlocks
     };
 
     /// <summary>What the NameNode would hand a reader once the writer finished: the block's length and GS.</summary>
-    public static LocatedBlockProto Written(LocatedBlockProto located, BlockWriter writer, params TestDataNode[] nodes)
+    public static LocatedBlockProto Written(BlockWriter writer, params TestDataNode[] nodes)
     {
         var written = Located(nodes);
         written.B = writer.Block;
