@@ -492,7 +492,9 @@ internal sealed class BlockWriter : IAsyncDisposable
             {
                 if (Stopwatch.GetElapsedTime(lastSendTimestamp) >= options.HeartbeatInterval / 2)
                 {
-                    await WriteFrameAsync(heartbeatFrame, stop);
+                    // Not cancelled with the connection: a heartbeat cut short would fail a pipeline that is only
+                    // being closed. The socket timeout bounds it.
+                    await WriteFrameAsync(heartbeatFrame, CancellationToken.None);
                 }
             }
         }
@@ -522,8 +524,9 @@ internal sealed class BlockWriter : IAsyncDisposable
             await connectionStop.CancelAsync();
         }
 
+        await heartbeats;
         stream?.Dispose();
-        await Task.WhenAll(ackReader, heartbeats);
+        await ackReader;
         connectionStop?.Dispose();
         connectionStop = null;
         stream = null;

@@ -121,6 +121,27 @@ public sealed class BlockWriterTests
     }
 
     [Fact]
+    public async Task A_recovery_onto_a_dead_node_fails_naming_it_and_can_be_retried_on_another()
+    {
+        await using var cluster = new TestDataNodes(3);
+        cluster[0].DieAfterBytes = 100_000;
+        var located = Located(cluster[0], cluster[1]);
+        var data = RandomData(200_000, 8);
+        await using var writer = await BlockWriter.OpenAsync(located, WriterOptions(), Timeout());
+        await writer.WriteAsync(data.AsMemory(0, 150_000), Timeout());
+        Assert.Equal(0, (await Assert.ThrowsAsync<DataNodeException>(async () => await writer.HFlushAsync(Timeout()))).NodeIndex);
+
+        var again = await Assert.ThrowsAsync<DataNodeException>(() => writer.RecoverAsync([cluster[0].DatanodeInfo], (long)GenerationStamp + 1, Timeout()));
+        Assert.Equal($"127.0.0.1:{cluster[0].Port}", again.NodeAddress);
+        await writer.RecoverAsync([cluster[1].DatanodeInfo], (long)GenerationStamp + 2, Timeout());
+        await writer.WriteAsync(data.AsMemory(150_000), Timeout());
+
+        Assert.Equal(data.Length, await writer.FinishAsync(Timeout()));
+        Assert.Equal(data, await ReadAllAsync(Written(writer, cluster[1]), 0, 0, data.Length));
+        Assert.Equal((long)GenerationStamp + 2, cluster[1].Find((long)located.B.BlockId)!.GenerationStamp);
+    }
+
+    [Fact]
     public async Task An_error_ack_names_the_DataNode_that_answered_it_with_its_status()
     {
         await using var first = new TestDataNode();
@@ -219,6 +240,7 @@ public sealed class BlockWriterTests
         await writer.WriteAsync(new byte[100], Timeout());
         Assert.Equal(200, await writer.FinishAsync(Timeout()));
         Assert.True(first.HeartbeatPackets >= 3);
+        Assert.Null(writer.Failure);
     }
 
     [Fact]
