@@ -148,7 +148,8 @@ internal sealed class BlockWriter : IAsyncDisposable
 
     /// <summary>
     /// Buffers <paramref name="data"/>, sending each packet as it fills; waits while <see cref="BlockWriterOptions.MaxUnackedPackets"/>
-    /// are in flight. The caller keeps the block under its size.
+    /// are in flight. The caller keeps the block under its size. When cancelled, part of the data may have been taken:
+    /// <see cref="Length"/> says how much of the block is written.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
