@@ -99,6 +99,7 @@ public sealed class BlockWriterTests
             await writer.HFlushAsync(Timeout());
         });
 
+        Assert.True(nodes[dying].IsDead);
         Assert.Equal(dying, failure.NodeIndex);
         Assert.Equal($"127.0.0.1:{nodes[dying].Port}", failure.NodeAddress);
         Assert.Contains($"DataNode {dying} (127.0.0.1:{nodes[dying].Port})", failure.Message);
