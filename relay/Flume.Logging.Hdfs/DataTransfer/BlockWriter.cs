@@ -148,7 +148,8 @@ internal sealed class BlockWriter : IAsyncDisposable
 
     /// <summary>
     /// Buffers <paramref name="data"/>, sending each packet as it fills; waits while <see cref="BlockWriterOptions.MaxUnackedPackets"/>
-    /// are in flight. The caller keeps the block under its size.
+    /// are in flight. The caller keeps the block under its size. When cancelled, part of the data may have been taken:
+    /// <see cref="Length"/> says how much of the block is written.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
@@ -322,13 +323,18 @@ internal sealed class BlockWriter : IAsyncDisposable
             await stream!.WriteAsync(frame, sendDeadline.Start(cancellationToken));
             lastSendTimestamp = Stopwatch.GetTimestamp();
         }
-        catch (Exception e) when (e is OperationCanceledException || IsConnectionError(e))
+        catch (Exception e) when (e is not DataNodeException && (e is OperationCanceledException || IsConnectionError(e)))
         {
-            // A frame cut short leaves the stream unusable: the pipeline has failed either way. The first DataNode
-            // may have said which node it was in its last acks (it closes after a downstream failure); give the
-            // ack reader a moment to read them before blaming the first node.
+            // A frame cut short leaves the stream unusable: the pipeline has failed either way. When the connection
+            // broke, the first DataNode may have said which node it was in its last acks (it closes after a
+            // downstream failure): give the ack reader time to read them before blaming the first node (it ends
+            // within the socket timeout). A cancellation or a timeout is this side's, and answered at once.
             var error = e is OperationCanceledException canceled ? sendDeadline.Translate(canceled, "sending a packet", cancellationToken) : e;
-            await Task.WhenAny(ackReader, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
+            if (error is not (OperationCanceledException or TimeoutException))
+            {
+                await Task.WhenAny(ackReader, Task.Delay(options.SocketTimeout, CancellationToken.None));
+            }
+
             Fail(new DataNodeException(0, pipeline[0], $"failed while receiving a packet: {error.Message}", innerException: error));
             if (error is OperationCanceledException)
             {
@@ -487,7 +493,9 @@ internal sealed class BlockWriter : IAsyncDisposable
             {
                 if (Stopwatch.GetElapsedTime(lastSendTimestamp) >= options.HeartbeatInterval / 2)
                 {
-                    await WriteFrameAsync(heartbeatFrame, stop);
+                    // Not cancelled with the connection: a heartbeat cut short would fail a pipeline that is only
+                    // being closed. The socket timeout bounds it.
+                    await WriteFrameAsync(heartbeatFrame, CancellationToken.None);
                 }
             }
         }
@@ -517,8 +525,9 @@ internal sealed class BlockWriter : IAsyncDisposable
             await connectionStop.CancelAsync();
         }
 
+        await heartbeats;
         stream?.Dispose();
-        await Task.WhenAll(ackReader, heartbeats);
+        await ackReader;
         connectionStop?.Dispose();
         connectionStop = null;
         stream = null;

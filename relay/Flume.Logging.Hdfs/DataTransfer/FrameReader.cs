@@ -68,6 +68,7 @@ internal sealed class FrameReader : IDisposable
         buffer = [];
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FillAsync(CancellationToken cancellationToken)
     {
         if (end == buffer.Length)

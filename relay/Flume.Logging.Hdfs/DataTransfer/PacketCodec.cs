@@ -161,30 +161,19 @@ internal static class PacketCodec
         return true;
     }
 
+    // Fixed-width fields are little-endian on the protobuf wire.
     private static OperationStatus ReadFixed64(ReadOnlySpan<byte> input, ref int position, out long value)
     {
-        value = 0;
-        if (input.Length - position < 8)
-        {
-            return OperationStatus.NeedMoreData;
-        }
-
-        value = BinaryPrimitives.ReadInt64LittleEndian(input[position..]);
-        position += 8;
-        return OperationStatus.Done;
+        var status = ProtoWire.TryTake(input, ref position, sizeof(long), out var bytes);
+        value = status == OperationStatus.Done ? BinaryPrimitives.ReadInt64LittleEndian(bytes) : 0;
+        return status;
     }
 
     private static OperationStatus ReadFixed32(ReadOnlySpan<byte> input, ref int position, out int value)
     {
-        value = 0;
-        if (input.Length - position < 4)
-        {
-            return OperationStatus.NeedMoreData;
-        }
-
-        value = BinaryPrimitives.ReadInt32LittleEndian(input[position..]);
-        position += 4;
-        return OperationStatus.Done;
+        var status = ProtoWire.TryTake(input, ref position, sizeof(int), out var bytes);
+        value = status == OperationStatus.Done ? BinaryPrimitives.ReadInt32LittleEndian(bytes) : 0;
+        return status;
     }
 
     private static OperationStatus ReadBool(ReadOnlySpan<byte> input, ref int position, out bool value)

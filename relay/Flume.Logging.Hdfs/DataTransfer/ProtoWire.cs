@@ -49,14 +49,14 @@ internal static class ProtoWire
             case WireVarint:
                 return TryReadVarint(input, ref position, out _);
             case WireFixed64:
-                return Advance(input, ref position, 8);
+                return TryTake(input, ref position, 8, out _);
             case WireFixed32:
-                return Advance(input, ref position, 4);
+                return TryTake(input, ref position, 4, out _);
             case WireLengthDelimited:
                 var status = TryReadVarint(input, ref position, out var length);
                 return status != OperationStatus.Done ? status
                     : length > int.MaxValue ? OperationStatus.InvalidData
-                    : Advance(input, ref position, (int)length);
+                    : TryTake(input, ref position, (int)length, out _);
             default:
                 return OperationStatus.InvalidData;
         }
@@ -76,19 +76,6 @@ internal static class ProtoWire
         return i;
     }
 
-    /// <summary>The length of <paramref name="value"/> as a varint.</summary>
-    public static int VarintLength(ulong value)
-    {
-        var length = 1;
-        while (value >= 0x80)
-        {
-            value >>= 7;
-            length++;
-        }
-
-        return length;
-    }
-
     /// <summary>Reads the varint length prefix of a delimited message from the start of a sequence.</summary>
     public static OperationStatus TryReadLengthPrefix(ReadOnlySequence<byte> input, out int prefixLength, out ulong length)
     {
@@ -104,13 +91,16 @@ internal static class ProtoWire
 
     public static long UnZigZag(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);
 
-    private static OperationStatus Advance(ReadOnlySpan<byte> input, ref int position, int count)
+    /// <summary>Takes the next <paramref name="count"/> bytes; NeedMoreData when fewer are left.</summary>
+    public static OperationStatus TryTake(ReadOnlySpan<byte> input, ref int position, int count, out ReadOnlySpan<byte> bytes)
     {
+        bytes = default;
         if (input.Length - position < count)
         {
             return OperationStatus.NeedMoreData;
         }
 
+        bytes = input.Slice(position, count);
         position += count;
         return OperationStatus.Done;
     }

@@ -10,9 +10,6 @@ internal sealed class SocketDeadline(TimeSpan timeout) : IDisposable
     private CancellationTokenSource timer = new();
     private CancellationTokenRegistration callerRegistration;
 
-    /// <summary>The timeout each operation gets.</summary>
-    public TimeSpan Timeout => timeout;
-
     /// <summary>Starts timing one operation; pass the token returned to it and call <see cref="Stop"/> after.</summary>
     public CancellationToken Start(CancellationToken cancellationToken)
     {

@@ -13,7 +13,7 @@ public sealed class BlockReaderTests
         await using var writer = await BlockWriter.OpenAsync(located, options, Timeout());
         await writer.WriteAsync(data, Timeout());
         await writer.FinishAsync(Timeout());
-        return Written(located, writer, node);
+        return Written(writer, node);
     }
 
     [Fact]

@@ -20,6 +20,7 @@ public sealed class BlockWriterTests
             var n = Math.Min(random.Next(1, 9000), data.Length - position);
             await writer.WriteAsync(data.AsMemory(position, n), Timeout());
             position += n;
+            Assert.Equal(position, writer.Length);
             if (random.Next(3) == 0)
             {
                 await writer.HFlushAsync(Timeout());
@@ -37,34 +38,25 @@ public sealed class BlockWriterTests
     [InlineData(3)]
     public async Task Writes_and_many_hflushes_then_finish_read_back_byte_exact_from_every_DataNode(int pipeline)
     {
-        var nodes = Enumerable.Range(0, pipeline).Select(_ => new TestDataNode()).ToArray();
-        try
+        await using var cluster = new TestDataNodes(pipeline);
+        var nodes = cluster.Nodes;
+        var located = Located(nodes);
+        var data = RandomData(300_000, seed: pipeline);
+        await using var writer = await BlockWriter.OpenAsync(located, WriterOptions(), Timeout());
+
+        await WriteWithFlushesAsync(writer, data, pipeline, nodes, (long)located.B.BlockId);
+        var length = await writer.FinishAsync(Timeout());
+
+        Assert.Equal(data.Length, length);
+        var written = Written(writer, nodes);
+        for (var i = 0; i < pipeline; i++)
         {
-            var located = Located(nodes);
-            var data = RandomData(300_000, seed: pipeline);
-            await using var writer = await BlockWriter.OpenAsync(located, WriterOptions(), Timeout());
-
-            await WriteWithFlushesAsync(writer, data, pipeline, nodes, (long)located.B.BlockId);
-            var length = await writer.FinishAsync(Timeout());
-
-            Assert.Equal(data.Length, length);
-            var written = Written(located, writer, nodes);
-            for (var i = 0; i < pipeline; i++)
-            {
-                Assert.Equal(new TestReplica((long)located.B.BlockId, (long)GenerationStamp, data.Length, true), nodes[i].Find((long)located.B.BlockId));
-                Assert.Equal(data, await ReadAllAsync(written, i, 0, data.Length));
-                await Eventually.TrueAsync(() => nodes[i].LastClientReadStatus == Status.ChecksumOk, "CHECKSUM_OK from the reader");
-            }
-
-            Assert.Equal(data.AsSpan(1000, 70_001).ToArray(), await ReadAllAsync(written, pipeline - 1, 1000, 70_001));
+            Assert.Equal(new TestReplica((long)located.B.BlockId, (long)GenerationStamp, data.Length, true), nodes[i].Find((long)located.B.BlockId));
+            Assert.Equal(data, await ReadAllAsync(written, i, 0, data.Length));
+            await Eventually.TrueAsync(() => nodes[i].LastClientReadStatus == Status.ChecksumOk, "CHECKSUM_OK from the reader");
         }
-        finally
-        {
-            foreach (var node in nodes)
-            {
-                await node.DisposeAsync();
-            }
-        }
+
+        Assert.Equal(data.AsSpan(1000, 70_001).ToArray(), await ReadAllAsync(written, pipeline - 1, 1000, 70_001));
     }
 
     [Fact]
@@ -94,47 +86,60 @@ public sealed class BlockWriterTests
     [InlineData(2, 1)]
     public async Task A_DataNode_dying_mid_block_is_named_and_the_survivors_finish_after_recovery(int pipeline, int dying)
     {
-        var nodes = Enumerable.Range(0, pipeline).Select(_ => new TestDataNode()).ToArray();
-        try
+        await using var cluster = new TestDataNodes(pipeline);
+        var nodes = cluster.Nodes;
+        nodes[dying].DieAfterBytes = 200_000;
+        var located = Located(nodes);
+        var data = RandomData(450_000, seed: 7);
+        await using var writer = await BlockWriter.OpenAsync(located, WriterOptions(), Timeout());
+
+        var failure = await Assert.ThrowsAsync<DataNodeException>(async () =>
         {
-            nodes[dying].DieAfterBytes = 200_000;
-            var located = Located(nodes);
-            var data = RandomData(450_000, seed: 7);
-            await using var writer = await BlockWriter.OpenAsync(located, WriterOptions(), Timeout());
+            await writer.WriteAsync(data.AsMemory(0, 400_000), Timeout());
+            await writer.HFlushAsync(Timeout());
+        });
 
-            var failure = await Assert.ThrowsAsync<DataNodeException>(async () =>
-            {
-                await writer.WriteAsync(data.AsMemory(0, 400_000), Timeout());
-                await writer.HFlushAsync(Timeout());
-            });
+        Assert.True(nodes[dying].IsDead);
+        Assert.Equal(dying, failure.NodeIndex);
+        Assert.Equal($"127.0.0.1:{nodes[dying].Port}", failure.NodeAddress);
+        Assert.Contains($"DataNode {dying} (127.0.0.1:{nodes[dying].Port})", failure.Message);
+        Assert.True(writer.UnackedPackets > 0, "the unacked packets are kept for the resend");
+        Assert.True(writer.AckedLength <= 200_000);
 
-            Assert.Equal(dying, failure.NodeIndex);
-            Assert.Equal($"127.0.0.1:{nodes[dying].Port}", failure.NodeAddress);
-            Assert.Contains($"DataNode {dying} (127.0.0.1:{nodes[dying].Port})", failure.Message);
-            Assert.True(writer.UnackedPackets > 0, "the unacked packets are kept for the resend");
-            Assert.True(writer.AckedLength <= 200_000);
+        var survivors = writer.Pipeline.Where((_, i) => i != failure.NodeIndex).ToList();
+        await writer.RecoverAsync(survivors, (long)GenerationStamp + 1, Timeout());
+        await writer.WriteAsync(data.AsMemory(400_000), Timeout());
+        Assert.Equal(data.Length, await writer.FinishAsync(Timeout()));
 
-            var survivors = writer.Pipeline.Where((_, i) => i != failure.NodeIndex).ToList();
-            await writer.RecoverAsync(survivors, (long)GenerationStamp + 1, Timeout());
-            await writer.WriteAsync(data.AsMemory(400_000), Timeout());
-            Assert.Equal(data.Length, await writer.FinishAsync(Timeout()));
-
-            Assert.Equal(GenerationStamp + 1, writer.Block.GenerationStamp);
-            var alive = nodes.Where((_, i) => i != dying).ToArray();
-            var written = Written(located, writer, alive);
-            for (var i = 0; i < alive.Length; i++)
-            {
-                Assert.Equal(new TestReplica((long)located.B.BlockId, (long)GenerationStamp + 1, data.Length, true), alive[i].Find((long)located.B.BlockId));
-                Assert.Equal(data, await ReadAllAsync(written, i, 0, data.Length));
-            }
-        }
-        finally
+        Assert.Equal(GenerationStamp + 1, writer.Block.GenerationStamp);
+        var alive = nodes.Where((_, i) => i != dying).ToArray();
+        var written = Written(writer, alive);
+        for (var i = 0; i < alive.Length; i++)
         {
-            foreach (var node in nodes)
-            {
-                await node.DisposeAsync();
-            }
+            Assert.Equal(new TestReplica((long)located.B.BlockId, (long)GenerationStamp + 1, data.Length, true), alive[i].Find((long)located.B.BlockId));
+            Assert.Equal(data, await ReadAllAsync(written, i, 0, data.Length));
         }
+    }
+
+    [Fact]
+    public async Task A_recovery_onto_a_dead_node_fails_naming_it_and_can_be_retried_on_another()
+    {
+        await using var cluster = new TestDataNodes(3);
+        cluster[0].DieAfterBytes = 100_000;
+        var located = Located(cluster[0], cluster[1]);
+        var data = RandomData(200_000, 8);
+        await using var writer = await BlockWriter.OpenAsync(located, WriterOptions(), Timeout());
+        await writer.WriteAsync(data.AsMemory(0, 150_000), Timeout());
+        Assert.Equal(0, (await Assert.ThrowsAsync<DataNodeException>(async () => await writer.HFlushAsync(Timeout()))).NodeIndex);
+
+        var again = await Assert.ThrowsAsync<DataNodeException>(() => writer.RecoverAsync([cluster[0].DatanodeInfo], (long)GenerationStamp + 1, Timeout()));
+        Assert.Equal($"127.0.0.1:{cluster[0].Port}", again.NodeAddress);
+        await writer.RecoverAsync([cluster[1].DatanodeInfo], (long)GenerationStamp + 2, Timeout());
+        await writer.WriteAsync(data.AsMemory(150_000), Timeout());
+
+        Assert.Equal(data.Length, await writer.FinishAsync(Timeout()));
+        Assert.Equal(data, await ReadAllAsync(Written(writer, cluster[1]), 0, 0, data.Length));
+        Assert.Equal((long)GenerationStamp + 2, cluster[1].Find((long)located.B.BlockId)!.GenerationStamp);
     }
 
     [Fact]
@@ -189,7 +194,7 @@ public sealed class BlockWriterTests
     [Fact]
     public async Task Cancelling_an_hflush_stops_the_wait_without_failing_the_pipeline()
     {
-        await using var node = new TestDataNode { AckDelay = TimeSpan.FromMilliseconds(800) };
+        await using var node = new TestDataNode { AckDelay = TimeSpan.FromSeconds(3) };
         var located = Located(node);
         await using var writer = await BlockWriter.OpenAsync(located, WriterOptions(), Timeout());
         await writer.WriteAsync(RandomData(1000, 5), Timeout());
@@ -198,7 +203,7 @@ public sealed class BlockWriterTests
         var watch = Stopwatch.StartNew();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await writer.HFlushAsync(cancel.Token));
 
-        Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(700), $"cancelled after {watch.Elapsed.TotalMilliseconds} ms");
+        Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(2500), $"cancelled after {watch.Elapsed.TotalMilliseconds} ms");
         Assert.Null(writer.Failure);
         node.AckDelay = TimeSpan.Zero;
         await writer.HFlushAsync(Timeout());
@@ -218,6 +223,25 @@ public sealed class BlockWriterTests
 
         Assert.Equal(0, failure.NodeIndex);
         Assert.IsType<TimeoutException>(failure.InnerException);
+    }
+
+    [Fact]
+    public async Task An_idle_pipeline_gets_heartbeats_every_node_acks_and_then_carries_on()
+    {
+        await using var first = new TestDataNode();
+        await using var second = new TestDataNode();
+        var options = WriterOptions(heartbeatInterval: TimeSpan.FromMilliseconds(50));
+        await using var writer = await BlockWriter.OpenAsync(Located(first, second), options, Timeout());
+        await writer.WriteAsync(new byte[100], Timeout());
+        await writer.HFlushAsync(Timeout());
+
+        await Eventually.TrueAsync(() => second.HeartbeatPackets >= 3, "three heartbeats through the pipeline");
+
+        Assert.Null(writer.Failure);
+        await writer.WriteAsync(new byte[100], Timeout());
+        Assert.Equal(200, await writer.FinishAsync(Timeout()));
+        Assert.True(first.HeartbeatPackets >= 3);
+        Assert.Null(writer.Failure);
     }
 
     [Fact]

@@ -27,19 +27,24 @@ internal static class TestBlocks
     };
 
     /// <summary>What the NameNode would hand a reader once the writer finished: the block's length and GS.</summary>
-    public static LocatedBlockProto Written(LocatedBlockProto located, BlockWriter writer, params TestDataNode[] nodes)
+    public static LocatedBlockProto Written(BlockWriter writer, params TestDataNode[] nodes)
     {
         var written = Located(nodes);
         written.B = writer.Block;
         return written;
     }
 
-    public static BlockWriterOptions WriterOptions(int maxUnackedPackets = 80, int writePacketSize = 64 * 1024, TimeSpan? socketTimeout = null) => new()
+    public static BlockWriterOptions WriterOptions(
+        int maxUnackedPackets = 80,
+        int writePacketSize = 64 * 1024,
+        TimeSpan? socketTimeout = null,
+        TimeSpan? heartbeatInterval = null) => new()
     {
         ClientName = "DFSClient_flume_test",
         MaxUnackedPackets = maxUnackedPackets,
         WritePacketSize = writePacketSize,
         SocketTimeout = socketTimeout ?? TimeSpan.FromSeconds(10),
+        HeartbeatInterval = heartbeatInterval ?? TimeSpan.FromSeconds(5),
     };
 
     public static BlockReaderOptions ReaderOptions() => new() { ClientName = "DFSClient_flume_test", SocketTimeout = TimeSpan.FromSeconds(10) };

@@ -31,24 +31,25 @@ internal sealed partial class TestDataNode
         }
 
         /// <summary>Reads the downstream ack of <paramref name="seqno"/> into <paramref name="into"/>; returns its reply count.</summary>
+        /// <remarks>
+        /// Read even after forwarding failed: the node below may have answered (an error of its own, say) before it
+        /// closed, and that answer names the node that failed better than this one can.
+        /// </remarks>
         public async Task<int> ReadAckAsync(long seqno, Memory<Status> into, CancellationToken cancellationToken)
         {
-            if (!Failed)
+            try
             {
-                try
+                var ((acked, count), length) = await Frames.ReadAsync<AckDecoder, (long, int)>(new(downstream), cancellationToken);
+                Frames.Advance(length);
+                if (acked == seqno)
                 {
-                    var ((acked, count), length) = await Frames.ReadAsync<AckDecoder, (long, int)>(new(downstream), cancellationToken);
-                    Frames.Advance(length);
-                    if (acked == seqno)
-                    {
-                        downstream.AsSpan(0, count).CopyTo(into.Span);
-                        return count;
-                    }
+                    downstream.AsSpan(0, count).CopyTo(into.Span);
+                    return count;
                 }
-                catch (Exception e) when (e is IOException or SocketException or TimeoutException or InvalidDataException or ObjectDisposedException)
-                {
-                    // Reported below as the downstream node's failure.
-                }
+            }
+            catch (Exception e) when (e is IOException or SocketException or TimeoutException or InvalidDataException or ObjectDisposedException)
+            {
+                // Reported below as the downstream node's failure.
             }
 
             Failed = true;

@@ -129,6 +129,11 @@ internal sealed partial class TestDataNode
                 return;
             }
 
+            if (isHeartbeat)
+            {
+                Interlocked.Increment(ref heartbeatPackets);
+            }
+
             var status = isHeartbeat ? Status.Success : Store(packet, checksum.Type, bytesPerChecksum, replica);
             if (status == Status.Success && mirror is not null && !mirror.Failed)
             {

@@ -22,6 +22,7 @@ internal sealed partial class TestDataNode : ITestReplicaView, IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Task accepting;
     private int syncPackets;
+    private int heartbeatPackets;
     private int dead;
 
     /// <summary>Starts listening on 127.0.0.1 at a free port.</summary>
@@ -82,6 +83,9 @@ internal sealed partial class TestDataNode : ITestReplicaView, IAsyncDisposable
     /// <summary>Packets received with syncBlock set (hsync).</summary>
     public int SyncPackets => Volatile.Read(ref syncPackets);
 
+    /// <summary>Heartbeat packets received (sequence number -1).</summary>
+    public int HeartbeatPackets => Volatile.Read(ref heartbeatPackets);
+
     /// <summary>The status the last reader sent after the block's last packet, null when it sent none.</summary>
     public Status? LastClientReadStatus { get; private set; }
 
@@ -127,7 +131,7 @@ internal sealed partial class TestDataNode : ITestReplicaView, IAsyncDisposable
             {
                 var socket = await listener.AcceptSocketAsync(stop.Token);
 
-                // As a real DataNode: acks are small writes that must not wait for the client's delayed TCP ack.
+                // Acks are small writes: without this, Nagle holds each back waiting for the peer's delayed ACK.
                 socket.NoDelay = true;
                 _ = Task.Run(() => ServeAsync(socket));
             }
