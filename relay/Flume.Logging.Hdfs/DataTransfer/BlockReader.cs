@@ -58,7 +58,7 @@ internal sealed class BlockReader : IAsyncDisposable
         Socket socket;
         try
         {
-            socket = await DataNodeSocket.ConnectAsync(node, options.SocketTimeout, cancellationToken);
+            socket = await DataNodeSocket.ConnectAsync(node, options.UseDataNodeHostname, options.SocketTimeout, cancellationToken);
         }
         catch (Exception e) when (e is SocketException or TimeoutException)
         {

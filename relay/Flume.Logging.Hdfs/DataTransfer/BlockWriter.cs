@@ -397,7 +397,7 @@ internal sealed class BlockWriter : IAsyncDisposable
         FrameReader? frames = null;
         try
         {
-            socket = await DataNodeSocket.ConnectAsync(pipeline[0], options.SocketTimeout, cancellationToken);
+            socket = await DataNodeSocket.ConnectAsync(pipeline[0], options.UseDataNodeHostname, options.SocketTimeout, cancellationToken);
             stream = new NetworkStream(socket, ownsSocket: true);
             var output = new ArrayBufferWriter<byte>();
             OpRequestCodec.Write(output, DataTransferOp.WriteBlock, request);

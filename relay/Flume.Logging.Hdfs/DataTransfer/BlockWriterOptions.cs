@@ -8,6 +8,9 @@ internal sealed class BlockWriterOptions
     /// <summary>The client name the NameNode knows the writer by (its lease holder). Required.</summary>
     public required string ClientName { get; init; }
 
+    /// <summary>Connect to DataNodes by host name rather than IP; default false (<c>dfs.client.use.datanode.hostname</c>).</summary>
+    public bool UseDataNodeHostname { get; init; }
+
     /// <summary>Checksum of every chunk; default CRC32C (Hadoop's <c>dfs.checksum.type</c> default).</summary>
     public ChecksumTypeProto ChecksumType { get; init; } = ChecksumTypeProto.ChecksumCrc32C;
 

@@ -20,9 +20,9 @@ internal sealed class HdfsFileSystem : IAsyncDisposable
     /// <summary>Permission bits of new directories: 0777 under the umask 022.</summary>
     internal const uint DirectoryPermission = 0b111_101_101; // rwxr-xr-x
 
-    private readonly HdfsClientOptions _options;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
+    private readonly bool _useDataNodeHostname;
     private FsServerDefaultsProto? _defaults;
 
     /// <param name="target">The NameNodes to talk to.</param>
@@ -33,7 +33,7 @@ internal sealed class HdfsFileSystem : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(options);
-        _options = options;
+        _useDataNodeHostname = target.UseDataNodeHostname;
         _time = time ?? TimeProvider.System;
         _loggers = loggers ?? NullLoggerFactory.Instance;
         NameNode = new NameNodeClient(target.NameNodes, options, _time, _loggers.CreateLogger<NameNodeClient>());
@@ -46,13 +46,29 @@ internal sealed class HdfsFileSystem : IAsyncDisposable
     /// <summary>Keeps this client's leases alive while a file is open.</summary>
     internal LeaseRenewer Leases { get; }
 
-    internal HdfsClientOptions Options => _options;
+    /// <summary>
+    /// A file system at <paramref name="uri"/> (<c>hdfs://host[:port]/</c> or an HA nameservice), or at
+    /// <c>fs.defaultFS</c>, read with the cluster's client configuration (by default the one under
+    /// <c>HADOOP_CONF_DIR</c>). A configuration that asks for Kerberos or protected data transfer is refused here,
+    /// with the setting named, rather than failing later at the first call or block.
+    /// </summary>
+    public static HdfsFileSystem Connect(Uri? uri, HdfsClientOptions options, HadoopConfiguration? configuration = null, TimeProvider? time = null, ILoggerFactory? loggers = null)
+    {
+        configuration ??= HadoopConfiguration.FromEnvironment();
+        if (configuration.Get("hadoop.security.authentication") is { } authentication && !authentication.Equals("simple", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new NotSupportedException(
+                $"The Hadoop configuration sets hadoop.security.authentication = {authentication}; Flume.Logging's HDFS client supports SIMPLE authentication only (no Kerberos).");
+        }
 
-    internal TimeProvider Time => _time;
+        if (configuration.Get("dfs.data.transfer.protection") is { } protection)
+        {
+            throw new NotSupportedException(
+                $"The Hadoop configuration sets dfs.data.transfer.protection = {protection}, which needs a SASL handshake with every DataNode; Flume.Logging's HDFS client supports plain data transfer only.");
+        }
 
-    /// <summary>A file system at <paramref name="uri"/> (<c>hdfs://host[:port]/</c> or an HA nameservice), or at <c>fs.defaultFS</c>, using the client configuration under <c>HADOOP_CONF_DIR</c>.</summary>
-    public static HdfsFileSystem Connect(Uri? uri, HdfsClientOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null) =>
-        new(HdfsTargetResolver.Resolve(uri, HadoopConfiguration.FromEnvironment()), options, time, loggers);
+        return new(HdfsTargetResolver.Resolve(uri, configuration), options, time, loggers);
+    }
 
     /// <summary>
     /// The NameNode's block size, checksum and packet settings, asked once. A cluster that encrypts data transfer is
@@ -91,6 +107,7 @@ internal sealed class HdfsFileSystem : IAsyncDisposable
             ChecksumType = defaults.ChecksumType,
             BytesPerChecksum = (int)defaults.BytesPerChecksum,
             WritePacketSize = (int)defaults.WritePacketSize,
+            UseDataNodeHostname = _useDataNodeHostname,
         };
         Leases.FileOpened();
         return new HdfsOutputStream(this, path, status.FileId, (long)settings.BlockSize, writerOptions, _loggers.CreateLogger<HdfsOutputStream>());
@@ -159,7 +176,7 @@ internal sealed class HdfsFileSystem : IAsyncDisposable
         }
 
         var bytes = new byte[length];
-        var readerOptions = new BlockReaderOptions { ClientName = NameNode.ClientName };
+        var readerOptions = new BlockReaderOptions { ClientName = NameNode.ClientName, UseDataNodeHostname = _useDataNodeHostname };
         foreach (var block in blocks)
         {
             await ReadBlockAsync(block, bytes.AsMemory((int)block.Offset, (int)block.B.NumBytes), readerOptions, cancellationToken).ConfigureAwait(false);

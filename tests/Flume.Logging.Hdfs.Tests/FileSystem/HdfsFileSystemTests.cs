@@ -1,4 +1,5 @@
 using System.Text;
+using Flume.Logging.Hdfs.Config;
 using Flume.Logging.Hdfs.FileSystem;
 using Flume.Logging.Hdfs.Protos;
 using Flume.Logging.Testing;
@@ -227,8 +228,14 @@ public sealed class HdfsFileSystemTests : IAsyncDisposable
         try
         {
             var (getExit, getOutput) = await Cluster.RunCliAsync("get", "/from-dotnet", copy);
-            Assert.True(getExit == 0, $"{getOutput}; methods: {string.Join(", ", Cluster.NameNode.MethodsCalled)}; unimplemented: {string.Join(", ", Cluster.NameNode.UnimplementedMethods)}");
+            Assert.True(getExit == 0, getOutput);
             Assert.Equal(ours, await File.ReadAllBytesAsync(copy));
+            var text = await fs.CreateAsync("/text");
+            await text.WriteAsync(Encoding.UTF8.GetBytes("one\ntwo\n"));
+            await text.CloseAsync();
+            var (catExit, catOutput) = await Cluster.RunCliAsync("cat", "/text");
+            Assert.True(catExit == 0, catOutput);
+            Assert.Equal("one\ntwo\n", catOutput);
 
             var theirs = Batch(2, 600_000);
             await File.WriteAllBytesAsync(local, theirs);
@@ -253,5 +260,51 @@ public sealed class HdfsFileSystemTests : IAsyncDisposable
 
         Assert.Contains("dfs.encrypt.data.transfer", refused.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("create", Cluster.NameNode.MethodsCalled);
+    }
+
+    [Fact]
+    public async Task A_file_opened_on_one_NameNode_of_an_HA_pair_is_written_and_closed_through_the_other_after_a_failover()
+    {
+        Start();
+        await using var peer = Cluster.NameNode.StartHaPeer();
+        await using var fs = Cluster.CreateFileSystem(nameNodes: [Cluster.NameNode, peer]);
+        var stream = await fs.CreateAsync("/ha/FlumeData.1.tmp");
+        await stream.WriteAsync(Batch(1, 300_000));
+        await stream.HFlushAsync();
+
+        Cluster.NameNode.IsStandby = true;
+        peer.IsStandby = false;
+        await stream.WriteAsync(Batch(2, 300_000));
+        await stream.CloseAsync();
+        await fs.RenameAsync("/ha/FlumeData.1.tmp", "/ha/FlumeData.1");
+
+        var expected = Batch(1, 300_000).Concat(Batch(2, 300_000)).ToArray();
+        Assert.Equal(expected, await fs.ReadAllBytesAsync("/ha/FlumeData.1"));
+        Assert.Contains("addBlock", peer.MethodsCalled);
+        Assert.Contains("complete", peer.MethodsCalled);
+    }
+
+    [Fact]
+    public void Connecting_with_a_configuration_that_needs_Kerberos_or_protected_data_transfer_is_refused_naming_the_setting()
+    {
+        var kerberos = new HadoopConfiguration(new Dictionary<string, string> { ["fs.defaultFS"] = "hdfs://127.0.0.1:1", ["hadoop.security.authentication"] = "kerberos" });
+        var protection = new HadoopConfiguration(new Dictionary<string, string> { ["fs.defaultFS"] = "hdfs://127.0.0.1:1", ["dfs.data.transfer.protection"] = "privacy" });
+
+        var first = Assert.Throws<NotSupportedException>(() => HdfsFileSystem.Connect(null, new HdfsClientOptions(), kerberos));
+        var second = Assert.Throws<NotSupportedException>(() => HdfsFileSystem.Connect(null, new HdfsClientOptions(), protection));
+
+        Assert.Contains("hadoop.security.authentication = kerberos", first.Message, StringComparison.Ordinal);
+        Assert.Contains("dfs.data.transfer.protection = privacy", second.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connect_finds_the_NameNode_from_fs_defaultFS_when_no_uri_is_given()
+    {
+        Start();
+        var configuration = new HadoopConfiguration(new Dictionary<string, string> { ["fs.defaultFS"] = Cluster.Uri.ToString() });
+        await using var fs = HdfsFileSystem.Connect(null, new HdfsClientOptions { User = "flume" }, configuration);
+
+        Assert.True(await fs.MkdirsAsync("/from-default-fs"));
+        Assert.Contains("/from-default-fs", Cluster.NameNode.Paths());
     }
 }

@@ -83,7 +83,7 @@ internal sealed partial class TestDataNode
         Socket? socket = null;
         try
         {
-            socket = await DataNodeSocket.ConnectAsync(target, SocketTimeout, stop.Token);
+            socket = await DataNodeSocket.ConnectAsync(target, useHostname: false, SocketTimeout, stop.Token);
             Track(socket);
             var mirror = new Mirror(socket, SocketTimeout);
             var forwarded = op.Clone();

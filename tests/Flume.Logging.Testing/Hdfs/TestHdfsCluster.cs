@@ -30,9 +30,15 @@ internal sealed class TestHdfsCluster : IAsyncDisposable
     /// <summary>The file system's address, <c>hdfs://127.0.0.1:port/</c>.</summary>
     public Uri Uri => new($"hdfs://127.0.0.1:{NameNode.Port}/");
 
-    /// <summary>Our client for this cluster, as user <c>flume</c> unless <paramref name="options"/> say otherwise.</summary>
-    public HdfsFileSystem CreateFileSystem(HdfsClientOptions? options = null, TimeProvider? time = null) =>
-        new(new HdfsTarget([new NameNodeAddress("127.0.0.1", NameNode.Port)], UseDataNodeHostname: false), options ?? new HdfsClientOptions { User = "flume" }, time);
+    /// <summary>
+    /// Our client for this cluster, as user <c>flume</c> unless <paramref name="options"/> say otherwise; given
+    /// <paramref name="nameNodes"/> (an HA pair, see <see cref="TestNameNode.StartHaPeer"/>), for those, in order.
+    /// </summary>
+    public HdfsFileSystem CreateFileSystem(HdfsClientOptions? options = null, TimeProvider? time = null, IReadOnlyList<TestNameNode>? nameNodes = null) =>
+        new(
+            new HdfsTarget([.. (nameNodes ?? [NameNode]).Select(n => new NameNodeAddress("127.0.0.1", n.Port))], UseDataNodeHostname: false),
+            options ?? new HdfsClientOptions { User = "flume" },
+            time);
 
     /// <summary>Runs <c>hdfs <paramref name="arguments"/></c> against this cluster as user <c>flume</c>; its exit code and output.</summary>
     public async Task<(int ExitCode, string Output)> RunCliAsync(params string[] arguments)
