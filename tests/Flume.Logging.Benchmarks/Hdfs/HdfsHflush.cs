@@ -110,7 +110,7 @@ internal static class HdfsHflush
         const int packetData = 126 * bytesPerChecksum; // whole chunks that fit a 64 KiB packet with their checksums
         var status = await fs.NameNode.CreateAsync("/bench/raw.tmp", new(0b110_100_100, Overwrite: true, CreateParent: true, 1, 128UL * 1024 * 1024), CancellationToken.None);
         var located = await fs.NameNode.AddBlockAsync("/bench/raw.tmp", status.FileId, null, [], CancellationToken.None);
-        using var socket = await DataNodeSocket.ConnectAsync(located.Locs[0], TimeSpan.FromSeconds(10), CancellationToken.None);
+        using var socket = await DataNodeSocket.ConnectAsync(located.Locs[0], useHostname: false, TimeSpan.FromSeconds(10), CancellationToken.None);
         await using var network = new NetworkStream(socket);
         var op = new ArrayBufferWriter<byte>();
         OpRequestCodec.Write(op, DataTransferOp.WriteBlock, new OpWriteBlockProto
