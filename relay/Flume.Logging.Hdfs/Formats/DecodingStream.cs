@@ -1,30 +1,19 @@
 namespace Flume.Logging.Hdfs.Formats;
 
 /// <summary>A read-only, forward-only stream that decodes a Hadoop codec's whole-file stream from its source.</summary>
-internal abstract class DecodingStream : Stream
+internal abstract class DecodingStream : ForwardOnlyStream
 {
     protected DecodingStream(Stream source)
+        : base(source)
     {
-        ArgumentNullException.ThrowIfNull(source);
-        Source = source;
     }
 
     public override bool CanRead => true;
 
-    public override bool CanSeek => false;
-
     public override bool CanWrite => false;
 
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     /// <summary>The encoded bytes.</summary>
-    protected Stream Source { get; }
+    protected Stream Source => Inner;
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -33,10 +22,6 @@ internal abstract class DecodingStream : Stream
     public override void Flush()
     {
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 

@@ -7,32 +7,21 @@ namespace Flume.Logging.Hdfs.Formats;
 /// a new unit, which Hadoop's decoders read on as one stream. Flume's HDFS sink finishes at every batch flush.
 /// Disposing finishes; the destination is never closed.
 /// </summary>
-internal abstract class HadoopCompressionStream : Stream
+internal abstract class HadoopCompressionStream : ForwardOnlyStream
 {
     private bool _finished;
 
     protected HadoopCompressionStream(Stream destination)
+        : base(destination)
     {
-        ArgumentNullException.ThrowIfNull(destination);
-        Destination = destination;
     }
 
     public override bool CanRead => false;
 
-    public override bool CanSeek => false;
-
     public override bool CanWrite => true;
 
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     /// <summary>Where the compressed bytes go.</summary>
-    protected Stream Destination { get; }
+    protected Stream Destination => Inner;
 
     /// <summary>Ends the current unit (writing an empty one when nothing was written since the last), as Hadoop's <c>finish()</c>.</summary>
     public void Finish()
@@ -58,10 +47,6 @@ internal abstract class HadoopCompressionStream : Stream
     public override void Flush() => Destination.Flush();
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <summary>Compresses <paramref name="data"/> into the current unit, starting one if none is open.</summary>
     protected abstract void WriteUnit(ReadOnlySpan<byte> data);

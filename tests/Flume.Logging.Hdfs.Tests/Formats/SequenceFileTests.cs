@@ -109,33 +109,33 @@ public sealed class SequenceFileTests
         Assert.Equal(expected, file.ToArray());
     }
 
-    [Fact]
-    public void An_uncompressed_record_is_lengths_key_and_bytes_writable_value()
+    /// <summary>The bytes an uncompressed file holds after its header for one record.</summary>
+    private static byte[] OneRecord(SequenceFileValueType valueType, long key, byte[] value)
     {
         using var file = new MemoryStream();
         long headerLength;
-        using (var writer = new SequenceFileWriter(file, SequenceFileValueType.BytesWritable, syncMarker: Marker))
+        using (var writer = new SequenceFileWriter(file, valueType, syncMarker: Marker))
         {
             headerLength = writer.Length;
-            writer.Append(0x0102030405060708, "abc"u8);
+            writer.Append(key, value);
         }
 
+        return file.ToArray()[(int)headerLength..];
+    }
+
+    [Fact]
+    public void An_uncompressed_record_is_lengths_key_and_bytes_writable_value()
+    {
         byte[] expected = [0, 0, 0, 15, 0, 0, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 3, .. "abc"u8];
-        Assert.Equal(expected, file.ToArray()[(int)headerLength..]);
+
+        Assert.Equal(expected, OneRecord(SequenceFileValueType.BytesWritable, 0x0102030405060708, "abc"u8.ToArray()));
     }
 
     [Fact]
     public void A_text_value_is_a_variable_length_length_then_the_bytes()
     {
-        using var file = new MemoryStream();
-        long headerLength;
-        using (var writer = new SequenceFileWriter(file, SequenceFileValueType.Text, syncMarker: Marker))
-        {
-            headerLength = writer.Length;
-            writer.Append(1, new byte[200]);
-        }
+        var record = OneRecord(SequenceFileValueType.Text, 1, new byte[200]);
 
-        var record = file.ToArray()[(int)headerLength..];
         Assert.Equal(8 + 2 + 200, BinaryPrimitives.ReadInt32BigEndian(record));
         Assert.Equal([0x8F, 200], record[16..18]);
     }
