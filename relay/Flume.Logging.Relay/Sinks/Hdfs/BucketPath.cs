@@ -219,6 +219,9 @@ internal sealed class BucketPath
     private static void AppendTime(StringBuilder builder, char escape, in EventTime time)
     {
         var local = time.Local;
+
+        // Ints carry a format ("D" at least): measured, the interpolation handler boxed them without one, and boxed
+        // longs even with one, so longs are appended directly (plain digits: the process runs with invariant globalization).
         var invariant = CultureInfo.InvariantCulture;
         switch (escape)
         {
@@ -229,21 +232,21 @@ internal sealed class BucketPath
             case 'B': builder.Append(LongMonths[local.Month - 1]); break;
             case 'c':
                 builder.Append(ShortDays[(int)local.DayOfWeek]).Append(' ').Append(ShortMonths[local.Month - 1]).Append(' ');
-                builder.Append(invariant, $"{local.Day} {local.Hour:D2}:{local.Minute:D2}:{local.Second:D2} {local.Year:D4}");
+                builder.Append(invariant, $"{local.Day:D} {local.Hour:D2}:{local.Minute:D2}:{local.Second:D2} {local.Year:D4}");
                 break;
             case 'd': builder.Append(invariant, $"{local.Day:D2}"); break;
-            case 'e': builder.Append(invariant, $"{local.Day}"); break;
+            case 'e': builder.Append(invariant, $"{local.Day:D}"); break;
             case 'D': builder.Append(invariant, $"{local.Month:D2}/{local.Day:D2}/{local.Year % 100:D2}"); break;
             case 'H': builder.Append(invariant, $"{local.Hour:D2}"); break;
             case 'I': builder.Append(invariant, $"{Hour12(local):D2}"); break;
             case 'j': builder.Append(invariant, $"{local.DayOfYear:D3}"); break;
-            case 'k': builder.Append(invariant, $"{local.Hour}"); break;
-            case 'l': builder.Append(invariant, $"{Hour12(local)}"); break;
+            case 'k': builder.Append(invariant, $"{local.Hour:D}"); break;
+            case 'l': builder.Append(invariant, $"{Hour12(local):D}"); break;
             case 'm': builder.Append(invariant, $"{local.Month:D2}"); break;
-            case 'n': builder.Append(invariant, $"{local.Month}"); break;
+            case 'n': builder.Append(invariant, $"{local.Month:D}"); break;
             case 'M': builder.Append(invariant, $"{local.Minute:D2}"); break;
             case 'p': builder.Append(local.Hour < 12 ? "AM" : "PM"); break;
-            case 's': builder.Append(invariant, $"{time.RoundedMillis / 1000}"); break;
+            case 's': builder.Append(time.RoundedMillis / 1000); break;
             case 'S': builder.Append(invariant, $"{local.Second:D2}"); break;
             case 't':
                 // Flume writes the header as the event carries it, and the clock's time unrounded.
@@ -253,7 +256,7 @@ internal sealed class BucketPath
                 }
                 else
                 {
-                    builder.Append(invariant, $"{time.Millis}");
+                    builder.Append(time.Millis);
                 }
 
                 break;

@@ -64,8 +64,8 @@ internal sealed class EventSerializerFactory
         {
             case Kind.Text or Kind.HeaderAndText:
                 var withHeaders = kind == Kind.HeaderAndText;
-                var newline = settings.GetBoolean("appendNewline", true);
-                return new EventSerializerFactory(name, output => new TextEventSerializer(output, withHeaders, newline));
+                var text = TextEventSerializerOptions.From(settings);
+                return new EventSerializerFactory(name, output => new TextEventSerializer(output, withHeaders, text.AppendNewline));
             case Kind.AvroEvent:
                 var avro = AvroEventSerializerOptions.From(settings);
                 return new EventSerializerFactory(name, output => new AvroEventSerializer(output, avro));

@@ -86,6 +86,28 @@ public sealed class BucketPathTests
     }
 
     [Fact]
+    public void Formatting_into_a_reused_builder_allocates_nothing()
+    {
+        var path = BucketPath.Parse(
+            "/flume/%{host}/%Y-%m-%d/%H%M/%S/%a-%b-%c-%z-%t-%s",
+            new BucketPathOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles"), Round = true, RoundValue = 10, RoundUnit = RoundUnit.Minute },
+            Hosts,
+            TimeProvider.System);
+        var flumeEvent = Stamped(Thursday, ("host", "web1"));
+        var builder = new System.Text.StringBuilder(256);
+        path.AppendTo(builder, flumeEvent);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            builder.Clear();
+            path.AppendTo(builder, flumeEvent);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void The_user_guides_ten_minute_rounding_example_gives_its_path()
     {
         var options = new BucketPathOptions { Round = true, RoundValue = 10, RoundUnit = RoundUnit.Minute };
