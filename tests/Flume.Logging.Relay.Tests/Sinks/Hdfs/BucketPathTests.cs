@@ -2,6 +2,8 @@ using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Sinks.Hdfs;
 using Flume.Logging.Testing;
+using FsCheck;
+using FsCheck.Fluent;
 
 namespace Flume.Logging.Relay.Tests.Sinks.Hdfs;
 
@@ -199,6 +201,17 @@ public sealed class BucketPathTests
 
         Assert.Equal(template, path.Format(FlumeEvent.FromText("x")));
     }
+
+    [Fact]
+    public void Any_text_without_a_percent_sign_is_its_own_path_and_needs_no_time() =>
+        Prop.ForAll(
+            ArbMap.Default.ArbFor<string>(),
+            text =>
+            {
+                var template = (text ?? "").Replace("%", "", StringComparison.Ordinal);
+                var path = BucketPath.Parse(template, new BucketPathOptions(), Hosts, TimeProvider.System);
+                return !path.NeedsTime && path.Format(FlumeEvent.FromText("x")) == template;
+            }).QuickCheckThrowOnFailure();
 
     [Fact]
     public void Host_escapes_are_the_hosts_names_in_any_case()
