@@ -8,7 +8,8 @@ namespace Flume.Logging.Hdfs.Formats;
 /// at most <c>maxInput</c> bytes, written as its uncompressed length (4 bytes, big-endian) and then chunks of
 /// compressed length (4 bytes, big-endian) and raw compressed bytes. A write that would overflow the block first
 /// ends it; a write larger than a block becomes a block of its own, split into chunks of at most <c>maxInput</c>.
-/// An ended block with no data is just a zero length, as Hadoop writes it.
+/// A unit ended with no data writes nothing: Hadoop's reader takes a block of length zero for the end of the
+/// stream and would drop everything after it (Hadoop's own writer can emit one after a write larger than a block).
 /// </summary>
 internal sealed class BlockCompressionStream : HadoopCompressionStream
 {
@@ -63,12 +64,13 @@ internal sealed class BlockCompressionStream : HadoopCompressionStream
 
     protected override void EndUnit()
     {
-        WriteInt(_buffered);
-        if (_buffered > 0)
+        if (_buffered == 0)
         {
-            WriteChunk(_block.AsSpan(0, _buffered));
+            return;
         }
 
+        WriteInt(_buffered);
+        WriteChunk(_block.AsSpan(0, _buffered));
         _buffered = 0;
     }
 
