@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Flume.Logging.Relay.Config;
@@ -8,8 +9,25 @@ namespace Flume.Logging.Relay.Sinks.Hdfs;
 internal sealed partial record BucketPathOptions
 {
     /// <summary>
-    /// The zone times are written in (<c>hdfs.timeZone</c>, a Java/IANA id such as <c>America/Los_Angeles</c>, or
-    /// <c>GMT+hh:mm</c>); null, the default, means the agent's local zone.
+    /// Java's legacy three-letter zone ids (its <c>ZoneId.SHORT_IDS</c>), which <c>TimeZone.getTimeZone</c> still
+    /// takes and the zone database does not have; EST, MST and HST are fixed offsets there, as in Java.
+    /// </summary>
+    private static readonly FrozenDictionary<string, string> JavaShortIds = new Dictionary<string, string>
+    {
+        ["ACT"] = "Australia/Darwin", ["AET"] = "Australia/Sydney", ["AGT"] = "America/Argentina/Buenos_Aires",
+        ["ART"] = "Africa/Cairo", ["AST"] = "America/Anchorage", ["BET"] = "America/Sao_Paulo", ["BST"] = "Asia/Dhaka",
+        ["CAT"] = "Africa/Harare", ["CNT"] = "America/St_Johns", ["CST"] = "America/Chicago", ["CTT"] = "Asia/Shanghai",
+        ["EAT"] = "Africa/Addis_Ababa", ["ECT"] = "Europe/Paris", ["IET"] = "America/Indiana/Indianapolis",
+        ["IST"] = "Asia/Kolkata", ["JST"] = "Asia/Tokyo", ["MIT"] = "Pacific/Apia", ["NET"] = "Asia/Yerevan",
+        ["NST"] = "Pacific/Auckland", ["PLT"] = "Asia/Karachi", ["PNT"] = "America/Phoenix", ["PRT"] = "America/Puerto_Rico",
+        ["PST"] = "America/Los_Angeles", ["SST"] = "Pacific/Guadalcanal", ["VST"] = "Asia/Ho_Chi_Minh",
+        ["EST"] = "GMT-05:00", ["MST"] = "GMT-07:00", ["HST"] = "GMT-10:00",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The zone times are written in (<c>hdfs.timeZone</c>, a Java/IANA id such as <c>America/Los_Angeles</c>, a
+    /// custom <c>GMT+hh:mm</c>, or one of Java's old three-letter ids such as <c>PST</c>); null, the default, means
+    /// the agent's local zone.
     /// </summary>
     public TimeZoneInfo? TimeZone { get; init; }
 
@@ -49,8 +67,10 @@ internal sealed partial record BucketPathOptions
         };
     }
 
-    private static TimeZoneInfo FindZone(ComponentContext properties, string name)
+    private static TimeZoneInfo FindZone(ComponentContext properties, string written)
     {
+        var name = JavaShortIds.GetValueOrDefault(written, written);
+
         // Java's custom ids (GMT+8, GMT-05:30) have no entry in the zone database.
         var custom = CustomZoneId().Match(name);
         if (custom.Success)
@@ -58,7 +78,7 @@ internal sealed partial record BucketPathOptions
             var hours = int.Parse(custom.Groups[2].Value, CultureInfo.InvariantCulture);
             var minutes = custom.Groups[3].Success ? int.Parse(custom.Groups[3].Value, CultureInfo.InvariantCulture) : 0;
             var offset = new TimeSpan(hours, minutes, 0) * (custom.Groups[1].Value == "-" ? -1 : 1);
-            return TimeZoneInfo.CreateCustomTimeZone(name, offset, name, name);
+            return TimeZoneInfo.CreateCustomTimeZone(written, offset, written, written);
         }
 
         try
@@ -67,7 +87,7 @@ internal sealed partial record BucketPathOptions
         }
         catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
         {
-            throw properties.CreateError("hdfs.timeZone", $"'{name}' is not a known time zone id (e.g. America/Los_Angeles, UTC, GMT+08:00)");
+            throw properties.CreateError("hdfs.timeZone", $"'{written}' is not a known time zone id (e.g. America/Los_Angeles, UTC, GMT+08:00)");
         }
     }
 

@@ -256,6 +256,19 @@ public sealed class BucketPathTests
     }
 
     [Theory]
+    [InlineData("PST", -8)]
+    [InlineData("IST", 5.5)]
+    [InlineData("EST", -5)]
+    [InlineData("UTC", 0)]
+    [InlineData("Europe/Berlin", 1)]
+    public void Java_zone_ids_old_and_new_give_their_winter_offsets(string id, double hours)
+    {
+        var zone = BucketPathOptions.From(Context(("hdfs.timeZone", id))).TimeZone!;
+
+        Assert.Equal(TimeSpan.FromHours(hours), zone.GetUtcOffset(new DateTime(2026, 1, 15, 0, 0, 0, DateTimeKind.Utc)));
+    }
+
+    [Theory]
     [InlineData("hdfs.timeZone", "Mars/Olympus_Mons")]
     [InlineData("hdfs.roundUnit", "day")]
     [InlineData("hdfs.roundValue", "61")]
