@@ -1,7 +1,6 @@
-using System.Buffers;
-using System.Text;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
+using Flume.Logging.Relay.Sinks.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace Flume.Logging.Relay.Sinks.FileRoll;
@@ -10,18 +9,19 @@ namespace Flume.Logging.Relay.Sinks.FileRoll;
 /// Flume's <c>file_roll</c> sink: writes events to files in <c>sink.directory</c>, starting a new file every
 /// <c>sink.rollInterval</c> seconds (counted on the agent's clock from the start). Each batch is written and
 /// flushed to disk before its take commits, so a crash may repeat a batch but never loses one. A file is opened
-/// at start and after a roll only when the next batch arrives, so an idle sink leaves no empty files behind.
+/// at start and after a roll only when the next batch arrives, so an idle sink leaves no empty files behind. Each
+/// file gets its own serializer (<c>sink.serializer</c>), which writes into a staging buffer that goes to the file
+/// in one write per batch: a failed write can then be cut off whole.
 /// </summary>
 internal sealed partial class FileRollSink : BatchSink, IAsyncDisposable
 {
-    private static readonly byte[] Newline = [(byte)'\n'];
-
     private readonly FileRollSinkOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly ArrayBufferWriter<byte> _buffer = new(16 * 1024);
+    private readonly MemoryStream _staging = new(16 * 1024);
     private RollingFileNames? _names;
     private FileStream? _file;
+    private IEventSerializer? _serializer;
     private long _nextRollTimestamp;
 
     public FileRollSink(string name, IChannel channel, FileRollSinkOptions options, TimeProvider timeProvider, ILogger<FileRollSink> logger)
@@ -73,17 +73,19 @@ internal sealed partial class FileRollSink : BatchSink, IAsyncDisposable
     {
         RollIfDue();
         var file = _file ?? OpenNext();
+        var serializer = _serializer!;
 
-        _buffer.ResetWrittenCount();
+        _staging.SetLength(0);
         for (var i = 0; i < batch.Count; i++)
         {
-            Serialize(batch[i]);
+            serializer.Write(batch[i]);
         }
 
+        serializer.Flush();
         var start = file.Position;
         try
         {
-            file.Write(_buffer.WrittenSpan);
+            WriteStaged(file);
             file.Flush(flushToDisk: true);
         }
         catch (IOException)
@@ -95,42 +97,10 @@ internal sealed partial class FileRollSink : BatchSink, IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private void Serialize(FlumeEvent flumeEvent)
+    private void WriteStaged(FileStream file)
     {
-        if (_options.Serializer == FileRollSerializer.HeaderAndText)
-        {
-            WriteHeaders(flumeEvent);
-        }
-
-        _buffer.Write(flumeEvent.Body.Span);
-        if (_options.AppendNewline)
-        {
-            _buffer.Write(Newline);
-        }
-    }
-
-    /// <summary>As Java's <c>Map.toString()</c> followed by a space, which is what Flume's HEADER_AND_TEXT writes.</summary>
-    private void WriteHeaders(FlumeEvent flumeEvent)
-    {
-        _buffer.Write("{"u8);
-        if (flumeEvent.Headers is Dictionary<string, string> headers)
-        {
-            var first = true;
-            foreach (var (key, value) in headers)
-            {
-                if (!first)
-                {
-                    _buffer.Write(", "u8);
-                }
-
-                first = false;
-                Encoding.UTF8.GetBytes(key, _buffer);
-                _buffer.Write("="u8);
-                Encoding.UTF8.GetBytes(value, _buffer);
-            }
-        }
-
-        _buffer.Write("} "u8);
+        file.Write(_staging.GetBuffer(), 0, (int)_staging.Length);
+        _staging.SetLength(0);
     }
 
     /// <summary>Roll points stay on the grid of whole intervals from the start, as Flume's fixed-rate roll timer does.</summary>
@@ -160,7 +130,15 @@ internal sealed partial class FileRollSink : BatchSink, IAsyncDisposable
     private FileStream OpenNext()
     {
         var path = _names!.Next();
-        _file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        _file = file;
+
+        // The file's header goes in at once, so cutting off a failed batch later never cuts into it.
+        _staging.SetLength(0);
+        _serializer = _options.Serializer.Create(_staging);
+        _serializer.AfterCreate();
+        _serializer.Flush();
+        WriteStaged(file);
         Counter.IncrementConnectionCreated();
         LogOpened(Name, path);
         return _file;
@@ -168,8 +146,22 @@ internal sealed partial class FileRollSink : BatchSink, IAsyncDisposable
 
     private void Close()
     {
-        if (Interlocked.Exchange(ref _file, null) is { } file)
+        if (Interlocked.Exchange(ref _file, null) is not { } file)
         {
+            return;
+        }
+
+        var serializer = _serializer;
+        _serializer = null;
+        try
+        {
+            _staging.SetLength(0);
+            serializer?.BeforeClose();
+            WriteStaged(file);
+        }
+        finally
+        {
+            (serializer as IDisposable)?.Dispose();
             file.Dispose();
             Counter.IncrementConnectionClosed();
         }
@@ -190,6 +182,8 @@ internal sealed partial class FileRollSink : BatchSink, IAsyncDisposable
         {
             LogAbandoned(Name, file.Name, e.Message);
             _file = null;
+            (_serializer as IDisposable)?.Dispose();
+            _serializer = null;
             file.Dispose();
             Counter.IncrementConnectionFailed();
         }

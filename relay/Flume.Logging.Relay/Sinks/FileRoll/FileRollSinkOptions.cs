@@ -1,4 +1,5 @@
 using Flume.Logging.Relay.Config;
+using Flume.Logging.Relay.Sinks.Serialization;
 
 namespace Flume.Logging.Relay.Sinks.FileRoll;
 
@@ -23,11 +24,11 @@ internal sealed record FileRollSinkOptions
     /// <summary>How often a new file is started (<c>sink.rollInterval</c>, seconds); zero never rolls.</summary>
     public TimeSpan RollInterval { get; init; } = DefaultRollInterval;
 
-    /// <summary>The event format (<c>sink.serializer</c>).</summary>
-    public FileRollSerializer Serializer { get; init; } = FileRollSerializer.Text;
-
-    /// <summary>Whether each event ends with a newline with a newline (<c>sink.serializer.appendNewline</c>).</summary>
-    public bool AppendNewline { get; init; } = true;
+    /// <summary>
+    /// The event format (<c>sink.serializer</c> and its <c>sink.serializer.*</c> settings): <c>text</c> by default,
+    /// <c>header_and_text</c>, <c>avro_event</c> or a custom builder.
+    /// </summary>
+    public EventSerializerFactory Serializer { get; init; } = EventSerializerFactory.Text;
 
     /// <summary>At most this many events per take and per write (<c>sink.batchSize</c>, or Flume's <c>batchSize</c>).</summary>
     public int BatchSize { get; init; } = DefaultBatchSize;
@@ -48,21 +49,6 @@ internal sealed record FileRollSinkOptions
             "sink.pathManager",
             $"'{pathManager}' is not supported; only DEFAULT (<prefix><start-millis>-<counter>.<extension>) is");
 
-        var serializerName = properties.GetString("sink.serializer", "TEXT").Trim();
-        FileRollSerializer serializer;
-        if (serializerName.Equals("TEXT", StringComparison.OrdinalIgnoreCase))
-        {
-            serializer = FileRollSerializer.Text;
-        }
-        else if (serializerName.Equals("HEADER_AND_TEXT", StringComparison.OrdinalIgnoreCase))
-        {
-            serializer = FileRollSerializer.HeaderAndText;
-        }
-        else
-        {
-            throw properties.CreateError("sink.serializer", $"'{serializerName}' is not supported; use TEXT or HEADER_AND_TEXT");
-        }
-
         // Flume's guide lists sink.batchSize while its code reads batchSize: take either, the sink.* one first.
         var batchKey = properties.GetString("sink.batchSize") is null ? "batchSize" : "sink.batchSize";
         return new FileRollSinkOptions
@@ -72,8 +58,7 @@ internal sealed record FileRollSinkOptions
             Prefix = properties.GetString("sink.pathManager.prefix", "").Trim(),
             Extension = properties.GetString("sink.pathManager.extension", "").Trim(),
             RollInterval = properties.GetSeconds("sink.rollInterval", DefaultRollInterval),
-            Serializer = serializer,
-            AppendNewline = properties.GetBoolean("sink.serializer.appendNewline", true),
+            Serializer = EventSerializerFactory.From(properties, "sink.serializer"),
             BatchSize = properties.GetInt32(batchKey, DefaultBatchSize, 1, int.MaxValue),
         };
     }

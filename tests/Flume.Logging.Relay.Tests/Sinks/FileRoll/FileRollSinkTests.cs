@@ -4,6 +4,7 @@ using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Sinks;
 using Flume.Logging.Relay.Sinks.FileRoll;
+using Flume.Logging.Relay.Tests.Sinks.Serialization;
 using Flume.Logging.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -176,6 +177,28 @@ public sealed class FileRollSinkTests : IDisposable
     }
 
     [Fact]
+    public async Task Avro_event_files_roll_and_each_is_read_by_python3_avro_with_its_batches()
+    {
+        await using var sink = CreateSink(new() { ["sink.serializer"] = "avro_event", ["sink.serializer.compressionCodec"] = "deflate" });
+        await sink.StartAsync(CancellationToken.None);
+        await PutAsync(FlumeEvent.FromText("a", new Dictionary<string, string> { ["k"] = "v" }), FlumeEvent.FromText("b"));
+        await sink.ProcessAsync(CancellationToken.None);
+        await PutTextAsync("c");
+        await sink.ProcessAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await PutTextAsync("d");
+        await sink.ProcessAsync(CancellationToken.None);
+        await sink.StopAsync(CancellationToken.None);
+
+        var files = FileNames();
+        Assert.Equal(2, files.Length);
+        Assert.Equal(
+            ["codec=deflate", """{"body": "a", "headers": {"k": "v"}}""", """{"body": "b", "headers": {}}""", """{"body": "c", "headers": {}}"""],
+            AvroFiles.ReadWithPython(Path.Combine(_directory, files[0])));
+        Assert.Equal(["codec=deflate", """{"body": "d", "headers": {}}"""], AvroFiles.ReadWithPython(Path.Combine(_directory, files[1])));
+    }
+
+    [Fact]
     public async Task Text_without_appendNewline_writes_bodies_back_to_back()
     {
         await using var sink = CreateSink(new() { ["sink.serializer"] = "TEXT", ["sink.serializer.appendNewline"] = "false" });
@@ -235,7 +258,7 @@ public sealed class FileRollSinkTests : IDisposable
     }
 
     [Theory]
-    [InlineData("sink.serializer", "avro_event")]
+    [InlineData("sink.serializer", "no_such_serializer")]
     [InlineData("sink.pathManager", "ROLLTIME")]
     [InlineData("sink.rollInterval", "-1")]
     [InlineData("sink.batchSize", "0")]
