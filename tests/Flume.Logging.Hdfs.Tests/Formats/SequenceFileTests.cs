@@ -256,7 +256,7 @@ public sealed class SequenceFileTests
                 }
 
                 AssertSame(records, ReadAll(file.ToArray(), out _));
-            }).Check(Config.QuickThrowOnFailure.WithMaxTest(40).WithEndSize(30));
+            }).Check(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(40).WithEndSize(30));
 
     [Fact]
     public void A_reader_fed_random_bytes_fails_only_with_a_format_error() =>
