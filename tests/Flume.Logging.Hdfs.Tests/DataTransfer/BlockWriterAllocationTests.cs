@@ -109,9 +109,10 @@ public sealed class BlockWriterAllocationTests
 
         // Not zero: the thread pool and socket completions allocate now and then; a packet buffer, a task or a
         // closure per packet would be well over the bound. Debug builds compile async methods to classes, one object
-        // per call (about 600 bytes a packet here), so only an optimised build is held to the tight bound; measured
-        // 2026-12-05: Release 14, Debug 620 bytes per packet.
+        // per call (about 600 bytes a packet here, 1,160 under the full suite's load), so only an optimised build is
+        // held to the tight bound; a Debug build is still held well under a packet buffer (64 KiB). Measured
+        // 2026-12-05: Release 14, Debug 620-1,160 bytes per packet.
         var optimized = typeof(BlockWriter).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled != true;
-        Assert.True(perPacket < (optimized ? 40 : 1000), $"{perPacket:0.#} bytes allocated per packet (optimized: {optimized})");
+        Assert.True(perPacket < (optimized ? 40 : 8192), $"{perPacket:0.#} bytes allocated per packet (optimized: {optimized})");
     }
 }
