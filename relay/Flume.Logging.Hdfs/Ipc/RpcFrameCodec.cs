@@ -26,7 +26,6 @@ internal static class RpcFrameCodec
     /// <summary>Hadoop's default <c>ipc.maximum.data.length</c> (and response length): 128 MiB.</summary>
     public const int MaxFrameLength = 128 * 1024 * 1024;
 
-    private const int MaxVarint32Bytes = 5;
 
     /// <summary>Writes the connection header for service class 0 and no SASL.</summary>
     public static void WriteConnectionHeader(Span<byte> destination)
@@ -71,7 +70,7 @@ internal static class RpcFrameCodec
         foreach (var message in messages)
         {
             var size = message.CalculateSize();
-            offset += WriteVarint32(destination[offset..], (uint)size);
+            offset += ProtoWire.WriteVarint(destination[offset..], (ulong)size);
             message.WriteTo(destination.Slice(offset, size));
             offset += size;
         }
@@ -116,10 +115,12 @@ internal static class RpcFrameCodec
         where T : IMessage<T>
     {
         message = default;
-        if (!TryReadVarint32(payload, out var length, out var prefixLength) || length > payload.Length - prefixLength)
+        if (ProtoWire.TryReadLengthPrefix(payload, out var prefixLength, out var prefixed) != OperationStatus.Done || prefixed > (ulong)(payload.Length - prefixLength))
         {
             return DecodeStatus.Error;
         }
+
+        var length = (long)prefixed;
 
         try
         {
@@ -144,41 +145,5 @@ internal static class RpcFrameCodec
         }
 
         return length;
-    }
-
-    private static int WriteVarint32(Span<byte> destination, uint value)
-    {
-        var written = 0;
-        while (value >= 0x80)
-        {
-            destination[written++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        destination[written++] = (byte)value;
-        return written;
-    }
-
-    private static bool TryReadVarint32(ReadOnlySequence<byte> buffer, out long value, out int prefixLength)
-    {
-        value = 0;
-        prefixLength = 0;
-        var reader = new SequenceReader<byte>(buffer);
-        for (var shift = 0; prefixLength < MaxVarint32Bytes; shift += 7)
-        {
-            if (!reader.TryRead(out var b))
-            {
-                return false;
-            }
-
-            prefixLength++;
-            value |= (long)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return value <= int.MaxValue;
-            }
-        }
-
-        return false;
     }
 }

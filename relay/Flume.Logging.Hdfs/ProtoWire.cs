@@ -1,9 +1,9 @@
 using System.Buffers;
 
-namespace Flume.Logging.Hdfs.DataTransfer;
+namespace Flume.Logging.Hdfs;
 
 /// <summary>
-/// The few protobuf wire primitives the hand-written hot-path codecs need (packet headers, pipeline acks), so a packet
+/// The few protobuf wire primitives the hand-written codecs need (IPC frames, packet headers, pipeline acks), so a packet
 /// or an ack costs no message object.
 /// </summary>
 internal static class ProtoWire
