@@ -8,6 +8,10 @@
 #   examples/bench/run.sh half-rate           (avro -> memory -> null at --rate 500000)
 #   examples/bench/run.sh overload            (60 s, sink slower than source; prints RSS every 5 s)
 #   examples/bench/run.sh avro-file-null
+#   examples/bench/run.sh avro-memory-hdfs [DataStream|SequenceFile]
+#   examples/bench/run.sh avro-file-hdfs   [DataStream|SequenceFile]
+#                                             (into a test HDFS cluster, one NameNode and one DataNode on 127.0.0.1 in a
+#                                             process of their own; hdfs.batchSize 1000: 1,000 events per hflush)
 #   examples/bench/run.sh appender [front end] [events per thread]
 #                                             (4 threads in one process log through a front end to avro -> memory -> null,
 #                                             Block so nothing is dropped: events/s end to end)
@@ -78,7 +82,29 @@ run_single() { # config, load options...
   report relay "$(echo "($after - $before) / $(getconf CLK_TCK)" | bc -l)" "$(echo "$json" | sed 's/.*"seconds":\([0-9.]*\).*/\1/')"
 }
 
+# A test HDFS cluster (our test NameNode and DataNode) in a process of its own, for as long as the run lasts; sets
+# HDFS_URI.
+start_hdfs() {
+  dotnet build -c Release tests/Flume.Logging.Benchmarks -v q -nologo >/dev/null
+  coproc HDFS { dotnet tests/Flume.Logging.Benchmarks/bin/Release/net10.0/Flume.Logging.Benchmarks.dll hdfs-cluster; }
+  local address
+  read -r address <&"${HDFS[0]}"
+  HDFS_URI="hdfs://$address"
+  pids+=("$HDFS_PID")
+}
+
+run_hdfs() { # config, file type, load options...
+  local config=$1 type=${2:-DataStream}
+  shift 2 || shift $#
+  start_hdfs
+  export FC_DIR="$out/file-channel"
+  sed -e "s|\${HDFS_URI}|$HDFS_URI|g" -e "s|\${HDFS_FILE_TYPE}|$type|g" -e "s|\${FC_DIR}|$FC_DIR|g" "$config" >"$out/hdfs.properties"
+  run_single "$out/hdfs.properties" "$@"
+}
+
 case "$scenario" in
+  avro-memory-hdfs) run_hdfs examples/bench/avro-memory-hdfs.properties "$@" ;;
+  avro-file-hdfs) run_hdfs examples/bench/avro-file-hdfs.properties "$@" ;;
   avro-memory-null) run_single examples/bench/avro-memory-null.properties "$@" ;;
   thrift-memory-null) run_single examples/bench/thrift-memory-null.properties --protocol thrift "$@" ;;
   half-rate) run_single examples/bench/avro-memory-null.properties --rate 500000 "$@" ;;
