@@ -35,7 +35,8 @@ relay_dll=relay/Flume.Logging.Relay.Cli/bin/Release/net10.0/relay.dll
 out=$(mktemp -d /tmp/relay-bench.XXXXXX)
 pids=()
 # Whatever happens, no relay outlives the run.
-trap 'for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done' EXIT
+hdfs_pid=
+trap 'for p in "${pids[@]}" $hdfs_pid; do kill -TERM "$p" 2>/dev/null || true; done' EXIT
 
 start_relay() { # config name
   local config=$1 name=$2
@@ -90,7 +91,7 @@ start_hdfs() {
   local address
   read -r address <&"${HDFS[0]}"
   HDFS_URI="hdfs://$address"
-  pids+=("$HDFS_PID")
+  hdfs_pid=$HDFS_PID
 }
 
 run_hdfs() { # config, file type, load options...
