@@ -24,6 +24,8 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
     /// <summary>The sink's Flume class name, an alias of <c>hdfs</c>.</summary>
     internal const string FlumeClass = "org.apache.flume.sink.hdfs.HDFSEventSink";
 
+    private const int LeaseRecoveryQuestions = 3;
+
     private static readonly TimeSpan TickPeriod = TimeSpan.FromSeconds(1);
 
     private readonly HdfsSinkOptions _options;
@@ -337,7 +339,7 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
         var (inUse, final) = file.Name;
         try
         {
-            if (file.NeedsRecovery && !await _fileSystem!.RecoverLeaseAsync(inUse, cancellationToken))
+            if (file.NeedsRecovery && !await RecoverLeaseAsync(inUse, cancellationToken))
             {
                 throw new IOException($"the lease recovery of {inUse} has not finished yet");
             }
@@ -363,6 +365,23 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
                 LogFinishGaveUp(Name, inUse, attempts, Cause(e));
             }
         }
+    }
+
+    /// <summary>
+    /// Asks a few times in a row: the first answer starts the recovery and is false while the NameNode closes the
+    /// last block, which is often done by the next question; a longer recovery waits for the next attempt.
+    /// </summary>
+    private async Task<bool> RecoverLeaseAsync(string path, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < LeaseRecoveryQuestions; i++)
+        {
+            if (await _fileSystem!.RecoverLeaseAsync(path, cancellationToken))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void Drop(BucketTimestampException e)
@@ -396,6 +415,9 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
 
     private IBucketFileSystem CreateFileSystem()
     {
+        // The client's own waits (lease renewal, pauses between retries) are real network waits, so they run on
+        // the system clock; the sink's clock drives rolling and the call timeouts.
+        var clientTime = TimeProvider.System;
         var timeout = new HdfsCallTimeout(_options.CallTimeout, _time);
         var client = new HdfsClientOptions { ProxyUser = _options.ProxyUser };
         switch (_options.Path.Scheme)
@@ -403,7 +425,7 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
             case HdfsPathScheme.Local:
                 return new LocalBucketFileSystem();
             case HdfsPathScheme.Hdfs:
-                return new HdfsBucketFileSystem(HdfsFileSystem.Connect(_options.Path.FileSystem, client, time: _time, loggers: _loggers), timeout);
+                return new HdfsBucketFileSystem(HdfsFileSystem.Connect(_options.Path.FileSystem, client, time: clientTime, loggers: _loggers), timeout);
             default:
                 var configuration = HadoopConfiguration.FromEnvironment();
                 if (configuration.Get("fs.defaultFS") is { } defaultFs && defaultFs.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
@@ -411,7 +433,7 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
                     return new LocalBucketFileSystem();
                 }
 
-                return new HdfsBucketFileSystem(HdfsFileSystem.Connect(null, client, configuration, _time, _loggers), timeout);
+                return new HdfsBucketFileSystem(HdfsFileSystem.Connect(null, client, configuration, clientTime, _loggers), timeout);
         }
     }
 
