@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text;
+using Flume.Logging.Hdfs.Formats;
+using Flume.Logging.Protocol;
+using Flume.Logging.Rpc;
+using Flume.Logging.Testing;
+using Flume.Logging.Testing.Hdfs;
+
+namespace Flume.Logging.Relay.Cli.Tests;
+
+/// <summary>The relay process running the user guide's and the seed's hdfs flows, unchanged but for the NameNode address, against a test cluster.</summary>
+public sealed class HdfsSinkTests : IAsyncDisposable
+{
+    private readonly TestHdfsCluster _cluster = new(dataNodes: 2, replication: 2);
+    private readonly string _root = Directory.CreateTempSubdirectory("hdfs-sink-cli-").FullName;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private IReadOnlyList<string> Files(string under) =>
+        [.. _cluster.NameNode.Paths().Where(p => p.StartsWith(under, StringComparison.Ordinal) && Path.GetFileName(p).Contains('.', StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+
+    private static async Task SendAsync(int port, IEnumerable<FlumeEvent> events)
+    {
+        var options = new RpcClientOptions { BatchSize = 100 };
+        options.Hosts.Add(new RpcHost("relay", "127.0.0.1", port));
+        await using var client = RpcClients.Create(options);
+        foreach (var batch in events.Chunk(100))
+        {
+            await client.AppendBatchAsync(batch, CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task The_user_guides_hdfs_example_buckets_by_rounded_time_and_leaves_final_files_at_stop()
+    {
+        var port = FreePort.Next();
+        using var relay = await RelayProcess.StartRunningAsync($"""
+            a1.sources = r1
+            a1.channels = c1
+            a1.sinks = k1
+            a1.sources.r1.type = avro
+            a1.sources.r1.bind = 127.0.0.1
+            a1.sources.r1.port = {port}
+            a1.sources.r1.channels = c1
+            a1.channels.c1.type = memory
+            a1.sinks.k1.type = hdfs
+            a1.sinks.k1.channel = c1
+            a1.sinks.k1.hdfs.path = {_cluster.Uri}flume/events/%Y-%m-%d/%H%M/%S
+            a1.sinks.k1.hdfs.filePrefix = events-
+            a1.sinks.k1.hdfs.round = true
+            a1.sinks.k1.hdfs.roundValue = 10
+            a1.sinks.k1.hdfs.roundUnit = minute
+            a1.sinks.k1.hdfs.fileType = DataStream
+            a1.sinks.k1.hdfs.timeZone = UTC
+            """);
+        var at = new DateTimeOffset(2012, 6, 12, 11, 54, 34, TimeSpan.Zero).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        await SendAsync(port, Enumerable.Range(0, 25).Select(i => new FlumeEvent(
+            new Dictionary<string, string> { ["timestamp"] = at }, Encoding.UTF8.GetBytes($"line {i}"))));
+        await Eventually.TrueAsync(() => Files("/flume/events/").Count >= 3, "the 25 events in files of 10");
+
+        Assert.Equal(0, await relay.StopAsync());
+
+        var files = Files("/flume/events/");
+        Assert.All(files, f => Assert.StartsWith("/flume/events/2012-06-12/1150/00/events-.", f, StringComparison.Ordinal));
+        Assert.All(files, f => Assert.DoesNotContain(".tmp", f, StringComparison.Ordinal));
+        var lines = new List<string>();
+        foreach (var file in files)
+        {
+            var (code, output) = await _cluster.RunCliAsync("cat", file);
+            Assert.Equal(0, code);
+            lines.AddRange(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+
+        Assert.Equal(Enumerable.Range(0, 25).Select(i => $"line {i}").Order(), lines.Order());
+    }
+
+    [Fact]
+    public async Task The_seeds_avro_to_file_channel_to_hdfs_flow_writes_SequenceFiles_every_event_readable()
+    {
+        var port = FreePort.Next();
+        var config = $"""
+            agent_foo.sources = avroWeb
+            agent_foo.channels = file-channel
+            agent_foo.sinks = hdfs-cluster1
+            agent_foo.sources.avroWeb.type = avro
+            agent_foo.sources.avroWeb.bind = 127.0.0.1
+            agent_foo.sources.avroWeb.port = {port}
+            agent_foo.sources.avroWeb.channels = file-channel
+            agent_foo.channels.file-channel.type = file
+            agent_foo.channels.file-channel.checkpointDir = {_root}/checkpoint
+            agent_foo.channels.file-channel.dataDirs = {_root}/data
+            agent_foo.sinks.hdfs-cluster1.type = hdfs
+            agent_foo.sinks.hdfs-cluster1.channel = file-channel
+            agent_foo.sinks.hdfs-cluster1.hdfs.path = {_cluster.Uri}flume/webdata
+            """;
+        using var relay = await RelayProcess.StartRunningAsync(config, "agent_foo");
+        var sent = Enumerable.Range(0, 300).Select(i => string.Create(CultureInfo.InvariantCulture, $"web event {i}")).ToList();
+        await SendAsync(port, sent.Select(s => FlumeEvent.FromText(s)));
+        await Eventually.TrueAsync(() => Files("/flume/webdata/").Count >= 30, "300 events in files of 10");
+
+        Assert.Equal(0, await relay.StopAsync());
+
+        var files = Files("/flume/webdata/");
+        var bodies = new List<string>();
+        await using var fs = _cluster.CreateFileSystem();
+        foreach (var file in files)
+        {
+            Assert.Matches(@"^/flume/webdata/FlumeData\.\d+$", file);
+            var reader = new SequenceFileReader(new MemoryStream(await fs.ReadAllBytesAsync(file)));
+            while (reader.TryRead(out var record))
+            {
+                bodies.Add(Encoding.UTF8.GetString(record.Value, 4, record.Value.Length - 4));
+            }
+        }
+
+        Assert.Empty(sent.Except(bodies));
+        var (code, listing) = await _cluster.RunCliAsync("ls", "/flume/webdata");
+        Assert.Equal(0, code);
+        Assert.Contains(Path.GetFileName(files[0]), listing, StringComparison.Ordinal);
+    }
+}
