@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Flume.Logging.Hdfs.Formats;
@@ -121,5 +122,58 @@ public sealed class HdfsSinkTests : IAsyncDisposable
         var (code, listing) = await _cluster.RunCliAsync("ls", "/flume/webdata");
         Assert.Equal(0, code);
         Assert.Contains(Path.GetFileName(files[0]), listing, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task After_kill_9s_every_acknowledged_event_is_in_HDFS_and_no_file_keeps_its_in_use_name_after_a_clean_start()
+    {
+        var port = FreePort.Next();
+        var config = $"""
+            a1.sources = r1
+            a1.channels = c1
+            a1.sinks = k1
+            a1.sources.r1.type = avro
+            a1.sources.r1.bind = 127.0.0.1
+            a1.sources.r1.port = {port}
+            a1.sources.r1.channels = c1
+            a1.channels.c1.type = file
+            a1.channels.c1.checkpointDir = {_root}/checkpoint
+            a1.channels.c1.dataDirs = {_root}/data
+            a1.channels.c1.minimumRequiredSpace = 0
+            a1.sinks.k1.type = hdfs
+            a1.sinks.k1.channel = c1
+            a1.sinks.k1.hdfs.path = {_cluster.Uri}flume/crash
+            a1.sinks.k1.hdfs.fileType = DataStream
+            a1.sinks.k1.hdfs.rollCount = 0
+            a1.sinks.k1.hdfs.rollSize = 0
+            a1.sinks.k1.hdfs.rollInterval = 0
+            """;
+        var acknowledged = new ConcurrentBag<string>();
+        var next = 0;
+        for (var kill = 0; kill < 3; kill++)
+        {
+            using var relay = await RelayProcess.StartRunningAsync(config);
+            var batch = Enumerable.Range(0, 200).Select(_ => string.Create(CultureInfo.InvariantCulture, $"evt-{next++:D6}")).ToList();
+            await SendAsync(port, batch.Select(b => FlumeEvent.FromText(b)));
+            batch.ForEach(acknowledged.Add);
+            await Eventually.TrueAsync(() => Files("/flume/crash/").Any(f => f.EndsWith(".tmp", StringComparison.Ordinal)), "an open in-use file");
+            relay.Process.Kill();
+        }
+
+        using (var last = await RelayProcess.StartRunningAsync(config))
+        {
+            Assert.Equal(0, await last.StopAsync());
+        }
+
+        var files = Files("/flume/crash/");
+        Assert.All(files, f => Assert.DoesNotContain(".tmp", f, StringComparison.Ordinal));
+        var lines = new List<string>();
+        await using var fs = _cluster.CreateFileSystem();
+        foreach (var file in files)
+        {
+            lines.AddRange(Encoding.UTF8.GetString(await fs.ReadAllBytesAsync(file)).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+
+        Assert.Empty(acknowledged.Except(lines));
     }
 }
