@@ -102,15 +102,8 @@ public sealed class HdfsSinkOptionsTests
             });
             using var sink = new HdfsSink("k1", channel, options, time, NullLoggerFactory.Instance);
             await sink.StartAsync(CancellationToken.None);
-            using (var transaction = channel.BeginTransaction())
-            {
-                foreach (var body in (string[])["a", "b", "c"])
-                {
-                    transaction.Put(new FlumeEvent(new Dictionary<string, string> { ["app"] = "web" }, Encoding.UTF8.GetBytes(body)));
-                }
-
-                await transaction.CommitAsync(CancellationToken.None);
-            }
+            var web = new Dictionary<string, string> { ["app"] = "web" };
+            await channel.PutAsync([.. ((string[])["a", "b", "c"]).Select(body => new FlumeEvent(web, Encoding.UTF8.GetBytes(body)))]);
 
             await sink.ProcessAsync(CancellationToken.None);
             var names = Directory.GetFiles(Path.Combine(directory, "web")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();

@@ -63,18 +63,9 @@ public sealed class HdfsSinkTests : IAsyncDisposable
         return new HdfsSink("k1", _channel, options, _time, NullLoggerFactory.Instance);
     }
 
-    private async Task PutAsync(params FlumeEvent[] events)
-    {
-        using var transaction = _channel.BeginTransaction();
-        foreach (var e in events)
-        {
-            transaction.Put(e);
-        }
+    private Task PutAsync(params FlumeEvent[] events) => _channel.PutAsync(events);
 
-        await transaction.CommitAsync(CancellationToken.None);
-    }
-
-    private Task PutTextAsync(params string[] lines) => PutAsync([.. lines.Select(line => FlumeEvent.FromText(line))]);
+    private Task PutTextAsync(params string[] lines) => _channel.PutTextAsync(lines);
 
     /// <summary>The files under /flume (the NameNode lists directories too; every file name here has a dot).</summary>
     private IReadOnlyList<string> Files() =>
