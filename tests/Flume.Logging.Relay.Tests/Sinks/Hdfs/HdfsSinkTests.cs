@@ -10,6 +10,7 @@ using Flume.Logging.Relay.Sinks;
 using Flume.Logging.Relay.Sinks.Hdfs;
 using Flume.Logging.Testing;
 using Flume.Logging.Testing.Hdfs;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flume.Logging.Relay.Tests.Sinks.Hdfs;
@@ -44,7 +45,7 @@ public sealed class HdfsSinkTests : IAsyncDisposable
         await _cluster.DisposeAsync();
     }
 
-    private HdfsSink CreateSink(Dictionary<string, string>? extra = null)
+    private HdfsSink CreateSink(Dictionary<string, string>? extra = null, ILoggerFactory? loggers = null)
     {
         var properties = new Dictionary<string, string>
         {
@@ -60,7 +61,7 @@ public sealed class HdfsSinkTests : IAsyncDisposable
         }
 
         var options = HdfsSinkOptions.From(new ComponentContext("k1", "a1.sinks.k1.", properties));
-        return new HdfsSink("k1", _channel, options, _time, NullLoggerFactory.Instance);
+        return new HdfsSink("k1", _channel, options, _time, loggers ?? NullLoggerFactory.Instance);
     }
 
     private Task PutAsync(params FlumeEvent[] events) => _channel.PutAsync(events);
@@ -218,6 +219,30 @@ public sealed class HdfsSinkTests : IAsyncDisposable
 
         Assert.Equal(0, _channel.Size);
         Assert.Equal("a\nb\n", await ReadTextAsync(Files().Single()));
+    }
+
+    [Fact]
+    public async Task Each_cause_of_failure_is_logged_once_by_Hadoops_exception_name_until_writing_works_again()
+    {
+        using var loggers = new CapturingLoggerFactory();
+        using var sink = CreateSink(loggers: loggers);
+        await sink.StartAsync(CancellationToken.None);
+        _cluster.NameNode.InSafeMode = true;
+        await PutTextAsync("a");
+
+        for (var i = 0; i < 3; i++)
+        {
+            await Assert.ThrowsAnyAsync<IOException>(() => sink.ProcessAsync(CancellationToken.None).AsTask());
+        }
+
+        _cluster.NameNode.InSafeMode = false;
+        await sink.ProcessAsync(CancellationToken.None);
+        await sink.StopAsync(CancellationToken.None);
+
+        var warnings = loggers.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.Contains("cannot write", StringComparison.Ordinal)).ToList();
+        Assert.Single(warnings);
+        Assert.Contains("SafeModeException", warnings[0].Message, StringComparison.Ordinal);
+        Assert.True(loggers.Contains("writes again after org.apache.hadoop.hdfs.server.namenode.SafeModeException", LogLevel.Information), loggers.Dump());
     }
 
     [Fact]
