@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Flume.Logging.Hdfs.Formats;
 using Flume.Logging.Protocol;
 using Flume.Logging.Rpc;
@@ -174,5 +175,59 @@ public sealed class HdfsSinkTests : IAsyncDisposable
         }
 
         Assert.Empty(acknowledged.Except(lines));
+    }
+
+    [Fact]
+    public async Task A_hung_NameNode_and_then_safe_mode_keep_the_events_in_the_channel_until_HDFS_is_back_and_the_metrics_say_so()
+    {
+        var (port, metricsPort) = (FreePort.Next(), FreePort.Next());
+        using var relay = await RelayProcess.StartRunningAsync(
+            $"""
+            {AvroSource(port)}
+            a1.channels.c1.type = memory
+            a1.channels.c1.capacity = 10000
+            a1.sinks.k1.type = hdfs
+            a1.sinks.k1.channel = c1
+            a1.sinks.k1.hdfs.path = {_cluster.Uri}flume/faults
+            a1.sinks.k1.hdfs.fileType = DataStream
+            a1.sinks.k1.hdfs.callTimeout = 500
+            """,
+            "a1",
+            "-Dflume.monitoring.type=http",
+            $"-Dflume.monitoring.port={metricsPort}");
+        _cluster.NameNode.Unresponsive = true;
+        var sent = Enumerable.Range(0, 100).Select(i => string.Create(CultureInfo.InvariantCulture, $"fault {i}")).ToList();
+        await SendAsync(port, sent.Take(50).Select(s => FlumeEvent.FromText(s)));
+        await Eventually.TrueAsync(() => relay.Process.CountLines("TimeoutException") > 0, "the hung NameNode noticed");
+
+        _cluster.NameNode.Unresponsive = false;
+        _cluster.NameNode.InSafeMode = true;
+        await SendAsync(port, sent.Skip(50).Select(s => FlumeEvent.FromText(s)));
+        await Eventually.TrueAsync(() => relay.Process.CountLines("SafeModeException") > 0, "safe mode noticed");
+        _cluster.NameNode.InSafeMode = false;
+        await Eventually.TrueAsync(() => relay.Process.CountLines("writes again after") > 0, "HDFS back");
+        var metrics = await MetricsAsync(metricsPort);
+
+        Assert.Equal(0, await relay.StopAsync());
+        Assert.Equal(1, relay.Process.CountLines("cannot write (org.apache.hadoop.hdfs.server.namenode.SafeModeException)"));
+        var written = new List<string>();
+        await using var fs = _cluster.CreateFileSystem();
+        foreach (var file in Files("/flume/faults/"))
+        {
+            written.AddRange(Encoding.UTF8.GetString(await fs.ReadAllBytesAsync(file)).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+
+        Assert.Empty(sent.Except(written));
+        var sink = metrics.GetProperty("SINK.k1");
+        Assert.NotEqual("0", sink.GetProperty("ConnectionCreatedCount").GetString());
+        Assert.NotEqual("0", sink.GetProperty("EventWriteFail").GetString());
+        Assert.Equal("0", sink.GetProperty("EventDropCount").GetString());
+    }
+
+    private static async Task<JsonElement> MetricsAsync(int port)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        var body = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
+        return JsonDocument.Parse(body).RootElement.Clone();
     }
 }
