@@ -36,7 +36,7 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
     private readonly BucketPath _prefix;
     private readonly Dictionary<string, BucketWriter> _buckets = new(StringComparer.Ordinal);
     private readonly LinkedList<BucketWriter> _recency = new();
-    private readonly List<BucketWriter> _touched = [];
+    private readonly HashSet<BucketWriter> _touched = new(ReferenceEqualityComparer.Instance);
     private readonly List<PendingFile> _pending = [];
     private readonly StringBuilder _key = new(256);
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -191,7 +191,6 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
         try
         {
             bucket = await GetBucketAsync(flumeEvent, cancellationToken);
-            await UseAsync(bucket, b => b.AppendAsync(flumeEvent, cancellationToken).AsTask());
         }
         catch (BucketTimestampException e)
         {
@@ -199,10 +198,23 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
             return;
         }
 
-        if (!_touched.Contains(bucket))
+        // Inline rather than through UseAsync: this runs per event, and a closure per event is measurable.
+        try
         {
-            _touched.Add(bucket);
+            await bucket.AppendAsync(flumeEvent, cancellationToken);
         }
+        catch (BucketTimestampException e)
+        {
+            Drop(e);
+            return;
+        }
+        catch (Exception e)
+        {
+            await AbandonAsync(bucket, e);
+            throw;
+        }
+
+        _touched.Add(bucket);
 
         if (bucket.RollLimitReached)
         {
