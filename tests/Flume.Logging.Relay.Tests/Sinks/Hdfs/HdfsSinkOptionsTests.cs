@@ -121,4 +121,31 @@ public sealed class HdfsSinkOptionsTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task The_sinks_own_timer_rolls_a_file_rollInterval_after_it_opened_with_no_further_take()
+    {
+        var directory = Directory.CreateTempSubdirectory("hdfs-timer-").FullName;
+        try
+        {
+            var time = new ManualTimeProvider(new DateTimeOffset(2026, 12, 5, 0, 0, 0, TimeSpan.Zero));
+            var channel = new MemoryChannel("c1", new MemoryChannelOptions { KeepAlive = TimeSpan.Zero }, time, NullLogger<MemoryChannel>.Instance);
+            var options = Read(new() { ["hdfs.path"] = "file://" + directory, ["hdfs.fileType"] = "DataStream" });
+            using var sink = new HdfsSink("k1", channel, options, time, NullLoggerFactory.Instance);
+            await sink.StartAsync(CancellationToken.None);
+            await channel.PutTextAsync("a");
+            await sink.ProcessAsync(CancellationToken.None);
+            Assert.EndsWith(".tmp", Assert.Single(Directory.GetFiles(directory)), StringComparison.Ordinal);
+
+            // Local files close synchronously, so the timer's tick has finished when Advance returns.
+            time.Advance(TimeSpan.FromSeconds(30));
+
+            Assert.DoesNotContain(".tmp", Assert.Single(Directory.GetFiles(directory)), StringComparison.Ordinal);
+            await sink.StopAsync(CancellationToken.None);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }
