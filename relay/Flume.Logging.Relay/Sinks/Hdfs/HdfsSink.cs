@@ -90,7 +90,16 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
         {
             foreach (var bucket in _recency)
             {
-                await CloseBucketAsync(bucket, bounded.Token);
+                try
+                {
+                    await CloseBucketAsync(bucket, bounded.Token);
+                }
+                catch (OperationCanceledException e) when (bounded.IsCancellationRequested)
+                {
+                    // Out of time: the file keeps its in-use name, and the next start recovers it.
+                    await AbandonAsync(bucket, e);
+                }
+
                 bucket.Dispose();
             }
 
