@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using Flume.Logging.Hdfs.FileSystem;
 using Flume.Logging.Hdfs.Formats;
@@ -383,6 +384,28 @@ public sealed class HdfsSinkTests : IAsyncDisposable
         var (code, listing) = await _cluster.RunCliAsync("ls", "/flume");
         Assert.Equal(0, code);
         Assert.Contains(Path.GetFileName(path), listing, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CompressedStream_gzip_files_decode_to_every_batch_even_while_still_in_use()
+    {
+        using var sink = CreateSink(new() { ["hdfs.fileType"] = "CompressedStream", ["hdfs.codeC"] = "gzip" });
+        await sink.StartAsync(CancellationToken.None);
+        await PutTextAsync("one", "two");
+        await sink.ProcessAsync(CancellationToken.None);
+        await PutTextAsync("three");
+        await sink.ProcessAsync(CancellationToken.None);
+
+        Assert.Equal("one\ntwo\nthree\n", await GunzipAsync(Name(1, ".gz.tmp")));
+        await sink.StopAsync(CancellationToken.None);
+        Assert.Equal("one\ntwo\nthree\n", await GunzipAsync(Name(1, ".gz")));
+    }
+
+    private async Task<string> GunzipAsync(string path)
+    {
+        await using var gzip = new GZipStream(new MemoryStream(await Reader.ReadAllBytesAsync(path)), CompressionMode.Decompress);
+        using var text = new StreamReader(gzip, Encoding.UTF8);
+        return await text.ReadToEndAsync();
     }
 
     [Fact]
