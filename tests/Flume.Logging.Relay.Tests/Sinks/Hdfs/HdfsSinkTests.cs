@@ -327,6 +327,34 @@ public sealed class HdfsSinkTests : IAsyncDisposable
         await sink.StopAsync(CancellationToken.None);
     }
 
+    [Theory]
+    [InlineData(3, true)]
+    [InlineData(2, false)]
+    public async Task A_failed_rename_is_tried_again_every_retryInterval_up_to_closeTries_attempts(int closeTries, bool renamedInTheEnd)
+    {
+        using var sink = CreateSink(new() { ["hdfs.rollCount"] = "1", ["hdfs.closeTries"] = closeTries.ToString(CultureInfo.InvariantCulture), ["hdfs.retryInterval"] = "10" });
+        await sink.StartAsync(CancellationToken.None);
+        var blocker = await Reader.CreateAsync(Name(1));
+        await blocker.CloseAsync();
+        await PutTextAsync("a");
+
+        await sink.ProcessAsync(CancellationToken.None);
+        Assert.Equal(1, sink.PendingFiles);
+        _time.Advance(TimeSpan.FromSeconds(9));
+        await sink.TickAsync();
+        Assert.Equal(1, sink.PendingFiles);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await sink.TickAsync();
+        Assert.Equal(closeTries > 2 ? 1 : 0, sink.PendingFiles);
+        await Reader.DeleteAsync(Name(1));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await sink.TickAsync();
+
+        Assert.Equal(0, sink.PendingFiles);
+        Assert.Equal(renamedInTheEnd ? [Name(1)] : [Name(1, ".tmp")], Files());
+        await sink.StopAsync(CancellationToken.None);
+    }
+
     [Fact]
     public async Task A_file_a_crash_left_in_use_is_recovered_and_renamed_at_start()
     {
