@@ -83,9 +83,7 @@ public sealed class HdfsSinkTests : IAsyncDisposable
         var files = Files("/flume/events/");
         Assert.All(files, f => Assert.Matches(@"^/flume/events/2012-06-12/1150/00/events-\.\d+$", f));
         Assert.Equal(Enumerable.Range(0, 25).Select(i => $"line {i}").Order(), (await ReadSequenceFilesAsync(files)).Order());
-        var (code, listing) = await _cluster.RunCliAsync("ls", "/flume/events/2012-06-12/1150/00");
-        Assert.Equal(0, code);
-        Assert.Contains(Path.GetFileName(files[0]), listing, StringComparison.Ordinal);
+        await AssertListedByCliAsync(files[0]);
     }
 
     [Fact]
@@ -119,9 +117,7 @@ public sealed class HdfsSinkTests : IAsyncDisposable
         var bodies = await ReadSequenceFilesAsync(files);
 
         Assert.Empty(sent.Except(bodies));
-        var (code, listing) = await _cluster.RunCliAsync("ls", "/flume/webdata");
-        Assert.Equal(0, code);
-        Assert.Contains(Path.GetFileName(files[0]), listing, StringComparison.Ordinal);
+        await AssertListedByCliAsync(files[0]);
     }
 
     [Fact]
@@ -161,12 +157,7 @@ public sealed class HdfsSinkTests : IAsyncDisposable
 
         var files = Files("/flume/crash/");
         Assert.All(files, f => Assert.DoesNotContain(".tmp", f, StringComparison.Ordinal));
-        var lines = new List<string>();
-        await using var fs = _cluster.CreateFileSystem();
-        foreach (var file in files)
-        {
-            lines.AddRange(Encoding.UTF8.GetString(await fs.ReadAllBytesAsync(file)).Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        }
+        var lines = await ReadLinesAsync(files);
 
         Assert.Empty(acknowledged.Except(lines));
     }
@@ -204,18 +195,34 @@ public sealed class HdfsSinkTests : IAsyncDisposable
 
         Assert.Equal(0, await relay.StopAsync());
         Assert.Equal(1, relay.Process.CountLines("cannot write (org.apache.hadoop.hdfs.server.namenode.SafeModeException)"));
-        var written = new List<string>();
-        await using var fs = _cluster.CreateFileSystem();
-        foreach (var file in Files("/flume/faults/"))
-        {
-            written.AddRange(Encoding.UTF8.GetString(await fs.ReadAllBytesAsync(file)).Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        }
+        var written = await ReadLinesAsync(Files("/flume/faults/"));
 
         Assert.Empty(sent.Except(written));
         var sink = metrics.GetProperty("SINK.k1");
         Assert.NotEqual("0", sink.GetProperty("ConnectionCreatedCount").GetString());
         Assert.NotEqual("0", sink.GetProperty("EventWriteFail").GetString());
         Assert.Equal("0", sink.GetProperty("EventDropCount").GetString());
+    }
+
+    /// <summary>The lines of the DataStream text files at <paramref name="files"/>.</summary>
+    private async Task<List<string>> ReadLinesAsync(IEnumerable<string> files)
+    {
+        var lines = new List<string>();
+        await using var fs = _cluster.CreateFileSystem();
+        foreach (var file in files)
+        {
+            lines.AddRange(Encoding.UTF8.GetString(await fs.ReadAllBytesAsync(file)).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+
+        return lines;
+    }
+
+    /// <summary>Debian's hdfs-cli, an independent client, lists <paramref name="file"/> in its directory.</summary>
+    private async Task AssertListedByCliAsync(string file)
+    {
+        var (code, listing) = await _cluster.RunCliAsync("ls", file[..file.LastIndexOf('/')]);
+        Assert.Equal(0, code);
+        Assert.Contains(file[(file.LastIndexOf('/') + 1)..], listing, StringComparison.Ordinal);
     }
 
     /// <summary>The bodies of the Writable SequenceFiles at <paramref name="files"/>, read with our reader.</summary>
