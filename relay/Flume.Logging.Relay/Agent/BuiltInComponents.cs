@@ -4,6 +4,7 @@ using Flume.Logging.Relay.Interceptors;
 using Flume.Logging.Relay.Selectors;
 using Flume.Logging.Relay.Sinks;
 using Flume.Logging.Relay.Sinks.FileRoll;
+using Flume.Logging.Relay.Sinks.Hdfs;
 using Flume.Logging.Relay.Sinks.Processors;
 using Flume.Logging.Relay.Sources;
 using Flume.Logging.Relay.Sources.Spooling;
@@ -58,6 +59,8 @@ internal static class BuiltInComponents
         registry.AddSink("null", c => new NullSink(c.Name, c.Channel, c.Properties.GetInt32("batchSize", NullSink.DefaultBatchSize, 1, int.MaxValue)));
         registry.AddSink("file_roll", c => new FileRollSink(
             c.Name, c.Channel, FileRollSinkOptions.From(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<FileRollSink>()));
+        registry.AddSink("hdfs", CreateHdfsSink);
+        registry.AddSink(HdfsSink.FlumeClass, CreateHdfsSink);
 
         registry.AddInterceptor("timestamp", TimestampInterceptor.Create);
         registry.AddInterceptor(TimestampInterceptor.BuilderClass, TimestampInterceptor.Create);
@@ -95,4 +98,7 @@ internal static class BuiltInComponents
         properties.Require(port is >= 0 and <= 65535, key, $"must be a port 0-65535 (got {port})");
         return port;
     }
+
+    private static HdfsSink CreateHdfsSink(SinkBuildContext c) => new(
+        c.Name, c.Channel, HdfsSinkOptions.From(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory);
 }

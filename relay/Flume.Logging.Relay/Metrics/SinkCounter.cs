@@ -12,6 +12,7 @@ public sealed class SinkCounter : CounterGroup
     private long _drainAttempt;
     private long _drainSuccess;
     private long _eventWriteFail;
+    private long _eventDrop;
 
     /// <summary>Creates the counters of sink <paramref name="name"/>.</summary>
     public SinkCounter(string name, TimeProvider? timeProvider = null)
@@ -45,6 +46,15 @@ public sealed class SinkCounter : CounterGroup
 
     /// <summary>Events in batches whose delivery failed (they went back to the channel).</summary>
     public long EventWriteFail => Interlocked.Read(ref _eventWriteFail);
+
+    /// <summary>
+    /// Events taken and committed without being delivered because no retry could deliver them (the hdfs sink's
+    /// events without the timestamp their path needs). Not one of Flume's counters: Flume retries such events forever.
+    /// </summary>
+    public long EventDropCount => Interlocked.Read(ref _eventDrop);
+
+    /// <summary>Counts an event set aside undelivered.</summary>
+    public void IncrementEventDrop() => Interlocked.Increment(ref _eventDrop);
 
     /// <summary>Adds <paramref name="count"/> events taken to deliver.</summary>
     public void AddDrainAttempt(long count) => Interlocked.Add(ref _drainAttempt, count);
@@ -90,5 +100,6 @@ public sealed class SinkCounter : CounterGroup
         metrics.Add(new Metric("EventDrainAttemptCount", MetricKind.Counter, EventDrainAttemptCount));
         metrics.Add(new Metric("EventDrainSuccessCount", MetricKind.Counter, EventDrainSuccessCount));
         metrics.Add(new Metric("EventWriteFail", MetricKind.Counter, EventWriteFail));
+        metrics.Add(new Metric("EventDropCount", MetricKind.Counter, EventDropCount));
     }
 }

@@ -39,18 +39,9 @@ public sealed class FileRollSinkTests : IDisposable
         return new FileRollSink("k1", _channel, options, _time, NullLogger<FileRollSink>.Instance);
     }
 
-    private async Task PutAsync(params FlumeEvent[] events)
-    {
-        using var transaction = _channel.BeginTransaction();
-        foreach (var e in events)
-        {
-            transaction.Put(e);
-        }
+    private Task PutAsync(params FlumeEvent[] events) => _channel.PutAsync(events);
 
-        await transaction.CommitAsync(CancellationToken.None);
-    }
-
-    private Task PutTextAsync(params string[] lines) => PutAsync([.. lines.Select(line => FlumeEvent.FromText(line))]);
+    private Task PutTextAsync(params string[] lines) => _channel.PutTextAsync(lines);
 
     private string[] FileNames() => [.. Directory.GetFiles(_directory).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
 

@@ -1,0 +1,252 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Flume.Logging.Hdfs.Formats;
+using Flume.Logging.Protocol;
+using Flume.Logging.Rpc;
+using Flume.Logging.Testing;
+using Flume.Logging.Testing.Hdfs;
+
+namespace Flume.Logging.Relay.Cli.Tests;
+
+/// <summary>The relay process running the user guide's and the seed's hdfs flows, unchanged but for the NameNode address, against a test cluster.</summary>
+public sealed class HdfsSinkTests : IAsyncDisposable
+{
+    private readonly TestHdfsCluster _cluster = new(dataNodes: 2, replication: 2);
+    private readonly string _root = Directory.CreateTempSubdirectory("hdfs-sink-cli-").FullName;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private IReadOnlyList<string> Files(string under) =>
+        [.. _cluster.NameNode.Paths().Where(p => p.StartsWith(under, StringComparison.Ordinal) && Path.GetFileName(p).Contains('.', StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+
+    /// <summary>Agent a1's avro source r1 on <paramref name="port"/>, feeding channel c1 to sink k1.</summary>
+    private static string AvroSource(int port) => $"""
+        a1.sources = r1
+        a1.channels = c1
+        a1.sinks = k1
+        a1.sources.r1.type = avro
+        a1.sources.r1.bind = 127.0.0.1
+        a1.sources.r1.port = {port}
+        a1.sources.r1.channels = c1
+        """;
+
+    private static async Task SendAsync(int port, IEnumerable<FlumeEvent> events)
+    {
+        var options = new RpcClientOptions { BatchSize = 100 };
+        options.Hosts.Add(new RpcHost("relay", "127.0.0.1", port));
+        await using var client = RpcClients.Create(options);
+        foreach (var batch in events.Chunk(100))
+        {
+            await client.AppendBatchAsync(batch, CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task The_user_guides_hdfs_example_runs_unchanged_on_fs_defaultFS_bucketing_by_rounded_time()
+    {
+        var port = FreePort.Next();
+        var conf = Directory.CreateDirectory(Path.Combine(_root, "hadoop-conf")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(conf, "core-site.xml"), $"""
+            <configuration>
+              <property><name>fs.defaultFS</name><value>{_cluster.Uri}</value></property>
+            </configuration>
+            """);
+        var environment = new Dictionary<string, string> { ["HADOOP_CONF_DIR"] = conf, ["HADOOP_USER_NAME"] = "flume", ["TZ"] = "UTC" };
+        using var relay = await RelayProcess.StartRunningAsync(
+            $"""
+            {AvroSource(port)}
+            a1.channels.c1.type = memory
+            a1.sinks.k1.type = hdfs
+            a1.sinks.k1.channel = c1
+            a1.sinks.k1.hdfs.path = /flume/events/%Y-%m-%d/%H%M/%S
+            a1.sinks.k1.hdfs.filePrefix = events-
+            a1.sinks.k1.hdfs.round = true
+            a1.sinks.k1.hdfs.roundValue = 10
+            a1.sinks.k1.hdfs.roundUnit = minute
+            """,
+            environment,
+            "a1");
+        var at = new DateTimeOffset(2012, 6, 12, 11, 54, 34, TimeSpan.Zero).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        await SendAsync(port, Enumerable.Range(0, 25).Select(i => new FlumeEvent(
+            new Dictionary<string, string> { ["timestamp"] = at }, Encoding.UTF8.GetBytes($"line {i}"))));
+        await Eventually.TrueAsync(() => Files("/flume/events/").Count >= 3, "the 25 events in files of 10");
+
+        Assert.Equal(0, await relay.StopAsync());
+
+        // The guide: "an event with timestamp 11:54:34 AM, June 12, 2012 will cause the hdfs path to become /flume/events/2012-06-12/1150/00".
+        var files = Files("/flume/events/");
+        Assert.All(files, f => Assert.Matches(@"^/flume/events/2012-06-12/1150/00/events-\.\d+$", f));
+        Assert.Equal(Enumerable.Range(0, 25).Select(i => $"line {i}").Order(), (await ReadSequenceFilesAsync(files)).Order());
+        await AssertListedByCliAsync(files[0]);
+    }
+
+    [Fact]
+    public async Task The_seeds_avro_to_file_channel_to_hdfs_flow_writes_SequenceFiles_every_event_readable()
+    {
+        var port = FreePort.Next();
+        var config = $"""
+            agent_foo.sources = avroWeb
+            agent_foo.channels = file-channel
+            agent_foo.sinks = hdfs-cluster1
+            agent_foo.sources.avroWeb.type = avro
+            agent_foo.sources.avroWeb.bind = 127.0.0.1
+            agent_foo.sources.avroWeb.port = {port}
+            agent_foo.sources.avroWeb.channels = file-channel
+            agent_foo.channels.file-channel.type = file
+            agent_foo.channels.file-channel.checkpointDir = {_root}/checkpoint
+            agent_foo.channels.file-channel.dataDirs = {_root}/data
+            agent_foo.sinks.hdfs-cluster1.type = hdfs
+            agent_foo.sinks.hdfs-cluster1.channel = file-channel
+            agent_foo.sinks.hdfs-cluster1.hdfs.path = {_cluster.Uri}flume/webdata
+            """;
+        using var relay = await RelayProcess.StartRunningAsync(config, "agent_foo");
+        var sent = Enumerable.Range(0, 300).Select(i => string.Create(CultureInfo.InvariantCulture, $"web event {i}")).ToList();
+        await SendAsync(port, sent.Select(s => FlumeEvent.FromText(s)));
+        await Eventually.TrueAsync(() => Files("/flume/webdata/").Count >= 30, "300 events in files of 10");
+
+        Assert.Equal(0, await relay.StopAsync());
+
+        var files = Files("/flume/webdata/");
+        Assert.All(files, f => Assert.Matches(@"^/flume/webdata/FlumeData\.\d+$", f));
+        var bodies = await ReadSequenceFilesAsync(files);
+
+        Assert.Empty(sent.Except(bodies));
+        await AssertListedByCliAsync(files[0]);
+    }
+
+    [Fact]
+    public async Task After_kill_9s_every_acknowledged_event_is_in_HDFS_and_no_file_keeps_its_in_use_name_after_a_clean_start()
+    {
+        var port = FreePort.Next();
+        var config = $"""
+            {AvroSource(port)}
+            a1.channels.c1.type = file
+            a1.channels.c1.checkpointDir = {_root}/checkpoint
+            a1.channels.c1.dataDirs = {_root}/data
+            a1.channels.c1.minimumRequiredSpace = 0
+            a1.sinks.k1.type = hdfs
+            a1.sinks.k1.channel = c1
+            a1.sinks.k1.hdfs.path = {_cluster.Uri}flume/crash
+            a1.sinks.k1.hdfs.fileType = DataStream
+            a1.sinks.k1.hdfs.rollCount = 0
+            a1.sinks.k1.hdfs.rollSize = 0
+            a1.sinks.k1.hdfs.rollInterval = 0
+            """;
+        var acknowledged = new ConcurrentBag<string>();
+        var next = 0;
+        for (var kill = 0; kill < 3; kill++)
+        {
+            using var relay = await RelayProcess.StartRunningAsync(config);
+            var batch = Enumerable.Range(0, 200).Select(_ => string.Create(CultureInfo.InvariantCulture, $"evt-{next++:D6}")).ToList();
+            await SendAsync(port, batch.Select(b => FlumeEvent.FromText(b)));
+            batch.ForEach(acknowledged.Add);
+            await Eventually.TrueAsync(() => Files("/flume/crash/").Any(f => f.EndsWith(".tmp", StringComparison.Ordinal)), "an open in-use file");
+            relay.Process.Kill();
+        }
+
+        using (var last = await RelayProcess.StartRunningAsync(config))
+        {
+            Assert.Equal(0, await last.StopAsync());
+        }
+
+        var files = Files("/flume/crash/");
+        Assert.All(files, f => Assert.DoesNotContain(".tmp", f, StringComparison.Ordinal));
+        var lines = await ReadLinesAsync(files);
+
+        Assert.Empty(acknowledged.Except(lines));
+    }
+
+    [Fact]
+    public async Task A_hung_NameNode_and_then_safe_mode_keep_the_events_in_the_channel_until_HDFS_is_back_and_the_metrics_say_so()
+    {
+        var (port, metricsPort) = (FreePort.Next(), FreePort.Next());
+        using var relay = await RelayProcess.StartRunningAsync(
+            $"""
+            {AvroSource(port)}
+            a1.channels.c1.type = memory
+            a1.channels.c1.capacity = 10000
+            a1.sinks.k1.type = hdfs
+            a1.sinks.k1.channel = c1
+            a1.sinks.k1.hdfs.path = {_cluster.Uri}flume/faults
+            a1.sinks.k1.hdfs.fileType = DataStream
+            a1.sinks.k1.hdfs.callTimeout = 500
+            """,
+            "a1",
+            "-Dflume.monitoring.type=http",
+            $"-Dflume.monitoring.port={metricsPort}");
+        _cluster.NameNode.Unresponsive = true;
+        var sent = Enumerable.Range(0, 100).Select(i => string.Create(CultureInfo.InvariantCulture, $"fault {i}")).ToList();
+        await SendAsync(port, sent.Take(50).Select(s => FlumeEvent.FromText(s)));
+        await Eventually.TrueAsync(() => relay.Process.CountLines("TimeoutException") > 0, "the hung NameNode noticed");
+
+        _cluster.NameNode.Unresponsive = false;
+        _cluster.NameNode.InSafeMode = true;
+        await SendAsync(port, sent.Skip(50).Select(s => FlumeEvent.FromText(s)));
+        await Eventually.TrueAsync(() => relay.Process.CountLines("SafeModeException") > 0, "safe mode noticed");
+        _cluster.NameNode.InSafeMode = false;
+        await Eventually.TrueAsync(() => relay.Process.CountLines("writes again after") > 0, "HDFS back");
+        var metrics = await MetricsAsync(metricsPort);
+
+        Assert.Equal(0, await relay.StopAsync());
+        Assert.Equal(1, relay.Process.CountLines("cannot write (org.apache.hadoop.hdfs.server.namenode.SafeModeException)"));
+        var written = await ReadLinesAsync(Files("/flume/faults/"));
+
+        Assert.Empty(sent.Except(written));
+        var sink = metrics.GetProperty("SINK.k1");
+        Assert.NotEqual("0", sink.GetProperty("ConnectionCreatedCount").GetString());
+        Assert.NotEqual("0", sink.GetProperty("EventWriteFail").GetString());
+        Assert.Equal("0", sink.GetProperty("EventDropCount").GetString());
+    }
+
+    /// <summary>The lines of the DataStream text files at <paramref name="files"/>.</summary>
+    private async Task<List<string>> ReadLinesAsync(IEnumerable<string> files)
+    {
+        var lines = new List<string>();
+        await using var fs = _cluster.CreateFileSystem();
+        foreach (var file in files)
+        {
+            lines.AddRange(Encoding.UTF8.GetString(await fs.ReadAllBytesAsync(file)).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+
+        return lines;
+    }
+
+    /// <summary>Debian's hdfs-cli, an independent client, lists <paramref name="file"/> in its directory.</summary>
+    private async Task AssertListedByCliAsync(string file)
+    {
+        var (code, listing) = await _cluster.RunCliAsync("ls", file[..file.LastIndexOf('/')]);
+        Assert.Equal(0, code);
+        Assert.Contains(file[(file.LastIndexOf('/') + 1)..], listing, StringComparison.Ordinal);
+    }
+
+    /// <summary>The bodies of the Writable SequenceFiles at <paramref name="files"/>, read with our reader.</summary>
+    private async Task<List<string>> ReadSequenceFilesAsync(IEnumerable<string> files)
+    {
+        var bodies = new List<string>();
+        await using var fs = _cluster.CreateFileSystem();
+        foreach (var file in files)
+        {
+            var reader = new SequenceFileReader(new MemoryStream(await fs.ReadAllBytesAsync(file)));
+            while (reader.TryRead(out var record))
+            {
+                // A BytesWritable: a 4-byte length, then the body.
+                bodies.Add(Encoding.UTF8.GetString(record.Value, 4, record.Value.Length - 4));
+            }
+        }
+
+        return bodies;
+    }
+
+    private static async Task<JsonElement> MetricsAsync(int port)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        var body = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+}
