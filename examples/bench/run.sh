@@ -99,7 +99,7 @@ run_hdfs() { # config, file type, load options...
   shift 2 || shift $#
   start_hdfs
   export FC_DIR="$out/file-channel"
-  sed -e "s|\${HDFS_URI}|$HDFS_URI|g" -e "s|\${HDFS_FILE_TYPE}|$type|g" -e "s|\${FC_DIR}|$FC_DIR|g" "$config" >"$out/hdfs.properties"
+  sed -e "s|hdfs://127.0.0.1:8020|$HDFS_URI|" -e "s|fileType = DataStream|fileType = $type|" -e "s|\${FC_DIR}|$FC_DIR|g" "$config" >"$out/hdfs.properties"
   run_single "$out/hdfs.properties" "$@"
 }
 
