@@ -25,17 +25,6 @@ public sealed class HdfsSinkTests : IAsyncDisposable
     private IReadOnlyList<string> Files(string under) =>
         [.. _cluster.NameNode.Paths().Where(p => p.StartsWith(under, StringComparison.Ordinal) && Path.GetFileName(p).Contains('.', StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
 
-    /// <summary>Agent a1's avro source r1 on <paramref name="port"/>, feeding channel c1 to sink k1.</summary>
-    private static string AvroSource(int port) => $"""
-        a1.sources = r1
-        a1.channels = c1
-        a1.sinks = k1
-        a1.sources.r1.type = avro
-        a1.sources.r1.bind = 127.0.0.1
-        a1.sources.r1.port = {port}
-        a1.sources.r1.channels = c1
-        """;
-
     private static async Task SendAsync(int port, IEnumerable<FlumeEvent> events)
     {
         var options = new RpcClientOptions { BatchSize = 100 };
@@ -60,7 +49,7 @@ public sealed class HdfsSinkTests : IAsyncDisposable
         var environment = new Dictionary<string, string> { ["HADOOP_CONF_DIR"] = conf, ["HADOOP_USER_NAME"] = "flume", ["TZ"] = "UTC" };
         using var relay = await RelayProcess.StartRunningAsync(
             $"""
-            {AvroSource(port)}
+            {RelayConfigs.AvroSource(port)}
             a1.channels.c1.type = memory
             a1.sinks.k1.type = hdfs
             a1.sinks.k1.channel = c1
@@ -125,7 +114,7 @@ public sealed class HdfsSinkTests : IAsyncDisposable
     {
         var port = FreePort.Next();
         var config = $"""
-            {AvroSource(port)}
+            {RelayConfigs.AvroSource(port)}
             a1.channels.c1.type = file
             a1.channels.c1.checkpointDir = {_root}/checkpoint
             a1.channels.c1.dataDirs = {_root}/data
@@ -168,7 +157,7 @@ public sealed class HdfsSinkTests : IAsyncDisposable
         var (port, metricsPort) = (FreePort.Next(), FreePort.Next());
         using var relay = await RelayProcess.StartRunningAsync(
             $"""
-            {AvroSource(port)}
+            {RelayConfigs.AvroSource(port)}
             a1.channels.c1.type = memory
             a1.channels.c1.capacity = 10000
             a1.sinks.k1.type = hdfs

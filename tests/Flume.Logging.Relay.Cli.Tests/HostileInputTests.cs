@@ -10,13 +10,7 @@ namespace Flume.Logging.Relay.Cli.Tests;
 public sealed class HostileInputTests
 {
     private static string AvroToLogger(int port) => $"""
-        a1.sources = r1
-        a1.channels = c1
-        a1.sinks = k1
-        a1.sources.r1.type = avro
-        a1.sources.r1.bind = 127.0.0.1
-        a1.sources.r1.port = {port}
-        a1.sources.r1.channels = c1
+        {RelayConfigs.AvroSource(port)}
         a1.sources.r1.max-batch-size = 1000
         a1.channels.c1.type = memory
         a1.channels.c1.capacity = 10000
