@@ -34,11 +34,13 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
     private readonly ILogger _logger;
     private readonly BucketPath _directory;
     private readonly BucketPath _prefix;
-    private readonly Dictionary<string, BucketWriter> _buckets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BucketWriter> _buckets;
+    private readonly Dictionary<string, BucketWriter>.AlternateLookup<ReadOnlySpan<char>> _bucketsBySpan;
     private readonly LinkedList<BucketWriter> _recency = new();
     private readonly HashSet<BucketWriter> _touched = new(ReferenceEqualityComparer.Instance);
     private readonly List<PendingFile> _pending = [];
     private readonly StringBuilder _key = new(256);
+    private char[] _keyChars = new char[256];
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private IBucketFileSystem? _fileSystem;
@@ -58,6 +60,8 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
         var hosts = HostNames.Resolve();
         _directory = BucketPath.Parse(options.Path.Directory, options.Time, hosts, time);
         _prefix = BucketPath.Parse(options.FileNames.FilePrefix, options.Time, hosts, time);
+        _buckets = new(StringComparer.Ordinal);
+        _bucketsBySpan = _buckets.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>The in-use paths of the files open now.</summary>
@@ -232,23 +236,35 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
         }
     }
 
-    private async Task<BucketWriter> GetBucketAsync(FlumeEvent flumeEvent, CancellationToken cancellationToken)
+    // Per event: the bucket's key is formatted into a reused builder and looked up by span, so an event for a bucket
+    // already open costs no string and no task; only opening a bucket takes the async path.
+    private ValueTask<BucketWriter> GetBucketAsync(FlumeEvent flumeEvent, CancellationToken cancellationToken)
     {
         _key.Clear();
         _directory.AppendTo(_key, flumeEvent);
         var directoryLength = _key.Length;
         _key.Append('/');
         _prefix.AppendTo(_key, flumeEvent);
-        var key = _key.ToString();
-        if (_buckets.TryGetValue(key, out var bucket))
+        if (_keyChars.Length < _key.Length)
+        {
+            _keyChars = new char[_key.Length * 2];
+        }
+
+        _key.CopyTo(0, _keyChars, 0, _key.Length);
+        if (_bucketsBySpan.TryGetValue(_keyChars.AsSpan(0, _key.Length), out var bucket))
         {
             _recency.Remove(bucket.Node);
             _recency.AddLast(bucket.Node);
-            return bucket;
+            return ValueTask.FromResult(bucket);
         }
 
+        return new ValueTask<BucketWriter>(OpenBucketAsync(_key.ToString(), directoryLength, cancellationToken));
+    }
+
+    private async Task<BucketWriter> OpenBucketAsync(string key, int directoryLength, CancellationToken cancellationToken)
+    {
         var names = new HdfsFileNames(key[..directoryLength], key[(directoryLength + 1)..], _options.FileNames, _options.Format.CodecExtension, _time);
-        bucket = new BucketWriter(key, names, _options, _fileSystem!, _time, Counter);
+        var bucket = new BucketWriter(key, names, _options, _fileSystem!, _time, Counter);
         _buckets.Add(key, bucket);
         _recency.AddLast(bucket.Node);
         if (_buckets.Count > _options.MaxOpenFiles && _recency.First!.Value is var eldest)
