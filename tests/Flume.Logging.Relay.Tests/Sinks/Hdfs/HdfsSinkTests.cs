@@ -17,7 +17,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Flume.Logging.Relay.Tests.Sinks.Hdfs;
 
 /// <summary>The hdfs sink against a test HDFS cluster on 127.0.0.1, on a manual clock for rolling.</summary>
-public sealed class HdfsSinkTests : IAsyncDisposable
+public sealed partial class HdfsSinkTests : IAsyncDisposable
 {
     private static readonly DateTimeOffset Start = new(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
     private static readonly long StartMillis = Start.ToUnixTimeMilliseconds();
