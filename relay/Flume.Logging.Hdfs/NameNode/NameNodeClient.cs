@@ -84,18 +84,44 @@ internal sealed partial class NameNodeClient : IAsyncDisposable
             {
                 // The NameNode itself asks to be asked again (e.g. still in startup safe mode): same NameNode, after a pause.
                 LogRetry(method, nameNode.Host, nameNode.Port, e.Message);
-                await Task.Delay(FailoverDelay(attempt), _timeProvider, cancellationToken);
+                await PauseAsync(FailoverDelay(attempt), e, cancellationToken);
             }
             catch (Exception e) when (attempt < _options.MaxFailoverAttempts && e is RemoteException { IsStandby: true } or HdfsConnectionException)
             {
                 var next = (index + 1) % _nameNodes.Length;
                 Interlocked.CompareExchange(ref _active, next, index);
-                LogFailover(method, nameNode.Host, nameNode.Port, e.Message);
+                if (_nameNodes.Length == 1)
+                {
+                    // Nothing to fail over to: the same NameNode again after a pause. The caller reports the
+                    // outage once it gives up, so each retry is only information.
+                    var delay = FailoverDelay(attempt);
+                    LogCallAgain(method, nameNode.Host, nameNode.Port, e.Message, delay.TotalSeconds);
+                    await PauseAsync(delay, e, cancellationToken);
+                    continue;
+                }
+
+                LogFailover(method, nameNode.Host, nameNode.Port, e.Message, _nameNodes[next].Host, _nameNodes[next].Port);
                 if (attempt % _nameNodes.Length == 0)
                 {
-                    await Task.Delay(FailoverDelay(attempt / _nameNodes.Length), _timeProvider, cancellationToken);
+                    await PauseAsync(FailoverDelay(attempt / _nameNodes.Length), e, cancellationToken);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits before the next attempt. A caller that gives up during the pause (its timeout) learns why the last
+    /// attempt failed: the cancellation carries that failure, so "took too long" can say "connection refused".
+    /// </summary>
+    private async Task PauseAsync(TimeSpan delay, Exception lastFailure, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, _timeProvider, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException($"gave up waiting to retry after: {lastFailure.Message}", lastFailure, cancellationToken);
         }
     }
 
@@ -103,8 +129,11 @@ internal sealed partial class NameNodeClient : IAsyncDisposable
     private TimeSpan FailoverDelay(int round) =>
         TimeSpan.FromTicks(Math.Min(MaxFailoverDelay.Ticks, _options.FailoverDelay.Ticks << Math.Min(round - 1, 16)));
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "NameNode call {Method} to {Host}:{Port} failed ({Reason}); trying the next NameNode")]
-    private partial void LogFailover(string method, string host, int port, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "NameNode call {Method} to {Host}:{Port} failed ({Reason}); trying {NextHost}:{NextPort}")]
+    private partial void LogFailover(string method, string host, int port, string reason, string nextHost, int nextPort);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "NameNode call {Method} to {Host}:{Port} failed ({Reason}); calling it again in {DelaySeconds:0.#} s")]
+    private partial void LogCallAgain(string method, string host, int port, string reason, double delaySeconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "NameNode {Host}:{Port} asked to retry {Method} later ({Reason})")]
     private partial void LogRetry(string method, string host, int port, string reason);

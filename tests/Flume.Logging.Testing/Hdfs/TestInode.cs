@@ -11,7 +11,7 @@ internal sealed class TestInode
 
     public required string Owner { get; init; }
 
-    public required uint Permission { get; init; }
+    public required uint Permission { get; set; }
 
     public required ulong ModificationTime { get; set; }
 

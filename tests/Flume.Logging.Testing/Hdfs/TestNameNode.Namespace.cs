@@ -34,7 +34,7 @@ public sealed partial class TestNameNode
         }
     }
 
-    private void AddRoot() => AddInode("/", isDirectory: true, "hdfs", DirectoryPermission);
+    private void AddRoot() => AddInode("/", isDirectory: true, SuperUser, RootPermission);
 
     private TestInode AddInode(string path, bool isDirectory, string owner, uint permission, uint replication = 0, ulong blockSize = 0)
     {
@@ -136,10 +136,11 @@ public sealed partial class TestNameNode
             : $"Failed to create file {file.Path} for {clientName} because this file is already being created by {holder} on 127.0.0.1");
     }
 
-    private RenameResponseProto Rename(RenameRequestProto request)
+    private RenameResponseProto Rename(RenameRequestProto request, string user)
     {
         var source = Normalize(request.Src);
         var destination = Normalize(request.Dst);
+        RequireWriteAccessToParent(source, user);
         if (_state.Inodes.TryGetValue(destination, out var target) && target.IsDirectory)
         {
             destination = Child(destination, _state.Inodes.GetValueOrDefault(source)?.Name ?? string.Empty);
@@ -150,16 +151,19 @@ public sealed partial class TestNameNode
             && _state.Inodes.GetValueOrDefault(Parent(destination))?.IsDirectory == true && !IsWithin(destination, source);
         if (possible)
         {
+            RequireWriteAccessToParent(destination, user);
             Move(source, destination);
         }
 
         return new RenameResponseProto { Result = possible };
     }
 
-    private Rename2ResponseProto Rename2(Rename2RequestProto request)
+    private Rename2ResponseProto Rename2(Rename2RequestProto request, string user)
     {
         var source = Normalize(request.Src);
         var destination = Normalize(request.Dst);
+        RequireWriteAccessToParent(source, user);
+        RequireWriteAccessToParent(destination, user);
         var moved = _state.Inodes.GetValueOrDefault(source)
             ?? throw new TestNameNodeException(HadoopExceptionNames.FileNotFound, $"rename source {source} is not found.");
         if (source == destination)
@@ -197,13 +201,15 @@ public sealed partial class TestNameNode
         return new Rename2ResponseProto();
     }
 
-    private DeleteResponseProto Delete(DeleteRequestProto request)
+    private DeleteResponseProto Delete(DeleteRequestProto request, string user)
     {
         var path = Normalize(request.Src);
         if (path == "/" || !_state.Inodes.ContainsKey(path))
         {
             return new DeleteResponseProto { Result = false };
         }
+
+        RequireWriteAccessToParent(path, user);
 
         if (!request.Recursive && Children(path).Any())
         {
@@ -286,6 +292,7 @@ public sealed partial class TestNameNode
                 throw new TestNameNodeException(HadoopExceptionNames.ParentNotDirectory, $"Parent path is not a directory: {parent}");
             }
 
+            RequireWriteAccess(existing, user);
             return;
         }
 

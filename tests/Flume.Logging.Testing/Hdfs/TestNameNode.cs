@@ -17,14 +17,14 @@ namespace Flume.Logging.Testing.Hdfs;
 /// </summary>
 public sealed partial class TestNameNode : IAsyncDisposable
 {
-    private readonly TcpListener _listener;
+    private TcpListener _listener;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Socket, Task> _connections = new();
     private readonly ConcurrentQueue<string> _methodsCalled = new();
     private readonly ConcurrentQueue<string> _unimplementedMethods = new();
     private readonly ConcurrentQueue<string> _connectionUsers = new();
     private readonly Dictionary<string, Handler> _handlers;
-    private readonly Task _acceptLoop;
+    private Task _acceptLoop;
     private readonly TestNamespaceState _state;
     private volatile bool _closeConnectionOnNextCall;
     private volatile bool _dropNextAnswer;
@@ -103,17 +103,41 @@ public sealed partial class TestNameNode : IAsyncDisposable
     /// <summary>The next call is carried out, then its connection closes before the answer is sent.</summary>
     public void DropNextAnswer() => _dropNextAnswer = true;
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Takes the NameNode down as a stopped or crashed process: open connections close and new ones are refused
+    /// until <see cref="ComeBack"/>.
+    /// </summary>
+    public async Task GoDownAsync()
     {
-        await _stopping.CancelAsync();
         _listener.Stop();
         await _acceptLoop;
+        await CloseConnectionsAsync();
+    }
+
+    /// <summary>Listens again on the same port with the namespace as it was, as a restarted NameNode.</summary>
+    public void ComeBack()
+    {
+        _listener = new TcpListener(IPAddress.Loopback, Port);
+        _listener.Start();
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    private async Task CloseConnectionsAsync()
+    {
         foreach (var socket in _connections.Keys)
         {
             socket.Dispose();
         }
 
         await Task.WhenAll(_connections.Values);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        _listener.Stop();
+        await _acceptLoop;
+        await CloseConnectionsAsync();
         _stopping.Dispose();
     }
 

@@ -22,7 +22,9 @@ internal sealed class HdfsCallTimeout(TimeSpan timeout, TimeProvider time)
         }
         catch (OperationCanceledException e) when (expiry.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"HDFS {what} took longer than hdfs.callTimeout ({timeout.TotalMilliseconds:F0} ms)", e);
+            // The client's retry loop puts its last failure (e.g. connection refused) in the cancellation; say it.
+            var cause = e.InnerException is { } last ? $"; the last attempt failed: {last.Message}" : string.Empty;
+            throw new TimeoutException($"HDFS {what} took longer than hdfs.callTimeout ({timeout.TotalMilliseconds:F0} ms){cause}", e);
         }
     }
 

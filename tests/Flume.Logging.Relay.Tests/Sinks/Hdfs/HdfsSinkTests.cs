@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
+using Flume.Logging.Hdfs;
 using Flume.Logging.Hdfs.FileSystem;
 using Flume.Logging.Hdfs.Formats;
 using Flume.Logging.Protocol;
@@ -334,6 +335,9 @@ public sealed partial class HdfsSinkTests : IAsyncDisposable
     {
         using var sink = CreateSink(new() { ["hdfs.rollCount"] = "1", ["hdfs.closeTries"] = closeTries.ToString(CultureInfo.InvariantCulture), ["hdfs.retryInterval"] = "10" });
         await sink.StartAsync(CancellationToken.None);
+
+        // The blocker is another user's (flume's) file, in a directory both may write to.
+        _cluster.NameNode.AddDirectory("/flume", "flume", OpenToAll);
         var blocker = await Reader.CreateAsync(Name(1));
         await blocker.CloseAsync();
         await PutTextAsync("a");
@@ -358,12 +362,17 @@ public sealed partial class HdfsSinkTests : IAsyncDisposable
     [Fact]
     public async Task A_file_a_crash_left_in_use_is_recovered_and_renamed_at_start()
     {
-        var stream = await Reader.CreateAsync("/flume/2026/FlumeData.1234.tmp");
-        await stream.WriteAsync("left\n"u8.ToArray());
-        await stream.HFlushAsync();
-        await stream.DisposeAsync();
-        var other = await Reader.CreateAsync("/flume/2026/Other.1.tmp");
-        await other.CloseAsync();
+        // The crashed relay ran as the same user as the sink (no User given: HADOOP_USER_NAME or the process's user).
+        await using (var crashed = _cluster.CreateFileSystem(new HdfsClientOptions()))
+        {
+            var stream = await crashed.CreateAsync("/flume/2026/FlumeData.1234.tmp");
+            await stream.WriteAsync("left\n"u8.ToArray());
+            await stream.HFlushAsync();
+            await stream.DisposeAsync();
+            var other = await crashed.CreateAsync("/flume/2026/Other.1.tmp");
+            await other.CloseAsync();
+        }
+
         using var sink = CreateSink(new() { ["hdfs.path"] = _cluster.Uri + "flume/%Y", ["hdfs.useLocalTimeStamp"] = "true" });
 
         await sink.StartAsync(CancellationToken.None);

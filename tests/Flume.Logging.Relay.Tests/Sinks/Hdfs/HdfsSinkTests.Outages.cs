@@ -1,0 +1,105 @@
+using Flume.Logging.Relay.Sinks;
+using Flume.Logging.Relay.Sinks.Hdfs;
+using Flume.Logging.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace Flume.Logging.Relay.Tests.Sinks.Hdfs;
+
+/// <summary>HDFS refusing or absent for a while: the take stays in the channel, the cause is logged once, and nothing is lost.</summary>
+public sealed partial class HdfsSinkTests
+{
+    private const uint OwnerOnly = 0x1ED; // 0755: only the owner may add names
+    private const uint OpenToAll = 0x1FF; // 0777
+
+    private IReadOnlyList<string> FilesUnder(string directory) =>
+        [.. _cluster.NameNode.Paths().Where(p => p.StartsWith(directory + "/", StringComparison.Ordinal) && Path.GetFileName(p).Contains('.', StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+
+    private static List<CapturingLoggerFactory.LogEntry> CannotWriteWarnings(CapturingLoggerFactory loggers) =>
+        [.. loggers.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.Contains("cannot write", StringComparison.Ordinal))];
+
+    /// <summary>Runs a take, advancing the manual clock a second at a time (bounded) until it ends.</summary>
+    private async Task<SinkStatus> ProcessWhileTheClockRunsAsync(HdfsSink sink)
+    {
+        var take = sink.ProcessAsync(CancellationToken.None).AsTask();
+        for (var i = 0; i < 600 && !take.IsCompleted; i++)
+        {
+            await Task.WhenAny(take, Task.Delay(10));
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        return await take;
+    }
+
+    [Fact]
+    public async Task A_path_without_permission_keeps_the_take_in_the_channel_names_AccessControlException_once_and_writes_once_granted()
+    {
+        using var loggers = new CapturingLoggerFactory();
+        _cluster.NameNode.AddDirectory("/protected", "hdfs", OwnerOnly);
+        using var sink = CreateSink(new() { ["hdfs.path"] = _cluster.Uri + "protected/logs" }, loggers);
+        await sink.StartAsync(CancellationToken.None);
+        await PutTextAsync("a", "b");
+
+        for (var i = 0; i < 3; i++)
+        {
+            await Assert.ThrowsAnyAsync<IOException>(() => sink.ProcessAsync(CancellationToken.None).AsTask());
+            Assert.Equal(2, _channel.Size);
+        }
+
+        var warning = Assert.Single(CannotWriteWarnings(loggers));
+        Assert.Contains("org.apache.hadoop.security.AccessControlException", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("access=WRITE, inode=\"/protected\":hdfs:supergroup:drwxr-xr-x", warning.Message, StringComparison.Ordinal);
+
+        _cluster.NameNode.SetPermission("/protected", OpenToAll);
+        await sink.ProcessAsync(CancellationToken.None);
+        await sink.StopAsync(CancellationToken.None);
+
+        Assert.Equal(0, _channel.Size);
+        Assert.Equal("a\nb\n", await ReadTextAsync(Assert.Single(FilesUnder("/protected/logs"))));
+    }
+
+    [Fact]
+    public async Task A_NameNode_down_for_30_seconds_keeps_every_take_in_the_channel_and_all_are_written_when_it_is_back()
+    {
+        using var loggers = new CapturingLoggerFactory();
+
+        // A file per take, so every take needs the NameNode (create, then complete and rename at the roll).
+        using var sink = CreateSink(new() { ["hdfs.rollCount"] = "1", ["hdfs.batchSize"] = "1" }, loggers);
+        await sink.StartAsync(CancellationToken.None);
+        await PutTextAsync("before");
+        await sink.ProcessAsync(CancellationToken.None);
+
+        await _cluster.NameNode.GoDownAsync();
+        await PutTextAsync("during");
+        var down = _time.GetUtcNow();
+        var failedTakes = 0;
+        while (_time.GetUtcNow() - down < TimeSpan.FromSeconds(30))
+        {
+            // The client's failover pauses and the sink's call timeout run on the manual clock: it moves while a take waits.
+            await Assert.ThrowsAnyAsync<Exception>(() => ProcessWhileTheClockRunsAsync(sink));
+            Assert.Equal(1, _channel.Size);
+            failedTakes++;
+        }
+
+        Assert.InRange(failedTakes, 1, 30);
+        _cluster.NameNode.ComeBack();
+        await PutTextAsync("after");
+        Assert.Equal(SinkStatus.Ready, await sink.ProcessAsync(CancellationToken.None));
+        Assert.Equal(SinkStatus.Ready, await sink.ProcessAsync(CancellationToken.None));
+        await sink.StopAsync(CancellationToken.None);
+
+        Assert.Equal(0, _channel.Size);
+        var texts = new List<string>();
+        foreach (var file in Files())
+        {
+            Assert.DoesNotContain(".tmp", file, StringComparison.Ordinal);
+            texts.Add(await ReadTextAsync(file));
+        }
+
+        Assert.Equal(["before\n", "during\n", "after\n"], texts);
+        // One warning for the whole outage, naming the NameNode and the refusal, not one per retry.
+        var warning = Assert.Single(loggers.Entries, e => e.Level >= LogLevel.Warning);
+        Assert.Contains("cannot write", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("the last attempt failed: The connection to the NameNode at 127.0.0.1:" + _cluster.NameNode.Port, warning.Message, StringComparison.Ordinal);
+        Assert.True(loggers.Contains("writes again after", LogLevel.Information), loggers.Dump());
+    }
+}
