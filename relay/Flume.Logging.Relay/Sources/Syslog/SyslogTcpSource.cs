@@ -184,28 +184,42 @@ internal sealed partial class SyslogTcpSource : ISource, IMonitoredComponent, IA
     private async ValueTask CommitAsync(List<FlumeEvent> batch, string peer, CancellationToken stopping)
     {
         Counter.AddEventsReceived(batch.Count);
+        try
+        {
+            await _processor.ProcessBatchAsync(batch, CancellationToken.None);
+            Counter.AddEventsAccepted(batch.Count);
+            return;
+        }
+        catch (ChannelException e)
+        {
+            Counter.IncrementChannelWriteFail();
+            LogChannelRefused(_kind, Name, peer, batch.Count, e.Message);
+        }
+
+        // Slow path, only while the channel refuses: one event per transaction, so that a batch larger than the
+        // channel's transactionCapacity still gets through, each retried until it fits.
+        for (var i = 0; i < batch.Count; i++)
+        {
+            await CommitOneAsync(batch, i, peer, stopping);
+        }
+
+        LogChannelTookBatch(_kind, Name, peer, batch.Count);
+    }
+
+    private async ValueTask CommitOneAsync(List<FlumeEvent> batch, int index, string peer, CancellationToken stopping)
+    {
         var pause = FirstRetry;
-        var refusals = 0;
         while (true)
         {
             try
             {
-                await _processor.ProcessBatchAsync(batch, CancellationToken.None);
-                Counter.AddEventsAccepted(batch.Count);
-                if (refusals > 0)
-                {
-                    LogChannelTookBatch(_kind, Name, peer, batch.Count, refusals);
-                }
-
+                await _processor.ProcessEventAsync(batch[index], CancellationToken.None);
+                Counter.AddEventsAccepted(1);
                 return;
             }
-            catch (ChannelException e)
+            catch (ChannelException)
             {
                 Counter.IncrementChannelWriteFail();
-                if (refusals++ == 0)
-                {
-                    LogChannelRefused(_kind, Name, peer, batch.Count, e.Message);
-                }
             }
 
             try
@@ -214,7 +228,7 @@ internal sealed partial class SyslogTcpSource : ISource, IMonitoredComponent, IA
             }
             catch (OperationCanceledException)
             {
-                LogAbandoned(_kind, Name, peer, batch.Count);
+                LogAbandoned(_kind, Name, peer, batch.Count - index);
                 throw;
             }
 
@@ -225,8 +239,8 @@ internal sealed partial class SyslogTcpSource : ISource, IMonitoredComponent, IA
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} source {Source}: the channel refused {Count} events from {Peer} ({Reason}); not reading from it until they fit")]
     private partial void LogChannelRefused(string kind, string source, string peer, int count, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} source {Source}: {Count} events from {Peer} committed after {Refusals} refusals; reading again")]
-    private partial void LogChannelTookBatch(string kind, string source, string peer, int count, int refusals);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} source {Source}: the channel took the {Count} events from {Peer} it had refused; reading again")]
+    private partial void LogChannelTookBatch(string kind, string source, string peer, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Kind} source {Source}: stopping with {Count} events from {Peer} the channel never took; they are lost")]
     private partial void LogAbandoned(string kind, string source, string peer, int count);
