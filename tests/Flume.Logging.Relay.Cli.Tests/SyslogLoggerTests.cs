@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Flume.Logging.Relay.Cli.Tests.Tools;
 using Flume.Logging.Testing;
 
 namespace Flume.Logging.Relay.Cli.Tests;
@@ -168,6 +169,35 @@ public sealed partial class SyslogLoggerTests : IDisposable
         var line = Assert.Single(await DeliveredAsync(1));
 
         Assert.Matches(@"^\{\} <156>[A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \S+ myapp: plain datagram$", line);
+        Assert.Equal(0, await relay.StopAsync());
+    }
+
+    [Fact]
+    public async Task Load_tool_syslog_mode_sends_lines_of_the_asked_size_that_the_source_parses_whole()
+    {
+        using var relay = await StartAsync("""
+            a1.sources = r1
+            a1.channels = c1
+            a1.sources.r1.type = syslogtcp
+            a1.sources.r1.host = 127.0.0.1
+            a1.sources.r1.port = 0
+            a1.sources.r1.keepFields = all
+            a1.sources.r1.channels = c1
+            """ + Sink());
+        var port = Assert.Single(Ports(relay));
+
+        var (exitCode, output, _) = await ToolRun.RunAsync(
+            "load", "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--protocol", "syslog", "--size", "400", "--connections", "3", "--events", "3000", "--json");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("\"events\":3000", output, StringComparison.Ordinal);
+        var lines = await DeliveredAsync(3000);
+        Assert.Equal(3000, lines.Count);
+        Assert.All(lines, l =>
+        {
+            Assert.Contains("host=loadhost", l, StringComparison.Ordinal);
+            Assert.Equal(400, l[(l.IndexOf("} ", StringComparison.Ordinal) + 2)..].Length);
+        });
         Assert.Equal(0, await relay.StopAsync());
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Flume.Logging.Protocol;
 
 namespace Flume.Logging.Relay.Sources.Syslog;
@@ -14,8 +13,6 @@ internal static class SyslogEventBuilder
     /// <summary>Flume's header naming an invalid or incomplete message.</summary>
     public const string StatusHeader = "flume.syslog.status";
 
-    private static readonly string[] Numbers = [.. Enumerable.Range(0, 1000).Select(i => i.ToString(CultureInfo.InvariantCulture))];
-
     /// <summary>
     /// Builds the event for <paramref name="frame"/>. <paramref name="incomplete"/> says the frame was cut at
     /// eventSize; <paramref name="extraHeaders"/> (client IP, host name, port) are set last and so win over a
@@ -25,41 +22,39 @@ internal static class SyslogEventBuilder
         ReadOnlySpan<byte> frame, bool incomplete, SyslogFields keep, DateTimeOffset now, TimeZoneInfo localZone, ReadOnlySpan<KeyValuePair<string, string>> extraHeaders)
     {
         var message = SyslogParser.Parse(frame, now, localZone);
-        var headers = new Dictionary<string, string>(8 + extraHeaders.Length, StringComparer.Ordinal)
-        {
-            ["Facility"] = Numbers[message.Facility],
-            ["Severity"] = Numbers[message.Severity],
-        };
+        Span<byte> facility = stackalloc byte[3];
+        Span<byte> severity = stackalloc byte[1];
+        Span<byte> timestamp = stackalloc byte[20];
+        facility = facility[..Format(message.Facility, facility)];
+        severity = severity[..Format(message.Severity, severity)];
+        var written = 0;
+        var hasTimestamp = message.HeaderMatched && message.TimestampMillis is { } millis && millis.TryFormat(timestamp, out written, default, CultureInfo.InvariantCulture);
+        timestamp = hasTimestamp ? timestamp[..written] : default;
+        var status = !message.HasPriority ? "Invalid"u8 : incomplete ? "Incomplete"u8 : default;
+
+        // The headers Flume's SyslogUtils sets, in its order; a client header of the same name replaces one.
+        scoped var headers = new HeaderList(extraHeaders);
+        headers.Add("Facility", "Facility"u8, facility);
+        headers.Add("Severity", "Severity"u8, severity);
         if (message.HeaderMatched)
         {
-            headers["priority"] = Text(frame[message.PriorityText]);
-            if (!frame[message.Version].IsEmpty)
-            {
-                headers["version"] = Text(frame[message.Version]);
-            }
-
-            if (message.TimestampMillis is { } millis)
-            {
-                headers["timestamp"] = millis.ToString(CultureInfo.InvariantCulture);
-            }
-
-            if (!frame[message.Host].IsEmpty)
-            {
-                headers["host"] = Text(frame[message.Host]);
-            }
+            headers.Add("priority", "priority"u8, frame[message.PriorityText]);
+            headers.Add("version", "version"u8, frame[message.Version]);
+            headers.Add("timestamp", "timestamp"u8, timestamp);
+            headers.Add("host", "host"u8, frame[message.Host]);
         }
 
-        if (!message.HasPriority)
-        {
-            headers[StatusHeader] = "Invalid";
-        }
-        else if (incomplete)
-        {
-            headers[StatusHeader] = "Incomplete";
-        }
+        headers.Add(StatusHeader, "flume.syslog.status"u8, status);
 
-        AddExtra(headers, extraHeaders);
-        return new FlumeEvent(headers, Body(frame, message, keep));
+        var body = Body(frame, message, keep);
+
+        // One array holds the packed headers and the body: one allocation per event, and wire encoders copy the
+        // header bytes as they are.
+        var headerBytes = headers.ByteCount;
+        var block = new byte[headerBytes + body.Length];
+        headers.WriteTo(block);
+        body.CopyTo(block.AsSpan(headerBytes));
+        return new FlumeEvent(new PackedHeaders(block.AsMemory(0, headerBytes), headers.Count), block.AsMemory(headerBytes));
     }
 
     /// <summary>
@@ -81,18 +76,18 @@ internal static class SyslogEventBuilder
         }
     }
 
-    private static byte[] Body(ReadOnlySpan<byte> frame, in SyslogMessage message, SyslogFields keep)
+    private static ReadOnlySpan<byte> Body(ReadOnlySpan<byte> frame, in SyslogMessage message, SyslogFields keep)
     {
         if (!message.HeaderMatched || keep.HasFlag(SyslogFields.All))
         {
-            return frame.ToArray();
+            return frame;
         }
 
         var body = frame[message.Body];
         if (keep == SyslogFields.None)
         {
             // Flume falls back to the whole message when the text after the host name is empty.
-            return body.IsEmpty ? frame.ToArray() : body.ToArray();
+            return body.IsEmpty ? frame : body;
         }
 
         // Flume prepends the kept fields in the order they were sent: <PRI>version timestamp hostname body.
@@ -141,22 +136,9 @@ internal static class SyslogEventBuilder
         at += source.Length;
     }
 
-    private static string Text(ReadOnlySpan<byte> ascii) =>
-        ascii.Length <= 3 && ascii.Length > 0 && ascii[0] != '0' && TryNumber(ascii, out var n) ? Numbers[n] : Encoding.UTF8.GetString(ascii);
-
-    private static bool TryNumber(ReadOnlySpan<byte> digits, out int value)
+    private static int Format(int value, Span<byte> destination)
     {
-        value = 0;
-        foreach (var d in digits)
-        {
-            if (d is < (byte)'0' or > (byte)'9')
-            {
-                return false;
-            }
-
-            value = (value * 10) + (d - '0');
-        }
-
-        return true;
+        value.TryFormat(destination, out var written, default, CultureInfo.InvariantCulture);
+        return written;
     }
 }

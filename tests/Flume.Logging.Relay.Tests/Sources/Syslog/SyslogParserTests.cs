@@ -181,4 +181,12 @@ public sealed class SyslogParserTests
         Assert.Null(SyslogFieldsParser.Parse("hostname hots", out var error));
         Assert.Contains("'hots'", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_client_header_named_like_a_syslog_header_replaces_it_as_in_Flume()
+    {
+        var e = SyslogEventBuilder.Build("<13>Dec  5 05:35:10 vm app: x"u8, incomplete: false, SyslogFields.None, Now, TimeZoneInfo.Utc, [new("host", "127.0.0.1"), new("port", "514")]);
+
+        Assert.Equal("Facility=1, Severity=5, host=127.0.0.1, port=514, priority=13, timestamp=" + Millis("2026-12-05T05:35:10Z"), Headers(e));
+    }
 }
