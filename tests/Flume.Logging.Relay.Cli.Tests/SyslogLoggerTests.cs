@@ -29,6 +29,16 @@ public sealed partial class SyslogLoggerTests : IDisposable
         a1.sinks.k1.sink.batchSize = 1
         """;
 
+    /// <summary>The guide's syslogtcp and syslogudp examples (the same but for the type), port 5140 made 0.</summary>
+    private static string SyslogExample(string type) => $"""
+        a1.sources = r1
+        a1.channels = c1
+        a1.sources.r1.type = {type}
+        a1.sources.r1.port = 5140
+        a1.sources.r1.host = localhost
+        a1.sources.r1.channels = c1
+        """.Replace("port = 5140", "port = 0", StringComparison.Ordinal);
+
     [GeneratedRegex(@"listening on 127\.0\.0\.1:(\d+)")]
     private static partial Regex Listening();
 
@@ -68,15 +78,7 @@ public sealed partial class SyslogLoggerTests : IDisposable
     [Fact]
     public async Task Syslog_TCP_example_takes_logger_RFC_3164_RFC_5424_and_octet_counted_messages()
     {
-        var example = """
-            a1.sources = r1
-            a1.channels = c1
-            a1.sources.r1.type = syslogtcp
-            a1.sources.r1.port = 5140
-            a1.sources.r1.host = localhost
-            a1.sources.r1.channels = c1
-            """.Replace("port = 5140", "port = 0", StringComparison.Ordinal);
-        using var relay = await StartAsync(example + Sink());
+        using var relay = await StartAsync(SyslogExample("syslogtcp") + Sink());
         var port = Assert.Single(Ports(relay));
 
         await LoggerAsync(port, "--tcp", "--rfc3164", "three one six four");
@@ -102,15 +104,7 @@ public sealed partial class SyslogLoggerTests : IDisposable
     [Fact]
     public async Task Syslog_UDP_example_takes_logger_datagrams()
     {
-        var example = """
-            a1.sources = r1
-            a1.channels = c1
-            a1.sources.r1.type = syslogudp
-            a1.sources.r1.port = 5140
-            a1.sources.r1.host = localhost
-            a1.sources.r1.channels = c1
-            """.Replace("port = 5140", "port = 0", StringComparison.Ordinal);
-        using var relay = await StartAsync(example + Sink());
+        using var relay = await StartAsync(SyslogExample("syslogudp") + Sink());
         var port = Assert.Single(Ports(relay));
 
         await LoggerAsync(port, "--udp", "--rfc3164", "over udp three one six four");
@@ -175,15 +169,7 @@ public sealed partial class SyslogLoggerTests : IDisposable
     [Fact]
     public async Task Load_tool_syslog_mode_sends_lines_of_the_asked_size_that_the_source_parses_whole()
     {
-        using var relay = await StartAsync("""
-            a1.sources = r1
-            a1.channels = c1
-            a1.sources.r1.type = syslogtcp
-            a1.sources.r1.host = 127.0.0.1
-            a1.sources.r1.port = 0
-            a1.sources.r1.keepFields = all
-            a1.sources.r1.channels = c1
-            """ + Sink());
+        using var relay = await StartAsync(SyslogExample("syslogtcp") + "\na1.sources.r1.keepFields = all" + Sink());
         var port = Assert.Single(Ports(relay));
 
         var (exitCode, output, _) = await ToolRun.RunAsync(
