@@ -26,6 +26,9 @@ internal abstract partial class UdpSource : ISource, IMonitoredComponent, IAsync
     /// <summary>Kernel buffer for bursts that arrive while a batch commits.</summary>
     private const int ReceiveBufferBytes = 4 << 20;
 
+    /// <summary>Least time between two log lines about dropped datagrams.</summary>
+    private static readonly TimeSpan DropLogInterval = TimeSpan.FromSeconds(5);
+
     private readonly string _bind;
     private readonly int _port;
     private readonly string _kind;
@@ -35,6 +38,8 @@ internal abstract partial class UdpSource : ISource, IMonitoredComponent, IAsync
     private Socket? _socket;
     private Task? _receiveLoop;
     private IPEndPoint? _localEndPoint;
+    private long _droppedSinceLog;
+    private long _lastDropLog;
 
     protected UdpSource(string kind, string name, string bind, int port, ChannelProcessor processor, TimeProvider timeProvider, ILogger logger)
     {
@@ -193,7 +198,16 @@ internal abstract partial class UdpSource : ISource, IMonitoredComponent, IAsync
         catch (ChannelException e)
         {
             Counter.IncrementChannelWriteFail();
-            LogDropped(_kind, Name, batch.Count, e.Message);
+            _droppedSinceLog += batch.Count;
+
+            // A full channel refuses batch after batch: say so once per interval, with the count, not per batch.
+            var now = TimeProvider.GetTimestamp();
+            if (_lastDropLog == 0 || TimeProvider.GetElapsedTime(_lastDropLog, now) >= DropLogInterval)
+            {
+                LogDropped(_kind, Name, _droppedSinceLog, e.Message);
+                _droppedSinceLog = 0;
+                _lastDropLog = now;
+            }
         }
     }
 
@@ -203,6 +217,6 @@ internal abstract partial class UdpSource : ISource, IMonitoredComponent, IAsync
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} source {Source}: receive failed: {Error}")]
     private partial void LogReceiveFailed(string kind, string source, SocketError error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Kind} source {Source}: {Count} datagrams dropped, the channel refused them: {Reason}")]
-    private partial void LogDropped(string kind, string source, int count, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Kind} source {Source}: {Count} datagrams dropped since the last report, the channel refused them: {Reason}")]
+    private partial void LogDropped(string kind, string source, long count, string reason);
 }

@@ -70,7 +70,7 @@ public sealed class SyslogSourceTests
         var channel = Channel(100);
         await using var source = await StartTcpAsync(channel, new SyslogTcpSourceOptions
         {
-            Host = "127.0.0.1", Ports = [0], ClientIPHeader = "clientip",
+            Host = "127.0.0.1", Ports = [0], ClientIPHeader = "clientip", ClientHostnameHeader = "clientname",
         });
 
         await SendTcpAsync(source.LocalEndPoints[0], "<13>Dec  5 05:35:10 vm app: one\n7 <13>two<11>3 x\nnot syslog\n");
@@ -78,6 +78,8 @@ public sealed class SyslogSourceTests
         var events = await DrainAsync(channel, 4);
         Assert.Equal(["app: one", "<13>two", "<11>3 x", "not syslog"], events.Select(Body));
         Assert.All(events, e => Assert.Equal("127.0.0.1", e.Headers["clientip"]));
+        var name = (await Dns.GetHostEntryAsync(IPAddress.Loopback)).HostName;
+        Assert.All(events, e => Assert.Equal(name, e.Headers["clientname"]));
         Assert.Equal("vm", events[0].Headers["host"]);
         Assert.Equal("Invalid", events[3].Headers[SyslogEventBuilder.StatusHeader]);
         await Eventually.TrueAsync(() => source.Counter.EventAcceptedCount == 4, "4 accepted", Timeout);
