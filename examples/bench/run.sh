@@ -4,6 +4,7 @@
 #
 #   examples/bench/run.sh avro-memory-null   [extra relay load options]
 #   examples/bench/run.sh thrift-memory-null
+#   examples/bench/run.sh syslogtcp-memory-null (400-byte RFC 3164 lines over 10 connections, syslog-ng's published shape)
 #   examples/bench/run.sh two-hops
 #   examples/bench/run.sh half-rate           (avro -> memory -> null at --rate 500000)
 #   examples/bench/run.sh overload            (60 s, sink slower than source; prints RSS every 5 s)
@@ -25,7 +26,8 @@
 #   show what the framework itself costs (with appender, events/s of the calls alone).
 #   examples/bench/run.sh replay              (1,000,000 events left in a file channel; restart after kill -9 and after a clean stop)
 #
-# Load shape unless overridden: 100-byte bodies, batch 100, 4 connections, 30 s. Ports 41500-41501 on 127.0.0.1.
+# Load shape unless overridden: 100-byte bodies, batch 100, 4 connections, 30 s. Ports 41500-41501 on 127.0.0.1
+# (41510 for syslog, so that it can run beside an avro scenario).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 scenario=${1:?scenario}
@@ -66,7 +68,7 @@ report() { # name cpu_seconds load_seconds
 load() {
   local defaults=(--duration 30)
   [[ " $* " == *" --duration "* || " $* " == *" --events "* ]] && defaults=()
-  dotnet "$relay_dll" load --host 127.0.0.1 --port 41500 --json "${defaults[@]}" "$@" | tail -1
+  dotnet "$relay_dll" load --host 127.0.0.1 --port "${load_port:-41500}" --json "${defaults[@]}" "$@" | tail -1
 }
 
 run_single() { # config, load options...
@@ -108,6 +110,7 @@ case "$scenario" in
   avro-file-hdfs) run_hdfs examples/bench/avro-file-hdfs.properties "$@" ;;
   avro-memory-null) run_single examples/bench/avro-memory-null.properties "$@" ;;
   thrift-memory-null) run_single examples/bench/thrift-memory-null.properties --protocol thrift "$@" ;;
+  syslogtcp-memory-null) load_port=41510 run_single examples/bench/syslogtcp-memory-null.properties --protocol syslog --size 400 --connections 10 "$@" ;;
   half-rate) run_single examples/bench/avro-memory-null.properties --rate 500000 "$@" ;;
   avro-file-null)
     export FC_DIR="$out/file-channel"

@@ -69,9 +69,12 @@ internal static class FlowGraph
     {
         string? Value(string key) => properties.GetString(key)?.Trim() is { Length: > 0 } value ? value : null;
 
-        if (Value("port") is { } port)
+        // Network sources name their address bind (avro, netcat), host (syslog) or hostname (sinks); the multiport
+        // syslog source listens on several ports.
+        if ((Value("port") ?? Value("ports")) is { } port)
         {
-            return $" {Value("bind") ?? Value("hostname") ?? "0.0.0.0"}:{port}";
+            var ports = string.Join(',', port.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+            return $" {Value("bind") ?? Value("host") ?? Value("hostname") ?? "0.0.0.0"}:{ports}";
         }
 
         return (Value("spoolDir") ?? Value("sink.directory")) is { } folder ? " " + folder : "";

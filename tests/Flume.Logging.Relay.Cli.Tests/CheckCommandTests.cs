@@ -76,6 +76,27 @@ public sealed class CheckCommandTests
         Assert.Contains("  sinkgroup g1 (default) sinks k1", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("multiport_syslogtcp", "host = 127.0.0.1", "ports = 10001 10002", "multiport_syslogtcp 127.0.0.1:10001,10002")]
+    [InlineData("org.apache.flume.source.SyslogTcpSource", "host = localhost", "port = 5140", "org.apache.flume.source.SyslogTcpSource localhost:5140")]
+    [InlineData("syslogudp", "host = localhost", "port = 5140", "syslogudp localhost:5140")]
+    [InlineData("netcatudp", "bind = 127.0.0.1", "port = 6666", "netcatudp 127.0.0.1:6666")]
+    public async Task Syslog_and_UDP_sources_print_the_address_they_would_listen_on(string type, string address, string port, string shown)
+    {
+        var (exitCode, output) = await CheckAsync($"""
+            a1.sources = r1
+            a1.channels = c1
+            a1.sources.r1.type = {type}
+            a1.sources.r1.{address}
+            a1.sources.r1.{port}
+            a1.sources.r1.channels = c1
+            a1.channels.c1.type = memory
+            """);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains($"  source r1 ({shown}) -> selector replicating -> channels c1", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Creates_no_file_channel_or_file_roll_folder()
     {

@@ -119,7 +119,8 @@ internal sealed partial class TcpServer : IRpcServer
         _connectionSlots?.Dispose();
     }
 
-    private static async Task<IPAddress> ResolveBindAddressAsync(string bind, CancellationToken cancellationToken)
+    /// <summary>The address <paramref name="bind"/> names; IPv4 preferred for a host name. Shared with the UDP sources.</summary>
+    internal static async Task<IPAddress> ResolveBindAddressAsync(string bind, CancellationToken cancellationToken)
     {
         if (IPAddress.TryParse(bind, out var parsed))
         {

@@ -14,6 +14,12 @@ internal sealed record LoadOptions
     /// <summary>Thrift (compact) instead of Avro.</summary>
     public bool Thrift { get; init; }
 
+    /// <summary>
+    /// Newline-terminated RFC 3164 lines to a syslog TCP source instead of Avro; <see cref="BodySize"/> is then the
+    /// whole message's size.
+    /// </summary>
+    public bool Syslog { get; init; }
+
     /// <summary>Stop after this many events; null when only <see cref="Duration"/> bounds the run.</summary>
     public long? Events { get; init; }
 

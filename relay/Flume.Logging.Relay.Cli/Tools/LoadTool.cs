@@ -28,9 +28,14 @@ internal static class LoadTool
         var clientOptions = options.ToClientOptions();
         try
         {
-            if (options.Thrift && options.Compression != CompressionType.None)
+            if ((options.Thrift || options.Syslog) && options.Compression != CompressionType.None)
             {
-                throw new ArgumentException("--compression deflate needs --protocol avro: Flume's thrift source has no compression");
+                throw new ArgumentException("--compression deflate needs --protocol avro: Flume's thrift and syslog sources have no compression");
+            }
+
+            if (options.Syslog)
+            {
+                SyslogLoadClient.Validate(options);
             }
 
             clientOptions.Validate();
@@ -48,7 +53,8 @@ internal static class LoadTool
             context.Cancel = true;
             stop.Cancel();
         });
-        var generator = new LoadGenerator(options, () => RpcClients.Create(clientOptions), TimeProvider.System);
+        var generator = new LoadGenerator(
+            options, options.Syslog ? () => new SyslogLoadClient(options) : () => RpcClients.Create(clientOptions), TimeProvider.System);
         using var progressDone = new CancellationTokenSource();
         var progress = showProgress ? ShowProgressAsync(generator, error, progressDone.Token) : Task.CompletedTask;
         var result = await generator.RunAsync(stop.Token);

@@ -8,6 +8,7 @@ using Flume.Logging.Relay.Sinks.Hdfs;
 using Flume.Logging.Relay.Sinks.Processors;
 using Flume.Logging.Relay.Sources;
 using Flume.Logging.Relay.Sources.Spooling;
+using Flume.Logging.Relay.Sources.Syslog;
 using Flume.Logging.Rpc.Avro;
 using Flume.Logging.Rpc.Thrift;
 using Microsoft.Extensions.Logging;
@@ -30,6 +31,15 @@ internal static class BuiltInComponents
             c.Name, SeqSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<SeqSource>()));
         registry.AddSource("spooldir", c => new SpoolDirectorySource(
             c.Name, SpoolDirectorySourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, Random.Shared, c.Services.LoggerFactory.CreateLogger<SpoolDirectorySource>()));
+
+        registry.AddSource("syslogtcp", CreateSyslogTcpSource);
+        registry.AddSource(SyslogTcpSource.FlumeClass, CreateSyslogTcpSource);
+        registry.AddSource("multiport_syslogtcp", CreateMultiportSyslogTcpSource);
+        registry.AddSource(SyslogTcpSource.MultiportFlumeClass, CreateMultiportSyslogTcpSource);
+        registry.AddSource("syslogudp", CreateSyslogUdpSource);
+        registry.AddSource(SyslogUdpSource.FlumeClass, CreateSyslogUdpSource);
+        registry.AddSource("netcatudp", CreateNetcatUdpSource);
+        registry.AddSource(NetcatUdpSource.FlumeClass, CreateNetcatUdpSource);
 
         registry.AddSource("avro", c => new RpcSource(
             c.Name,
@@ -98,6 +108,18 @@ internal static class BuiltInComponents
         properties.Require(port is >= 0 and <= 65535, key, $"must be a port 0-65535 (got {port})");
         return port;
     }
+
+    private static SyslogTcpSource CreateSyslogTcpSource(SourceBuildContext c) => new(
+        c.Name, SyslogTcpSourceOptions.From(c.Properties, multiport: false), multiport: false, c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory);
+
+    private static SyslogTcpSource CreateMultiportSyslogTcpSource(SourceBuildContext c) => new(
+        c.Name, SyslogTcpSourceOptions.From(c.Properties, multiport: true), multiport: true, c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory);
+
+    private static SyslogUdpSource CreateSyslogUdpSource(SourceBuildContext c) => new(
+        c.Name, SyslogUdpSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory);
+
+    private static NetcatUdpSource CreateNetcatUdpSource(SourceBuildContext c) => new(
+        c.Name, NetcatUdpSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory);
 
     private static HdfsSink CreateHdfsSink(SinkBuildContext c) => new(
         c.Name, c.Channel, HdfsSinkOptions.From(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory);
