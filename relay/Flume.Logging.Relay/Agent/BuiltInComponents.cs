@@ -7,6 +7,7 @@ using Flume.Logging.Relay.Sinks.FileRoll;
 using Flume.Logging.Relay.Sinks.Hdfs;
 using Flume.Logging.Relay.Sinks.Processors;
 using Flume.Logging.Relay.Sources;
+using Flume.Logging.Relay.Sources.Http;
 using Flume.Logging.Relay.Sources.Spooling;
 using Flume.Logging.Rpc.Avro;
 using Flume.Logging.Rpc.Thrift;
@@ -30,6 +31,9 @@ internal static class BuiltInComponents
             c.Name, SeqSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<SeqSource>()));
         registry.AddSource("spooldir", c => new SpoolDirectorySource(
             c.Name, SpoolDirectorySourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, Random.Shared, c.Services.LoggerFactory.CreateLogger<SpoolDirectorySource>()));
+
+        registry.AddSource("http", CreateHttpSource);
+        registry.AddSource(HttpSource.FlumeClass, CreateHttpSource);
 
         registry.AddSource("avro", c => new RpcSource(
             c.Name,
@@ -98,6 +102,9 @@ internal static class BuiltInComponents
         properties.Require(port is >= 0 and <= 65535, key, $"must be a port 0-65535 (got {port})");
         return port;
     }
+
+    private static HttpSource CreateHttpSource(SourceBuildContext c) => new(
+        c.Name, HttpSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory);
 
     private static HdfsSink CreateHdfsSink(SinkBuildContext c) => new(
         c.Name, c.Channel, HdfsSinkOptions.From(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory);
