@@ -37,14 +37,19 @@ internal sealed class JsonHandler : IHttpSourceHandler
     public static List<FlumeEvent> Parse(ReadOnlySpan<byte> body, string? contentType)
     {
         var charset = JsonCharset.FromName(CharsetOf(contentType));
-        var reader = new Utf8JsonReader(charset.ToUtf8(body), ReaderOptions);
+        var json = charset.ToUtf8(body);
+
+        // Gson gives null for an empty body, which Flume then fails on with a NullPointerException (500); the client
+        // sent nothing usable, so say so.
+        if (json.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            throw new HttpBadRequestException("The request body is empty: expected a JSON array of events.");
+        }
+
+        var reader = new Utf8JsonReader(json, ReaderOptions);
         try
         {
-            if (!reader.Read())
-            {
-                throw new HttpBadRequestException("The request body is empty: expected a JSON array of events.");
-            }
-
+            reader.Read();
             if (reader.TokenType != JsonTokenType.StartArray)
             {
                 throw new HttpBadRequestException($"Expected a JSON array of events, found {Describe(reader.TokenType)}.");
