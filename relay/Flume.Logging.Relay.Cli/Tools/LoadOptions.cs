@@ -14,6 +14,9 @@ internal sealed record LoadOptions
     /// <summary>Thrift (compact) instead of Avro.</summary>
     public bool Thrift { get; init; }
 
+    /// <summary>HTTP POSTs of JSON batches (Flume's JSONHandler format) to an http source instead of Avro.</summary>
+    public bool Http { get; init; }
+
     /// <summary>Stop after this many events; null when only <see cref="Duration"/> bounds the run.</summary>
     public long? Events { get; init; }
 

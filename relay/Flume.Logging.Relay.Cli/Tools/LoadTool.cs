@@ -28,9 +28,9 @@ internal static class LoadTool
         var clientOptions = options.ToClientOptions();
         try
         {
-            if (options.Thrift && options.Compression != CompressionType.None)
+            if ((options.Thrift || options.Http) && options.Compression != CompressionType.None)
             {
-                throw new ArgumentException("--compression deflate needs --protocol avro: Flume's thrift source has no compression");
+                throw new ArgumentException("--compression deflate needs --protocol avro: Flume's thrift and http sources have no compression");
             }
 
             clientOptions.Validate();
@@ -48,7 +48,8 @@ internal static class LoadTool
             context.Cancel = true;
             stop.Cancel();
         });
-        var generator = new LoadGenerator(options, () => RpcClients.Create(clientOptions), TimeProvider.System);
+        Func<IRpcClient> createClient = options.Http ? () => new HttpJsonLoadClient(options) : () => RpcClients.Create(clientOptions);
+        var generator = new LoadGenerator(options, createClient, TimeProvider.System);
         using var progressDone = new CancellationTokenSource();
         var progress = showProgress ? ShowProgressAsync(generator, error, progressDone.Token) : Task.CompletedTask;
         var result = await generator.RunAsync(stop.Token);

@@ -63,14 +63,14 @@ internal static class ToolCommands
         return command;
     }
 
-    /// <summary><c>relay load --host H --port P [--protocol avro|thrift] [--events N | --duration S] ...</c>.</summary>
+    /// <summary><c>relay load --host H --port P [--protocol avro|thrift|http] [--events N | --duration S] ...</c>.</summary>
     public static Command Load()
     {
-        var command = new Command("load", "Generate load against an avro or thrift source and report throughput and batch latency.");
+        var command = new Command("load", "Generate load against an avro, thrift or http source and report throughput and batch latency.");
         var host = new Option<string>("--host", "-H") { Description = "The source's host.", Required = true };
         var port = PortOption("--port", "-p");
-        var protocol = new Option<string>("--protocol") { Description = "avro or thrift (compact).", DefaultValueFactory = _ => "avro" };
-        protocol.AcceptOnlyFromAmong("avro", "thrift");
+        var protocol = new Option<string>("--protocol") { Description = "avro, thrift (compact) or http (JSON batches, Flume's JSONHandler).", DefaultValueFactory = _ => "avro" };
+        protocol.AcceptOnlyFromAmong("avro", "thrift", "http");
         var events = new Option<long?>("--events") { Description = "Events to send. Default: 100000 when --duration is not given." };
         var duration = new Option<double?>("--duration") { Description = "Seconds to keep starting batches." };
         var size = new Option<int>("--size") { Description = "Body bytes per event.", DefaultValueFactory = _ => 100 };
@@ -119,6 +119,7 @@ internal static class ToolCommands
                 Host = result.GetValue(host)!,
                 Port = result.GetValue(port),
                 Thrift = result.GetValue(protocol) == "thrift",
+                Http = result.GetValue(protocol) == "http",
                 Events = result.GetValue(events) ?? (seconds is null ? 100_000 : null),
                 Duration = seconds is { } s ? TimeSpan.FromSeconds(s) : null,
                 BodySize = result.GetValue(size),
