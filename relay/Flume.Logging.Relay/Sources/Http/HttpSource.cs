@@ -183,7 +183,9 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
         {
             if (truncated)
             {
+                // The rest of the body stays unread: close after answering rather than drain it.
                 LogTruncated(Name, _handler.TruncateAt);
+                context.Response.Headers.Connection = "close";
             }
 
             events = _handler.GetEvents(request, buffer.AsSpan(0, length));
@@ -264,7 +266,7 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
             {
                 if (length == buffer.Length)
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(capacity, (long)buffer.Length * 2));
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(capacity, Math.Max((long)buffer.Length * 2, InitialBufferSize)));
                     buffer.AsSpan(0, length).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
