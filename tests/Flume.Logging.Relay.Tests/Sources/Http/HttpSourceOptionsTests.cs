@@ -1,3 +1,4 @@
+using Flume.Logging.Relay.Agent;
 using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Sources.Http;
 
@@ -109,6 +110,15 @@ public sealed class HttpSourceOptionsTests
         var error = Assert.Throws<ConfigurationException>(() => From(properties));
 
         Assert.Contains(fullKey, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_source_is_registered_under_its_alias_and_Flumes_class_name()
+    {
+        var sources = ComponentRegistry.CreateDefault().Sources.Aliases.ToList();
+
+        Assert.Contains("http", sources);
+        Assert.Contains("org.apache.flume.source.http.HTTPSource", sources);
     }
 
     [Fact]
