@@ -63,7 +63,11 @@ internal sealed class HttpSourceOptions
     /// </summary>
     public TimeSpan RequestTimeout { get; set; } = DefaultRequestTimeout;
 
-    /// <summary>The Jetty tuning keys given (<c>QueuedThreadPool.*</c>, ...), accepted and ignored; logged at start.</summary>
+    /// <summary>
+    /// The Jetty tuning keys given (<c>QueuedThreadPool.*</c>, <c>HttpConfiguration.*</c>, <c>ServerConnector.*</c>,
+    /// <c>SslContextFactory.*</c>): accepted so Flume configurations load, logged at start and ignored. Their Kestrel
+    /// counterparts are fixed: the .NET thread pool, Kestrel's keep-alive timeout, and the request bounds above.
+    /// </summary>
     public IReadOnlyList<string> IgnoredJettyKeys { get; set; } = [];
 
     /// <summary>Reads an <c>http</c> source's properties; errors name the exact key.</summary>
