@@ -5,6 +5,7 @@
 #   examples/bench/run.sh avro-memory-null   [extra relay load options]
 #   examples/bench/run.sh thrift-memory-null
 #   examples/bench/run.sh syslogtcp-memory-null (400-byte RFC 3164 lines over 10 connections, syslog-ng's published shape)
+#   examples/bench/run.sh http-memory-null    (JSON batches POSTed to the http source, Flume's JSONHandler format)
 #   examples/bench/run.sh two-hops
 #   examples/bench/run.sh half-rate           (avro -> memory -> null at --rate 500000)
 #   examples/bench/run.sh overload            (60 s, sink slower than source; prints RSS every 5 s)
@@ -111,6 +112,7 @@ case "$scenario" in
   avro-memory-null) run_single examples/bench/avro-memory-null.properties "$@" ;;
   thrift-memory-null) run_single examples/bench/thrift-memory-null.properties --protocol thrift "$@" ;;
   syslogtcp-memory-null) load_port=41510 run_single examples/bench/syslogtcp-memory-null.properties --protocol syslog --size 400 --connections 10 "$@" ;;
+  http-memory-null) run_single examples/bench/http-memory-null.properties --protocol http "$@" ;;
   half-rate) run_single examples/bench/avro-memory-null.properties --rate 500000 "$@" ;;
   avro-file-null)
     export FC_DIR="$out/file-channel"

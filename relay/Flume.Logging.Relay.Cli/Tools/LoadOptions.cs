@@ -20,6 +20,9 @@ internal sealed record LoadOptions
     /// </summary>
     public bool Syslog { get; init; }
 
+    /// <summary>HTTP POSTs of JSON batches (Flume's JSONHandler format) to an http source instead of Avro.</summary>
+    public bool Http { get; init; }
+
     /// <summary>Stop after this many events; null when only <see cref="Duration"/> bounds the run.</summary>
     public long? Events { get; init; }
 

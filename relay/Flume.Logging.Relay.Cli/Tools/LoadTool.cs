@@ -28,9 +28,9 @@ internal static class LoadTool
         var clientOptions = options.ToClientOptions();
         try
         {
-            if ((options.Thrift || options.Syslog) && options.Compression != CompressionType.None)
+            if ((options.Thrift || options.Syslog || options.Http) && options.Compression != CompressionType.None)
             {
-                throw new ArgumentException("--compression deflate needs --protocol avro: Flume's thrift and syslog sources have no compression");
+                throw new ArgumentException("--compression deflate needs --protocol avro: Flume's thrift, syslog and http sources have no compression");
             }
 
             if (options.Syslog)
@@ -53,8 +53,13 @@ internal static class LoadTool
             context.Cancel = true;
             stop.Cancel();
         });
-        var generator = new LoadGenerator(
-            options, options.Syslog ? () => new SyslogLoadClient(options) : () => RpcClients.Create(clientOptions), TimeProvider.System);
+        Func<IRpcClient> createClient = options switch
+        {
+            { Syslog: true } => () => new SyslogLoadClient(options),
+            { Http: true } => () => new HttpJsonLoadClient(options),
+            _ => () => RpcClients.Create(clientOptions),
+        };
+        var generator = new LoadGenerator(options, createClient, TimeProvider.System);
         using var progressDone = new CancellationTokenSource();
         var progress = showProgress ? ShowProgressAsync(generator, error, progressDone.Token) : Task.CompletedTask;
         var result = await generator.RunAsync(stop.Token);

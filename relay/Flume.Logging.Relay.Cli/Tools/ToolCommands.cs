@@ -63,14 +63,14 @@ internal static class ToolCommands
         return command;
     }
 
-    /// <summary><c>relay load --host H --port P [--protocol avro|thrift|syslog] [--events N | --duration S] ...</c>.</summary>
+    /// <summary><c>relay load --host H --port P [--protocol avro|thrift|syslog|http] [--events N | --duration S] ...</c>.</summary>
     public static Command Load()
     {
-        var command = new Command("load", "Generate load against an avro or thrift source and report throughput and batch latency.");
+        var command = new Command("load", "Generate load against an avro, thrift, syslog TCP or http source and report throughput and batch latency.");
         var host = new Option<string>("--host", "-H") { Description = "The source's host.", Required = true };
         var port = PortOption("--port", "-p");
-        var protocol = new Option<string>("--protocol") { Description = "avro, thrift (compact), or syslog (newline-terminated RFC 3164 lines; --size is then the whole message).", DefaultValueFactory = _ => "avro" };
-        protocol.AcceptOnlyFromAmong("avro", "thrift", "syslog");
+        var protocol = new Option<string>("--protocol") { Description = "avro, thrift (compact), syslog (newline-terminated RFC 3164 lines; --size is then the whole message) or http (JSON batches, Flume's JSONHandler).", DefaultValueFactory = _ => "avro" };
+        protocol.AcceptOnlyFromAmong("avro", "thrift", "syslog", "http");
         var events = new Option<long?>("--events") { Description = "Events to send. Default: 100000 when --duration is not given." };
         var duration = new Option<double?>("--duration") { Description = "Seconds to keep starting batches." };
         var size = new Option<int>("--size") { Description = "Body bytes per event.", DefaultValueFactory = _ => 100 };
@@ -120,6 +120,7 @@ internal static class ToolCommands
                 Port = result.GetValue(port),
                 Thrift = result.GetValue(protocol) == "thrift",
                 Syslog = result.GetValue(protocol) == "syslog",
+                Http = result.GetValue(protocol) == "http",
                 Events = result.GetValue(events) ?? (seconds is null ? 100_000 : null),
                 Duration = seconds is { } s ? TimeSpan.FromSeconds(s) : null,
                 BodySize = result.GetValue(size),

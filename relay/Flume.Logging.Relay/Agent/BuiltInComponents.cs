@@ -7,6 +7,7 @@ using Flume.Logging.Relay.Sinks.FileRoll;
 using Flume.Logging.Relay.Sinks.Hdfs;
 using Flume.Logging.Relay.Sinks.Processors;
 using Flume.Logging.Relay.Sources;
+using Flume.Logging.Relay.Sources.Http;
 using Flume.Logging.Relay.Sources.Spooling;
 using Flume.Logging.Relay.Sources.Syslog;
 using Flume.Logging.Rpc.Avro;
@@ -40,6 +41,9 @@ internal static class BuiltInComponents
         registry.AddSource(SyslogUdpSource.FlumeClass, CreateSyslogUdpSource);
         registry.AddSource("netcatudp", CreateNetcatUdpSource);
         registry.AddSource(NetcatUdpSource.FlumeClass, CreateNetcatUdpSource);
+
+        registry.AddSource("http", CreateHttpSource);
+        registry.AddSource(HttpSource.FlumeClass, CreateHttpSource);
 
         registry.AddSource("avro", c => new RpcSource(
             c.Name,
@@ -120,6 +124,9 @@ internal static class BuiltInComponents
 
     private static NetcatUdpSource CreateNetcatUdpSource(SourceBuildContext c) => new(
         c.Name, NetcatUdpSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory);
+
+    private static HttpSource CreateHttpSource(SourceBuildContext c) => new(
+        c.Name, HttpSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory);
 
     private static HdfsSink CreateHdfsSink(SinkBuildContext c) => new(
         c.Name, c.Channel, HdfsSinkOptions.From(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory);

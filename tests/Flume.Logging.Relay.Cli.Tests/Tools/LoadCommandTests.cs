@@ -5,17 +5,19 @@ using Flume.Logging.Testing;
 
 namespace Flume.Logging.Relay.Cli.Tests.Tools;
 
-/// <summary>A relay with an avro and a thrift source into a null sink, shared by the load command tests.</summary>
+/// <summary>A relay with an avro, a thrift and an http source into a null sink, shared by the load command tests.</summary>
 public sealed class NullSinkRelay : IAsyncLifetime
 {
     public int AvroPort { get; } = FreePort.Next();
 
     public int ThriftPort { get; } = FreePort.Next();
 
+    public int HttpPort { get; } = FreePort.Next();
+
     public RelayProcess? Relay { get; private set; }
 
     public async Task InitializeAsync() => Relay = await RelayProcess.StartRunningAsync($"""
-        a1.sources = r1 r2
+        a1.sources = r1 r2 r3
         a1.channels = c1
         a1.sinks = k1
         a1.sources.r1.type = avro
@@ -26,6 +28,10 @@ public sealed class NullSinkRelay : IAsyncLifetime
         a1.sources.r2.bind = 127.0.0.1
         a1.sources.r2.port = {ThriftPort}
         a1.sources.r2.channels = c1
+        a1.sources.r3.type = http
+        a1.sources.r3.bind = 127.0.0.1
+        a1.sources.r3.port = {HttpPort}
+        a1.sources.r3.channels = c1
         a1.channels.c1.type = memory
         a1.channels.c1.capacity = 20000
         a1.channels.c1.transactionCapacity = 1000
@@ -79,6 +85,17 @@ public sealed class LoadCommandTests(NullSinkRelay relay) : IClassFixture<NullSi
 
         Assert.True(exitCode == 0, output);
         Assert.Equal(5000, LastJsonLine(lines).GetProperty("events").GetInt64());
+    }
+
+    [Fact]
+    public async Task Http_protocol_posts_JSON_batches_that_the_http_source_accepts()
+    {
+        var (exitCode, output, lines) = await ToolRun.RunAsync("load", "--host", "127.0.0.1", "--port", Port(relay.HttpPort), "--protocol", "http", "--events", "5000", "--batch", "100", "--connections", "2", "--headers", "1", "--json");
+
+        Assert.True(exitCode == 0, output);
+        var json = LastJsonLine(lines);
+        Assert.Equal(5000, json.GetProperty("events").GetInt64());
+        Assert.Equal(0, json.GetProperty("failedAttempts").GetInt64());
     }
 
     [Fact]

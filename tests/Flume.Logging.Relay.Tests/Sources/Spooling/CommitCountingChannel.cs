@@ -3,9 +3,13 @@ using Flume.Logging.Relay.Channels;
 
 namespace Flume.Logging.Relay.Tests.Sources.Spooling;
 
-/// <summary>A channel that passes everything to another and counts commits begun, so a test knows a commit is in flight.</summary>
-internal sealed class CommitCountingChannel(IChannel inner) : IChannel
+/// <summary>
+/// A channel that passes everything to another and counts commits begun, so a test knows a commit is in flight;
+/// with <paramref name="commitGate"/>, each commit also waits for that task, so a test sees what happens before it ends.
+/// </summary>
+internal sealed class CommitCountingChannel(IChannel inner, Task? commitGate = null) : IChannel
 {
+    private readonly Task? _commitGate = commitGate;
     private int _commitsStarted;
 
     public int CommitsStarted => Volatile.Read(ref _commitsStarted);
@@ -26,10 +30,15 @@ internal sealed class CommitCountingChannel(IChannel inner) : IChannel
 
         public FlumeEvent? Take() => inner.Take();
 
-        public ValueTask CommitAsync(CancellationToken cancellationToken)
+        public async ValueTask CommitAsync(CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref owner._commitsStarted);
-            return inner.CommitAsync(cancellationToken);
+            if (owner._commitGate is { } gate)
+            {
+                await gate.WaitAsync(cancellationToken);
+            }
+
+            await inner.CommitAsync(cancellationToken);
         }
 
         public void Rollback() => inner.Rollback();
