@@ -72,56 +72,53 @@ internal sealed partial class NameNodeClient : IAsyncDisposable
         where TResponse : IMessage<TResponse>
     {
         var callId = Interlocked.Increment(ref _nextCallId) & int.MaxValue;
-        for (var attempt = 1; ; attempt++)
-        {
-            var index = Volatile.Read(ref _active);
-            var nameNode = _nameNodes[index];
-            try
-            {
-                return await nameNode.CallAsync(method, request, parser, new CallAttempt(callId, attempt - 1), cancellationToken);
-            }
-            catch (RemoteException e) when (attempt < _options.MaxFailoverAttempts && e.IsRetriable)
-            {
-                // The NameNode itself asks to be asked again (e.g. still in startup safe mode): same NameNode, after a pause.
-                LogRetry(method, nameNode.Host, nameNode.Port, e.Message);
-                await PauseAsync(FailoverDelay(attempt), e, cancellationToken);
-            }
-            catch (Exception e) when (attempt < _options.MaxFailoverAttempts && e is RemoteException { IsStandby: true } or HdfsConnectionException)
-            {
-                var next = (index + 1) % _nameNodes.Length;
-                Interlocked.CompareExchange(ref _active, next, index);
-                if (_nameNodes.Length == 1)
-                {
-                    // Nothing to fail over to: the same NameNode again after a pause. The caller reports the
-                    // outage once it gives up, so each retry is only information.
-                    var delay = FailoverDelay(attempt);
-                    LogCallAgain(method, nameNode.Host, nameNode.Port, e.Message, delay.TotalSeconds);
-                    await PauseAsync(delay, e, cancellationToken);
-                    continue;
-                }
 
-                LogFailover(method, nameNode.Host, nameNode.Port, e.Message, _nameNodes[next].Host, _nameNodes[next].Port);
-                if (attempt % _nameNodes.Length == 0)
-                {
-                    await PauseAsync(FailoverDelay(attempt / _nameNodes.Length), e, cancellationToken);
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// Waits before the next attempt. A caller that gives up during the pause (its timeout) learns why the last
-    /// attempt failed: the cancellation carries that failure, so "took too long" can say "connection refused".
-    /// </summary>
-    private async Task PauseAsync(TimeSpan delay, Exception lastFailure, CancellationToken cancellationToken)
-    {
+        // A caller that gives up (its timeout) while this retries learns why the last attempt failed: the
+        // cancellation carries that failure, so "took too long" can say "connection refused".
+        Exception? lastFailure = null;
         try
         {
-            await Task.Delay(delay, _timeProvider, cancellationToken);
+            for (var attempt = 1; ; attempt++)
+            {
+                var index = Volatile.Read(ref _active);
+                var nameNode = _nameNodes[index];
+                try
+                {
+                    return await nameNode.CallAsync(method, request, parser, new CallAttempt(callId, attempt - 1), cancellationToken);
+                }
+                catch (RemoteException e) when (attempt < _options.MaxFailoverAttempts && e.IsRetriable)
+                {
+                    // The NameNode itself asks to be asked again (e.g. still in startup safe mode): same NameNode, after a pause.
+                    lastFailure = e;
+                    LogRetry(method, nameNode.Host, nameNode.Port, e.Message);
+                    await Task.Delay(FailoverDelay(attempt), _timeProvider, cancellationToken);
+                }
+                catch (Exception e) when (attempt < _options.MaxFailoverAttempts && e is RemoteException { IsStandby: true } or HdfsConnectionException)
+                {
+                    lastFailure = e;
+                    var next = (index + 1) % _nameNodes.Length;
+                    Interlocked.CompareExchange(ref _active, next, index);
+                    if (_nameNodes.Length == 1)
+                    {
+                        // Nothing to fail over to: the same NameNode again after a pause. The caller reports the
+                        // outage once it gives up, so each retry is only information.
+                        var delay = FailoverDelay(attempt);
+                        LogCallAgain(method, nameNode.Host, nameNode.Port, e.Message, delay.TotalSeconds);
+                        await Task.Delay(delay, _timeProvider, cancellationToken);
+                        continue;
+                    }
+
+                    LogFailover(method, nameNode.Host, nameNode.Port, e.Message, _nameNodes[next].Host, _nameNodes[next].Port);
+                    if (attempt % _nameNodes.Length == 0)
+                    {
+                        await Task.Delay(FailoverDelay(attempt / _nameNodes.Length), _timeProvider, cancellationToken);
+                    }
+                }
+            }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (lastFailure is not null && cancellationToken.IsCancellationRequested)
         {
-            throw new OperationCanceledException($"gave up waiting to retry after: {lastFailure.Message}", lastFailure, cancellationToken);
+            throw new OperationCanceledException($"gave up on {method} after: {lastFailure.Message}", lastFailure, cancellationToken);
         }
     }
 
