@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Flume.Logging.Relay.Sources.Taildir;
@@ -45,7 +46,8 @@ internal static class TaildirPositionFile
         var temporary = path + ".tmp";
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 4096))
         {
-            using (var writer = new Utf8JsonWriter(stream))
+            // Paths as written (non-ASCII unescaped), as Gson writes them for Flume.
+            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             {
                 writer.WriteStartArray();
                 foreach (var position in positions)
