@@ -93,9 +93,6 @@ internal sealed class TailedFile : IDisposable
     /// <summary>Whether the file shrank below what was read of it: truncated (copy-truncate rotation) or replaced in place.</summary>
     public bool IsTruncated => _stream is not null && _stream.Length < StreamPos;
 
-    /// <summary>Whether there may be lines to read: bytes on disk beyond those read, or buffered bytes holding a newline.</summary>
-    public bool HasUnread => _stream is not null && (_stream.Length > StreamPos || _buffer.AsSpan(_searchFrom, _end - _searchFrom).Contains((byte)'\n'));
-
     /// <summary>Forgets everything read since the last commit; the next read starts at <see cref="Pos"/> again.</summary>
     public void Rewind()
     {
