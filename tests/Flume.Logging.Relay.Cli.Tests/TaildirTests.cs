@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Flume.Logging.Rpc;
-using Flume.Logging.Rpc.Avro;
 using Flume.Logging.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
 namespace Flume.Logging.Relay.Cli.Tests;
@@ -24,8 +22,7 @@ public sealed class TaildirTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Logs);
-        _receiver = AvroRpc.CreateServer("receiver", new RpcServerOptions { Bind = "127.0.0.1", Port = _receiverPort }, _received, NullLoggerFactory.Instance);
-        await _receiver.StartAsync(CancellationToken.None);
+        _receiver = await _received.ServeAvroAsync(_receiverPort);
     }
 
     public async Task DisposeAsync()

@@ -32,15 +32,8 @@ internal sealed partial class ExecSource : ISource, IMonitoredComponent, IAsyncD
     private readonly ILogger _logger;
     private readonly Encoding _encoding;
     private readonly Lock _processLock = new();
-
-    /// <summary>Cancelled by stop: end the command and start no other.</summary>
-    private readonly CancellationTokenSource _stopping = new();
-
-    /// <summary>Cancelled when the stop deadline passes or on dispose: abandon a batch the channel has not yet taken.</summary>
-    private readonly CancellationTokenSource _abort = new();
+    private readonly SourceLoop _run = new();
     private Process? _process;
-    private Task? _loop;
-    private int _disposed;
 
     public ExecSource(string name, ExecSourceOptions options, ChannelProcessor processor, TimeProvider timeProvider, ILogger<ExecSource> logger)
     {
@@ -70,56 +63,33 @@ internal sealed partial class ExecSource : ISource, IMonitoredComponent, IAsyncD
         LogUnreliable(Name);
         LogStarting(Name, _options.Command);
         Counter.Start();
-        _loop = Task.Run(RunAsync, CancellationToken.None);
+
+        // Stop (or dispose) ends the command at once: its output then ends, and the lines read before are sent.
+        _run.Stopping.Register(() => KillCommand());
+        _run.Start(RunAsync);
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         LogStopping(Name, _options.Command);
-        await _stopping.CancelAsync();
-        KillCommand();
-        if (_loop is not null)
-        {
-            await using (cancellationToken.Register(() => _abort.Cancel()))
-            {
-                await _loop.WaitAsync(cancellationToken);
-            }
-        }
-
+        await _run.StopAsync(cancellationToken);
         Counter.Stop();
     }
 
     /// <summary>Kills the command (with its children) and abandons any batch in hand.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-        {
-            return;
-        }
-
-        await _stopping.CancelAsync();
-        await _abort.CancelAsync();
-        KillCommand();
-        if (_loop is not null)
-        {
-            await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-
-        _stopping.Dispose();
-        _abort.Dispose();
-    }
+    public ValueTask DisposeAsync() => _run.DisposeAsync();
 
     private async Task RunAsync()
     {
-        while (!_stopping.IsCancellationRequested)
+        while (!_run.IsStopping)
         {
             string exitCode;
             try
             {
                 exitCode = await RunCommandAsync();
             }
-            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+            catch (OperationCanceledException) when (_run.IsStopping)
             {
                 return;
             }
@@ -131,7 +101,7 @@ internal sealed partial class ExecSource : ISource, IMonitoredComponent, IAsyncD
                 exitCode = KillCommand();
             }
 
-            if (_stopping.IsCancellationRequested)
+            if (_run.IsStopping)
             {
                 return;
             }
@@ -145,7 +115,7 @@ internal sealed partial class ExecSource : ISource, IMonitoredComponent, IAsyncD
             LogRestarting(Name, _options.RestartThrottle.TotalMilliseconds, exitCode);
             try
             {
-                await Task.Delay(_options.RestartThrottle, _timeProvider, _stopping.Token);
+                await Task.Delay(_options.RestartThrottle, _timeProvider, _run.Stopping);
             }
             catch (OperationCanceledException)
             {
@@ -174,7 +144,7 @@ internal sealed partial class ExecSource : ISource, IMonitoredComponent, IAsyncD
         using var process = new Process { StartInfo = start };
         lock (_processLock)
         {
-            _stopping.Token.ThrowIfCancellationRequested();
+            _run.Stopping.ThrowIfCancellationRequested();
             process.Start();
             _process = process;
         }
@@ -184,7 +154,7 @@ internal sealed partial class ExecSource : ISource, IMonitoredComponent, IAsyncD
         try
         {
             await ReadStandardOutputAsync(process.StandardOutput);
-            await process.WaitForExitAsync(_abort.Token);
+            await process.WaitForExitAsync(_run.Abort);
             await stderr;
             return process.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
@@ -206,13 +176,13 @@ internal sealed partial class ExecSource : ISource, IMonitoredComponent, IAsyncD
         while (true)
         {
             // Not cancelled by stop: killing the command ends its output, and the lines read before are still sent.
-            next ??= output.ReadLineAsync(_abort.Token).AsTask();
+            next ??= output.ReadLineAsync(_run.Abort).AsTask();
             if (!next.IsCompleted && batch.Count > 0)
             {
                 var wait = _options.BatchTimeout - _timeProvider.GetElapsedTime(lastPush);
                 if (wait > TimeSpan.Zero)
                 {
-                    using var waiting = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
+                    using var waiting = CancellationTokenSource.CreateLinkedTokenSource(_run.Abort);
                     var timeout = Task.Delay(wait, _timeProvider, waiting.Token);
                     await Task.WhenAny(next, timeout);
                     await waiting.CancelAsync();
@@ -255,7 +225,7 @@ internal sealed partial class ExecSource : ISource, IMonitoredComponent, IAsyncD
         Counter.AddEventsReceived(batch.Count);
         try
         {
-            await _processor.ProcessBatchAsync(batch, _abort.Token);
+            await _processor.ProcessBatchAsync(batch, _run.Abort);
         }
         catch (ChannelException)
         {

@@ -55,17 +55,10 @@ internal sealed partial class TaildirSource : ISource, IMonitoredComponent, IAsy
     private readonly List<(long Offset, ReadOnlyMemory<byte> Body)> _lines = [];
     private readonly List<FlumeEvent> _batch = [];
     private readonly HashSet<long> _unreadable = [];
-
-    /// <summary>Cancelled by stop: take no new batch, but finish the one in hand.</summary>
-    private readonly CancellationTokenSource _stopping = new();
-
-    /// <summary>Cancelled when the stop deadline passes or on dispose: abandon (roll back) the batch in hand.</summary>
-    private readonly CancellationTokenSource _abort = new();
+    private readonly SourceLoop _run = new();
     private List<TaildirPosition> _written = [];
     private TimeSpan _retry = FirstRetry;
     private int _scan;
-    private Task? _loop;
-    private int _disposed;
 
     public TaildirSource(
         string name,
@@ -134,20 +127,14 @@ internal sealed partial class TaildirSource : ISource, IMonitoredComponent, IAsy
         Scan(recorded);
         LogStarted(Name, _matched.Count, _positionFile);
         Counter.Start();
-        _loop = Task.Run(RunAsync, CancellationToken.None);
+        _run.Start(RunAsync);
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
-        if (_loop is not null)
+        if (await _run.StopAsync(cancellationToken))
         {
-            await using (cancellationToken.Register(() => _abort.Cancel()))
-            {
-                await _loop.WaitAsync(cancellationToken);
-            }
-
             WritePositions();
         }
 
@@ -158,33 +145,18 @@ internal sealed partial class TaildirSource : ISource, IMonitoredComponent, IAsy
     /// <summary>Abandons any batch in hand without committing it or writing positions, as a crash would.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-        {
-            return;
-        }
-
-        await _stopping.CancelAsync();
-        await _abort.CancelAsync();
-        if (_loop is not null)
-        {
-            await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-
+        await _run.DisposeAsync();
         CloseAll();
-        _stopping.Dispose();
-        _abort.Dispose();
     }
 
     private ConfigurationException StartError(string key, string reason, Exception? inner) =>
-        _options.Properties is { } properties
-            ? new ConfigurationException(properties.FullKey(key), $"{properties.FullKey(key)} {reason}", properties.OriginOf(key)?.Source, properties.OriginOf(key)?.Line ?? 0, inner)
-            : new ConfigurationException(key, $"{key} {reason}", innerException: inner);
+        ComponentContext.CreateStartError(_options.Properties, key, reason, inner);
 
     private async Task RunAsync()
     {
         var emptyPasses = 0;
         var nextPositionWrite = _timeProvider.GetTimestamp() + ToTimestamp(_options.WritePosInterval);
-        while (!_stopping.IsCancellationRequested)
+        while (!_run.IsStopping)
         {
             var (read, more) = (false, false);
             try
@@ -220,7 +192,7 @@ internal sealed partial class TaildirSource : ISource, IMonitoredComponent, IAsy
             pause = pause < untilWrite ? pause : untilWrite;
             try
             {
-                await Task.Delay(pause > TimeSpan.Zero ? pause : TimeSpan.Zero, _timeProvider, _stopping.Token);
+                await Task.Delay(pause > TimeSpan.Zero ? pause : TimeSpan.Zero, _timeProvider, _run.Stopping);
             }
             catch (OperationCanceledException)
             {
@@ -324,7 +296,7 @@ internal sealed partial class TaildirSource : ISource, IMonitoredComponent, IAsy
 
         foreach (var file in _matched)
         {
-            if (_stopping.IsCancellationRequested)
+            if (_run.IsStopping)
             {
                 return (read, more);
             }
@@ -373,7 +345,7 @@ internal sealed partial class TaildirSource : ISource, IMonitoredComponent, IAsy
 
         long committed = 0;
         long batches = 0;
-        while (!_stopping.IsCancellationRequested)
+        while (!_run.IsStopping)
         {
             _lines.Clear();
             int count;
@@ -404,9 +376,9 @@ internal sealed partial class TaildirSource : ISource, IMonitoredComponent, IAsy
             Counter.IncrementAppendBatchReceived();
             try
             {
-                await _processor.ProcessBatchAsync(_batch, _abort.Token);
+                await _processor.ProcessBatchAsync(_batch, _run.Abort);
             }
-            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+            catch (OperationCanceledException) when (_run.IsAborted)
             {
                 file.Rewind();
                 return (committed, false);
@@ -419,7 +391,7 @@ internal sealed partial class TaildirSource : ISource, IMonitoredComponent, IAsy
                 LogRetrying(Name, count, file.Path, _retry.TotalMilliseconds, e.Message);
                 try
                 {
-                    await Task.Delay(_retry, _timeProvider, _stopping.Token);
+                    await Task.Delay(_retry, _timeProvider, _run.Stopping);
                 }
                 catch (OperationCanceledException)
                 {
@@ -491,13 +463,13 @@ internal sealed partial class TaildirSource : ISource, IMonitoredComponent, IAsy
 
         foreach (var file in _others)
         {
-            if (_stopping.IsCancellationRequested)
+            if (_run.IsStopping)
             {
                 return;
             }
 
             await TailAsync(file, takePartialLine: true);
-            if (_stopping.IsCancellationRequested)
+            if (_run.IsStopping)
             {
                 return;
             }

@@ -1,19 +1,16 @@
 using System.Text;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
-using Flume.Logging.Relay.Selectors;
 using Flume.Logging.Relay.Sources.Exec;
 using Flume.Logging.Testing;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flume.Logging.Relay.Tests.Sources.Exec;
 
 public sealed class ExecSourceTests : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("exec-test-").FullName;
-    private readonly MemoryChannel _channel = new(
-        "c1", new MemoryChannelOptions { Capacity = 1000, TransactionCapacity = 1000, KeepAlive = TimeSpan.Zero }, TimeProvider.System, NullLogger<MemoryChannel>.Instance);
+    private readonly MemoryChannel _channel = SourceTestChannel.Create(1000, TimeSpan.Zero);
     private readonly ManualTimeProvider _time = new();
     private readonly CapturingLoggerFactory _logs = new();
     private readonly List<FlumeEvent> _received = [];
@@ -35,30 +32,12 @@ public sealed class ExecSourceTests : IAsyncLifetime
     {
         var options = new ExecSourceOptions { Command = command, Shell = "/bin/sh -c" };
         configure?.Invoke(options);
-        var processor = new ChannelProcessor(new ReplicatingChannelSelector([_channel], []), [], NullLogger<ChannelProcessor>.Instance);
-        _source = new ExecSource("r1", options, processor, _time, ((ILoggerFactory)_logs).CreateLogger<ExecSource>());
+        _source = new ExecSource("r1", options, SourceTestChannel.ProcessorFor(_channel), _time, ((ILoggerFactory)_logs).CreateLogger<ExecSource>());
         await _source.StartAsync(CancellationToken.None);
         return _source;
     }
 
-    private List<FlumeEvent> Received
-    {
-        get
-        {
-            while (true)
-            {
-                using var transaction = _channel.BeginTransaction();
-                var taken = transaction.Take();
-                transaction.CommitAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
-                if (taken is null)
-                {
-                    return _received;
-                }
-
-                _received.Add(taken);
-            }
-        }
-    }
+    private List<FlumeEvent> Received => SourceTestChannel.TakeAll(_channel, _received);
 
     private List<string> Bodies => Received.Select(e => Encoding.UTF8.GetString(e.Body.Span)).ToList();
 

@@ -1,11 +1,9 @@
 using System.Text;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
-using Flume.Logging.Relay.Selectors;
 using Flume.Logging.Relay.Sources.Taildir;
 using Flume.Logging.Testing;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flume.Logging.Relay.Tests.Sources.Taildir;
 
@@ -24,12 +22,8 @@ internal sealed class TaildirHarness : IAsyncDisposable
         LogDir = Path.Combine(Root, "logs");
         Directory.CreateDirectory(LogDir);
         PositionFile = Path.Combine(Root, "state", "taildir_position.json");
-        Channel = new MemoryChannel(
-            "c1",
-            new MemoryChannelOptions { Capacity = capacity, TransactionCapacity = capacity, KeepAlive = TimeSpan.Zero },
-            TimeProvider.System,
-            NullLogger<MemoryChannel>.Instance);
-        Processor = new ChannelProcessor(new ReplicatingChannelSelector([Channel], []), [], NullLogger<ChannelProcessor>.Instance);
+        Channel = SourceTestChannel.Create(capacity, TimeSpan.Zero);
+        Processor = SourceTestChannel.ProcessorFor(Channel);
     }
 
     public string Root { get; }
@@ -94,24 +88,7 @@ internal sealed class TaildirHarness : IAsyncDisposable
         Enumerable.Range(from, count).Select(i => $"{name}-{i}");
 
     /// <summary>Every event received so far (taken from the channel as it arrives).</summary>
-    public List<FlumeEvent> Received
-    {
-        get
-        {
-            while (true)
-            {
-                using var transaction = Channel.BeginTransaction();
-                var taken = transaction.Take();
-                transaction.CommitAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
-                if (taken is null)
-                {
-                    return _received;
-                }
-
-                _received.Add(taken);
-            }
-        }
-    }
+    public List<FlumeEvent> Received => SourceTestChannel.TakeAll(Channel, _received);
 
     public List<string> Bodies => Received.Select(e => Encoding.UTF8.GetString(e.Body.Span)).ToList();
 
