@@ -97,19 +97,7 @@ internal sealed class SpoolHarness : IAsyncDisposable
 
     /// <summary>Waits until <paramref name="condition"/> holds, moving the clock by the poll delay so idle scans happen.</summary>
     public Task UntilAsync(Func<bool> condition, string what) =>
-        Eventually.TrueAsync(
-            () =>
-            {
-                if (condition())
-                {
-                    return true;
-                }
-
-                Time.Advance(TimeSpan.FromMilliseconds(500));
-                return condition();
-            },
-            what,
-            TimeSpan.FromSeconds(20));
+        Eventually.TrueAdvancingAsync(Time, TimeSpan.FromMilliseconds(500), condition, what, TimeSpan.FromSeconds(20));
 
     public async ValueTask DisposeAsync()
     {
@@ -118,13 +106,6 @@ internal sealed class SpoolHarness : IAsyncDisposable
             await source.DisposeAsync();
         }
 
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the system's temp cleaner.
-        }
+        TempFolder.Delete(Root);
     }
 }

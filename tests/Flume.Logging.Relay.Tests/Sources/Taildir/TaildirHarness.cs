@@ -94,19 +94,7 @@ internal sealed class TaildirHarness : IAsyncDisposable
 
     /// <summary>Waits until <paramref name="condition"/> holds, moving the clock by 100 ms per look so polls happen.</summary>
     public Task UntilAsync(Func<bool> condition, string what) =>
-        Eventually.TrueAsync(
-            () =>
-            {
-                if (condition())
-                {
-                    return true;
-                }
-
-                Time.Advance(TimeSpan.FromMilliseconds(100));
-                return condition();
-            },
-            what,
-            TimeSpan.FromSeconds(20));
+        Eventually.TrueAdvancingAsync(Time, TimeSpan.FromMilliseconds(100), condition, what, TimeSpan.FromSeconds(20));
 
     /// <summary>Waits until exactly <paramref name="expected"/> bodies have arrived, then checks them.</summary>
     public async Task ExpectAsync(IEnumerable<string> expected)
@@ -137,13 +125,6 @@ internal sealed class TaildirHarness : IAsyncDisposable
             await source.DisposeAsync();
         }
 
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the system's temp cleaner.
-        }
+        TempFolder.Delete(Root);
     }
 }
