@@ -223,6 +223,17 @@ internal sealed partial class TaildirSource : ISource, IMonitoredComponent, IAsy
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 LogScanFailed(Name, matcher.Group.Directory, e.Message);
+
+                // Keep what the group had: forgetting its files now would re-read them from 0 once listing works.
+                foreach (var known in _files.Values)
+                {
+                    if (known.Group == matcher.Group && known.SeenInScan == _scan - 1)
+                    {
+                        known.SeenInScan = _scan;
+                        _matched.Add(known);
+                    }
+                }
+
                 continue;
             }
 
