@@ -65,4 +65,38 @@ public sealed class ExecTests : IDisposable
         await Eventually.TrueAsync(() => !Directory.Exists($"/proc/{tail}"), "tail ended with the relay", TimeSpan.FromSeconds(10));
         Assert.Equal(1, relay.Process.CountLines("body: 73 2D 31"));
     }
+
+    [Fact]
+    public async Task The_user_guide_shell_example_runs_its_loop_through_bash_and_sends_every_file_line()
+    {
+        var folder = Path.Combine(_root, "path");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "a.txt"), "a-1\na-2\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "b.txt"), "b-1\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "c.log"), "not matched\n");
+
+        // The guide's snippet for agent a1, source tailsource-1, with /path moved; a channel and sink added so it runs.
+        var configuration = $"""
+            a1.sources = tailsource-1
+            a1.channels = c1
+            a1.sinks = k1
+            a1.sources.tailsource-1.channels = c1
+            a1.sources.tailsource-1.type = exec
+            a1.sources.tailsource-1.shell = /bin/bash -c
+            a1.sources.tailsource-1.command = for i in {folder}/*.txt; do cat $i; done
+            a1.channels.c1.type = memory
+            a1.sinks.k1.type = logger
+            a1.sinks.k1.channel = c1
+            """;
+        using var relay = await RelayProcess.StartRunningAsync(configuration, "a1", "-Dflume.root.logger=INFO,console");
+
+        await relay.Process.WaitForLineAsync("exited with 0", TimeSpan.FromSeconds(30));
+        await relay.Process.WaitForLineAsync("body: 62 2D 31", TimeSpan.FromSeconds(30));
+        Assert.Equal(0, await relay.StopAsync());
+        var bodies = relay.Process.Lines.Where(l => l.Contains("Event: { headers:{} body:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, bodies.Count);
+        Assert.EndsWith("a-1 }", bodies[0], StringComparison.Ordinal);
+        Assert.EndsWith("a-2 }", bodies[1], StringComparison.Ordinal);
+        Assert.EndsWith("b-1 }", bodies[2], StringComparison.Ordinal);
+    }
 }
