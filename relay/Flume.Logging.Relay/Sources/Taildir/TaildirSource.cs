@@ -28,6 +28,11 @@ namespace Flume.Logging.Relay.Sources.Taildir;
 /// did not fill <c>maxBatchCount</c> batches); a batch the channel refuses is retried after 1 s doubling to 5 s, as
 /// in Flume.
 /// </para>
+/// <para>
+/// Limits shared with Flume: a file deleted and replaced by one that gets the same inode number while it was closed
+/// (idle, or the relay stopped) is taken for the old one, read from the old position if it is at least that long; a
+/// file truncated and written past its old position between two polls looks like one that only grew.
+/// </para>
 /// </remarks>
 internal sealed partial class TaildirSource : ISource, IMonitoredComponent, IAsyncDisposable
 {
