@@ -26,6 +26,10 @@
 #   serilog-baseline, nlog-baseline, log4net-baseline: the framework with a sink that only renders the message, to
 #   show what the framework itself costs (with appender, events/s of the calls alone).
 #   examples/bench/run.sh replay              (1,000,000 events left in a file channel; restart after kill -9 and after a clean stop)
+#   examples/bench/run.sh taildir-memory-null [lines] [batchSize]
+#                                             (TAILDIR reads one file of 100-byte lines, 10,737,418 = 1 GiB unless given,
+#                                             written to a temp folder before the relay starts; timed from the relay's
+#                                             start until the null sink has drained the last line)
 #
 # Load shape unless overridden: 100-byte bodies, batch 100, 4 connections, 30 s. Ports 41500-41501 on 127.0.0.1
 # (41510 for syslog, so that it can run beside an avro scenario).
@@ -178,6 +182,28 @@ case "$scenario" in
       printf '%s: process start to serving %.2f s\n' "$restart" "$(echo "$ready - $started" | bc -l)"
       stop_relays "$restart"; pids=()
     done ;;
+  taildir-memory-null)
+    lines=${1:-10737418} batch=${2:-1000}
+    mkdir -p "$out/taildir/logs"
+    # 99 characters and a newline per line: 100 bytes. (yes ends on SIGPIPE, which pipefail would count as failure.)
+    (yes "$(printf '%099d' 0)" || true) | head -n "$lines" >"$out/taildir/logs/app.log"
+    sed -e "s|/tmp/relay-bench-taildir|$out/taildir|g" -e "s|^a1.sources.r1.batchSize = .*|a1.sources.r1.batchSize = $batch|" \
+      examples/bench/taildir-memory-null.properties >"$out/taildir.properties"
+    sync
+    drained() { curl -s http://127.0.0.1:41502/metrics | jq -r '.["SINK.k1"].EventDrainSuccessCount // "0" | tonumber'; }
+    # Timed from the relay's start, since the source reads from the moment the agent starts (before "running" shows
+    # in the log); its CPU therefore includes start-up.
+    started=$(date +%s.%N)
+    start_relay "$out/taildir.properties" relay
+    before=0
+    while [ "$(drained)" -lt "$lines" ]; do sleep 0.1; done
+    finished=$(date +%s.%N)
+    after=$(cpu_ticks "${pids[0]}")
+    stop_relays relay
+    seconds=$(echo "$finished - $started" | bc -l)
+    printf '{"lines":%d,"bytes":%d,"seconds":%.2f,"eventsPerSecond":%.0f,"mbPerSecond":%.1f}\n' "$lines" "$((lines * 100))" \
+      "$seconds" "$(echo "$lines / $seconds" | bc -l)" "$(echo "$lines * 100 / $seconds / 1048576" | bc -l)"
+    report relay "$(echo "($after - $before) / $(getconf CLK_TCK)" | bc -l)" "$seconds" ;;
   *) echo "unknown scenario $scenario" >&2; exit 2 ;;
 esac
 rm -rf "$out"

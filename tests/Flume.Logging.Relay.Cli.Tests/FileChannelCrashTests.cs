@@ -3,9 +3,7 @@ using System.Globalization;
 using System.Text;
 using Flume.Logging.Protocol;
 using Flume.Logging.Rpc;
-using Flume.Logging.Rpc.Avro;
 using Flume.Logging.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
 namespace Flume.Logging.Relay.Cli.Tests;
@@ -113,12 +111,7 @@ public sealed class FileChannelCrashTests(ITestOutputHelper output) : IDisposabl
         Assert.True(acknowledged.Count > 1000, $"the load was too small to prove anything: {acknowledged.Count} events");
     }
 
-    private static async Task<IRpcServer> StartReceiverAsync(int port, RecordingReceiver receiver)
-    {
-        var server = AvroRpc.CreateServer("receiver", new RpcServerOptions { Bind = "127.0.0.1", Port = port }, receiver, NullLoggerFactory.Instance);
-        await server.StartAsync(CancellationToken.None);
-        return server;
-    }
+    private static Task<IRpcServer> StartReceiverAsync(int port, RecordingReceiver receiver) => receiver.ServeAvroAsync(port);
 
     /// <summary>
     /// Sends batches of fresh events; a batch counts as acknowledged only when the relay answered OK. A batch

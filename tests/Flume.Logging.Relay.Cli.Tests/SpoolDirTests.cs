@@ -1,8 +1,5 @@
 using System.Globalization;
-using Flume.Logging.Rpc;
-using Flume.Logging.Rpc.Avro;
 using Flume.Logging.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flume.Logging.Relay.Cli.Tests;
 
@@ -82,8 +79,7 @@ public sealed class SpoolDirTests : IDisposable
         await File.WriteAllTextAsync(file, Lines("l", total));
         var receiverPort = FreePort.Next();
         var received = new RecordingReceiver();
-        await using var receiver = AvroRpc.CreateServer("receiver", new RpcServerOptions { Bind = "127.0.0.1", Port = receiverPort }, received, NullLoggerFactory.Instance);
-        await receiver.StartAsync(CancellationToken.None);
+        await using var receiver = await received.ServeAvroAsync(receiverPort);
         var configuration = Example().Replace("a1.sinks.sink1.type = logger", $"""
             a1.sinks.sink1.type = avro
             a1.sinks.sink1.hostname = 127.0.0.1

@@ -22,4 +22,27 @@ public static class Eventually
             await Task.Delay(20);
         }
     }
+
+    /// <summary>
+    /// Polls <paramref name="condition"/> until true, moving <paramref name="clock"/> on by <paramref name="step"/>
+    /// after each miss, so that work waiting on the manual clock (polls, backoffs) gets to run.
+    /// </summary>
+    public static Task TrueAdvancingAsync(ManualTimeProvider clock, TimeSpan step, Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(condition);
+        return TrueAsync(
+            () =>
+            {
+                if (condition())
+                {
+                    return true;
+                }
+
+                clock.Advance(step);
+                return condition();
+            },
+            what,
+            timeout);
+    }
 }

@@ -1,6 +1,4 @@
 using Flume.Logging.Rpc;
-using Flume.Logging.Rpc.Avro;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flume.Logging.Testing;
 
@@ -39,8 +37,7 @@ public sealed class ForwardingRelay : IAsyncDisposable
     {
         var received = new RecordingReceiver();
         var receiverPort = FreePort.Next();
-        var receiver = AvroRpc.CreateServer("receiver", new RpcServerOptions { Bind = "127.0.0.1", Port = receiverPort }, received, NullLoggerFactory.Instance);
-        await receiver.StartAsync(CancellationToken.None);
+        var receiver = await received.ServeAvroAsync(receiverPort);
         var port = sourcePort ?? FreePort.Next();
         var configuration = $"""
             a1.sources = avro

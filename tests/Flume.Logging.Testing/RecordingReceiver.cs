@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Flume.Logging.Protocol;
 using Flume.Logging.Rpc;
+using Flume.Logging.Rpc.Avro;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flume.Logging.Testing;
 
@@ -33,6 +35,22 @@ public sealed class RecordingReceiver : IEventReceiver
 
     /// <summary>When set, every request waits this long before it is recorded and answered: a slow relay.</summary>
     public TimeSpan Delay { get; set; }
+
+    /// <summary>Starts an avro server on 127.0.0.1:<paramref name="port"/> whose requests this receiver records.</summary>
+    public async Task<IRpcServer> ServeAvroAsync(int port)
+    {
+        var server = AvroRpc.CreateServer("receiver", new RpcServerOptions { Bind = "127.0.0.1", Port = port }, this, NullLoggerFactory.Instance);
+        try
+        {
+            await server.StartAsync(CancellationToken.None);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
 
     public ValueTask<EventStatus> AppendAsync(FlumeEvent flumeEvent, CancellationToken cancellationToken) =>
         ReceiveAsync([flumeEvent], batch: false);

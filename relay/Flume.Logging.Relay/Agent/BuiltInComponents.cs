@@ -7,9 +7,11 @@ using Flume.Logging.Relay.Sinks.FileRoll;
 using Flume.Logging.Relay.Sinks.Hdfs;
 using Flume.Logging.Relay.Sinks.Processors;
 using Flume.Logging.Relay.Sources;
+using Flume.Logging.Relay.Sources.Exec;
 using Flume.Logging.Relay.Sources.Http;
 using Flume.Logging.Relay.Sources.Spooling;
 using Flume.Logging.Relay.Sources.Syslog;
+using Flume.Logging.Relay.Sources.Taildir;
 using Flume.Logging.Rpc.Avro;
 using Flume.Logging.Rpc.Thrift;
 using Microsoft.Extensions.Logging;
@@ -32,6 +34,10 @@ internal static class BuiltInComponents
             c.Name, SeqSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<SeqSource>()));
         registry.AddSource("spooldir", c => new SpoolDirectorySource(
             c.Name, SpoolDirectorySourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, Random.Shared, c.Services.LoggerFactory.CreateLogger<SpoolDirectorySource>()));
+        registry.AddSource("TAILDIR", CreateTaildirSource);
+        registry.AddSource(TaildirSource.FlumeClass, CreateTaildirSource);
+        registry.AddSource("exec", CreateExecSource);
+        registry.AddSource(ExecSource.FlumeClass, CreateExecSource);
 
         registry.AddSource("syslogtcp", CreateSyslogTcpSource);
         registry.AddSource(SyslogTcpSource.FlumeClass, CreateSyslogTcpSource);
@@ -127,6 +133,12 @@ internal static class BuiltInComponents
 
     private static HttpSource CreateHttpSource(SourceBuildContext c) => new(
         c.Name, HttpSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory);
+
+    private static TaildirSource CreateTaildirSource(SourceBuildContext c) => new(
+        c.Name, TaildirSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<TaildirSource>());
+
+    private static ExecSource CreateExecSource(SourceBuildContext c) => new(
+        c.Name, ExecSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<ExecSource>());
 
     private static HdfsSink CreateHdfsSink(SinkBuildContext c) => new(
         c.Name, c.Channel, HdfsSinkOptions.From(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory);

@@ -238,6 +238,22 @@ public sealed class ComponentContext
     public ConfigurationException CreateError(string key, string reason) =>
         CreateErrorWithMessage(key, $"{FullKey(key)} {reason}");
 
+    /// <summary>
+    /// An error found when a component starts (a folder missing, a file unreadable) reading "<c>full.key reason</c>",
+    /// located at the key's <c>file:line</c> when the component was configured from <paramref name="properties"/>,
+    /// and naming the bare key when it was built in code.
+    /// </summary>
+    public static ConfigurationException CreateStartError(ComponentContext? properties, string key, string reason, Exception? innerException)
+    {
+        if (properties is null)
+        {
+            return new ConfigurationException(key, $"{key} {reason}", innerException: innerException);
+        }
+
+        var origin = properties.OriginOf(key);
+        return new ConfigurationException(properties.FullKey(key), $"{properties.FullKey(key)} {reason}", origin?.Source, origin?.Line ?? 0, innerException);
+    }
+
     /// <summary>Creates a context whose properties carry the file and line each was read from.</summary>
     /// <param name="componentName">The component's name.</param>
     /// <param name="keyPrefix">The full-key prefix of the subtree.</param>

@@ -30,15 +30,8 @@ internal sealed partial class SpoolDirectorySource : ISource, IAsyncDisposable
     private readonly SpoolDirectoryScanner _scanner;
     private readonly Encoding _outputEncoding;
     private readonly HashSet<string> _isolated = new(StringComparer.Ordinal);
-
-    /// <summary>Cancelled by stop: take no new batch, but finish the one in hand.</summary>
-    private readonly CancellationTokenSource _stopping = new();
-
-    /// <summary>Cancelled when the stop deadline passes or on dispose: abandon (roll back) the batch in hand.</summary>
-    private readonly CancellationTokenSource _abort = new();
+    private readonly SourceLoop _run = new();
     private SpoolPosition? _recorded;
-    private Task? _loop;
-    private int _disposed;
 
     public SpoolDirectorySource(
         string name,
@@ -103,52 +96,22 @@ internal sealed partial class SpoolDirectorySource : ISource, IAsyncDisposable
             throw StartError("trackerDir", $"'{_tracker.Directory}' cannot be used ({e.Message})", e);
         }
 
-        _loop = Task.Run(RunAsync, CancellationToken.None);
+        _run.Start(RunAsync);
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync();
-        if (_loop is null)
-        {
-            return;
-        }
-
-        await using (cancellationToken.Register(() => _abort.Cancel()))
-        {
-            await _loop.WaitAsync(cancellationToken);
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _run.StopAsync(cancellationToken);
 
     /// <summary>Abandons any batch in hand without committing it, as a crash would, and waits for the reader to exit.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-        {
-            return;
-        }
-
-        await _stopping.CancelAsync();
-        await _abort.CancelAsync();
-        if (_loop is not null)
-        {
-            await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-
-        _stopping.Dispose();
-        _abort.Dispose();
-    }
+    public ValueTask DisposeAsync() => _run.DisposeAsync();
 
     private ConfigurationException StartError(string key, string reason, Exception inner) =>
-        _options.Properties is { } properties
-            ? new ConfigurationException(properties.FullKey(key), $"{properties.FullKey(key)} {reason}", properties.OriginOf(key)?.Source, properties.OriginOf(key)?.Line ?? 0, inner)
-            : new ConfigurationException(key, $"{key} {reason}", innerException: inner);
+        ComponentContext.CreateStartError(_options.Properties, key, reason, inner);
 
     private async Task RunAsync()
     {
         var resume = _recorded;
-        while (!_stopping.IsCancellationRequested)
+        while (!_run.IsStopping)
         {
             FileInfo? file = null;
             long offset = 0;
@@ -169,7 +132,7 @@ internal sealed partial class SpoolDirectorySource : ISource, IAsyncDisposable
             {
                 try
                 {
-                    await Task.Delay(_options.PollDelay, _timeProvider, _stopping.Token);
+                    await Task.Delay(_options.PollDelay, _timeProvider, _run.Stopping);
                 }
                 catch (OperationCanceledException)
                 {
@@ -265,7 +228,7 @@ internal sealed partial class SpoolDirectorySource : ISource, IAsyncDisposable
         var basename = Path.GetFileName(identity.Path);
         var committed = identity.Offset;
         var failures = 0;
-        while (!_stopping.IsCancellationRequested)
+        while (!_run.IsStopping)
         {
             batch.Clear();
             if (!IsUnchanged(identity))
@@ -304,9 +267,9 @@ internal sealed partial class SpoolDirectorySource : ISource, IAsyncDisposable
 
             try
             {
-                await _processor.ProcessBatchAsync(batch, _abort.Token);
+                await _processor.ProcessBatchAsync(batch, _run.Abort);
             }
-            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+            catch (OperationCanceledException) when (_run.IsAborted)
             {
                 return false;
             }
@@ -318,7 +281,7 @@ internal sealed partial class SpoolDirectorySource : ISource, IAsyncDisposable
                 reader.Seek(committed);
                 try
                 {
-                    await Task.Delay(pause, _timeProvider, _stopping.Token);
+                    await Task.Delay(pause, _timeProvider, _run.Stopping);
                 }
                 catch (OperationCanceledException)
                 {

@@ -1,11 +1,9 @@
 using System.Text;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
-using Flume.Logging.Relay.Selectors;
 using Flume.Logging.Relay.Sources.Spooling;
 using Flume.Logging.Testing;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flume.Logging.Relay.Tests.Sources.Spooling;
 
@@ -24,13 +22,9 @@ internal sealed class SpoolHarness : IAsyncDisposable
         Root = Directory.CreateTempSubdirectory("spooldir-test-").FullName;
         SpoolDir = Path.Combine(Root, "spool");
         Directory.CreateDirectory(SpoolDir);
-        Channel = new MemoryChannel(
-            "c1",
-            new MemoryChannelOptions { Capacity = capacity, TransactionCapacity = capacity, KeepAlive = keepAlive ?? TimeSpan.Zero },
-            TimeProvider.System,
-            NullLogger<MemoryChannel>.Instance);
+        Channel = SourceTestChannel.Create(capacity, keepAlive ?? TimeSpan.Zero);
         Watched = new CommitCountingChannel(Channel);
-        Processor = new ChannelProcessor(new ReplicatingChannelSelector([Watched], []), [], NullLogger<ChannelProcessor>.Instance);
+        Processor = SourceTestChannel.ProcessorFor(Watched);
     }
 
     public string Root { get; }
@@ -97,40 +91,13 @@ internal sealed class SpoolHarness : IAsyncDisposable
     }
 
     /// <summary>Takes every event now in the channel.</summary>
-    public List<FlumeEvent> Drain()
-    {
-        var events = new List<FlumeEvent>();
-        while (true)
-        {
-            using var transaction = Channel.BeginTransaction();
-            if (transaction.Take() is not { } taken)
-            {
-                transaction.CommitAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
-                return events;
-            }
-
-            events.Add(taken);
-            transaction.CommitAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        }
-    }
+    public List<FlumeEvent> Drain() => SourceTestChannel.TakeAll(Channel, []);
 
     public static List<string> Bodies(IEnumerable<FlumeEvent> events) => events.Select(e => Encoding.UTF8.GetString(e.Body.Span)).ToList();
 
     /// <summary>Waits until <paramref name="condition"/> holds, moving the clock by the poll delay so idle scans happen.</summary>
     public Task UntilAsync(Func<bool> condition, string what) =>
-        Eventually.TrueAsync(
-            () =>
-            {
-                if (condition())
-                {
-                    return true;
-                }
-
-                Time.Advance(TimeSpan.FromMilliseconds(500));
-                return condition();
-            },
-            what,
-            TimeSpan.FromSeconds(20));
+        Eventually.TrueAdvancingAsync(Time, TimeSpan.FromMilliseconds(500), condition, what, TimeSpan.FromSeconds(20));
 
     public async ValueTask DisposeAsync()
     {
@@ -139,13 +106,6 @@ internal sealed class SpoolHarness : IAsyncDisposable
             await source.DisposeAsync();
         }
 
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the system's temp cleaner.
-        }
+        TempFolder.Delete(Root);
     }
 }
