@@ -110,7 +110,7 @@ internal sealed class HdfsFileSystem : IAsyncDisposable
             UseDataNodeHostname = _useDataNodeHostname,
         };
         Leases.FileOpened();
-        return new HdfsOutputStream(this, path, status.FileId, (long)settings.BlockSize, writerOptions, _loggers.CreateLogger<HdfsOutputStream>());
+        return new HdfsOutputStream(this, path, status.FileId, (long)settings.BlockSize, (int)settings.Replication, writerOptions, _loggers.CreateLogger<HdfsOutputStream>());
     }
 
     /// <summary>The status of <paramref name="path"/>, or null when nothing is there.</summary>

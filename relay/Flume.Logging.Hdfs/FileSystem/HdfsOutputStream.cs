@@ -30,10 +30,11 @@ internal sealed partial class HdfsOutputStream : IAsyncDisposable
     private IOException? _failure;
     private bool _closed;
 
-    internal HdfsOutputStream(HdfsFileSystem fileSystem, string path, ulong fileId, long blockSize, BlockWriterOptions writerOptions, ILogger logger)
+    internal HdfsOutputStream(HdfsFileSystem fileSystem, string path, ulong fileId, long blockSize, int replication, BlockWriterOptions writerOptions, ILogger logger)
     {
         _fileSystem = fileSystem;
         Path = path;
+        Replication = replication;
         _fileId = fileId;
         _blockSize = blockSize;
         _writerOptions = writerOptions;
@@ -42,6 +43,15 @@ internal sealed partial class HdfsOutputStream : IAsyncDisposable
 
     /// <summary>The file's path.</summary>
     public string Path { get; }
+
+    /// <summary>The replication the file was created with: how many DataNodes each block's pipeline starts with.</summary>
+    public int Replication { get; }
+
+    /// <summary>
+    /// The DataNodes in the current block's pipeline, fewer than <see cref="Replication"/> once pipeline recovery
+    /// dropped some (or the cluster had too few); null between blocks.
+    /// </summary>
+    public int? PipelineSize => _writer?.Pipeline.Count;
 
     /// <summary>Bytes written to the file so far (acknowledged or not).</summary>
     public long Length => _completedBlocksLength + (_writer?.Length ?? 0);

@@ -23,6 +23,7 @@ internal sealed class BucketWriter : IDisposable
     private long _events;
     private long _bytes;
     private long _openedAt;
+    private int _underReplicatedRolls;
 
     public BucketWriter(string key, HdfsFileNames names, HdfsSinkOptions options, IBucketFileSystem fileSystem, TimeProvider time, SinkCounter counter)
     {
@@ -50,9 +51,42 @@ internal sealed class BucketWriter : IDisposable
     /// <summary>When an event was last appended, on the sink's clock's timestamp scale.</summary>
     public long LastWriteTimestamp { get; private set; }
 
-    /// <summary>Whether the open file reached <c>hdfs.rollCount</c> events or <c>hdfs.rollSize</c> body bytes.</summary>
-    public bool RollLimitReached =>
-        IsOpen && ((_options.RollCount > 0 && _events >= _options.RollCount) || (_options.RollSize > 0 && _bytes >= _options.RollSize));
+    /// <summary>Flume's bound on rolls for under-replication in a row, after which a bucket keeps its file.</summary>
+    internal const int MaxConsecutiveUnderReplicatedRolls = 30;
+
+    /// <summary>
+    /// Whether the open file should roll now: it reached <c>hdfs.rollCount</c> events or <c>hdfs.rollSize</c> body
+    /// bytes, or its block lost replicas (<c>hdfs.minBlockReplicas</c>). <paramref name="underReplicatedRolls"/> is
+    /// how many under-replication rolls in a row this one makes (0 when the roll is for a limit): rolling for it stops
+    /// after <see cref="MaxConsecutiveUnderReplicatedRolls"/>, as in Flume, so a cluster short of DataNodes does not
+    /// turn every event into a file.
+    /// </summary>
+    public bool ShouldRoll(out int underReplicatedRolls)
+    {
+        underReplicatedRolls = 0;
+        if (_file is not { } file)
+        {
+            return false;
+        }
+
+        if ((_options.RollCount > 0 && _events >= _options.RollCount) || (_options.RollSize > 0 && _bytes >= _options.RollSize))
+        {
+            if (!file.IsUnderReplicated(_options.MinBlockReplicas))
+            {
+                _underReplicatedRolls = 0;
+            }
+
+            return true;
+        }
+
+        if (_underReplicatedRolls < MaxConsecutiveUnderReplicatedRolls && file.IsUnderReplicated(_options.MinBlockReplicas))
+        {
+            underReplicatedRolls = ++_underReplicatedRolls;
+            return true;
+        }
+
+        return false;
+    }
 
     /// <summary>Whether the open file is due to close at <paramref name="now"/> by <c>hdfs.rollInterval</c> or <c>hdfs.idleTimeout</c>.</summary>
     public bool IsDue(long now) =>

@@ -80,6 +80,9 @@ internal sealed class HdfsBucketFileSystem(HdfsFileSystem fileSystem, HdfsCallTi
         public async ValueTask FlushAsync(CancellationToken cancellationToken) =>
             await timeout.RunAsync("hflush " + stream.Path, token => stream.HFlushAsync(token).AsTask(), cancellationToken).ConfigureAwait(false);
 
+        public bool IsUnderReplicated(int? minReplicas) =>
+            stream.PipelineSize is { } replicas && replicas < (minReplicas ?? stream.Replication);
+
         public Task CloseAsync(CancellationToken cancellationToken) =>
             timeout.RunAsync("close " + stream.Path, stream.CloseAsync, cancellationToken);
 

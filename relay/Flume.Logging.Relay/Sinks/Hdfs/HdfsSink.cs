@@ -178,6 +178,9 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
             foreach (var bucket in _touched)
             {
                 await UseAsync(bucket, b => b.FlushAsync(cancellationToken).AsTask());
+
+                // A flush that lost a DataNode leaves the block short of replicas: roll now rather than at the next event.
+                await RollIfDueAsync(bucket, cancellationToken);
             }
 
             if (_failureCause is not null)
@@ -229,11 +232,23 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
 
         _touched.Add(bucket);
 
-        if (bucket.RollLimitReached)
+        // Rolled now, not when the next event comes as in Flume, so a full file does not wait under its in-use name.
+        await RollIfDueAsync(bucket, cancellationToken);
+    }
+
+    private async Task RollIfDueAsync(BucketWriter bucket, CancellationToken cancellationToken)
+    {
+        if (!bucket.ShouldRoll(out var underReplicatedRolls))
         {
-            // Rolled now, not when the next event comes as in Flume, so a full file does not wait under its in-use name.
-            await UseAsync(bucket, b => CloseBucketAsync(b, cancellationToken, rethrow: true));
+            return;
         }
+
+        if (underReplicatedRolls > 0)
+        {
+            LogUnderReplicated(Name, bucket.Current.InUsePath, underReplicatedRolls, BucketWriter.MaxConsecutiveUnderReplicatedRolls);
+        }
+
+        await UseAsync(bucket, b => CloseBucketAsync(b, cancellationToken, rethrow: true));
     }
 
     // Per event: the bucket's key is formatted into a reused builder and looked up by span, so an event for a bucket
@@ -485,6 +500,9 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "hdfs sink {Sink} drops events whose path cannot be formatted: {Reason} (counted in EventDropCount; further drops are logged at debug level)")]
     private partial void LogDropped(string sink, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "hdfs sink {Sink} rolls {Path}: its block has fewer replicas than hdfs.minBlockReplicas (under-replication roll {Count} of at most {Max} in a row)")]
+    private partial void LogUnderReplicated(string sink, string path, int count, int max);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "hdfs sink {Sink} dropped an event: {Reason}")]
     private partial void LogDroppedAgain(string sink, string reason);

@@ -4,9 +4,9 @@ namespace Flume.Logging.Relay.Sinks.Hdfs;
 
 /// <summary>
 /// The settings of one <c>hdfs</c> sink, read once with Flume's keys and defaults (user guide, "HDFS Sink"); every
-/// error names its key. Accepted but not applied, because this relay has no thread pools or Hadoop replication
-/// monitor for them to size: <c>hdfs.threadsPoolSize</c> (10), <c>hdfs.rollTimerPoolSize</c> (1) and
-/// <c>hdfs.minBlockReplicas</c> (the cluster's replication). Refused: <c>hdfs.kerberosPrincipal</c> and
+/// error names its key. Accepted but not applied, because this relay has no thread pools for them to size:
+/// <c>hdfs.threadsPoolSize</c> (10) and <c>hdfs.rollTimerPoolSize</c> (1): calls to HDFS are asynchronous and the
+/// sink's one timer serves every bucket. Refused: <c>hdfs.kerberosPrincipal</c> and
 /// <c>hdfs.kerberosKeytab</c>, since the native client speaks SIMPLE authentication only.
 /// <para>
 /// An event whose path needs a time it does not have (no or a non-numeric <c>timestamp</c> header while
@@ -79,6 +79,13 @@ internal sealed record HdfsSinkOptions
     /// <summary>Bound on each HDFS call: create, write, flush, close, rename, recoverLease (<c>hdfs.callTimeout</c>, ms); 30000 by default.</summary>
     public TimeSpan CallTimeout { get; init; } = DefaultCallTimeout;
 
+    /// <summary>
+    /// Roll a file whose current block has fewer replicas than this (<c>hdfs.minBlockReplicas</c>), so writing goes on
+    /// through a fresh, full pipeline; by default (null) the file's own replication. As in Flume, a bucket stops
+    /// rolling for this after <see cref="BucketWriter.MaxConsecutiveUnderReplicatedRolls"/> such rolls in a row.
+    /// </summary>
+    public int? MinBlockReplicas { get; init; }
+
     /// <summary>The user HDFS acts as, impersonated by the login user (<c>hdfs.proxyUser</c>); none by default.</summary>
     public string? ProxyUser { get; init; }
 
@@ -95,10 +102,9 @@ internal sealed record HdfsSinkOptions
                 "is set, but Kerberos is not supported: the relay's HDFS client speaks SIMPLE authentication only (use hdfs.proxyUser for impersonation)");
         }
 
-        // Accepted with Flume's meaning checked, though nothing here uses them (see the type's remarks).
+        // Accepted with Flume's meaning checked, though nothing here needs them (see the type's remarks).
         properties.GetInt32("hdfs.threadsPoolSize", 10, 1, int.MaxValue);
         properties.GetInt32("hdfs.rollTimerPoolSize", 1, 1, int.MaxValue);
-        properties.GetInt32("hdfs.minBlockReplicas", 1, 0, short.MaxValue);
 
         var proxyUser = properties.GetString("hdfs.proxyUser")?.Trim();
         return new HdfsSinkOptions
@@ -117,6 +123,9 @@ internal sealed record HdfsSinkOptions
             RetryInterval = properties.GetSeconds("hdfs.retryInterval", DefaultRetryInterval),
             CallTimeout = properties.GetMilliseconds("hdfs.callTimeout", DefaultCallTimeout),
             ProxyUser = string.IsNullOrEmpty(proxyUser) ? null : proxyUser,
+            MinBlockReplicas = string.IsNullOrWhiteSpace(properties.GetString("hdfs.minBlockReplicas"))
+                ? null
+                : properties.GetInt32("hdfs.minBlockReplicas", 1, 0, short.MaxValue),
         };
     }
 }

@@ -46,6 +46,9 @@ internal sealed class LocalBucketFileSystem : IBucketFileSystem
             return ValueTask.CompletedTask;
         }
 
+        /// <summary>A local or mounted file has no replicas of its own to count.</summary>
+        public bool IsUnderReplicated(int? minReplicas) => false;
+
         public Task CloseAsync(CancellationToken cancellationToken)
         {
             stream.Flush(flushToDisk: true);

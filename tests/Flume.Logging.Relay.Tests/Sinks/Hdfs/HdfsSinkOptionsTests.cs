@@ -32,6 +32,7 @@ public sealed class HdfsSinkOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(180), options.RetryInterval);
         Assert.Equal(TimeSpan.FromMilliseconds(30_000), options.CallTimeout);
         Assert.Null(options.ProxyUser);
+        Assert.Null(options.MinBlockReplicas);
         Assert.Equal("FlumeData", options.FileNames.FilePrefix);
         Assert.Equal(".tmp", options.FileNames.InUseSuffix);
         Assert.Equal(HdfsFileType.SequenceFile, options.Format.FileType);

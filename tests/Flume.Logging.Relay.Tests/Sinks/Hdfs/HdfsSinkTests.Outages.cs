@@ -1,6 +1,7 @@
 using Flume.Logging.Relay.Sinks;
 using Flume.Logging.Relay.Sinks.Hdfs;
 using Flume.Logging.Testing;
+using Flume.Logging.Testing.Hdfs;
 using Microsoft.Extensions.Logging;
 
 namespace Flume.Logging.Relay.Tests.Sinks.Hdfs;
@@ -107,5 +108,37 @@ public sealed partial class HdfsSinkTests
         Assert.Contains("cannot write", warning.Message, StringComparison.Ordinal);
         Assert.True(warning.Message.Contains("the last attempt failed: ", StringComparison.Ordinal) && warning.Message.Contains("NameNode at 127.0.0.1:" + _cluster.NameNode.Port, StringComparison.Ordinal), loggers.Dump());
         Assert.True(loggers.Contains("writes again after", LogLevel.Information), loggers.Dump());
+    }
+
+    [Theory]
+    [InlineData(null, 2)]
+    [InlineData("1", 1)]
+    public async Task A_block_that_lost_a_replica_rolls_its_file_unless_minBlockReplicas_allows_one(string? minBlockReplicas, int files)
+    {
+        await _cluster.DisposeAsync();
+        _cluster = new TestHdfsCluster(dataNodes: 3, replication: 2);
+        using var loggers = new CapturingLoggerFactory();
+        var extra = minBlockReplicas is null ? [] : new Dictionary<string, string> { ["hdfs.minBlockReplicas"] = minBlockReplicas };
+        using var sink = CreateSink(extra, loggers);
+        await sink.StartAsync(CancellationToken.None);
+        await PutTextAsync("first");
+        await sink.ProcessAsync(CancellationToken.None);
+
+        // The pipeline's first DataNode dies: the next flush recovers onto the one left, a block with one replica.
+        _cluster.DataNodes[0].DieAfterBytes = 0;
+        await PutTextAsync("second");
+        await sink.ProcessAsync(CancellationToken.None);
+        await PutTextAsync("third");
+        await sink.ProcessAsync(CancellationToken.None);
+        await sink.StopAsync(CancellationToken.None);
+
+        var texts = new List<string>();
+        foreach (var file in Files())
+        {
+            texts.Add(await ReadTextAsync(file));
+        }
+
+        Assert.Equal(files == 2 ? ["first\nsecond\n", "third\n"] : ["first\nsecond\nthird\n"], texts);
+        Assert.Equal(files == 2 ? 1 : 0, loggers.Entries.Count(e => e.Message.Contains("fewer replicas than hdfs.minBlockReplicas", StringComparison.Ordinal)));
     }
 }
