@@ -42,11 +42,12 @@ internal static partial class AgentRunner
         MetricsServer? metrics = null;
         try
         {
-            var (configuration, entries) = Load(arguments);
+            var (configuration, entries) = Load(arguments, systemProperties);
             var monitoring = MonitoringOptions.From(entries, systemProperties, arguments.MetricsPort);
             var registry = ComponentRegistry.CreateDefault(arguments.PluginDirectories);
             agent = RelayAgent.Build(configuration, registry, new ComponentServices(loggerFactory, TimeProvider.System));
-            LogStarting(logger, configuration.Name, arguments.ConfigFile);
+            var files = string.Join(", ", arguments.ConfigFiles);
+            LogStarting(logger, configuration.Name, files);
             if (monitoring is not null)
             {
                 metrics = new MetricsServer(monitoring, agent.Metrics, loggerFactory);
@@ -105,7 +106,7 @@ internal static partial class AgentRunner
         try
         {
             ConsoleLogging.ParseLevel(systemProperties);
-            var (configuration, entries) = Load(arguments);
+            var (configuration, entries) = Load(arguments, systemProperties);
             MonitoringOptions.From(entries, systemProperties, arguments.MetricsPort);
             var registry = ComponentRegistry.CreateDefault(arguments.PluginDirectories);
             string graph;
@@ -136,15 +137,18 @@ internal static partial class AgentRunner
         stop.Cancel();
     }
 
-    private static (AgentConfiguration Configuration, IReadOnlyList<PropertyEntry> Entries) Load(AgentArguments arguments)
+    /// <summary>
+    /// The agent from the merged files, and the merged entries with their variables substituted (for the relay-wide
+    /// <c>flume.monitoring.*</c> keys).
+    /// </summary>
+    private static (AgentConfiguration Configuration, IReadOnlyList<PropertyEntry> Entries) Load(
+        AgentArguments arguments, IReadOnlyDictionary<string, string> systemProperties)
     {
-        IReadOnlyList<PropertyEntry> entries;
-        using (var reader = new StreamReader(arguments.ConfigFile, System.Text.Encoding.UTF8))
-        {
-            entries = PropertiesReader.Read(reader, arguments.ConfigFile);
-        }
-
-        return (FlumeConfiguration.Load(entries, arguments.AgentName), entries);
+        var entries = ConfigurationFiles.Read(arguments.ConfigFiles);
+        var name = FlumeConfiguration.ChooseAgent(entries, arguments.AgentName);
+        var sys = SystemProperties.Lookup(systemProperties);
+        var configuration = FlumeConfiguration.Load(entries, name, Environment.GetEnvironmentVariable, sys);
+        return (configuration, ValueSubstitution.Apply(entries, name, Environment.GetEnvironmentVariable, sys));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "starting agent {Agent} from {File}")]

@@ -21,13 +21,27 @@ internal static class Program
         root.Subcommands.Add(ToolCommands.Load());
         root.Subcommands.Add(CheckChannelCommand.Create());
 
+        string[] arguments;
+        try
+        {
+            arguments = OptionsFile.Merge(system.Remaining);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"relay: {e.Message}");
+            return AgentRunner.StartFailed;
+        }
+
         // The agent's own SIGTERM handling drains sinks; System.CommandLine must not cut it short.
-        return await root.Parse(system.Remaining).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+        return await root.Parse(arguments).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 
     private static void AddAgentOptions(Command command, SystemProperties system)
     {
-        var confFile = new Option<FileInfo?>("--conf-file", "-f") { Description = "The Flume properties file (flume-ng's -f)." };
+        var confFile = new Option<FileInfo[]>("--conf-file", "-f")
+        {
+            Description = "A Flume properties file (flume-ng's -f); repeat it for several files, a later one overriding keys of earlier ones.",
+        };
         var conf = new Option<FileSystemInfo?>("--conf", "-c")
         {
             Description = "The properties file, or (as flume-ng's -c) a configuration folder, accepted and not otherwise needed.",
@@ -66,7 +80,7 @@ internal static class Program
         command.Options.Add(check);
         command.Validators.Add(result =>
         {
-            if (result.ValueIfParsed(confFile) is null && result.ValueIfParsed(conf) is not FileInfo)
+            if (result.ValueIfParsed(confFile) is not { Length: > 0 } && result.ValueIfParsed(conf) is not FileInfo)
             {
                 result.AddError("a configuration file is required: --conf <file>, or --conf-file/-f <file>");
             }
@@ -81,10 +95,14 @@ internal static class Program
         });
         command.SetAction((result, _) =>
         {
-            var file = result.GetValue(confFile)?.FullName ?? ((FileInfo)result.GetValue(conf)!).FullName;
+            // The relay's own "--conf <file>" comes first, so flume-ng style -f files can override it.
+            string[] files = [
+                .. result.GetValue(conf) is FileInfo confAsFile ? [confAsFile.FullName] : Array.Empty<string>(),
+                .. (result.GetValue(confFile) ?? []).Select(f => f.FullName),
+            ];
             var pluginDirectories = (result.GetValue(plugins) ?? "plugins.d").Split(':', StringSplitOptions.RemoveEmptyEntries);
             var arguments = new AgentArguments(
-                file, result.GetValue(name), pluginDirectories, TimeSpan.FromSeconds(result.GetValue(stopTimeout)), result.GetValue(metricsPort));
+                files, result.GetValue(name), pluginDirectories, TimeSpan.FromSeconds(result.GetValue(stopTimeout)), result.GetValue(metricsPort));
             return result.GetValue(check)
                 ? AgentRunner.CheckAsync(arguments, system.Values, Console.Out, Console.Error)
                 : AgentRunner.RunAsync(arguments, system.Values, Console.Error);

@@ -38,4 +38,21 @@ internal sealed class SystemProperties
 
         return new SystemProperties(values, [.. remaining]);
     }
+
+    /// <summary>
+    /// Looks a property up for <c>${sys:NAME}</c>: a <c>-D</c> option, else the few standard JVM properties
+    /// configurations use for paths (<c>user.home</c>, <c>user.dir</c>, <c>user.name</c>, <c>java.io.tmpdir</c>).
+    /// </summary>
+    public static Func<string, string?> Lookup(IReadOnlyDictionary<string, string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return name => values.TryGetValue(name, out var value) ? value : name switch
+        {
+            "user.home" => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
+            "user.dir" => Environment.CurrentDirectory,
+            "user.name" => Environment.UserName,
+            "java.io.tmpdir" => Path.GetTempPath(),
+            _ => null,
+        };
+    }
 }

@@ -30,8 +30,9 @@ public static class FlumeConfiguration
 
     /// <summary>
     /// Builds and validates agent <paramref name="agentName"/>, or the only agent when it is null or blank, after
-    /// resolving its config filters (<c>a1.configfilters</c>, type <c>env</c>: <c>${f1['NAME']}</c> in a value is
-    /// environment variable NAME).
+    /// substituting variables in values (<c>${env:NAME}</c>, <c>${sys:NAME}</c>, <c>${NAME}</c>: see
+    /// <see cref="ValueSubstitution"/>) and then resolving its config filters (<c>a1.configfilters</c>, types
+    /// <c>env</c> and <c>external</c>: <c>${f1['NAME']}</c> in a value).
     /// </summary>
     /// <param name="entries">The file's entries.</param>
     /// <param name="agentName">The agent to run (<c>--name</c>); may be omitted when the file defines one agent.</param>
@@ -39,12 +40,33 @@ public static class FlumeConfiguration
     /// Looks an environment variable up for the <c>env</c> filter, null when it is not set; the process environment
     /// when omitted.
     /// </param>
+    /// <param name="systemProperty">
+    /// Looks a system property (<c>-DNAME=value</c>) up for <c>${sys:NAME}</c>, null when it is not set; none are
+    /// set when omitted.
+    /// </param>
     /// <exception cref="ConfigurationException">
     /// The agent is not defined or not chosen, or its flow is invalid, or a config filter has an unsupported type or
     /// refers to a variable that is not set; the message names the exact key and its <c>file:line</c> when known.
     /// </exception>
     public static AgentConfiguration Load(
-        IReadOnlyList<PropertyEntry> entries, string? agentName, Func<string, string?>? environment = null)
+        IReadOnlyList<PropertyEntry> entries,
+        string? agentName,
+        Func<string, string?>? environment = null,
+        Func<string, string?>? systemProperty = null)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var name = ChooseAgent(entries, agentName);
+        environment ??= Environment.GetEnvironmentVariable;
+        var substituted = ValueSubstitution.Apply(entries, name, environment, systemProperty ?? (_ => null));
+        return new AgentLoader(name, ConfigFilters.Apply(name, substituted, environment)).Load();
+    }
+
+    /// <summary>
+    /// The agent to run: <paramref name="agentName"/> when the entries define it, or the only agent when it is null
+    /// or blank.
+    /// </summary>
+    /// <exception cref="ConfigurationException">The agent is not defined, or several are and none was chosen.</exception>
+    public static string ChooseAgent(IReadOnlyList<PropertyEntry> entries, string? agentName)
     {
         ArgumentNullException.ThrowIfNull(entries);
         var names = AgentNames(entries);
@@ -74,7 +96,7 @@ public static class FlumeConfiguration
             }
         }
 
-        return new AgentLoader(name, ConfigFilters.Apply(name, entries, environment ?? Environment.GetEnvironmentVariable)).Load();
+        return name;
     }
 
     /// <summary>

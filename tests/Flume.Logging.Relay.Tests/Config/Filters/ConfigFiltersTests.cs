@@ -94,9 +94,8 @@ public sealed class ConfigFiltersTests
     }
 
     [Theory]
-    [InlineData("hadoop", "not supported")]
-    [InlineData("external", "not supported")]
-    [InlineData("org.apache.flume.configfilter.ExternalProcessConfigFilter", "not supported")]
+    [InlineData("hadoop", "not supported by the relay, which runs without a JVM; use type env")]
+    [InlineData("org.apache.flume.configfilter.HadoopCredentialStoreConfigFilter", "or type external (a command that prints it)")]
     [InlineData("vault", "unknown config filter type 'vault'")]
     public void Other_filter_types_are_refused_naming_the_type_key(string type, string why)
     {
@@ -126,5 +125,71 @@ public sealed class ConfigFiltersTests
             """);
 
         Assert.Empty(configuration.Warnings);
+    }
+
+    [Fact]
+    public void External_filter_value_is_the_line_the_command_prints_for_the_key()
+    {
+        var script = Script("#!/bin/sh\nif [ \"$1\" = agent_name ]; then echo 1234; else echo \"unknown $1\" >&2; exit 3; fi\n");
+
+        var configuration = Load($"""
+            a1.configfilters = f1
+            a1.configfilters.f1.type = external
+            a1.configfilters.f1.command = {script}
+            a1.configfilters.f1.charset = UTF-8
+            a1.sinks.k1.hostname = agent_${{f1['agent_name']}}
+            """);
+
+        Assert.Equal("agent_1234", configuration.Sinks[0].Context.GetString("hostname"));
+    }
+
+    [Fact]
+    public void External_filter_command_failing_is_an_error_naming_the_key_and_the_exit_code()
+    {
+        var script = Script("#!/bin/sh\necho \"unknown $1\" >&2\nexit 3\n");
+
+        var error = Assert.Throws<ConfigurationException>(() => Load($"""
+            a1.configfilters = f1
+            a1.configfilters.f1.type = external
+            a1.configfilters.f1.command = {script}
+            a1.sinks.k1.hostname = ${{f1['nope']}}
+            """));
+
+        Assert.Equal("a1.sinks.k1.hostname", error.Key);
+        Assert.Contains("exited with code 3: unknown nope", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void External_filter_command_printing_two_lines_is_refused()
+    {
+        var script = Script("#!/bin/sh\necho one\necho two\n");
+
+        var error = Assert.Throws<ConfigurationException>(() => Load($"""
+            a1.configfilters = f1
+            a1.configfilters.f1.type = external
+            a1.configfilters.f1.command = {script}
+            a1.sinks.k1.hostname = ${{f1['x']}}
+            """));
+
+        Assert.Contains("printed 2 lines", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void External_filter_without_a_command_is_refused_naming_the_command_key()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => Load("""
+            a1.configfilters = f1
+            a1.configfilters.f1.type = external
+            """));
+
+        Assert.Equal("a1.configfilters.f1.command", error.Key);
+    }
+
+    private static string Script(string text)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("config-filter-").FullName, "resolve.sh");
+        File.WriteAllText(path, text);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
     }
 }

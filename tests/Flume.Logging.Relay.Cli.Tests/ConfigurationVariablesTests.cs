@@ -1,0 +1,97 @@
+using System.Net.Sockets;
+using System.Text;
+using Flume.Logging.Testing;
+
+namespace Flume.Logging.Relay.Cli.Tests;
+
+/// <summary>
+/// The user guide's three variable snippets (<c>${env:NC_PORT}</c>, <c>${sys:NC_PORT}</c>, <c>${NC_PORT}</c> from an
+/// override file) run as shipped on a real relay, completed by a second <c>--conf-file</c> with the channel and sink.
+/// </summary>
+public sealed class ConfigurationVariablesTests
+{
+    private static string Shipped(string name) => Path.Combine(AppContext.BaseDirectory, "examples", "flume", "variables", name);
+
+    private static async Task SendsAndGetsOkAsync(int port)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", port);
+        var stream = client.GetStream();
+        await stream.WriteAsync("vars resolved\n"u8.ToArray());
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        Assert.Equal("OK", await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    private static async Task RunsAndDeliversAsync(RelayProcess relay, int port)
+    {
+        await relay.Process.WaitForLineAsync("agent a1 running");
+        await SendsAndGetsOkAsync(port);
+        await relay.Process.WaitForLineAsync("vars resolved");
+        Assert.Equal(0, await relay.StopAsync());
+    }
+
+    [Fact]
+    public async Task Env_snippet_takes_its_port_from_the_environment()
+    {
+        var port = FreePort.Next();
+        using var relay = RelayProcess.Start(
+            File.ReadAllText(Shipped("env-port.properties")),
+            new Dictionary<string, string> { ["NC_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            "--conf-file", Shipped("flow.properties"), "--name", "a1");
+
+        await RunsAndDeliversAsync(relay, port);
+    }
+
+    [Fact]
+    public async Task Sys_snippet_takes_its_port_from_a_dash_D_option()
+    {
+        var port = FreePort.Next();
+        using var relay = RelayProcess.StartRaw(
+            "agent", "--conf-file", Shipped("sys-port.properties"), "--conf-file", Shipped("flow.properties"), "--name", "a1", $"-DNC_PORT={port}");
+
+        await RunsAndDeliversAsync(relay, port);
+    }
+
+    [Fact]
+    public async Task File_snippet_takes_its_port_from_a_key_of_the_override_file()
+    {
+        var port = FreePort.Next();
+        var folder = Directory.CreateTempSubdirectory("relay-override-").FullName;
+        var shippedOverride = File.ReadAllText(Shipped("override.properties"));
+        Assert.Contains("NC_PORT = 44444", shippedOverride, StringComparison.Ordinal);
+        var overrideFile = Path.Combine(folder, "override.conf");
+        await File.WriteAllTextAsync(overrideFile, shippedOverride.Replace("44444", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+
+        using var relay = RelayProcess.StartRaw(
+            "agent", "-f", Shipped("file-port.properties"), "-f", Shipped("flow.properties"), "-f", overrideFile, "-n", "a1");
+
+        await RunsAndDeliversAsync(relay, port);
+    }
+
+    [Fact]
+    public async Task Flume_opts_in_the_conf_folder_supplies_the_conf_files_and_the_agent_name()
+    {
+        var port = FreePort.Next();
+        var folder = Directory.CreateTempSubdirectory("relay-opts-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "flume.opts"), $"""
+            conf-file = {Shipped("sys-port.properties")}
+            conf-file = {Shipped("flow.properties")}
+            name = a1
+            """);
+
+        using var relay = RelayProcess.StartRaw("agent", "--conf", folder, $"-DNC_PORT={port}");
+
+        await RunsAndDeliversAsync(relay, port);
+    }
+
+    [Fact]
+    public async Task An_unset_environment_variable_stops_the_start_naming_the_key_and_the_variable()
+    {
+        using var relay = RelayProcess.StartRaw(
+            "agent", "--conf-file", Shipped("env-port.properties"), "--conf-file", Shipped("flow.properties"), "--name", "a1", "--check");
+
+        Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        var line = await relay.Process.WaitForLineAsync("a1.sources.r1.port");
+        Assert.Contains("environment variable 'NC_PORT', which is not set", line, StringComparison.Ordinal);
+    }
+}
