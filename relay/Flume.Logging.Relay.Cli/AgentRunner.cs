@@ -110,12 +110,14 @@ internal static partial class AgentRunner
             MonitoringOptions.From(entries, systemProperties, arguments.MetricsPort);
             var registry = ComponentRegistry.CreateDefault(arguments.PluginDirectories);
             string graph;
+            IReadOnlyList<string> propertyWarnings;
             await using (var agent = RelayAgent.Build(configuration, registry, new ComponentServices(NullLoggerFactory.Instance, TimeProvider.System)))
             {
                 graph = FlowGraph.Describe(configuration, agent);
+                propertyWarnings = agent.PropertyWarnings;
             }
 
-            foreach (var warning in configuration.Warnings)
+            foreach (var warning in configuration.Warnings.Concat(propertyWarnings))
             {
                 await error.WriteLineAsync($"relay: warning: {warning}");
             }

@@ -62,6 +62,21 @@ public sealed class CheckCommandTests
 
         Assert.Equal(0, await process.WaitForExitAsync(Limit));
         Assert.Contains("agent a1", process.Output, StringComparison.Ordinal);
+
+        // Every key of a shipped example is read by its component: none may be taken for a typo.
+        Assert.DoesNotContain("is not a property of", process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_mistyped_property_is_a_warning_naming_the_key_and_the_closest_known_one()
+    {
+        var (exitCode, output) = await CheckAsync(Flow(FreePort.Next(), "a1.channels.c1.capacty = 10"));
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains(
+            "relay: warning: ", output, StringComparison.Ordinal);
+        Assert.Contains(
+            "a1.channels.c1.capacty is not a property of channel c1 (memory) and is ignored; did you mean capacity?", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -36,6 +36,12 @@ public sealed partial class RelayAgent : IAsyncDisposable
     /// <summary>The agent's name, e.g. <c>a1</c>.</summary>
     public string Name { get; }
 
+    /// <summary>
+    /// Keys of the configuration no component read while it was built (typos such as <c>capacty</c>), each with
+    /// the closest known property; already logged as warnings by <see cref="Build"/>.
+    /// </summary>
+    public IReadOnlyList<string> PropertyWarnings { get; private init; } = [];
+
     /// <summary>The agent's sources, by name, so callers can find bound ports.</summary>
     public IReadOnlyList<ISource> Sources => _sources;
 
@@ -115,7 +121,17 @@ public sealed partial class RelayAgent : IAsyncDisposable
             }
         }
 
-        return new RelayAgent(configuration.Name, [.. channels.Values], sources, runners, services.Metrics, logger);
+        // Right after construction: what a component reads only when it starts is under a nested prefix.
+        var propertyWarnings = UnknownProperties.Find(configuration);
+        foreach (var warning in propertyWarnings)
+        {
+            LogConfigurationWarning(logger, configuration.Name, warning);
+        }
+
+        return new RelayAgent(configuration.Name, [.. channels.Values], sources, runners, services.Metrics, logger)
+        {
+            PropertyWarnings = propertyWarnings,
+        };
     }
 
     /// <summary>

@@ -14,6 +14,8 @@ public sealed class ComponentContext
 
     private readonly FrozenDictionary<string, string> _properties;
     private readonly FrozenDictionary<string, PropertyEntry> _origins;
+    private readonly PropertyReads _reads;
+    private readonly string _readPrefix;
 
     /// <summary>Creates a context over <paramref name="properties"/>, whose origins are unknown.</summary>
     /// <param name="componentName">The component's name, e.g. <c>r1</c>.</param>
@@ -32,7 +34,9 @@ public sealed class ComponentContext
         string componentName,
         string keyPrefix,
         FrozenDictionary<string, string> properties,
-        FrozenDictionary<string, PropertyEntry> origins)
+        FrozenDictionary<string, PropertyEntry> origins,
+        PropertyReads? reads = null,
+        string readPrefix = "")
     {
         ArgumentNullException.ThrowIfNull(componentName);
         ArgumentNullException.ThrowIfNull(keyPrefix);
@@ -40,6 +44,8 @@ public sealed class ComponentContext
         KeyPrefix = keyPrefix;
         _properties = properties;
         _origins = origins;
+        _reads = reads ?? new PropertyReads();
+        _readPrefix = readPrefix;
     }
 
     /// <summary>The component's name, e.g. <c>r1</c>.</summary>
@@ -49,16 +55,34 @@ public sealed class ComponentContext
     public string KeyPrefix { get; }
 
     /// <summary>The properties, keyed relative to <see cref="KeyPrefix"/> (e.g. <c>port</c>, <c>selector.type</c>).</summary>
-    public IReadOnlyDictionary<string, string> Properties => _properties;
+    /// <remarks>A component that enumerates them is taken to know every key of this (sub-)context.</remarks>
+    public IReadOnlyDictionary<string, string> Properties
+    {
+        get
+        {
+            _reads.Prefix(_readPrefix);
+            return _properties;
+        }
+    }
+
+    /// <summary>The keys the component has read (relative to the component), and the prefixes it handed on.</summary>
+    internal PropertyReads Reads => _reads;
+
+    /// <summary>The properties, without counting as a read (for reporting keys nobody read).</summary>
+    internal IReadOnlyDictionary<string, string> UnreadView => _properties;
 
     /// <summary>The full key of a relative one, e.g. <c>port</c> gives <c>a1.sources.r1.port</c>.</summary>
     public string FullKey(string key) => KeyPrefix + key;
 
     /// <summary>The value as written, or null when the key is absent.</summary>
-    public string? GetString(string key) => _properties.GetValueOrDefault(key);
+    public string? GetString(string key)
+    {
+        _reads.Key(_readPrefix + key);
+        return _properties.GetValueOrDefault(key);
+    }
 
     /// <summary>The value as written, or <paramref name="defaultValue"/> when the key is absent.</summary>
-    public string GetString(string key, string defaultValue) => _properties.GetValueOrDefault(key) ?? defaultValue;
+    public string GetString(string key, string defaultValue) => GetString(key) ?? defaultValue;
 
     /// <summary>The value as written.</summary>
     /// <exception cref="ConfigurationException">The key is absent or its value is blank.</exception>
@@ -212,11 +236,16 @@ public sealed class ComponentContext
             }
         }
 
+        // The keys under the prefix belong to a nested part (serializer, selector, handler ...), which may read them
+        // only when it is created at start: they are never reported as unknown.
+        _reads.Prefix(_readPrefix + prefix);
         return new ComponentContext(
             ComponentName,
             KeyPrefix + prefix,
             properties.ToFrozenDictionary(StringComparer.Ordinal),
-            origins.ToFrozenDictionary(StringComparer.Ordinal));
+            origins.ToFrozenDictionary(StringComparer.Ordinal),
+            _reads,
+            _readPrefix + prefix);
     }
 
     /// <summary>
@@ -291,7 +320,7 @@ public sealed class ComponentContext
 
         var properties = new Dictionary<string, string>(_properties, StringComparer.Ordinal) { [key] = value };
         return new ComponentContext(
-            ComponentName, KeyPrefix, properties.ToFrozenDictionary(StringComparer.Ordinal), _origins);
+            ComponentName, KeyPrefix, properties.ToFrozenDictionary(StringComparer.Ordinal), _origins, _reads, _readPrefix);
     }
 
     /// <summary>The entry a relative key was read from, or null when its origin is unknown.</summary>

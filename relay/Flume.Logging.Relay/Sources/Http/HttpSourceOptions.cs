@@ -99,8 +99,9 @@ internal sealed class HttpSourceOptions
                 : [],
             MaxRequestSize = properties.GetInt64("maxRequestSize", DefaultMaxRequestSize, 1, Array.MaxLength),
             RequestTimeout = requestTimeout,
-            IgnoredJettyKeys = properties.Properties.Keys
-                .Where(k => Array.Exists(JettyPrefixes, p => k.StartsWith(p, StringComparison.Ordinal)))
+            // Through sub-contexts, so only these keys (not all of the source's) count as known to the source.
+            IgnoredJettyKeys = JettyPrefixes
+                .SelectMany(p => properties.GetSubContext(p).Properties.Keys.Select(k => p + k))
                 .Order(StringComparer.Ordinal)
                 .ToArray(),
         };

@@ -132,12 +132,12 @@ public sealed class ConfigFiltersTests
     {
         var script = Script("#!/bin/sh\nif [ \"$1\" = agent_name ]; then echo 1234; else echo \"unknown $1\" >&2; exit 3; fi\n");
 
-        var configuration = Load($"""
+        var configuration = Load($$"""
             a1.configfilters = f1
             a1.configfilters.f1.type = external
-            a1.configfilters.f1.command = {script}
+            a1.configfilters.f1.command = {{script}}
             a1.configfilters.f1.charset = UTF-8
-            a1.sinks.k1.hostname = agent_${{f1['agent_name']}}
+            a1.sinks.k1.hostname = agent_${f1['agent_name']}
             """);
 
         Assert.Equal("agent_1234", configuration.Sinks[0].Context.GetString("hostname"));
@@ -148,11 +148,11 @@ public sealed class ConfigFiltersTests
     {
         var script = Script("#!/bin/sh\necho \"unknown $1\" >&2\nexit 3\n");
 
-        var error = Assert.Throws<ConfigurationException>(() => Load($"""
+        var error = Assert.Throws<ConfigurationException>(() => Load($$"""
             a1.configfilters = f1
             a1.configfilters.f1.type = external
-            a1.configfilters.f1.command = {script}
-            a1.sinks.k1.hostname = ${{f1['nope']}}
+            a1.configfilters.f1.command = {{script}}
+            a1.sinks.k1.hostname = ${f1['nope']}
             """));
 
         Assert.Equal("a1.sinks.k1.hostname", error.Key);
@@ -164,11 +164,11 @@ public sealed class ConfigFiltersTests
     {
         var script = Script("#!/bin/sh\necho one\necho two\n");
 
-        var error = Assert.Throws<ConfigurationException>(() => Load($"""
+        var error = Assert.Throws<ConfigurationException>(() => Load($$"""
             a1.configfilters = f1
             a1.configfilters.f1.type = external
-            a1.configfilters.f1.command = {script}
-            a1.sinks.k1.hostname = ${{f1['x']}}
+            a1.configfilters.f1.command = {{script}}
+            a1.sinks.k1.hostname = ${f1['x']}
             """));
 
         Assert.Contains("printed 2 lines", error.Message, StringComparison.Ordinal);
@@ -189,7 +189,11 @@ public sealed class ConfigFiltersTests
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("config-filter-").FullName, "resolve.sh");
         File.WriteAllText(path, text);
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         return path;
     }
 }
