@@ -8,18 +8,23 @@ public sealed class ValueSubstitutionTests
 
     private static readonly Dictionary<string, string> System = new(StringComparer.Ordinal) { ["NC_PORT"] = "55555" };
 
-    private static Dictionary<string, string> Apply(string text, string agent = "a1") =>
+    private static IReadOnlyList<PropertyEntry> Substitute(string text) =>
         ValueSubstitution.Apply(
-                PropertiesReader.Read(new StringReader(text), "flume.conf"),
-                agent,
-                name => Environment.GetValueOrDefault(name),
-                name => System.GetValueOrDefault(name))
-            .ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+            PropertiesReader.Read(new StringReader(text), "flume.conf"),
+            "a1",
+            name => Environment.GetValueOrDefault(name),
+            name => System.GetValueOrDefault(name));
+
+    private static Dictionary<string, string> Apply(string text) =>
+        Substitute(text).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+
+    /// <summary>The substituted values in file order, so a test can compare them all at once.</summary>
+    private static string[] ValuesOf(string text) => [.. Substitute(text).Select(e => e.Value)];
 
     [Fact]
     public void Env_sys_and_file_keys_are_substituted_in_values()
     {
-        var values = Apply("""
+        var values = ValuesOf("""
             NC_PORT = 33333
             a1.sources.r1.port = ${env:NC_PORT}
             a1.sources.r2.port = ${sys:NC_PORT}
@@ -27,16 +32,15 @@ public sealed class ValueSubstitutionTests
             a1.sources.r4.bind = ${env:HOST}:${a1.sources.r3.port}
             """);
 
-        Assert.Equal("44444", values["a1.sources.r1.port"]);
-        Assert.Equal("55555", values["a1.sources.r2.port"]);
-        Assert.Equal("33333", values["a1.sources.r3.port"]);
-        Assert.Equal("127.0.0.1:33333", values["a1.sources.r4.bind"]);
+        Assert.Equal(
+            ["33333", "44444", "55555", "33333", "127.0.0.1:33333"],
+            values);
     }
 
     [Fact]
     public void Defaults_escapes_and_unknown_names_behave_as_in_commons_text()
     {
-        var values = Apply("""
+        var values = ValuesOf("""
             a1.sources.r1.port = ${env:NOT_SET:-4545}
             a1.sources.r1.a = $${env:NC_PORT}
             a1.sources.r1.b = ${f1['secret']}
@@ -44,11 +48,8 @@ public sealed class ValueSubstitutionTests
             a1.sources.r1.d = ${no.such.key}
             """);
 
-        Assert.Equal("4545", values["a1.sources.r1.port"]);
-        Assert.Equal("${env:NC_PORT}", values["a1.sources.r1.a"]);
-        Assert.Equal("${f1['secret']}", values["a1.sources.r1.b"]);
-        Assert.Equal("${date:yyyy}", values["a1.sources.r1.c"]);
-        Assert.Equal("${no.such.key}", values["a1.sources.r1.d"]);
+        // In file order: a default, an escape, a config filter reference, a lookup the relay does not offer, a missing key.
+        Assert.Equal(["4545", "${env:NC_PORT}", "${f1['secret']}", "${date:yyyy}", "${no.such.key}"], values);
     }
 
     [Fact]
