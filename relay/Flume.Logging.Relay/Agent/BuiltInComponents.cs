@@ -29,7 +29,7 @@ internal static class BuiltInComponents
         registry.AddChannel("file", c => new DurableFileChannel(
             c.Name, DurableFileChannel.Options(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<DurableFileChannel>()));
 
-        registry.AddSource("netcat", c => new NetcatSource(c.Name, NetcatSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.LoggerFactory));
+        registry.AddSource("netcat", c => new NetcatSource(c.Name, NetcatSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory));
         registry.AddSource("seq", c => new SeqSource(
             c.Name, SeqSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<SeqSource>()));
         registry.AddSource("spooldir", c => new SpoolDirectorySource(
@@ -54,7 +54,7 @@ internal static class BuiltInComponents
         registry.AddSource("avro", c => new RpcSource(
             c.Name,
             c.ChannelProcessor,
-            source => AvroRpc.CreateServer($"avro source {c.Name}", RpcComponentProperties.Server(c.Properties, avro: true, source.Counter), source, c.Services.LoggerFactory),
+            source => AvroRpc.CreateServer($"avro source {c.Name}", RpcComponentProperties.Server(c.Properties, avro: true, source.Counter, c.Services.TimeProvider), source, c.Services.LoggerFactory),
             c.Services.LoggerFactory.CreateLogger<RpcSource>()));
 
         registry.AddSink("avro", c =>
@@ -65,7 +65,7 @@ internal static class BuiltInComponents
         registry.AddSource("thrift", c => new RpcSource(
             c.Name,
             c.ChannelProcessor,
-            source => ThriftRpc.CreateServer($"thrift source {c.Name}", RpcComponentProperties.Server(c.Properties, avro: false, source.Counter), source, c.Services.LoggerFactory),
+            source => ThriftRpc.CreateServer($"thrift source {c.Name}", RpcComponentProperties.Server(c.Properties, avro: false, source.Counter, c.Services.TimeProvider), source, c.Services.LoggerFactory),
             c.Services.LoggerFactory.CreateLogger<RpcSource>()));
 
         registry.AddSink("thrift", c =>
