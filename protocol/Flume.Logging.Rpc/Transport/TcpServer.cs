@@ -276,8 +276,8 @@ internal sealed partial class TcpServer : IRpcServer
     private void Refuse(Socket socket)
     {
         var peer = socket.RemoteEndPoint?.ToString() ?? "unknown peer";
-        socket.Close(0);
         _options.ConnectionObserver?.ConnectionRefused();
+        socket.Close(0);
         int refused;
         lock (_refusalLock)
         {

@@ -101,6 +101,8 @@ internal static class BuiltInComponents
 
         registry.AddSelector("replicating", c => new ReplicatingChannelSelector(c.Channels, c.Properties.GetList("optional")));
         registry.AddSelector("multiplexing", c => new MultiplexingChannelSelector(c.Channels, c.Properties));
+        registry.AddSelector("load_balancing", c => LoadBalancingChannelSelector.Create(c, Random.Shared));
+        registry.AddSelector(LoadBalancingChannelSelector.FlumeClass, c => LoadBalancingChannelSelector.Create(c, Random.Shared));
 
         registry.AddSinkProcessor("default", c =>
         {
