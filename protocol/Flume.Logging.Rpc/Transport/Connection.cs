@@ -21,12 +21,16 @@ internal sealed class Connection : IAsyncDisposable
         _socket = socket;
         _stream = stream;
         Peer = remoteEndPoint?.ToString() ?? "unknown peer";
+        RemoteAddress = (remoteEndPoint as IPEndPoint)?.Address;
         _input = new WatchedPipeReader(PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true)), timeProvider);
         Output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
     }
 
     /// <summary>The remote address, for log lines and errors.</summary>
     public string Peer { get; }
+
+    /// <summary>The peer's address, when it is an IP endpoint.</summary>
+    public IPAddress? RemoteAddress { get; }
 
     public PipeReader Input => _input;
 

@@ -236,6 +236,14 @@ internal sealed partial class TcpServer : IRpcServer
     private async Task RunConnectionAsync(Connection connection, Task registered)
     {
         await registered;
+        if (!await IsPeerAllowedAsync(connection))
+        {
+            await connection.DisposeAsync();
+            _connections.TryRemove(connection, out _);
+            _connectionSlots?.Release();
+            return;
+        }
+
         LogConnectionOpened(_name, connection.Peer);
         _options.ConnectionObserver?.ConnectionOpened();
         try
@@ -267,6 +275,31 @@ internal sealed partial class TcpServer : IRpcServer
             _options.ConnectionObserver?.ConnectionClosed();
             LogConnectionClosed(_name, connection.Peer);
         }
+    }
+
+    /// <summary>Whether <see cref="RpcServerOptions.PeerFilter"/> lets the connection's peer in; a refusal is logged.</summary>
+    private async ValueTask<bool> IsPeerAllowedAsync(Connection connection)
+    {
+        if (_options.PeerFilter is not { } filter || connection.RemoteAddress is not { } address)
+        {
+            return true;
+        }
+
+        try
+        {
+            if (await filter(address, _stopping.Token))
+            {
+                return true;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping while the filter looked the peer up: nobody is served any more.
+            return false;
+        }
+
+        LogPeerDenied(_name, connection.Peer);
+        return false;
     }
 
     /// <summary>
@@ -346,6 +379,9 @@ internal sealed partial class TcpServer : IRpcServer
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Server}: closed the connection from {Peer}: {Reason}; {Count} closed for idle-timeout or min-data-rate since the last such line")]
     private partial void LogTimedOut(string server, string peer, string reason, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Server}: connection from {Peer} denied by ipFilterRules")]
+    private partial void LogPeerDenied(string server, string peer);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Server} listening on {EndPoint}")]
     private partial void LogListening(string server, IPEndPoint endPoint);
