@@ -14,4 +14,10 @@ public interface IConnectionObserver
 
     /// <summary>A peer sent input that could not be decoded (a bad or oversized frame), and its connection is being closed.</summary>
     void InputRejected();
+
+    /// <summary>A connection was closed at accept because <see cref="ConnectionLimits.MaxConnections"/> were open.</summary>
+    void ConnectionRefused();
+
+    /// <summary>A connection was closed for being idle or too slow (<see cref="ConnectionLimits"/>).</summary>
+    void ConnectionTimedOut();
 }

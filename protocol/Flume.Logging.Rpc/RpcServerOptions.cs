@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Flume.Logging.Rpc;
 
 /// <summary>
@@ -30,6 +32,18 @@ public sealed class RpcServerOptions
     /// <summary>Caps on what a peer may send; a request over a cap closes its connection.</summary>
     public RpcLimits Limits { get; set; } = new();
 
+    /// <summary>Limits on connections: how many, how idle, how slow. Default: <see cref="ConnectionLimits"/>'s defaults.</summary>
+    public ConnectionLimits Connections { get; set; } = new();
+
+    /// <summary>The clock of <see cref="Connections"/>' timeouts. Default: <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Decides, before a connection is served, whether its peer may use the server (the avro source's
+    /// <c>ipFilterRules</c>); a refused peer is closed without a byte. Default: every peer is served (null).
+    /// </summary>
+    public Func<IPAddress, CancellationToken, ValueTask<bool>>? PeerFilter { get; set; }
+
     /// <summary>Told when connections open and close and when a peer's input is rejected. Default: none.</summary>
     public IConnectionObserver? ConnectionObserver { get; set; }
 
@@ -57,5 +71,6 @@ public sealed class RpcServerOptions
         }
 
         Limits.Validate();
+        Connections.Validate();
     }
 }

@@ -13,19 +13,39 @@ internal sealed class Connection : IAsyncDisposable
     private readonly Stream _stream;
     private int _disposed;
 
-    public Connection(Socket socket, Stream stream, EndPoint? remoteEndPoint)
+    private readonly WatchedPipeReader _input;
+    private int _timedOut;
+
+    public Connection(Socket socket, Stream stream, EndPoint? remoteEndPoint, TimeProvider timeProvider)
     {
         _socket = socket;
         _stream = stream;
         Peer = remoteEndPoint?.ToString() ?? "unknown peer";
-        Input = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        RemoteAddress = (remoteEndPoint as IPEndPoint)?.Address;
+        _input = new WatchedPipeReader(PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true)), timeProvider);
         Output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
     }
 
     /// <summary>The remote address, for log lines and errors.</summary>
     public string Peer { get; }
 
-    public PipeReader Input { get; }
+    /// <summary>The peer's address, when it is an IP endpoint.</summary>
+    public IPAddress? RemoteAddress { get; }
+
+    public PipeReader Input => _input;
+
+    /// <summary>Whether the server closed this connection for breaking its <see cref="ConnectionLimits"/>.</summary>
+    public bool TimedOut => Volatile.Read(ref _timedOut) != 0;
+
+    /// <summary>Why the connection breaks <paramref name="limits"/> now, or null.</summary>
+    public string? CheckLimits(ConnectionLimits limits) => _input.CheckLimits(limits);
+
+    /// <summary>Closes the connection for breaking its limits; its handler's pending read fails.</summary>
+    public void TimeOut()
+    {
+        Volatile.Write(ref _timedOut, 1);
+        Abort();
+    }
 
     public PipeWriter Output { get; }
 

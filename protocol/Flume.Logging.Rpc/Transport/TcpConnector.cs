@@ -40,6 +40,6 @@ internal static class TcpConnector
             stream = wrapStream(stream);
         }
 
-        return new Connection(socket, stream, socket.RemoteEndPoint);
+        return new Connection(socket, stream, socket.RemoteEndPoint, TimeProvider.System);
     }
 }

@@ -11,6 +11,9 @@ namespace Flume.Logging.Rpc.Transport;
 /// </summary>
 internal sealed partial class TcpServer : IRpcServer
 {
+    /// <summary>Least time between two log lines about refused or timed-out connections.</summary>
+    private static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
+
     private readonly string _name;
     private readonly RpcServerOptions _options;
     private readonly IConnectionHandler _handler;
@@ -20,7 +23,11 @@ internal sealed partial class TcpServer : IRpcServer
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim? _connectionSlots;
     private Socket? _listener;
+    private readonly Lock _refusalLock = new();
     private Task? _acceptLoop;
+    private Task? _watchLoop;
+    private long _lastRefusalLog;
+    private int _refusedSinceLog;
     private IPEndPoint? _localEndPoint;
     private int _started;
     private int _stopped;
@@ -76,6 +83,10 @@ internal sealed partial class TcpServer : IRpcServer
         _localEndPoint = (IPEndPoint)listener.LocalEndPoint!;
         LogListening(_name, _localEndPoint);
         _acceptLoop = AcceptLoopAsync(listener);
+        if (_options.Connections.WatchesConnections)
+        {
+            _watchLoop = WatchLoopAsync();
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -90,6 +101,11 @@ internal sealed partial class TcpServer : IRpcServer
         if (_acceptLoop is not null)
         {
             await _acceptLoop;
+        }
+
+        if (_watchLoop is not null)
+        {
+            await _watchLoop;
         }
 
         var pending = _connections.Values.ToArray();
@@ -171,6 +187,13 @@ internal sealed partial class TcpServer : IRpcServer
                     throw;
                 }
 
+                if (_options.Connections.MaxConnections > 0 && _connections.Count >= _options.Connections.MaxConnections)
+                {
+                    Refuse(socket);
+                    _connectionSlots?.Release();
+                    continue;
+                }
+
                 socket.NoDelay = true;
                 Serve(socket);
             }
@@ -203,7 +226,7 @@ internal sealed partial class TcpServer : IRpcServer
             stream = _wrapStream(stream);
         }
 
-        var connection = new Connection(socket, stream, remote);
+        var connection = new Connection(socket, stream, remote, _options.TimeProvider);
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var task = RunConnectionAsync(connection, ready.Task);
         _connections[connection] = task;
@@ -213,6 +236,14 @@ internal sealed partial class TcpServer : IRpcServer
     private async Task RunConnectionAsync(Connection connection, Task registered)
     {
         await registered;
+        if (!await IsPeerAllowedAsync(connection))
+        {
+            await connection.DisposeAsync();
+            _connections.TryRemove(connection, out _);
+            _connectionSlots?.Release();
+            return;
+        }
+
         LogConnectionOpened(_name, connection.Peer);
         _options.ConnectionObserver?.ConnectionOpened();
         try
@@ -225,7 +256,10 @@ internal sealed partial class TcpServer : IRpcServer
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {
-            LogConnectionLost(_name, connection.Peer, e.Message);
+            if (!connection.TimedOut)
+            {
+                LogConnectionLost(_name, connection.Peer, e.Message);
+            }
         }
 #pragma warning disable CA1031 // One connection's bug must not take the server down; it is logged with the peer.
         catch (Exception e)
@@ -242,6 +276,112 @@ internal sealed partial class TcpServer : IRpcServer
             LogConnectionClosed(_name, connection.Peer);
         }
     }
+
+    /// <summary>Whether <see cref="RpcServerOptions.PeerFilter"/> lets the connection's peer in; a refusal is logged.</summary>
+    private async ValueTask<bool> IsPeerAllowedAsync(Connection connection)
+    {
+        if (_options.PeerFilter is not { } filter || connection.RemoteAddress is not { } address)
+        {
+            return true;
+        }
+
+        try
+        {
+            if (await filter(address, _stopping.Token))
+            {
+                return true;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping while the filter looked the peer up: nobody is served any more.
+            return false;
+        }
+
+        LogPeerDenied(_name, connection.Peer);
+        return false;
+    }
+
+    /// <summary>
+    /// Closes a connection accepted over max-connections at once (a reset, so no socket lingers in TIME_WAIT) and
+    /// logs at most one line per 10 s with how many were refused since, so a flood cannot flood the log too.
+    /// </summary>
+    private void Refuse(Socket socket)
+    {
+        var peer = socket.RemoteEndPoint?.ToString() ?? "unknown peer";
+        _options.ConnectionObserver?.ConnectionRefused();
+        socket.Close(0);
+        int refused;
+        lock (_refusalLock)
+        {
+            _refusedSinceLog++;
+            if (_lastRefusalLog != 0 && _options.TimeProvider.GetElapsedTime(_lastRefusalLog) < LogInterval)
+            {
+                return;
+            }
+
+            refused = _refusedSinceLog;
+            _refusedSinceLog = 0;
+            _lastRefusalLog = _options.TimeProvider.GetTimestamp();
+        }
+
+        LogRefused(_name, peer, _options.Connections.MaxConnections, refused);
+    }
+
+    /// <summary>
+    /// Closes connections that break the idle timeout or the minimum data rate. One loop for all connections, at a
+    /// fraction of the shortest limit, so a thousand idle peers cost one timer rather than a thousand.
+    /// </summary>
+    private async Task WatchLoopAsync()
+    {
+        var limits = _options.Connections;
+        var shortest = new[] { limits.IdleTimeout, limits.MinDataRate > 0 ? limits.MinDataRateGracePeriod : TimeSpan.Zero }
+            .Where(t => t > TimeSpan.Zero)
+            .DefaultIfEmpty(TimeSpan.FromSeconds(1))
+            .Min();
+        var interval = TimeSpan.FromTicks(Math.Clamp(shortest.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
+        var stopping = _stopping.Token;
+        var closedSinceLog = 0;
+        var lastLog = 0L;
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(interval, _options.TimeProvider, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            foreach (var connection in _connections.Keys)
+            {
+                if (connection.CheckLimits(limits) is not { } reason)
+                {
+                    continue;
+                }
+
+                connection.TimeOut();
+                _options.ConnectionObserver?.ConnectionTimedOut();
+                closedSinceLog++;
+                if (lastLog == 0 || _options.TimeProvider.GetElapsedTime(lastLog) >= LogInterval)
+                {
+                    LogTimedOut(_name, connection.Peer, reason, closedSinceLog);
+                    closedSinceLog = 0;
+                    lastLog = _options.TimeProvider.GetTimestamp();
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Server}: refused a connection from {Peer}: {Max} connections open (max-connections); {Count} refused since the last such line")]
+    private partial void LogRefused(string server, string peer, int max, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Server}: closed the connection from {Peer}: {Reason}; {Count} closed for idle-timeout or min-data-rate since the last such line")]
+    private partial void LogTimedOut(string server, string peer, string reason, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Server}: connection from {Peer} denied by ipFilterRules")]
+    private partial void LogPeerDenied(string server, string peer);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Server} listening on {EndPoint}")]
     private partial void LogListening(string server, IPEndPoint endPoint);

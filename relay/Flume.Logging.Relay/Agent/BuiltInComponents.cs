@@ -5,6 +5,7 @@ using Flume.Logging.Relay.Selectors;
 using Flume.Logging.Relay.Sinks;
 using Flume.Logging.Relay.Sinks.FileRoll;
 using Flume.Logging.Relay.Sinks.Hdfs;
+using Flume.Logging.Relay.Sinks.Http;
 using Flume.Logging.Relay.Sinks.Processors;
 using Flume.Logging.Relay.Sources;
 using Flume.Logging.Relay.Sources.Exec;
@@ -12,6 +13,7 @@ using Flume.Logging.Relay.Sources.Http;
 using Flume.Logging.Relay.Sources.Spooling;
 using Flume.Logging.Relay.Sources.Syslog;
 using Flume.Logging.Relay.Sources.Taildir;
+using Flume.Logging.Rpc;
 using Flume.Logging.Rpc.Avro;
 using Flume.Logging.Rpc.Thrift;
 using Microsoft.Extensions.Logging;
@@ -29,7 +31,7 @@ internal static class BuiltInComponents
         registry.AddChannel("file", c => new DurableFileChannel(
             c.Name, DurableFileChannel.Options(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<DurableFileChannel>()));
 
-        registry.AddSource("netcat", c => new NetcatSource(c.Name, NetcatSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.LoggerFactory));
+        registry.AddSource("netcat", c => new NetcatSource(c.Name, NetcatSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory));
         registry.AddSource("seq", c => new SeqSource(
             c.Name, SeqSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<SeqSource>()));
         registry.AddSource("spooldir", c => new SpoolDirectorySource(
@@ -54,7 +56,7 @@ internal static class BuiltInComponents
         registry.AddSource("avro", c => new RpcSource(
             c.Name,
             c.ChannelProcessor,
-            source => AvroRpc.CreateServer($"avro source {c.Name}", RpcComponentProperties.Server(c.Properties, avro: true, source.Counter), source, c.Services.LoggerFactory),
+            source => AvroRpc.CreateServer($"avro source {c.Name}", AvroSourceOptions(c, source), source, c.Services.LoggerFactory),
             c.Services.LoggerFactory.CreateLogger<RpcSource>()));
 
         registry.AddSink("avro", c =>
@@ -65,7 +67,7 @@ internal static class BuiltInComponents
         registry.AddSource("thrift", c => new RpcSource(
             c.Name,
             c.ChannelProcessor,
-            source => ThriftRpc.CreateServer($"thrift source {c.Name}", RpcComponentProperties.Server(c.Properties, avro: false, source.Counter), source, c.Services.LoggerFactory),
+            source => ThriftRpc.CreateServer($"thrift source {c.Name}", RpcComponentProperties.Server(c.Properties, avro: false, source.Counter, c.Services.TimeProvider), source, c.Services.LoggerFactory),
             c.Services.LoggerFactory.CreateLogger<RpcSource>()));
 
         registry.AddSink("thrift", c =>
@@ -76,6 +78,8 @@ internal static class BuiltInComponents
         registry.AddSink("logger", c => new LoggerSink(
             c.Name, c.Channel, c.Properties.GetInt32("maxBytesToLog", LoggerSink.DefaultMaxBytesToLog, 0, int.MaxValue),
             c.Services.LoggerFactory.CreateLogger<LoggerSink>()));
+        registry.AddSink("http", CreateHttpSink);
+        registry.AddSink(HttpSink.FlumeClass, CreateHttpSink);
         registry.AddSink("null", c => new NullSink(c.Name, c.Channel, c.Properties.GetInt32("batchSize", NullSink.DefaultBatchSize, 1, int.MaxValue)));
         registry.AddSink("file_roll", c => new FileRollSink(
             c.Name, c.Channel, FileRollSinkOptions.From(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<FileRollSink>()));
@@ -101,6 +105,8 @@ internal static class BuiltInComponents
 
         registry.AddSelector("replicating", c => new ReplicatingChannelSelector(c.Channels, c.Properties.GetList("optional")));
         registry.AddSelector("multiplexing", c => new MultiplexingChannelSelector(c.Channels, c.Properties));
+        registry.AddSelector("load_balancing", c => LoadBalancingChannelSelector.Create(c, Random.Shared));
+        registry.AddSelector(LoadBalancingChannelSelector.FlumeClass, c => LoadBalancingChannelSelector.Create(c, Random.Shared));
 
         registry.AddSinkProcessor("default", c =>
         {
@@ -118,6 +124,21 @@ internal static class BuiltInComponents
         properties.Require(port is >= 0 and <= 65535, key, $"must be a port 0-65535 (got {port})");
         return port;
     }
+
+    /// <summary>The avro source's server settings, with Flume's <c>ipFilter</c>/<c>ipFilterRules</c> on top of the RPC ones.</summary>
+    private static RpcServerOptions AvroSourceOptions(SourceBuildContext c, RpcSource source)
+    {
+        var options = RpcComponentProperties.Server(c.Properties, avro: true, source.Counter, c.Services.TimeProvider);
+        if (IpFilterRules.From(c.Properties) is { } rules)
+        {
+            options.PeerFilter = rules.AllowsAsync;
+        }
+
+        return options;
+    }
+
+    private static HttpSink CreateHttpSink(SinkBuildContext c) =>
+        new(c.Name, c.Channel, HttpSinkOptions.From(c.Properties), c.Services.LoggerFactory.CreateLogger<HttpSink>());
 
     private static SyslogTcpSource CreateSyslogTcpSource(SourceBuildContext c) => new(
         c.Name, SyslogTcpSourceOptions.From(c.Properties, multiport: false), multiport: false, c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory);

@@ -11,9 +11,10 @@ internal static class RpcComponentProperties
     /// <summary>
     /// An <c>avro</c> or <c>thrift</c> source: <c>bind</c>, <c>port</c>, <c>threads</c>, <c>compression-type</c>,
     /// <c>compression-level</c>, <c>protocol</c>, and our caps against hostile peers (<c>max-frame-length</c>,
-    /// <c>max-buffer-count</c>, <c>max-batch-size</c>). <paramref name="observer"/> is told about connections.
+    /// <c>max-buffer-count</c>, <c>max-batch-size</c>, and <see cref="Connections"/>' limits).
+    /// <paramref name="observer"/> is told about connections; <paramref name="timeProvider"/> times the limits.
     /// </summary>
-    public static RpcServerOptions Server(ComponentContext properties, bool avro, IConnectionObserver? observer = null)
+    public static RpcServerOptions Server(ComponentContext properties, bool avro, IConnectionObserver? observer = null, TimeProvider? timeProvider = null)
     {
         RejectTls(properties);
         var limits = new RpcLimits();
@@ -26,12 +27,31 @@ internal static class RpcComponentProperties
             CompressionLevel = properties.GetInt32("compression-level", 6, 0, 9),
             ThriftProtocol = avro ? ThriftProtocolKind.Compact : properties.GetEnum("protocol", ThriftProtocolKind.Compact),
             ConnectionObserver = observer,
+            Connections = Connections(properties),
+            TimeProvider = timeProvider ?? TimeProvider.System,
             Limits = new RpcLimits
             {
                 MaxFrameLength = properties.GetInt32("max-frame-length", limits.MaxFrameLength, 1024, 1024 * MiB),
                 MaxBufferCount = properties.GetInt32("max-buffer-count", limits.MaxBufferCount, 1, int.MaxValue),
                 MaxBatchSize = properties.GetInt32("max-batch-size", limits.MaxBatchSize, 1, int.MaxValue),
             },
+        };
+    }
+
+    /// <summary>
+    /// The connection limits every network source shares: <c>max-connections</c>, <c>idle-timeout</c> (seconds),
+    /// <c>min-data-rate</c> (bytes per second) and <c>min-data-rate-grace-period</c> (seconds); defaults as in
+    /// <see cref="ConnectionLimits"/>.
+    /// </summary>
+    public static ConnectionLimits Connections(ComponentContext properties)
+    {
+        var defaults = new ConnectionLimits();
+        return new ConnectionLimits
+        {
+            MaxConnections = properties.GetInt32("max-connections", defaults.MaxConnections, 0, int.MaxValue),
+            IdleTimeout = properties.GetSeconds("idle-timeout", defaults.IdleTimeout),
+            MinDataRate = properties.GetInt32("min-data-rate", (int)defaults.MinDataRate, 0, int.MaxValue),
+            MinDataRateGracePeriod = properties.GetSeconds("min-data-rate-grace-period", defaults.MinDataRateGracePeriod),
         };
     }
 

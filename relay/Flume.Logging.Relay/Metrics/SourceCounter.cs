@@ -15,6 +15,8 @@ public sealed class SourceCounter : CounterGroup, Rpc.IConnectionObserver
     private long _openConnections;
     private long _channelWriteFail;
     private long _eventReadFail;
+    private long _connectionsRefused;
+    private long _connectionsTimedOut;
 
     /// <summary>Creates the counters of source <paramref name="name"/>.</summary>
     public SourceCounter(string name, TimeProvider? timeProvider = null)
@@ -79,6 +81,18 @@ public sealed class SourceCounter : CounterGroup, Rpc.IConnectionObserver
     /// <summary>Counts a connection closing.</summary>
     public void ConnectionClosed() => Interlocked.Decrement(ref _openConnections);
 
+    /// <summary>Connections closed at accept because max-connections were open.</summary>
+    public long ConnectionRefusedCount => Interlocked.Read(ref _connectionsRefused);
+
+    /// <summary>Connections closed for idle-timeout or min-data-rate.</summary>
+    public long ConnectionTimedOutCount => Interlocked.Read(ref _connectionsTimedOut);
+
+    /// <summary>Counts a connection refused at accept.</summary>
+    public void ConnectionRefused() => Interlocked.Increment(ref _connectionsRefused);
+
+    /// <summary>Counts a connection closed for being idle or too slow.</summary>
+    public void ConnectionTimedOut() => Interlocked.Increment(ref _connectionsTimedOut);
+
     /// <summary>Counts one undecodable input.</summary>
     public void InputRejected() => Interlocked.Increment(ref _eventReadFail);
 
@@ -95,5 +109,7 @@ public sealed class SourceCounter : CounterGroup, Rpc.IConnectionObserver
         metrics.Add(new Metric("OpenConnectionCount", MetricKind.Gauge, OpenConnectionCount));
         metrics.Add(new Metric("ChannelWriteFail", MetricKind.Counter, ChannelWriteFail));
         metrics.Add(new Metric("EventReadFail", MetricKind.Counter, EventReadFail));
+        metrics.Add(new Metric("ConnectionRefusedCount", MetricKind.Counter, ConnectionRefusedCount));
+        metrics.Add(new Metric("ConnectionTimedOutCount", MetricKind.Counter, ConnectionTimedOutCount));
     }
 }

@@ -27,7 +27,7 @@ internal sealed partial class NetcatSource : ListeningSource, IConnectionHandler
 
     private readonly byte[] _tooLong;
 
-    public NetcatSource(string name, NetcatSourceOptions options, ChannelProcessor processor, ILoggerFactory loggerFactory)
+    public NetcatSource(string name, NetcatSourceOptions options, ChannelProcessor processor, TimeProvider timeProvider, ILoggerFactory loggerFactory)
         : base(name)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -37,7 +37,14 @@ internal sealed partial class NetcatSource : ListeningSource, IConnectionHandler
         _processor = processor;
         _logger = loggerFactory.CreateLogger<NetcatSource>();
         _tooLong = System.Text.Encoding.ASCII.GetBytes($"FAILED: Event exceeds the maximum length ({options.MaxLineLength} bytes)\n");
-        var serverOptions = new RpcServerOptions { Bind = options.Bind, Port = options.Port, ConnectionObserver = Counter };
+        var serverOptions = new RpcServerOptions
+        {
+            Bind = options.Bind,
+            Port = options.Port,
+            ConnectionObserver = Counter,
+            Connections = options.Connections,
+            TimeProvider = timeProvider,
+        };
         _server = new TcpServer($"netcat source {name}", serverOptions, this, wrapStream: null, _logger);
     }
 

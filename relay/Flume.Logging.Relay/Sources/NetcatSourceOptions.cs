@@ -1,5 +1,6 @@
 using Flume.Logging.Relay.Agent;
 using Flume.Logging.Relay.Config;
+using Flume.Logging.Rpc;
 
 namespace Flume.Logging.Relay.Sources;
 
@@ -18,6 +19,12 @@ public sealed class NetcatSourceOptions
     /// <summary><c>ack-every-event</c>: answer <c>OK</c> for every event once committed. Default: true.</summary>
     public bool AckEveryEvent { get; set; } = true;
 
+    /// <summary>
+    /// <c>max-connections</c>, <c>idle-timeout</c>, <c>min-data-rate</c>, <c>min-data-rate-grace-period</c>: limits
+    /// against idle or trickling peers (a frame is a line). Default: <see cref="ConnectionLimits"/>'s defaults.
+    /// </summary>
+    public ConnectionLimits Connections { get; set; } = new();
+
     /// <summary>Reads a <c>netcat</c> source's properties; errors name the exact key.</summary>
     internal static NetcatSourceOptions From(ComponentContext properties) => new()
     {
@@ -25,6 +32,7 @@ public sealed class NetcatSourceOptions
         Port = BuiltInComponents.Port(properties, "port"),
         MaxLineLength = properties.GetInt32("max-line-length", 512, 1, int.MaxValue),
         AckEveryEvent = properties.GetBoolean("ack-every-event", true),
+        Connections = RpcComponentProperties.Connections(properties),
     };
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid property.</summary>
@@ -44,5 +52,7 @@ public sealed class NetcatSourceOptions
         {
             throw new ArgumentException($"max-line-length must be at least 1 (got {MaxLineLength})", nameof(MaxLineLength));
         }
+
+        Connections.Validate();
     }
 }

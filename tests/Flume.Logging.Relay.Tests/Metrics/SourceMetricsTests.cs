@@ -120,7 +120,7 @@ public sealed class SourceMetricsTests
     {
         var channel = Channel(3);
         await using var source = new NetcatSource(
-            "r1", new NetcatSourceOptions { Bind = "127.0.0.1", Port = 0, MaxLineLength = 10 }, Processor(channel), NullLoggerFactory.Instance);
+            "r1", new NetcatSourceOptions { Bind = "127.0.0.1", Port = 0, MaxLineLength = 10 }, Processor(channel), TimeProvider.System, NullLoggerFactory.Instance);
         await source.StartAsync(CancellationToken.None);
         using (var client = new TcpClient())
         {

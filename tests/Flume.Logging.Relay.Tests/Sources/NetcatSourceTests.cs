@@ -27,7 +27,7 @@ public sealed class NetcatSourceTests : IAsyncLifetime
         _channel = new MemoryChannel("c1", new MemoryChannelOptions { Capacity = capacity, TransactionCapacity = capacity, KeepAlive = TimeSpan.Zero },
             TimeProvider.System, NullLogger<MemoryChannel>.Instance);
         var processor = new ChannelProcessor(new ReplicatingChannelSelector([_channel], []), [], NullLogger<ChannelProcessor>.Instance);
-        _source = new NetcatSource("r1", new NetcatSourceOptions { Bind = "127.0.0.1", Port = 0, MaxLineLength = maxLineLength }, processor, _logs);
+        _source = new NetcatSource("r1", new NetcatSourceOptions { Bind = "127.0.0.1", Port = 0, MaxLineLength = maxLineLength }, processor, TimeProvider.System, _logs);
         await _source.StartAsync(CancellationToken.None);
     }
 
@@ -130,7 +130,7 @@ public sealed class NetcatSourceTests : IAsyncLifetime
     {
         var port = _source.LocalEndPoint.Port;
         var processor = new ChannelProcessor(new ReplicatingChannelSelector([_channel], []), [], NullLogger<ChannelProcessor>.Instance);
-        await using var second = new NetcatSource("r2", new NetcatSourceOptions { Bind = "127.0.0.1", Port = port }, processor, _logs);
+        await using var second = new NetcatSource("r2", new NetcatSourceOptions { Bind = "127.0.0.1", Port = port }, processor, TimeProvider.System, _logs);
 
         var error = await Assert.ThrowsAsync<Flume.Logging.Rpc.RpcServerException>(() => second.StartAsync(CancellationToken.None));
         Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);

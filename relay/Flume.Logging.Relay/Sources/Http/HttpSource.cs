@@ -91,6 +91,7 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
         // Kestrel enforces the same bounds as the source, so a body it refuses first is refused the same way.
         kestrel.Limits.MaxRequestBodySize = _options.MaxRequestSize;
         kestrel.Limits.RequestHeadersTimeout = _options.RequestTimeout;
+        ApplyConnectionLimits(kestrel.Limits, _options.Connections);
         kestrel.Listen(new IPEndPoint(address, _options.Port), o =>
         {
             // Jetty's connector speaks HTTP/1.1 only; h2c by prior knowledge would be a surprise on a Flume port.
@@ -361,6 +362,20 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
         var addresses = await Dns.GetHostAddressesAsync(bind, cancellationToken);
         return Array.Find(addresses, a => a.AddressFamily == AddressFamily.InterNetwork)
             ?? (addresses.Length > 0 ? addresses[0] : throw new RpcServerException($"bind '{bind}' resolves to no address"));
+    }
+
+    /// <summary>The TCP sources' limits in Kestrel's terms; a zero limit leaves Kestrel's check off.</summary>
+    private static void ApplyConnectionLimits(KestrelServerLimits limits, ConnectionLimits connections)
+    {
+        limits.MaxConcurrentConnections = connections.MaxConnections > 0 ? connections.MaxConnections : null;
+        if (connections.IdleTimeout > TimeSpan.Zero)
+        {
+            limits.KeepAliveTimeout = connections.IdleTimeout;
+        }
+
+        limits.MinRequestBodyDataRate = connections.MinDataRate > 0
+            ? new MinDataRate(connections.MinDataRate, connections.MinDataRateGracePeriod)
+            : null;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "http source {Source} listening on {EndPoint} with the {Handler} handler")]

@@ -1,5 +1,6 @@
 using Flume.Logging.Relay.Agent;
 using Flume.Logging.Relay.Config;
+using Flume.Logging.Rpc;
 
 namespace Flume.Logging.Relay.Sources.Http;
 
@@ -64,6 +65,13 @@ internal sealed class HttpSourceOptions
     public TimeSpan RequestTimeout { get; set; } = DefaultRequestTimeout;
 
     /// <summary>
+    /// <c>max-connections</c>, <c>idle-timeout</c>, <c>min-data-rate</c>, <c>min-data-rate-grace-period</c>: set
+    /// Kestrel's MaxConcurrentConnections, KeepAliveTimeout and MinRequestBodyDataRate, the same limits the TCP
+    /// sources apply. Default: <see cref="ConnectionLimits"/>'s defaults.
+    /// </summary>
+    public ConnectionLimits Connections { get; set; } = new();
+
+    /// <summary>
     /// The Jetty tuning keys given (<c>QueuedThreadPool.*</c>, <c>HttpConfiguration.*</c>, <c>ServerConnector.*</c>,
     /// <c>SslContextFactory.*</c>): accepted so Flume configurations load, logged at start and ignored. Their Kestrel
     /// counterparts are fixed: the .NET thread pool, Kestrel's keep-alive timeout, and the request bounds above.
@@ -99,6 +107,7 @@ internal sealed class HttpSourceOptions
                 : [],
             MaxRequestSize = properties.GetInt64("maxRequestSize", DefaultMaxRequestSize, 1, Array.MaxLength),
             RequestTimeout = requestTimeout,
+            Connections = RpcComponentProperties.Connections(properties),
             // Through sub-contexts, so only these keys (not all of the source's) count as known to the source.
             IgnoredJettyKeys = JettyPrefixes
                 .SelectMany(p => properties.GetSubContext(p).Properties.Keys.Select(k => p + k))

@@ -254,7 +254,14 @@ internal sealed partial class SyslogTcpSource : ISource, IMonitoredComponent, IA
         {
             _source = source;
             Charset = charset;
-            var serverOptions = new RpcServerOptions { Bind = source._options.Host, Port = port, ConnectionObserver = source.Counter };
+            var serverOptions = new RpcServerOptions
+            {
+                Bind = source._options.Host,
+                Port = port,
+                ConnectionObserver = source.Counter,
+                Connections = source._options.Connections,
+                TimeProvider = source._timeProvider,
+            };
             Server = new TcpServer($"{(multiport ? "multiport_syslogtcp" : "syslogtcp")} source {source.Name}", serverOptions, this, wrapStream: null, source._logger);
         }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Flume.Logging.Relay.Agent;
 using Flume.Logging.Relay.Config;
+using Flume.Logging.Rpc;
 
 namespace Flume.Logging.Relay.Sources.Syslog;
 
@@ -62,6 +63,13 @@ internal sealed class SyslogTcpSourceOptions
     /// </summary>
     public int? NumProcessors { get; set; }
 
+    /// <summary>
+    /// <c>max-connections</c> (per port), <c>idle-timeout</c>, <c>min-data-rate</c>, <c>min-data-rate-grace-period</c>:
+    /// limits against idle or trickling peers (a frame is a syslog message). Default: <see cref="ConnectionLimits"/>'s
+    /// defaults.
+    /// </summary>
+    public ConnectionLimits Connections { get; set; } = new();
+
     /// <summary>Reads a <c>syslogtcp</c> (<paramref name="multiport"/> false) or <c>multiport_syslogtcp</c> source's properties; errors name the exact key.</summary>
     internal static SyslogTcpSourceOptions From(ComponentContext properties, bool multiport)
     {
@@ -75,6 +83,7 @@ internal sealed class SyslogTcpSourceOptions
             KeepFields = SyslogSourceProperties.KeepFields(properties, "none"),
             ClientIPHeader = SyslogSourceProperties.HeaderName(properties, "clientIPHeader"),
             ClientHostnameHeader = SyslogSourceProperties.HeaderName(properties, "clientHostnameHeader"),
+            Connections = RpcComponentProperties.Connections(properties),
         };
         if (!multiport)
         {
@@ -115,6 +124,8 @@ internal sealed class SyslogTcpSourceOptions
         {
             throw new ArgumentException($"eventSize, batchSize and readBufferSize must be at least 1 (got {EventSize}, {BatchSize}, {ReadBufferSize})", nameof(EventSize));
         }
+
+        Connections.Validate();
     }
 
     private static int[] ReadPorts(ComponentContext properties)
