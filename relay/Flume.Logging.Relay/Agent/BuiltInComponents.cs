@@ -29,6 +29,9 @@ internal static class BuiltInComponents
         registry.AddChannel("file", c => new DurableFileChannel(
             c.Name, DurableFileChannel.Options(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<DurableFileChannel>()));
 
+        registry.AddChannel("SPILLABLEMEMORY", CreateSpillableMemoryChannel);
+        registry.AddChannel(SpillableMemoryChannel.FlumeClass, CreateSpillableMemoryChannel);
+
         registry.AddSource("netcat", c => new NetcatSource(c.Name, NetcatSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.LoggerFactory));
         registry.AddSource("seq", c => new SeqSource(
             c.Name, SeqSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<SeqSource>()));
@@ -118,6 +121,9 @@ internal static class BuiltInComponents
         properties.Require(port is >= 0 and <= 65535, key, $"must be a port 0-65535 (got {port})");
         return port;
     }
+
+    private static SpillableMemoryChannel CreateSpillableMemoryChannel(ChannelBuildContext c) => new(
+        c.Name, SpillableMemoryChannelOptions.From(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory);
 
     private static SyslogTcpSource CreateSyslogTcpSource(SourceBuildContext c) => new(
         c.Name, SyslogTcpSourceOptions.From(c.Properties, multiport: false), multiport: false, c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory);
