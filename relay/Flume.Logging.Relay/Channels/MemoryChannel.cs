@@ -235,12 +235,7 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
             ArgumentNullException.ThrowIfNull(flumeEvent);
             EnsureOpen();
             _putAttempts++;
-            if (_puts.Count >= channel._options.TransactionCapacity)
-            {
-                throw new ChannelException(
-                    $"channel {channel.Name}: put list of transaction capacity {channel._options.TransactionCapacity} is full; " +
-                    "commit more often or raise transactionCapacity");
-            }
+            TransactionLists.EnsureRoom(channel.Name, "put", _puts.Count, channel._options.TransactionCapacity);
 
             _puts.Add(flumeEvent);
             _putSlots += channel.SlotsFor(flumeEvent);
@@ -250,12 +245,7 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
         {
             EnsureOpen();
             _takeAttempts++;
-            if (_takes.Count >= channel._options.TransactionCapacity)
-            {
-                throw new ChannelException(
-                    $"channel {channel.Name}: take list of transaction capacity {channel._options.TransactionCapacity} is full; " +
-                    "commit more often or raise transactionCapacity");
-            }
+            TransactionLists.EnsureRoom(channel.Name, "take", _takes.Count, channel._options.TransactionCapacity);
 
             var taken = channel.TakeOne();
             if (taken is not null)

@@ -295,12 +295,7 @@ internal sealed partial class SpillableMemoryChannel : IChannel, IMonitoredCompo
                 throw new ChannelException($"channel {channel.Name}: a put after a take in the same transaction is not supported, as in Flume");
             }
 
-            if (_puts.Count >= channel._options.TransactionCapacity)
-            {
-                throw new ChannelException(
-                    $"channel {channel.Name}: put list of transaction capacity {channel._options.TransactionCapacity} is full; " +
-                    "commit more often or raise transactionCapacity");
-            }
+            TransactionLists.EnsureRoom(channel.Name, "put", _puts.Count, channel._options.TransactionCapacity);
 
             _puts.Add(flumeEvent);
         }
@@ -314,12 +309,7 @@ internal sealed partial class SpillableMemoryChannel : IChannel, IMonitoredCompo
                 throw new ChannelException($"channel {channel.Name}: a take after a put in the same transaction is not supported, as in Flume");
             }
 
-            if (_claims.Count >= channel._options.TransactionCapacity)
-            {
-                throw new ChannelException(
-                    $"channel {channel.Name}: take list of transaction capacity {channel._options.TransactionCapacity} is full; " +
-                    "commit more often or raise transactionCapacity");
-            }
+            TransactionLists.EnsureRoom(channel.Name, "take", _claims.Count, channel._options.TransactionCapacity);
 
             if (channel.ClaimNext() is not { } inMemory)
             {
