@@ -1,10 +1,11 @@
-using System.Text;
 using Flume.Logging.FileChannel;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Config;
 using Flume.Logging.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+
+using static Flume.Logging.Relay.Tests.Channels.ChannelTestOps;
 
 namespace Flume.Logging.Relay.Tests.Channels;
 
@@ -44,32 +45,6 @@ public sealed class SpillableMemoryChannelTests : IDisposable
         return channel;
     }
 
-    private static string Text(FlumeEvent? e) => e is null ? "<none>" : Encoding.UTF8.GetString(e.Body.Span);
-
-    private static async Task PutAsync(IChannel channel, params string[] bodies)
-    {
-        using var tx = channel.BeginTransaction();
-        foreach (var body in bodies)
-        {
-            tx.Put(FlumeEvent.FromText(body));
-        }
-
-        await tx.CommitAsync(CancellationToken.None);
-    }
-
-    private static async Task<List<string>> TakeAsync(IChannel channel, int max = 100)
-    {
-        var taken = new List<string>();
-        using var tx = channel.BeginTransaction();
-        while (taken.Count < max && tx.Take() is { } e)
-        {
-            taken.Add(Text(e));
-        }
-
-        await tx.CommitAsync(CancellationToken.None);
-        return taken;
-    }
-
     [Fact]
     public async Task A_put_that_does_not_fit_in_memory_spills_whole_to_disk_and_takes_keep_commit_order()
     {
@@ -78,12 +53,12 @@ public sealed class SpillableMemoryChannelTests : IDisposable
         await PutAsync(channel, "c", "d");
         Assert.Equal((2, 2), (channel.MemorySize, channel.OverflowSize));
 
-        Assert.Equal(["a"], await TakeAsync(channel, 1));
+        Assert.Equal(["a"], await TakeAllAsync(channel, 1));
 
         // Memory has room again: this put stays in memory, yet drains after the spilled c and d.
         await PutAsync(channel, "e");
         Assert.Equal((2, 2), (channel.MemorySize, channel.OverflowSize));
-        Assert.Equal(["b", "c", "d", "e"], await TakeAsync(channel));
+        Assert.Equal(["b", "c", "d", "e"], await TakeAllAsync(channel));
         Assert.Equal((0, 0), (channel.MemorySize, channel.OverflowSize));
     }
 
@@ -101,7 +76,7 @@ public sealed class SpillableMemoryChannelTests : IDisposable
             tx.Rollback();
         }
 
-        Assert.Equal(["a", "b", "c"], await TakeAsync(channel));
+        Assert.Equal(["a", "b", "c"], await TakeAllAsync(channel));
     }
 
     [Fact]
@@ -143,7 +118,7 @@ public sealed class SpillableMemoryChannelTests : IDisposable
 
         await using var restarted = await StartedAsync(Create(memoryCapacity: 1));
         await PutAsync(restarted, "new");
-        Assert.Equal(["spilled 1", "spilled 2", "new"], await TakeAsync(restarted));
+        Assert.Equal(["spilled 1", "spilled 2", "new"], await TakeAllAsync(restarted));
     }
 
     [Fact]
@@ -155,7 +130,7 @@ public sealed class SpillableMemoryChannelTests : IDisposable
         await channel.StopAsync(CancellationToken.None);
 
         await using var restarted = await StartedAsync(Create(memoryCapacity: 0));
-        Assert.Equal(["a", "b"], await TakeAsync(restarted));
+        Assert.Equal(["a", "b"], await TakeAllAsync(restarted));
     }
 
     [Theory]
