@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Flume.Logging.Rpc.Avro;
 using Flume.Logging.Rpc.Clients;
 using Flume.Logging.Rpc.Thrift;
@@ -14,6 +15,7 @@ public static class RpcClients
     /// several (each host Avro, or Thrift when <see cref="RpcClientOptions.UseThrift"/>). Throws
     /// <see cref="ArgumentException"/> naming the first invalid setting.
     /// </summary>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter's type, so no call binds ambiguously; both ship together in 1.0.")]
     public static IRpcClient Create(RpcClientOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -29,6 +31,7 @@ public static class RpcClients
     }
 
     /// <summary>Builds the client described by Flume SDK client properties (<c>client.type</c>, <c>hosts</c>, ...).</summary>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter's type, so no call binds ambiguously; both ship together in 1.0.")]
     public static IRpcClient Create(IReadOnlyDictionary<string, string> properties, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null) =>
         Create(RpcClientProperties.Parse(properties), loggerFactory, timeProvider);
 }

@@ -31,6 +31,9 @@ internal static class BuiltInComponents
         registry.AddChannel("file", c => new DurableFileChannel(
             c.Name, DurableFileChannel.Options(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<DurableFileChannel>()));
 
+        registry.AddChannel("SPILLABLEMEMORY", CreateSpillableMemoryChannel);
+        registry.AddChannel(SpillableMemoryChannel.FlumeClass, CreateSpillableMemoryChannel);
+
         registry.AddSource("netcat", c => new NetcatSource(c.Name, NetcatSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory));
         registry.AddSource("seq", c => new SeqSource(
             c.Name, SeqSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<SeqSource>()));
@@ -139,6 +142,9 @@ internal static class BuiltInComponents
 
     private static HttpSink CreateHttpSink(SinkBuildContext c) =>
         new(c.Name, c.Channel, HttpSinkOptions.From(c.Properties), c.Services.LoggerFactory.CreateLogger<HttpSink>());
+
+    private static SpillableMemoryChannel CreateSpillableMemoryChannel(ChannelBuildContext c) => new(
+        c.Name, SpillableMemoryChannelOptions.From(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory);
 
     private static SyslogTcpSource CreateSyslogTcpSource(SourceBuildContext c) => new(
         c.Name, SyslogTcpSourceOptions.From(c.Properties, multiport: false), multiport: false, c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory);

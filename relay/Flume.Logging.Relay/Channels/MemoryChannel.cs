@@ -16,8 +16,6 @@ namespace Flume.Logging.Relay.Channels;
 /// </remarks>
 internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
 {
-    private const int ByteSlotSize = 100;
-
     private readonly MemoryChannelOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -26,6 +24,7 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
     private readonly AsyncSignal _eventsAvailable = new();
     private readonly AsyncSignal _spaceAvailable = new();
     private readonly long _byteSlotCapacity;
+    private readonly int _byteSlotSize;
     private int _occupied;
     private long _byteSlotsUsed;
 
@@ -39,7 +38,8 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
         _logger = logger;
         _queue = new Deque<FlumeEvent>(Math.Min(options.Capacity, 1024));
         var usable = options.EffectiveByteCapacity * (100 - options.ByteCapacityBufferPercentage) / 100;
-        _byteSlotCapacity = Math.Max(1, usable / ByteSlotSize);
+        _byteSlotSize = options.ByteSlotSize;
+        _byteSlotCapacity = Math.Max(1, usable / _byteSlotSize);
         Counter = new ChannelCounter(name, options.Capacity, timeProvider);
     }
 
@@ -88,7 +88,13 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
         return Task.CompletedTask;
     }
 
-    public IChannelTransaction BeginTransaction() => new Transaction(this);
+    public IChannelTransaction BeginTransaction() => new Transaction(this, _options.KeepAlive);
+
+    /// <summary>
+    /// Begins a transaction whose commit waits <paramref name="keepAlive"/> for room instead of the configured
+    /// keep-alive: the spillable memory channel waits for memory only until overflow is active.
+    /// </summary>
+    internal IChannelTransaction BeginTransaction(TimeSpan keepAlive) => new Transaction(this, keepAlive);
 
     public async ValueTask WaitForEventsAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -113,8 +119,8 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
         }
     }
 
-    private static long SlotsFor(FlumeEvent flumeEvent) =>
-        Math.Max(1, (flumeEvent.Body.Length + ByteSlotSize - 1) / ByteSlotSize);
+    private long SlotsFor(FlumeEvent flumeEvent) =>
+        Math.Max(1, (flumeEvent.Body.Length + _byteSlotSize - 1) / _byteSlotSize);
 
     private FlumeEvent? TakeOne()
     {
@@ -124,10 +130,11 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
         }
     }
 
-    private async ValueTask CommitAsync(List<FlumeEvent> puts, List<FlumeEvent> takes, long putSlots, long takeSlots, CancellationToken cancellationToken)
+    private async ValueTask CommitAsync(
+        List<FlumeEvent> puts, List<FlumeEvent> takes, long putSlots, long takeSlots, TimeSpan keepAlive, CancellationToken cancellationToken)
     {
         var netEvents = puts.Count - takes.Count;
-        var deadline = _timeProvider.GetTimestamp() + (long)(_options.KeepAlive.TotalSeconds * _timeProvider.TimestampFrequency);
+        var deadline = _timeProvider.GetTimestamp() + (long)(keepAlive.TotalSeconds * _timeProvider.TimestampFrequency);
         while (true)
         {
             Task wait;
@@ -146,11 +153,11 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
                 {
                     throw eventsFit
                         ? new ChannelException(
-                            $"channel {Name}: byte capacity of {_byteSlotCapacity * ByteSlotSize} bytes of event bodies reached; " +
+                            $"channel {Name}: byte capacity of {_byteSlotCapacity * _byteSlotSize} bytes of event bodies reached; " +
                             "sinks are likely not keeping up with sources, or byteCapacity is too small")
                         : new ChannelFullException(
                             $"channel {Name}: no space for {netEvents} more events (capacity {_options.Capacity}) within keep-alive " +
-                            $"{_options.KeepAlive.TotalSeconds:0.###} s; sinks are likely not keeping up with sources, or capacity is too small");
+                            $"{keepAlive.TotalSeconds:0.###} s; sinks are likely not keeping up with sources, or capacity is too small");
                 }
 
                 wait = _spaceAvailable.WaitTask.WaitAsync(remaining, _timeProvider, cancellationToken);
@@ -212,7 +219,7 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
     [LoggerMessage(Level = LogLevel.Warning, Message = "channel {Channel} stopped holding {Count} events; a memory channel does not keep them across restarts")]
     private partial void LogStoppedWithEvents(string channel, int count);
 
-    private sealed class Transaction(MemoryChannel channel) : IChannelTransaction
+    private sealed class Transaction(MemoryChannel channel, TimeSpan keepAlive) : IChannelTransaction
     {
         // Sized for a typical batch up front: growing by doubling cost more than twice these bytes per transaction.
         private readonly List<FlumeEvent> _puts = new(Math.Min(channel._options.TransactionCapacity, 128));
@@ -228,33 +235,23 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
             ArgumentNullException.ThrowIfNull(flumeEvent);
             EnsureOpen();
             _putAttempts++;
-            if (_puts.Count >= channel._options.TransactionCapacity)
-            {
-                throw new ChannelException(
-                    $"channel {channel.Name}: put list of transaction capacity {channel._options.TransactionCapacity} is full; " +
-                    "commit more often or raise transactionCapacity");
-            }
+            TransactionLists.EnsureRoom(channel.Name, "put", _puts.Count, channel._options.TransactionCapacity);
 
             _puts.Add(flumeEvent);
-            _putSlots += SlotsFor(flumeEvent);
+            _putSlots += channel.SlotsFor(flumeEvent);
         }
 
         public FlumeEvent? Take()
         {
             EnsureOpen();
             _takeAttempts++;
-            if (_takes.Count >= channel._options.TransactionCapacity)
-            {
-                throw new ChannelException(
-                    $"channel {channel.Name}: take list of transaction capacity {channel._options.TransactionCapacity} is full; " +
-                    "commit more often or raise transactionCapacity");
-            }
+            TransactionLists.EnsureRoom(channel.Name, "take", _takes.Count, channel._options.TransactionCapacity);
 
             var taken = channel.TakeOne();
             if (taken is not null)
             {
                 _takes.Add(taken);
-                _takeSlots += SlotsFor(taken);
+                _takeSlots += channel.SlotsFor(taken);
             }
 
             return taken;
@@ -263,7 +260,7 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
         public async ValueTask CommitAsync(CancellationToken cancellationToken)
         {
             EnsureOpen();
-            await channel.CommitAsync(_puts, _takes, _putSlots, _takeSlots, cancellationToken);
+            await channel.CommitAsync(_puts, _takes, _putSlots, _takeSlots, keepAlive, cancellationToken);
             _ended = true;
             channel.Counter.AddTransaction(_putAttempts, _takeAttempts, _puts.Count, _takes.Count);
         }

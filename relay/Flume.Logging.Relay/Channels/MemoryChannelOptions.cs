@@ -31,6 +31,12 @@ public sealed class MemoryChannelOptions
     /// <summary><c>keep-alive</c>: how long a commit waits for room before failing. Default: 3 s.</summary>
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// Bytes of body counted as one unit of byte capacity. Default: 100, as Flume's memory channel; the spillable
+    /// memory channel sets its <c>avgEventSize</c> here, as Flume does.
+    /// </summary>
+    internal int ByteSlotSize { get; init; } = 100;
+
     /// <summary>The byte capacity in effect: the configured value, or the default derived from available memory.</summary>
     internal long EffectiveByteCapacity => ByteCapacity switch
     {

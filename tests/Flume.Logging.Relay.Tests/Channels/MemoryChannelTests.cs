@@ -1,7 +1,8 @@
-using System.Text;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
+
+using static Flume.Logging.Relay.Tests.Channels.ChannelTestOps;
 
 namespace Flume.Logging.Relay.Tests.Channels;
 
@@ -18,32 +19,6 @@ public sealed class MemoryChannelTests
         }, TimeProvider.System, NullLogger<MemoryChannel>.Instance);
 
     private static FlumeEvent Event(string body) => FlumeEvent.FromText(body);
-
-    private static string Text(FlumeEvent? e) => e is null ? "<none>" : Encoding.UTF8.GetString(e.Body.Span);
-
-    private static async Task PutAsync(IChannel channel, params string[] bodies)
-    {
-        using var tx = channel.BeginTransaction();
-        foreach (var body in bodies)
-        {
-            tx.Put(Event(body));
-        }
-
-        await tx.CommitAsync(CancellationToken.None);
-    }
-
-    private static async Task<List<string>> TakeAllAsync(IChannel channel, int max = 100)
-    {
-        var taken = new List<string>();
-        using var tx = channel.BeginTransaction();
-        while (taken.Count < max && tx.Take() is { } e)
-        {
-            taken.Add(Text(e));
-        }
-
-        await tx.CommitAsync(CancellationToken.None);
-        return taken;
-    }
 
     [Fact]
     public async Task Committed_puts_are_taken_in_order()

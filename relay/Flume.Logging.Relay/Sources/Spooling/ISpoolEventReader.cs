@@ -7,11 +7,14 @@ namespace Flume.Logging.Relay.Sources.Spooling;
 /// </summary>
 internal interface ISpoolEventReader : IDisposable
 {
-    /// <summary>The byte offset of the next unread event.</summary>
+    /// <summary>Where the next unread event is: a byte offset, or a record count for AVRO.</summary>
     long Position { get; }
 
     /// <summary>Continues reading from <paramref name="position"/>, a value <see cref="Position"/> had before.</summary>
     void Seek(long position);
+
+    /// <summary>Headers this reader adds to every event of the file (the AVRO schema), or null.</summary>
+    IReadOnlyDictionary<string, string>? Headers => null;
 
     /// <summary>Reads the next event's body; false at the end of the file.</summary>
     /// <exception cref="System.Text.DecoderFallbackException">Bad bytes for the charset under <c>decodeErrorPolicy</c> FAIL.</exception>

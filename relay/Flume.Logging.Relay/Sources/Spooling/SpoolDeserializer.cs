@@ -8,4 +8,7 @@ public enum SpoolDeserializer
 
     /// <summary>The whole file as one event, in pieces of at most <c>deserializer.maxBlobLength</c> bytes (Flume's <c>BlobDeserializer</c>).</summary>
     Blob,
+
+    /// <summary>One event per record of an Avro container file, body binary-encoded (<c>AVRO</c>, Flume's <c>AvroEventDeserializer</c>).</summary>
+    Avro,
 }

@@ -240,7 +240,7 @@ internal sealed partial class SpoolDirectorySource : ISource, IAsyncDisposable
             {
                 while (batch.Count < _options.BatchSize && reader.TryReadEvent(out var body))
                 {
-                    batch.Add(new FlumeEvent(Headers(identity.Path, basename), body));
+                    batch.Add(new FlumeEvent(Headers(identity.Path, basename, reader.Headers), body));
                 }
             }
             catch (DecoderFallbackException e)
@@ -313,6 +313,11 @@ internal sealed partial class SpoolDirectorySource : ISource, IAsyncDisposable
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
         try
         {
+            if (_options.Deserializer == SpoolDeserializer.Avro)
+            {
+                return new AvroEventReader(stream, offset, _options.AvroSchemaType);
+            }
+
             stream.Position = offset;
             return _options.Deserializer == SpoolDeserializer.Blob
                 ? new BlobEventReader(stream, _options.MaxBlobLength)
@@ -325,14 +330,15 @@ internal sealed partial class SpoolDirectorySource : ISource, IAsyncDisposable
         }
     }
 
-    private Dictionary<string, string>? Headers(string path, string basename)
+    private Dictionary<string, string>? Headers(string path, string basename, IReadOnlyDictionary<string, string>? readerHeaders)
     {
-        if (!_options.FileHeader && !_options.BasenameHeader)
+        if (!_options.FileHeader && !_options.BasenameHeader && readerHeaders is null)
         {
             return null;
         }
 
-        var headers = new Dictionary<string, string>(2, StringComparer.Ordinal);
+        // Each event gets its own dictionary: interceptors downstream may change one event's headers.
+        var headers = readerHeaders is null ? new Dictionary<string, string>(2, StringComparer.Ordinal) : new Dictionary<string, string>(readerHeaders, StringComparer.Ordinal);
         if (_options.FileHeader)
         {
             headers[_options.FileHeaderKey] = path;

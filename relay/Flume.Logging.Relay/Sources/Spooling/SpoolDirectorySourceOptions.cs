@@ -11,6 +11,8 @@ public sealed class SpoolDirectorySourceOptions
     private const string LineBuilderClass = "org.apache.flume.serialization.LineDeserializer$Builder";
 
     /// <summary>Flume's class name for the BLOB deserializer, accepted as a synonym of <c>BLOB</c>.</summary>
+    private const string AvroBuilderClass = "org.apache.flume.serialization.AvroEventDeserializer$Builder";
+
     private const string BlobBuilderClass = "org.apache.flume.sink.solr.morphline.BlobDeserializer$Builder";
 
     /// <summary><c>spoolDir</c> (required): the folder files are dropped into.</summary>
@@ -67,7 +69,7 @@ public sealed class SpoolDirectorySourceOptions
     /// <summary><c>decodeErrorPolicy</c>: <c>FAIL</c> (default), <c>REPLACE</c> or <c>IGNORE</c>.</summary>
     public DecodeErrorPolicy DecodeErrorPolicy { get; set; } = DecodeErrorPolicy.Fail;
 
-    /// <summary><c>deserializer</c>: <c>LINE</c> (default) or <c>BLOB</c>.</summary>
+    /// <summary><c>deserializer</c>: <c>LINE</c> (default), <c>BLOB</c> or <c>AVRO</c>.</summary>
     public SpoolDeserializer Deserializer { get; set; } = SpoolDeserializer.Line;
 
     /// <summary>
@@ -81,6 +83,9 @@ public sealed class SpoolDirectorySourceOptions
 
     /// <summary><c>deserializer.maxBlobLength</c>: the most bytes in one BLOB event. Default: 100000000.</summary>
     public int MaxBlobLength { get; set; } = 100_000_000;
+
+    /// <summary><c>deserializer.schemaType</c>: <c>HASH</c> (default) or <c>LITERAL</c>, for the AVRO deserializer.</summary>
+    public SpoolAvroSchemaType AvroSchemaType { get; set; } = SpoolAvroSchemaType.Hash;
 
     /// <summary>The properties these options were read from, so start-time errors can name the key and its line.</summary>
     internal ComponentContext? Properties { get; private init; }
@@ -120,6 +125,7 @@ public sealed class SpoolDirectorySourceOptions
             MaxLineLength = maxLineLength,
             OutputCharset = properties.GetString("deserializer.outputCharset", "UTF-8").Trim(),
             MaxBlobLength = properties.GetInt32("deserializer.maxBlobLength", 100_000_000, 1, int.MaxValue),
+            AvroSchemaType = properties.GetEnum("deserializer.schemaType", SpoolAvroSchemaType.Hash),
             Properties = properties,
         };
 
@@ -198,7 +204,12 @@ public sealed class SpoolDirectorySourceOptions
             return SpoolDeserializer.Blob;
         }
 
-        throw properties.CreateError("deserializer", $"'{value}' is not supported; use LINE or BLOB");
+        if (value.Equals("AVRO", StringComparison.OrdinalIgnoreCase) || value == AvroBuilderClass)
+        {
+            return SpoolDeserializer.Avro;
+        }
+
+        throw properties.CreateError("deserializer", $"'{value}' is not supported; use LINE, BLOB or AVRO");
     }
 
     private static void Check(bool condition, string parameter, string message)

@@ -223,6 +223,26 @@ public sealed class SpoolDirectorySourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Avro_deserializer_sends_each_record_with_the_schema_header_beside_the_file_header()
+    {
+        _spool.WriteBytes("records.avro", AvroEventReaderTests.ContainerFile(5, perBlock: 2));
+
+        var source = await _spool.StartAsync(o =>
+        {
+            o.Deserializer = SpoolDeserializer.Avro;
+            o.AvroSchemaType = SpoolAvroSchemaType.Literal;
+            o.FileHeader = true;
+            o.BatchSize = 2;
+        });
+        await _spool.UntilAsync(() => source.CompletedFiles == 1, "the file completed");
+
+        var events = _spool.Drain();
+        Assert.Equal([0, 1, 2, 3, 4], events.Select(e => (int)AvroEventReaderTests.Decode(e.Body.ToArray())["n"]));
+        Assert.All(events, e => Assert.Contains("\"name\":\"Line\"", e.Headers["flume.avro.schema.literal"], StringComparison.Ordinal));
+        Assert.All(events, e => Assert.EndsWith("records.avro", e.Headers["file"], StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_full_channel_loses_nothing_and_the_file_is_renamed_only_after_its_last_commit()
     {
         await _spool.DisposeAsync();
