@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using Flume.Logging.Rpc.Tls;
 using Microsoft.Extensions.Logging;
 
 namespace Flume.Logging.Rpc.Transport;
@@ -16,7 +18,11 @@ internal sealed partial class TcpServer : IRpcServer
     private readonly IConnectionHandler _handler;
     private readonly StreamWrapper? _wrapStream;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<Connection, Task> _connections = new();
+    private readonly TlsAuthenticator? _tls;
+
+    // Keyed by socket rather than connection: a connection exists only once its TLS handshake is done, and a stop
+    // must be able to abort a handshake too.
+    private readonly ConcurrentDictionary<Socket, Task> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim? _connectionSlots;
     private Socket? _listener;
@@ -35,6 +41,7 @@ internal sealed partial class TcpServer : IRpcServer
         _handler = handler;
         _wrapStream = wrapStream;
         _logger = logger;
+        _tls = options.Tls is null ? null : TlsAuthenticator.ForServer(options.Tls, reason => LogCertificateReloadFailed(name, reason));
         if (options.MaxConnections is { } max)
         {
             _connectionSlots = new SemaphoreSlim(max, max);
@@ -100,9 +107,9 @@ internal sealed partial class TcpServer : IRpcServer
         catch (OperationCanceledException)
         {
             LogAbortingConnections(_name, _connections.Count);
-            foreach (var connection in _connections.Keys)
+            foreach (var socket in _connections.Keys)
             {
-                connection.Abort();
+                Abort(socket);
             }
 
             await Task.WhenAll(_connections.Values);
@@ -117,6 +124,7 @@ internal sealed partial class TcpServer : IRpcServer
         await StopAsync(timeout.Token);
         _stopping.Dispose();
         _connectionSlots?.Dispose();
+        _tls?.Dispose();
     }
 
     /// <summary>The address <paramref name="bind"/> names; IPv4 preferred for a host name. Shared with the UDP sources.</summary>
@@ -194,29 +202,43 @@ internal sealed partial class TcpServer : IRpcServer
         }
     }
 
+    private static void Abort(Socket socket)
+    {
+        try
+        {
+            socket.Close(0);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already closed by the other side of the race.
+        }
+    }
+
     private void Serve(Socket socket)
     {
-        var remote = socket.RemoteEndPoint;
-        Stream stream = new NetworkStream(socket, ownsSocket: false);
-        if (_wrapStream is not null)
-        {
-            stream = _wrapStream(stream);
-        }
-
-        var connection = new Connection(socket, stream, remote);
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var task = RunConnectionAsync(connection, ready.Task);
-        _connections[connection] = task;
+        var task = RunConnectionAsync(socket, ready.Task);
+        _connections[socket] = task;
         ready.SetResult();
     }
 
-    private async Task RunConnectionAsync(Connection connection, Task registered)
+    private async Task RunConnectionAsync(Socket socket, Task registered)
     {
         await registered;
-        LogConnectionOpened(_name, connection.Peer);
+        var remote = socket.RemoteEndPoint;
+        var peer = remote?.ToString() ?? "unknown peer";
+        Connection? connection = null;
+        LogConnectionOpened(_name, peer);
         _options.ConnectionObserver?.ConnectionOpened();
         try
         {
+            var stream = await OpenStreamAsync(socket, peer);
+            if (stream is null)
+            {
+                return;
+            }
+
+            connection = new Connection(socket, stream, remote);
             await _handler.RunAsync(connection, _stopping.Token);
         }
         catch (OperationCanceledException)
@@ -225,26 +247,81 @@ internal sealed partial class TcpServer : IRpcServer
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {
-            LogConnectionLost(_name, connection.Peer, e.Message);
+            LogConnectionLost(_name, peer, e.Message);
         }
 #pragma warning disable CA1031 // One connection's bug must not take the server down; it is logged with the peer.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            LogConnectionFailed(_name, connection.Peer, e);
+            LogConnectionFailed(_name, peer, e);
         }
         finally
         {
-            await connection.DisposeAsync();
-            _connections.TryRemove(connection, out _);
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+            else
+            {
+                socket.Dispose();
+            }
+
+            _connections.TryRemove(socket, out _);
             _connectionSlots?.Release();
             _options.ConnectionObserver?.ConnectionClosed();
-            LogConnectionClosed(_name, connection.Peer);
+            LogConnectionClosed(_name, peer);
         }
+    }
+
+    // The connection's stream: TLS when configured, then the wrapper (zlib) above it, as Flume's Netty pipeline
+    // stacks them. Null when the peer speaks the other of plain text and TLS, which is logged as a TLS mismatch.
+    private async Task<Stream?> OpenStreamAsync(Socket socket, string peer)
+    {
+        Stream stream = new NetworkStream(socket, ownsSocket: false);
+        var tlsHello = await TlsAuthenticator.StartsWithTlsHandshakeAsync(socket, _stopping.Token);
+        if (_tls is null && tlsHello == true)
+        {
+            LogTlsMismatch(_name, peer, "began a TLS handshake on this plain-text port (set ssl = true here, or ssl = false on the client)");
+            return null;
+        }
+
+        if (_tls is not null)
+        {
+            if (tlsHello != true)
+            {
+                if (tlsHello == false)
+                {
+                    LogTlsMismatch(_name, peer, "sent plain text to this TLS port (set ssl = true on the client)");
+                }
+
+                return null;
+            }
+
+            try
+            {
+                stream = await _tls.AuthenticateAsServerAsync(stream, _stopping.Token);
+            }
+            catch (Exception e) when (e is AuthenticationException or IOException)
+            {
+                LogTlsHandshakeFailed(_name, peer, e.InnerException is null ? e.Message : $"{e.Message} {e.InnerException.Message}");
+                return null;
+            }
+        }
+
+        return _wrapStream is null ? stream : _wrapStream(stream);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Server} listening on {EndPoint}")]
     private partial void LogListening(string server, IPEndPoint endPoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Server}: TLS mismatch: {Peer} {What}")]
+    private partial void LogTlsMismatch(string server, string peer, string what);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Server}: TLS handshake with {Peer} failed: {Reason}")]
+    private partial void LogTlsHandshakeFailed(string server, string peer, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Server}: the changed keystore cannot be read, new connections keep the previous certificate: {Reason}")]
+    private partial void LogCertificateReloadFailed(string server, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Server} stopped")]
     private partial void LogStopped(string server);
