@@ -11,11 +11,11 @@ internal static class RpcComponentProperties
     /// <summary>
     /// An <c>avro</c> or <c>thrift</c> source: <c>bind</c>, <c>port</c>, <c>threads</c>, <c>compression-type</c>,
     /// <c>compression-level</c>, <c>protocol</c>, and our caps against hostile peers (<c>max-frame-length</c>,
-    /// <c>max-buffer-count</c>, <c>max-batch-size</c>). <paramref name="observer"/> is told about connections.
+    /// <c>max-buffer-count</c>, <c>max-batch-size</c>) and the SSL properties (<see cref="TlsComponentProperties"/>). <paramref name="observer"/> is told about connections.
     /// </summary>
     public static RpcServerOptions Server(ComponentContext properties, bool avro, IConnectionObserver? observer = null)
     {
-        RejectTls(properties);
+        RejectKerberos(properties);
         var limits = new RpcLimits();
         return new RpcServerOptions
         {
@@ -26,6 +26,7 @@ internal static class RpcComponentProperties
             CompressionLevel = properties.GetInt32("compression-level", 6, 0, 9),
             ThriftProtocol = avro ? ThriftProtocolKind.Compact : properties.GetEnum("protocol", ThriftProtocolKind.Compact),
             ConnectionObserver = observer,
+            Tls = TlsComponentProperties.Read(properties, server: true),
             Limits = new RpcLimits
             {
                 MaxFrameLength = properties.GetInt32("max-frame-length", limits.MaxFrameLength, 1024, 1024 * MiB),
@@ -39,11 +40,11 @@ internal static class RpcComponentProperties
     /// An <c>avro</c> or <c>thrift</c> sink: <c>hostname</c>, <c>port</c>, <c>batch-size</c>, <c>connect-timeout</c>,
     /// <c>request-timeout</c>, the reset interval (<c>reset-connection-interval</c> on avro,
     /// <c>connection-reset-interval</c> on thrift, seconds), <c>compression-type</c>/<c>compression-level</c> (avro)
-    /// and <c>protocol</c> (thrift).
+    /// and <c>protocol</c> (thrift), and the SSL properties (<see cref="TlsComponentProperties"/>).
     /// </summary>
     public static RpcClientOptions Sink(string sinkName, ComponentContext properties, bool avro)
     {
-        RejectTls(properties);
+        RejectKerberos(properties);
         var resetKey = avro ? "reset-connection-interval" : "connection-reset-interval";
         var reset = properties.GetSeconds(resetKey, TimeSpan.Zero);
         var options = new RpcClientOptions
@@ -56,6 +57,7 @@ internal static class RpcComponentProperties
             Compression = avro ? properties.GetEnum("compression-type", CompressionType.None) : CompressionType.None,
             CompressionLevel = properties.GetInt32("compression-level", 6, 0, 9),
             ThriftProtocol = avro ? ThriftProtocolKind.Compact : properties.GetEnum("protocol", ThriftProtocolKind.Compact),
+            Tls = TlsComponentProperties.Read(properties, server: false),
         };
         properties.Require(options.ConnectTimeout > TimeSpan.Zero, "connect-timeout", "must be positive");
         properties.Require(options.RequestTimeout > TimeSpan.Zero, "request-timeout", "must be positive");
@@ -63,10 +65,9 @@ internal static class RpcComponentProperties
         return options;
     }
 
-    private static void RejectTls(ComponentContext properties)
+    private static void RejectKerberos(ComponentContext properties)
     {
-        // Refused at start rather than ignored: silently sending plain text where TLS was asked for would be worse.
-        properties.Require(!properties.GetBoolean("ssl", false), "ssl", "= true: TLS is not supported by this relay yet");
+        // Refused at start rather than ignored: silently sending plain text where Kerberos was asked for would be worse.
         properties.Require(!properties.GetBoolean("kerberos", false), "kerberos", "= true: Kerberos is not supported by this relay");
     }
 }
