@@ -122,7 +122,10 @@ case "$scenario" in
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
       -addext subjectAltName=IP:127.0.0.1 -keyout "$TLS_DIR/server.key" -out "$TLS_DIR/server.crt" 2>/dev/null
     openssl pkcs12 -export -in "$TLS_DIR/server.crt" -inkey "$TLS_DIR/server.key" -passout pass:changeit -out "$TLS_DIR/server.p12"
-    sed "s|\${TLS_DIR}|$TLS_DIR|g" examples/bench/avro-memory-null-tls.properties >"$out/avro-tls.properties"
+    # avro-memory-null with ssl = true on port 41520, written here because its keystore exists only for this run.
+    { sed 's/^a1.sources.r1.port = 41500$/a1.sources.r1.port = 41520/' examples/bench/avro-memory-null.properties
+      printf 'a1.sources.r1.ssl = true\na1.sources.r1.keystore = %s\na1.sources.r1.keystore-password = changeit\na1.sources.r1.keystore-type = PKCS12\n' "$TLS_DIR/server.p12"
+    } >"$out/avro-tls.properties"
     load_port=41520 run_single "$out/avro-tls.properties" --ssl --trust-all-certs "$@" ;;
   thrift-memory-null) run_single examples/bench/thrift-memory-null.properties --protocol thrift "$@" ;;
   syslogtcp-memory-null) load_port=41510 run_single examples/bench/syslogtcp-memory-null.properties --protocol syslog --size 400 --connections 10 "$@" ;;
