@@ -1,5 +1,6 @@
 using Flume.Logging.Appenders.Delivery;
 using Flume.Logging.Rpc;
+using Flume.Logging.Rpc.Tls;
 
 namespace Flume.Logging.Appenders;
 
@@ -99,6 +100,36 @@ public sealed class FlumeAppenderOptions
     /// <summary>Whether each structured property of a record is also sent as a header of the same name. Default: false.</summary>
     public bool PropertiesAsHeaders { get; set; }
 
+    /// <summary>TLS to the relays, whose avro or thrift source then has <c>ssl = true</c> (Flume's <c>ssl</c>). Default: false.</summary>
+    public bool Ssl { get; set; }
+
+    /// <summary>
+    /// With <see cref="Ssl"/>: a PEM or PKCS12 file of the certificates the relay's chain must lead to (Flume's
+    /// <c>truststore</c>). Default: null, the system's trusted roots.
+    /// </summary>
+    public string? Truststore { get; set; }
+
+    /// <summary>The PKCS12 <see cref="Truststore"/>'s password (Flume's <c>truststore-password</c>). Default: null.</summary>
+    public string? TruststorePassword { get; set; }
+
+    /// <summary><c>PKCS12</c> or <c>PEM</c> (Flume's <c>truststore-type</c>; JKS is refused). Default: null, read from the file.</summary>
+    public string? TruststoreType { get; set; }
+
+    /// <summary>With <see cref="Ssl"/>: accept any relay certificate, for tests (Flume's <c>trust-all-certs</c>). Default: false.</summary>
+    public bool TrustAllCerts { get; set; }
+
+    /// <summary>Space-separated protocols to enable, <c>TLSv1.2 TLSv1.3</c> (Flume's <c>include-protocols</c>). Default: null, both.</summary>
+    public string? IncludeProtocols { get; set; }
+
+    /// <summary>Space-separated protocols to disable (Flume's <c>exclude-protocols</c>). Default: null.</summary>
+    public string? ExcludeProtocols { get; set; }
+
+    /// <summary>Space-separated IANA cipher suite names to enable (Flume's <c>include-cipher-suites</c>). Default: null, the platform's.</summary>
+    public string? IncludeCipherSuites { get; set; }
+
+    /// <summary>Space-separated cipher suites to disable (Flume's <c>exclude-cipher-suites</c>). Default: null.</summary>
+    public string? ExcludeCipherSuites { get; set; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -152,6 +183,13 @@ public sealed class FlumeAppenderOptions
         {
             throw new ArgumentException($"Overflow {Overflow} is not Block, DropNewest or DropOldest", nameof(Overflow));
         }
+
+        if (!Ssl && (Truststore is not null || TrustAllCerts))
+        {
+            throw new ArgumentException("Truststore and TrustAllCerts need Ssl = true", nameof(Ssl));
+        }
+
+        ToTlsOptions()?.Validate(server: false);
     }
 
     /// <summary>The hosts as RPC hosts named h1, h2, ... Throws <see cref="ArgumentException"/> for an entry that is not host:port.</summary>
@@ -191,6 +229,7 @@ public sealed class FlumeAppenderOptions
             Backoff = true,
             MaxBackoff = MaxBackoff,
             UseThrift = Protocol == FlumeProtocol.Thrift,
+            Tls = ToTlsOptions(),
         };
         foreach (var host in ParseHosts())
         {
@@ -198,6 +237,29 @@ public sealed class FlumeAppenderOptions
         }
 
         return rpc;
+    }
+
+    private TlsOptions? ToTlsOptions()
+    {
+        if (!Ssl)
+        {
+            return null;
+        }
+
+        var tls = new TlsOptions { Truststore = Truststore, TruststorePassword = TruststorePassword, TruststoreType = TruststoreType, TrustAllCerts = TrustAllCerts };
+        AddWords(tls.IncludeProtocols, IncludeProtocols);
+        AddWords(tls.ExcludeProtocols, ExcludeProtocols);
+        AddWords(tls.IncludeCipherSuites, IncludeCipherSuites);
+        AddWords(tls.ExcludeCipherSuites, ExcludeCipherSuites);
+        return tls;
+    }
+
+    private static void AddWords(IList<string> list, string? words)
+    {
+        foreach (var word in (words ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        {
+            list.Add(word);
+        }
     }
 
     private static void RequirePositive(int value, string name)

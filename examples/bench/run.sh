@@ -3,6 +3,8 @@
 # `relay load` on the same machine, and prints the load tool's JSON plus the relay's CPU (during the load) and peak RSS.
 #
 #   examples/bench/run.sh avro-memory-null   [extra relay load options]
+#   examples/bench/run.sh avro-tls-memory-null (avro-memory-null with TLS: a P-256 certificate made by openssl, the
+#                                             load tool with --ssl --trust-all-certs)
 #   examples/bench/run.sh thrift-memory-null
 #   examples/bench/run.sh syslogtcp-memory-null (400-byte RFC 3164 lines over 10 connections, syslog-ng's published shape)
 #   examples/bench/run.sh http-memory-null    (JSON batches POSTed to the http source, Flume's JSONHandler format)
@@ -32,7 +34,7 @@
 #                                             start until the null sink has drained the last line)
 #
 # Load shape unless overridden: 100-byte bodies, batch 100, 4 connections, 30 s. Ports 41500-41501 on 127.0.0.1
-# (41510 for syslog, so that it can run beside an avro scenario).
+# (41510 for syslog, 41520 for avro with TLS, so that they can run beside an avro scenario).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 scenario=${1:?scenario}
@@ -114,6 +116,17 @@ case "$scenario" in
   avro-memory-hdfs) run_hdfs examples/bench/avro-memory-hdfs.properties "$@" ;;
   avro-file-hdfs) run_hdfs examples/bench/avro-file-hdfs.properties "$@" ;;
   avro-memory-null) run_single examples/bench/avro-memory-null.properties "$@" ;;
+  avro-tls-memory-null)
+    export TLS_DIR="$out/tls"
+    mkdir -p "$TLS_DIR"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
+      -addext subjectAltName=IP:127.0.0.1 -keyout "$TLS_DIR/server.key" -out "$TLS_DIR/server.crt" 2>/dev/null
+    openssl pkcs12 -export -in "$TLS_DIR/server.crt" -inkey "$TLS_DIR/server.key" -passout pass:changeit -out "$TLS_DIR/server.p12"
+    # avro-memory-null with ssl = true on port 41520, written here because its keystore exists only for this run.
+    { sed 's/^a1.sources.r1.port = 41500$/a1.sources.r1.port = 41520/' examples/bench/avro-memory-null.properties
+      printf 'a1.sources.r1.ssl = true\na1.sources.r1.keystore = %s\na1.sources.r1.keystore-password = changeit\na1.sources.r1.keystore-type = PKCS12\n' "$TLS_DIR/server.p12"
+    } >"$out/avro-tls.properties"
+    load_port=41520 run_single "$out/avro-tls.properties" --ssl --trust-all-certs "$@" ;;
   thrift-memory-null) run_single examples/bench/thrift-memory-null.properties --protocol thrift "$@" ;;
   syslogtcp-memory-null) load_port=41510 run_single examples/bench/syslogtcp-memory-null.properties --protocol syslog --size 400 --connections 10 "$@" ;;
   http-memory-null) run_single examples/bench/http-memory-null.properties --protocol http "$@" ;;

@@ -57,6 +57,12 @@ public sealed class RpcClientOptions
     /// </summary>
     public TimeSpan? ResetConnectionInterval { get; set; }
 
+    /// <summary>
+    /// TLS (Flume's <c>ssl = true</c> with <c>truststore</c>, <c>trust-all-certs</c>...) on every host connection.
+    /// Default: null, plain TCP.
+    /// </summary>
+    public Tls.TlsOptions? Tls { get; set; }
+
     /// <summary>Caps on the responses this client reads.</summary>
     public RpcLimits Limits { get; set; } = new();
 
@@ -118,5 +124,6 @@ public sealed class RpcClientOptions
         }
 
         Limits.Validate();
+        Tls?.Validate(server: false);
     }
 }

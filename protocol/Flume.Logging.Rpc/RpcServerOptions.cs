@@ -29,6 +29,12 @@ public sealed class RpcServerOptions
     /// <summary>Thrift protocol (Flume's <c>protocol</c>). Default: <see cref="ThriftProtocolKind.Compact"/>.</summary>
     public ThriftProtocolKind ThriftProtocol { get; set; } = ThriftProtocolKind.Compact;
 
+    /// <summary>
+    /// TLS (Flume's <c>ssl = true</c> with its keystore properties); connections must open with a TLS handshake.
+    /// Default: null, plain TCP.
+    /// </summary>
+    public Tls.TlsOptions? Tls { get; set; }
+
     /// <summary>Caps on what a peer may send; a request over a cap closes its connection.</summary>
     public RpcLimits Limits { get; set; } = new();
 
@@ -72,5 +78,6 @@ public sealed class RpcServerOptions
 
         Limits.Validate();
         Connections.Validate();
+        Tls?.Validate(server: true);
     }
 }

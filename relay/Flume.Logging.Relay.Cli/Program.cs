@@ -12,6 +12,7 @@ internal static class Program
     private static async Task<int> Main(string[] args)
     {
         var system = SystemProperties.Extract(args);
+        system.ExportSslSettings();
         var root = new RootCommand("Flume.Logging relay: runs a Flume agent (sources -> channels -> sinks) from a Flume properties file.");
         var agent = new Command("agent", "Run an agent (flume-ng agent); the same as running relay without a command.");
         AddAgentOptions(root, system);

@@ -18,6 +18,36 @@ internal sealed class SystemProperties
     /// <summary>The arguments that are not <c>-D</c> properties, in order.</summary>
     public string[] Remaining { get; }
 
+    // Flume's global SSL setup: each system property and the environment variable it takes precedence over.
+    private static readonly (string Property, string Environment)[] SslSettings =
+    [
+        ("javax.net.ssl.keyStore", "FLUME_SSL_KEYSTORE_PATH"),
+        ("javax.net.ssl.keyStorePassword", "FLUME_SSL_KEYSTORE_PASSWORD"),
+        ("javax.net.ssl.keyStoreType", "FLUME_SSL_KEYSTORE_TYPE"),
+        ("javax.net.ssl.trustStore", "FLUME_SSL_TRUSTSTORE_PATH"),
+        ("javax.net.ssl.trustStorePassword", "FLUME_SSL_TRUSTSTORE_PASSWORD"),
+        ("javax.net.ssl.trustStoreType", "FLUME_SSL_TRUSTSTORE_TYPE"),
+        ("flume.ssl.include.protocols", "FLUME_SSL_INCLUDE_PROTOCOLS"),
+        ("flume.ssl.exclude.protocols", "FLUME_SSL_EXCLUDE_PROTOCOLS"),
+        ("flume.ssl.include.cipherSuites", "FLUME_SSL_INCLUDE_CIPHERSUITES"),
+        ("flume.ssl.exclude.cipherSuites", "FLUME_SSL_EXCLUDE_CIPHERSUITES"),
+    ];
+
+    /// <summary>
+    /// Carries the global SSL system properties into this process's <c>FLUME_SSL_*</c> variables, where the
+    /// components read their defaults: a <c>-D</c> value overrides the variable, as the system property does in Flume.
+    /// </summary>
+    public void ExportSslSettings()
+    {
+        foreach (var (property, environment) in SslSettings)
+        {
+            if (Values.TryGetValue(property, out var value))
+            {
+                Environment.SetEnvironmentVariable(environment, value);
+            }
+        }
+    }
+
     public static SystemProperties Extract(IReadOnlyList<string> args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -5,25 +5,47 @@ using System.Net.Sockets;
 namespace Flume.Logging.Rpc.Transport;
 
 /// <summary>
-/// One TCP connection seen as pipes. The stream may be wrapped (zlib) below the pipes; the pipes own the framing.
+/// One TCP connection seen as pipes. The stream may be TLS and wrapped (zlib) below the pipes; the pipes own the
+/// framing. A server's connection exists from accept and gets its stream (<see cref="Open"/>) once the TLS handshake,
+/// if any, is done, so its limits cover the handshake.
 /// </summary>
 internal sealed class Connection : IAsyncDisposable
 {
     private readonly Socket _socket;
-    private readonly Stream _stream;
+    private readonly TimeProvider _timeProvider;
+    private readonly long _acceptedAt;
+    private Stream? _stream;
+    private WatchedPipeReader? _input;
+    private PipeWriter? _output;
     private int _disposed;
-
-    private readonly WatchedPipeReader _input;
     private int _timedOut;
 
-    public Connection(Socket socket, Stream stream, EndPoint? remoteEndPoint, TimeProvider timeProvider)
+    /// <summary>A connection whose stream comes later, through <see cref="Open"/>.</summary>
+    public Connection(Socket socket, EndPoint? remoteEndPoint, TimeProvider timeProvider)
     {
         _socket = socket;
-        _stream = stream;
+        _timeProvider = timeProvider;
+        _acceptedAt = timeProvider.GetTimestamp();
         Peer = remoteEndPoint?.ToString() ?? "unknown peer";
         RemoteAddress = (remoteEndPoint as IPEndPoint)?.Address;
-        _input = new WatchedPipeReader(PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true)), timeProvider);
-        Output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+    }
+
+    /// <summary>A connection over <paramref name="stream"/> from the start.</summary>
+    public Connection(Socket socket, Stream stream, EndPoint? remoteEndPoint, TimeProvider timeProvider)
+        : this(socket, remoteEndPoint, timeProvider)
+    {
+        Open(stream);
+    }
+
+    /// <summary>The connection's socket.</summary>
+    public Socket Socket => _socket;
+
+    /// <summary>Gives the connection its stream (after TLS, if any); the pipes read and write it from now on.</summary>
+    public void Open(Stream stream)
+    {
+        _stream = stream;
+        _input = new WatchedPipeReader(PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true)), _timeProvider);
+        _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
     }
 
     /// <summary>The remote address, for log lines and errors.</summary>
@@ -32,13 +54,18 @@ internal sealed class Connection : IAsyncDisposable
     /// <summary>The peer's address, when it is an IP endpoint.</summary>
     public IPAddress? RemoteAddress { get; }
 
-    public PipeReader Input => _input;
+    public PipeReader Input => _input ?? throw new InvalidOperationException("the connection is not open yet");
 
     /// <summary>Whether the server closed this connection for breaking its <see cref="ConnectionLimits"/>.</summary>
     public bool TimedOut => Volatile.Read(ref _timedOut) != 0;
 
     /// <summary>Why the connection breaks <paramref name="limits"/> now, or null.</summary>
-    public string? CheckLimits(ConnectionLimits limits) => _input.CheckLimits(limits);
+    public string? CheckLimits(ConnectionLimits limits) =>
+        _input is { } input
+            ? input.CheckLimits(limits)
+            : limits.IdleTimeout > TimeSpan.Zero && _timeProvider.GetElapsedTime(_acceptedAt) >= limits.IdleTimeout
+                ? $"no TLS handshake within idle-timeout ({limits.IdleTimeout.TotalSeconds:0.###} s)"
+                : null;
 
     /// <summary>Closes the connection for breaking its limits; its handler's pending read fails.</summary>
     public void TimeOut()
@@ -47,7 +74,7 @@ internal sealed class Connection : IAsyncDisposable
         Abort();
     }
 
-    public PipeWriter Output { get; }
+    public PipeWriter Output => _output ?? throw new InvalidOperationException("the connection is not open yet");
 
     /// <summary>Closes the socket at once, failing any pending read or write.</summary>
     public void Abort()
@@ -71,9 +98,20 @@ internal sealed class Connection : IAsyncDisposable
 
         try
         {
-            await Input.CompleteAsync();
-            await Output.CompleteAsync();
-            await _stream.DisposeAsync();
+            if (_input is not null)
+            {
+                await _input.CompleteAsync();
+            }
+
+            if (_output is not null)
+            {
+                await _output.CompleteAsync();
+            }
+
+            if (_stream is not null)
+            {
+                await _stream.DisposeAsync();
+            }
         }
         catch (IOException)
         {

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Flume.Logging.Protocol;
+using Flume.Logging.Rpc.Tls;
 
 namespace Flume.Logging.Rpc.Transport;
 
@@ -18,6 +19,7 @@ internal abstract class SingleHostRpcClient : IRpcClient
     private readonly RpcHost _host;
     private readonly TimeProvider _timeProvider;
     private readonly StreamWrapper? _wrapStream;
+    private readonly TlsAuthenticator? _tls;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Connection? _connection;
     private long _connectedAt;
@@ -34,6 +36,7 @@ internal abstract class SingleHostRpcClient : IRpcClient
         Options = options;
         _timeProvider = timeProvider;
         _wrapStream = wrapStream;
+        _tls = options.Tls is null ? null : TlsAuthenticator.ForClient(options.Tls);
         Target = target;
     }
 
@@ -125,6 +128,7 @@ internal abstract class SingleHostRpcClient : IRpcClient
         finally
         {
             _gate.Release();
+            _tls?.Dispose();
         }
     }
 
@@ -221,6 +225,11 @@ internal abstract class SingleHostRpcClient : IRpcClient
             await DropConnectionAsync(abort: true);
             throw new EventDeliveryException($"{Target}: {DescribeTimeout(opening, timeout, single is not null)}");
         }
+        catch (EventDeliveryException e) when (opening && _connection is not null && _tls is null)
+        {
+            await DropConnectionAsync(abort: true);
+            throw new EventDeliveryException(e.Message + PlainTextHint, e);
+        }
         catch (EventDeliveryException)
         {
             await DropConnectionAsync(abort: true);
@@ -228,8 +237,9 @@ internal abstract class SingleHostRpcClient : IRpcClient
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidDataException)
         {
+            var hint = opening && _connection is not null && _tls is null ? PlainTextHint : "";
             await DropConnectionAsync(abort: true);
-            throw new EventDeliveryException($"{Target}: {DescribeConnectionFailure(e, single is not null)}", e);
+            throw new EventDeliveryException($"{Target}: {DescribeConnectionFailure(e, single is not null)}{hint}", e);
         }
         catch (OperationCanceledException)
         {
@@ -246,9 +256,12 @@ internal abstract class SingleHostRpcClient : IRpcClient
         }
     }
 
+    // A TLS port closes a plain-text connection before answering its first request; this is all the client can see of it.
+    private const string PlainTextHint = " (TLS mismatch? the connection was closed before the first answer; if the server has ssl = true, set ssl = true here too)";
+
     private async ValueTask<Connection> ConnectAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var connection = await TcpConnector.ConnectAsync(_host, timeout, _wrapStream, cancellationToken);
+        var connection = await TcpConnector.ConnectAsync(_host, timeout, _wrapStream, _tls, cancellationToken);
         _connection = connection;
         _connectedAt = _timeProvider.GetTimestamp();
         OnConnected();

@@ -1,4 +1,6 @@
 using System.Net.Sockets;
+using System.Security.Authentication;
+using Flume.Logging.Rpc.Tls;
 
 namespace Flume.Logging.Rpc.Transport;
 
@@ -7,9 +9,11 @@ internal static class TcpConnector
 {
     /// <summary>
     /// Connects to <paramref name="host"/>. Throws <see cref="EventDeliveryException"/> naming the host when the
-    /// connection is refused, cannot be resolved, or takes longer than <paramref name="timeout"/>.
+    /// connection is refused, cannot be resolved, takes longer than <paramref name="timeout"/>, or, with
+    /// <paramref name="tls"/>, when the TLS handshake (within the same timeout) fails.
     /// </summary>
-    public static async Task<Connection> ConnectAsync(RpcHost host, TimeSpan timeout, StreamWrapper? wrapStream, CancellationToken cancellationToken)
+    public static async Task<Connection> ConnectAsync(
+        RpcHost host, TimeSpan timeout, StreamWrapper? wrapStream, TlsAuthenticator? tls, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -35,11 +39,47 @@ internal static class TcpConnector
         }
 
         Stream stream = new NetworkStream(socket, ownsSocket: false);
+        if (tls is not null)
+        {
+            stream = await HandshakeAsync(socket, stream, host, tls, timeout, deadline.Token, cancellationToken);
+        }
+
         if (wrapStream is not null)
         {
             stream = wrapStream(stream);
         }
 
         return new Connection(socket, stream, socket.RemoteEndPoint, TimeProvider.System);
+    }
+
+    private static async Task<Stream> HandshakeAsync(
+        Socket socket, Stream network, RpcHost host, TlsAuthenticator tls, TimeSpan timeout, CancellationToken deadline, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await tls.AuthenticateAsClientAsync(network, host.Host, deadline);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new EventDeliveryException($"TLS handshake with {host.Host}:{host.Port} timed out after {timeout.TotalMilliseconds:0} ms");
+        }
+        catch (AuthenticationException e)
+        {
+            socket.Dispose();
+            throw new EventDeliveryException($"TLS handshake with {host.Host}:{host.Port} failed: {e.Message}", e);
+        }
+        catch (IOException e)
+        {
+            // A plain-text server reads the ClientHello as a malformed request and hangs up: say so.
+            socket.Dispose();
+            throw new EventDeliveryException(
+                $"TLS handshake with {host.Host}:{host.Port} failed: {e.Message} (TLS mismatch? the server closed the connection; is it a plain-text port?)", e);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 }

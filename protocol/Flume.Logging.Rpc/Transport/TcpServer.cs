@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
+
+using Flume.Logging.Rpc.Tls;
 
 namespace Flume.Logging.Rpc.Transport;
 
@@ -19,6 +22,7 @@ internal sealed partial class TcpServer : IRpcServer
     private readonly IConnectionHandler _handler;
     private readonly StreamWrapper? _wrapStream;
     private readonly ILogger _logger;
+    private readonly TlsAuthenticator? _tls;
     private readonly ConcurrentDictionary<Connection, Task> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim? _connectionSlots;
@@ -41,6 +45,7 @@ internal sealed partial class TcpServer : IRpcServer
         _options = options;
         _handler = handler;
         _wrapStream = wrapStream;
+        _tls = options.Tls is null ? null : TlsAuthenticator.ForServer(options.Tls, reason => LogCertificateReloadFailed(name, reason));
         _logger = logger;
         if (options.MaxConnections is { } max)
         {
@@ -133,6 +138,7 @@ internal sealed partial class TcpServer : IRpcServer
         await StopAsync(timeout.Token);
         _stopping.Dispose();
         _connectionSlots?.Dispose();
+        _tls?.Dispose();
     }
 
     /// <summary>The address <paramref name="bind"/> names; IPv4 preferred for a host name. Shared with the UDP sources.</summary>
@@ -219,14 +225,8 @@ internal sealed partial class TcpServer : IRpcServer
 
     private void Serve(Socket socket)
     {
-        var remote = socket.RemoteEndPoint;
-        Stream stream = new NetworkStream(socket, ownsSocket: false);
-        if (_wrapStream is not null)
-        {
-            stream = _wrapStream(stream);
-        }
-
-        var connection = new Connection(socket, stream, remote, _options.TimeProvider);
+        // The connection is registered before its stream exists, so the limits (and a stop) cover a TLS handshake too.
+        var connection = new Connection(socket, socket.RemoteEndPoint, _options.TimeProvider);
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var task = RunConnectionAsync(connection, ready.Task);
         _connections[connection] = task;
@@ -248,6 +248,12 @@ internal sealed partial class TcpServer : IRpcServer
         _options.ConnectionObserver?.ConnectionOpened();
         try
         {
+            if (await OpenStreamAsync(connection.Socket, connection.Peer) is not { } stream)
+            {
+                return;
+            }
+
+            connection.Open(stream);
             await _handler.RunAsync(connection, _stopping.Token);
         }
         catch (OperationCanceledException)
@@ -383,6 +389,44 @@ internal sealed partial class TcpServer : IRpcServer
     [LoggerMessage(Level = LogLevel.Information, Message = "{Server}: connection from {Peer} denied by ipFilterRules")]
     private partial void LogPeerDenied(string server, string peer);
 
+    // The connection's stream: TLS when configured, then the wrapper (zlib) above it, as Flume's Netty pipeline
+    // stacks them. Null when the peer speaks the other of plain text and TLS, which is logged as a TLS mismatch.
+    private async Task<Stream?> OpenStreamAsync(Socket socket, string peer)
+    {
+        Stream stream = new NetworkStream(socket, ownsSocket: false);
+        var tlsHello = await TlsAuthenticator.StartsWithTlsHandshakeAsync(socket, _stopping.Token);
+        if (_tls is null && tlsHello == true)
+        {
+            LogTlsMismatch(_name, peer, "began a TLS handshake on this plain-text port (set ssl = true here, or ssl = false on the client)");
+            return null;
+        }
+
+        if (_tls is not null)
+        {
+            if (tlsHello != true)
+            {
+                if (tlsHello == false)
+                {
+                    LogTlsMismatch(_name, peer, "sent plain text to this TLS port (set ssl = true on the client)");
+                }
+
+                return null;
+            }
+
+            try
+            {
+                stream = await _tls.AuthenticateAsServerAsync(stream, _stopping.Token);
+            }
+            catch (Exception e) when (e is AuthenticationException or IOException)
+            {
+                LogTlsHandshakeFailed(_name, peer, e.InnerException is null ? e.Message : $"{e.Message} {e.InnerException.Message}");
+                return null;
+            }
+        }
+
+        return _wrapStream is null ? stream : _wrapStream(stream);
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{Server} listening on {EndPoint}")]
     private partial void LogListening(string server, IPEndPoint endPoint);
 
@@ -406,4 +450,13 @@ internal sealed partial class TcpServer : IRpcServer
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Server}: connection from {Peer} failed")]
     private partial void LogConnectionFailed(string server, string peer, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Server}: TLS mismatch: {Peer} {What}")]
+    private partial void LogTlsMismatch(string server, string peer, string what);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Server}: TLS handshake with {Peer} failed: {Reason}")]
+    private partial void LogTlsHandshakeFailed(string server, string peer, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Server}: the changed keystore cannot be read, new connections keep the previous certificate: {Reason}")]
+    private partial void LogCertificateReloadFailed(string server, string reason);
 }

@@ -1,4 +1,5 @@
 using Flume.Logging.Rpc;
+using Flume.Logging.Rpc.Tls;
 
 namespace Flume.Logging.Relay.Cli.Tools;
 
@@ -56,6 +57,9 @@ internal sealed record LoadOptions
     /// <summary>Connect and request timeout of each connection. Default: 20 s, as Flume's client.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>TLS on avro and thrift connections (<c>--ssl</c>, <c>--truststore</c>, <c>--trust-all-certs</c>). Default: null, plain TCP.</summary>
+    public TlsOptions? Tls { get; init; }
+
     /// <summary>The client options of one connection.</summary>
     public RpcClientOptions ToClientOptions()
     {
@@ -66,6 +70,7 @@ internal sealed record LoadOptions
             Compression = Compression,
             ConnectTimeout = Timeout,
             RequestTimeout = Timeout,
+            Tls = Tls,
         };
         options.Hosts.Add(new RpcHost("h1", Host, Port));
         return options;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Flume.Logging.Rpc;
+using Flume.Logging.Rpc.Tls;
 
 namespace Flume.Logging.Relay.Cli.Tools;
 
@@ -84,7 +85,11 @@ internal static class ToolCommands
         var attempts = PositiveOption("--attempts", 5, "Attempts per batch before it counts as failed.");
         var retryBackoff = new Option<int>("--retry-backoff") { Description = "Milliseconds to wait after a failed attempt, doubled after each.", DefaultValueFactory = _ => 100 };
         var timeout = PositiveOption("--timeout", 20_000, "Connect and request timeout in milliseconds.");
-        foreach (var option in new Option[] { host, port, protocol, events, duration, size, batch, connections, rate, jsonOption, compression, headers, attempts, retryBackoff, timeout })
+        var ssl = new Option<bool>("--ssl") { Description = "TLS on every connection (avro and thrift), trusting the system's roots unless --truststore or --trust-all-certs." };
+        var truststore = new Option<string?>("--truststore") { Description = "With --ssl: a PEM or PKCS12 file of the certificates that the source's chain must lead to." };
+        var truststorePassword = new Option<string?>("--truststore-password") { Description = "With --truststore: the PKCS12 password." };
+        var trustAll = new Option<bool>("--trust-all-certs") { Description = "With --ssl: accept any server certificate (tests and benchmarks only)." };
+        foreach (var option in new Option[] { host, port, protocol, events, duration, size, batch, connections, rate, jsonOption, compression, headers, attempts, retryBackoff, timeout, ssl, truststore, truststorePassword, trustAll })
         {
             command.Options.Add(option);
         }
@@ -104,6 +109,11 @@ internal static class ToolCommands
             if (result.GetValue(rate) is { } eps && !(eps > 0))
             {
                 result.AddError("--rate must be a positive number of events per second");
+            }
+
+            if (!result.GetValue(ssl) && (result.GetValue(truststore) is not null || result.GetValue(trustAll)))
+            {
+                result.AddError("--truststore and --trust-all-certs need --ssl");
             }
 
             if (result.GetValue(size) < 0 || result.GetValue(headers) < 0 || result.GetValue(retryBackoff) < 0)
@@ -132,6 +142,9 @@ internal static class ToolCommands
                 MaxAttempts = result.GetValue(attempts),
                 RetryBackoff = TimeSpan.FromMilliseconds(result.GetValue(retryBackoff)),
                 Timeout = TimeSpan.FromMilliseconds(result.GetValue(timeout)),
+                Tls = result.GetValue(ssl)
+                    ? new TlsOptions { Truststore = result.GetValue(truststore), TruststorePassword = result.GetValue(truststorePassword), TrustAllCerts = result.GetValue(trustAll) }
+                    : null,
             };
             var json = result.GetValue(jsonOption);
             return LoadTool.RunAsync(options, json, showProgress: !json && !Console.IsErrorRedirected, Console.Out, Console.Error);

@@ -11,12 +11,13 @@ internal static class RpcComponentProperties
     /// <summary>
     /// An <c>avro</c> or <c>thrift</c> source: <c>bind</c>, <c>port</c>, <c>threads</c>, <c>compression-type</c>,
     /// <c>compression-level</c>, <c>protocol</c>, and our caps against hostile peers (<c>max-frame-length</c>,
-    /// <c>max-buffer-count</c>, <c>max-batch-size</c>, and <see cref="Connections"/>' limits).
-    /// <paramref name="observer"/> is told about connections; <paramref name="timeProvider"/> times the limits.
+    /// <c>max-buffer-count</c>, <c>max-batch-size</c>, and <see cref="Connections"/>' limits) and the SSL properties
+    /// (<see cref="TlsComponentProperties"/>). <paramref name="observer"/> is told about connections;
+    /// <paramref name="timeProvider"/> times the limits.
     /// </summary>
     public static RpcServerOptions Server(ComponentContext properties, bool avro, IConnectionObserver? observer = null, TimeProvider? timeProvider = null)
     {
-        RejectTls(properties);
+        RejectKerberos(properties);
         var limits = new RpcLimits();
         return new RpcServerOptions
         {
@@ -29,6 +30,7 @@ internal static class RpcComponentProperties
             ConnectionObserver = observer,
             Connections = Connections(properties),
             TimeProvider = timeProvider ?? TimeProvider.System,
+            Tls = TlsComponentProperties.Read(properties, server: true),
             Limits = new RpcLimits
             {
                 MaxFrameLength = properties.GetInt32("max-frame-length", limits.MaxFrameLength, 1024, 1024 * MiB),
@@ -59,11 +61,11 @@ internal static class RpcComponentProperties
     /// An <c>avro</c> or <c>thrift</c> sink: <c>hostname</c>, <c>port</c>, <c>batch-size</c>, <c>connect-timeout</c>,
     /// <c>request-timeout</c>, the reset interval (<c>reset-connection-interval</c> on avro,
     /// <c>connection-reset-interval</c> on thrift, seconds), <c>compression-type</c>/<c>compression-level</c> (avro)
-    /// and <c>protocol</c> (thrift).
+    /// and <c>protocol</c> (thrift), and the SSL properties (<see cref="TlsComponentProperties"/>).
     /// </summary>
     public static RpcClientOptions Sink(string sinkName, ComponentContext properties, bool avro)
     {
-        RejectTls(properties);
+        RejectKerberos(properties);
         var resetKey = avro ? "reset-connection-interval" : "connection-reset-interval";
         var reset = properties.GetSeconds(resetKey, TimeSpan.Zero);
         var options = new RpcClientOptions
@@ -76,6 +78,7 @@ internal static class RpcComponentProperties
             Compression = avro ? properties.GetEnum("compression-type", CompressionType.None) : CompressionType.None,
             CompressionLevel = properties.GetInt32("compression-level", 6, 0, 9),
             ThriftProtocol = avro ? ThriftProtocolKind.Compact : properties.GetEnum("protocol", ThriftProtocolKind.Compact),
+            Tls = TlsComponentProperties.Read(properties, server: false),
         };
         properties.Require(options.ConnectTimeout > TimeSpan.Zero, "connect-timeout", "must be positive");
         properties.Require(options.RequestTimeout > TimeSpan.Zero, "request-timeout", "must be positive");
@@ -83,10 +86,9 @@ internal static class RpcComponentProperties
         return options;
     }
 
-    private static void RejectTls(ComponentContext properties)
+    private static void RejectKerberos(ComponentContext properties)
     {
-        // Refused at start rather than ignored: silently sending plain text where TLS was asked for would be worse.
-        properties.Require(!properties.GetBoolean("ssl", false), "ssl", "= true: TLS is not supported by this relay yet");
+        // Refused at start rather than ignored: silently sending plain text where Kerberos was asked for would be worse.
         properties.Require(!properties.GetBoolean("kerberos", false), "kerberos", "= true: Kerberos is not supported by this relay");
     }
 }

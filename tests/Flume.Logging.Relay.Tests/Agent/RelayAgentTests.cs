@@ -121,7 +121,7 @@ public sealed class RelayAgentTests
     }
 
     [Fact]
-    public void Tls_requested_on_an_rpc_source_is_refused_rather_than_ignored()
+    public void Tls_requested_on_an_rpc_source_without_a_keystore_is_refused_naming_the_key()
     {
         var text = """
             a1.sources = r1
@@ -138,7 +138,7 @@ public sealed class RelayAgentTests
             """;
 
         var error = Assert.Throws<ConfigurationException>(() => Build(text));
-        Assert.Contains("a1.sources.r1.ssl", error.Message, StringComparison.Ordinal);
+        Assert.Contains("a1.sources.r1.keystore", error.Message, StringComparison.Ordinal);
     }
 
     public sealed class RecordingSink(SinkBuildContext context) : ISink

@@ -1,0 +1,124 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Flume.Logging.Rpc.Tls;
+
+/// <summary>Reads keystores and truststores (PKCS12 or PEM) with the BCL, and refuses JKS with the command that converts it.</summary>
+internal static class TlsStores
+{
+    private const string Pkcs12 = "PKCS12";
+    private const string Pem = "PEM";
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming <paramref name="key"/> for a type other than PKCS12 or PEM.</summary>
+    public static void CheckType(string? type, string key, string? path)
+    {
+        if (type is null || type.Equals(Pkcs12, StringComparison.OrdinalIgnoreCase) || type.Equals(Pem, StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        if (type.Equals("JKS", StringComparison.OrdinalIgnoreCase) || type.Equals("JCEKS", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"{key} = {type}: {JksRefusal(path ?? "X.jks")}", key);
+        }
+
+        throw new ArgumentException($"{key} = {type}: expected PKCS12 or PEM", key);
+    }
+
+    /// <summary>The server certificate with its private key, read from <see cref="TlsOptions.Keystore"/>.</summary>
+    public static X509Certificate2 LoadCertificate(TlsOptions options)
+    {
+        var path = options.Keystore ?? throw new ArgumentException("keystore is required", nameof(options));
+        try
+        {
+            X509Certificate2 certificate;
+            if (Kind(path, options.KeystoreType, "keystore-type") == Pem)
+            {
+                var key = options.KeystoreKey ?? path;
+                var pem = string.IsNullOrEmpty(options.KeystorePassword)
+                    ? X509Certificate2.CreateFromPemFile(path, key)
+                    : X509Certificate2.CreateFromEncryptedPemFile(path, options.KeystorePassword, key);
+
+                // A key loaded from PEM is ephemeral, which SslStream on some platforms cannot use; a PKCS12 round trip fixes it.
+                using (pem)
+                {
+                    certificate = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+                }
+            }
+            else
+            {
+                certificate = X509CertificateLoader.LoadPkcs12FromFile(path, options.KeystorePassword);
+            }
+
+            if (!certificate.HasPrivateKey)
+            {
+                certificate.Dispose();
+                throw new ArgumentException($"keystore {path} holds no private key for its certificate", nameof(options));
+            }
+
+            return certificate;
+        }
+        catch (CryptographicException e)
+        {
+            throw new ArgumentException($"keystore {path} cannot be read (wrong keystore-password or keystore-type?): {e.Message}", nameof(options), e);
+        }
+        catch (IOException e)
+        {
+            throw new ArgumentException($"keystore {path} cannot be read: {e.Message}", nameof(options), e);
+        }
+    }
+
+    /// <summary>The root certificates of <see cref="TlsOptions.Truststore"/>.</summary>
+    public static X509Certificate2Collection LoadTrust(string path, string? password, string? type)
+    {
+        try
+        {
+            if (Kind(path, type, "truststore-type") == Pem)
+            {
+                var collection = new X509Certificate2Collection();
+                collection.ImportFromPemFile(path);
+                return collection;
+            }
+
+            return X509CertificateLoader.LoadPkcs12CollectionFromFile(path, password);
+        }
+        catch (CryptographicException e)
+        {
+            throw new ArgumentException($"truststore {path} cannot be read (wrong truststore-password or truststore-type?): {e.Message}", nameof(path), e);
+        }
+        catch (IOException e)
+        {
+            throw new ArgumentException($"truststore {path} cannot be read: {e.Message}", nameof(path), e);
+        }
+    }
+
+    private static string JksRefusal(string path) =>
+        $"JKS keystores cannot be read by .NET; convert it to PKCS12 with: keytool -importkeystore -srckeystore {path} " +
+        $"-destkeystore {Path.ChangeExtension(path, ".p12")} -deststoretype PKCS12, then set the type to PKCS12";
+
+    // Flume's default type is JKS, which we cannot read, so an unset type is taken from the file itself.
+    private static string Kind(string path, string? type, string key)
+    {
+        CheckType(type, key, path);
+        if (type is not null)
+        {
+            return type.ToUpperInvariant();
+        }
+
+        // PEM files may open with comments or openssl's "Bag Attributes", so the marker is looked for in the first 4 KiB.
+        Span<byte> head = new byte[4096];
+        int read;
+        using (var file = File.OpenRead(path))
+        {
+            read = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+
+        head = head[..read];
+        if (head.Length >= 4 && ((head[0] == 0xFE && head[1] == 0xED && head[2] == 0xFE && head[3] == 0xED) || (head[0] == 0xCE && head[1] == 0xCE && head[2] == 0xCE && head[3] == 0xCE)))
+        {
+            throw new ArgumentException($"{path} is a JKS keystore: {JksRefusal(path)}", key);
+        }
+
+        return head.IndexOf("-----BEGIN"u8) >= 0 ? Pem : Pkcs12;
+    }
+}

@@ -1,0 +1,80 @@
+using Flume.Logging.Testing;
+
+namespace Flume.Logging.Relay.Cli.Tests;
+
+/// <summary>Two relay processes joined by an avro sink and source over TLS, set up as Flume's user guide does it.</summary>
+public sealed class TlsHopTests : IDisposable
+{
+    private readonly TestCertificates _certificates = TestCertificates.Create();
+
+    public void Dispose() => _certificates.Dispose();
+
+    // An agent whose avro source on 127.0.0.1:port has ssl = true and feeds a memory channel drained by sinkType.
+    private static string TlsAvroSource(string agent, int port, string sinkType) => $"""
+        {agent}.sources = r1
+        {agent}.channels = c1
+        {agent}.sinks = k1
+        {agent}.sources.r1.type = avro
+        {agent}.sources.r1.bind = 127.0.0.1
+        {agent}.sources.r1.port = {port}
+        {agent}.sources.r1.ssl = true
+        {agent}.sources.r1.channels = c1
+        {agent}.channels.c1.type = memory
+        {agent}.sinks.k1.type = {sinkType}
+        {agent}.sinks.k1.channel = c1
+        """;
+
+    [Fact]
+    public async Task Events_cross_a_tls_hop_whose_keystore_comes_from_javax_system_properties_and_truststore_from_flume_ssl_variables()
+    {
+        var portB = FreePort.Next();
+        var collector = TlsAvroSource("b1", portB, "logger");
+        var forwarder = $"""
+            a1.sources = r1
+            a1.channels = c1
+            a1.sinks = k1
+            a1.sources.r1.type = seq
+            a1.sources.r1.totalEvents = 20
+            a1.sources.r1.channels = c1
+            a1.channels.c1.type = memory
+            a1.sinks.k1.type = avro
+            a1.sinks.k1.channel = c1
+            a1.sinks.k1.hostname = 127.0.0.1
+            a1.sinks.k1.port = {portB}
+            a1.sinks.k1.ssl = true
+            a1.sinks.k1.connect-timeout = 5000
+            """;
+        using var second = await RelayProcess.StartRunningAsync(
+            collector,
+            new Dictionary<string, string>(),
+            "b1",
+            $"-Djavax.net.ssl.keyStore={_certificates.KeystoreP12}",
+            $"-Djavax.net.ssl.keyStorePassword={TestCertificates.Password}",
+            "-Djavax.net.ssl.keyStoreType=PKCS12");
+        using var first = await RelayProcess.StartRunningAsync(
+            forwarder,
+            new Dictionary<string, string> { ["FLUME_SSL_TRUSTSTORE_PATH"] = _certificates.TruststorePem, ["FLUME_SSL_TRUSTSTORE_TYPE"] = "PEM" },
+            "a1");
+
+        await Eventually.TrueAsync(() => second.Process.CountLines("Event: { headers:") >= 20, "20 events at the TLS collector:\n" + second.Process.Output, TimeSpan.FromSeconds(60));
+        Assert.Equal(0, second.Process.CountLines("TLS"));
+    }
+
+    [Fact]
+    public async Task A_jks_keystore_stops_the_relay_with_the_keytool_command()
+    {
+        var port = FreePort.Next();
+        var config = TlsAvroSource("a1", port, "null") + """
+
+            a1.sources.r1.keystore = /etc/flume/keystore.jks
+            a1.sources.r1.keystore-type = JKS
+            """;
+        using var relay = RelayProcess.Start(config);
+
+        Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains(
+            "keytool -importkeystore -srckeystore /etc/flume/keystore.jks -destkeystore /etc/flume/keystore.p12 -deststoretype PKCS12",
+            relay.Process.Output,
+            StringComparison.Ordinal);
+    }
+}
