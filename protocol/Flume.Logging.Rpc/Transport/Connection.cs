@@ -76,6 +76,26 @@ internal sealed class Connection : IAsyncDisposable
 
     public PipeWriter Output => _output ?? throw new InvalidOperationException("the connection is not open yet");
 
+    /// <summary>
+    /// Whether the peer closed the connection while it sat between requests (the socket reads as ended or reset).
+    /// A client checks this before reusing a connection, so a server's idle-timeout costs a reconnect, not a failed
+    /// request.
+    /// </summary>
+    public bool IsClosedByPeer
+    {
+        get
+        {
+            try
+            {
+                return _socket.Poll(0, SelectMode.SelectRead) && _socket.Available == 0;
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                return true;
+            }
+        }
+    }
+
     /// <summary>Closes the socket at once, failing any pending read or write.</summary>
     public void Abort()
     {

@@ -198,6 +198,12 @@ internal abstract class SingleHostRpcClient : IRpcClient
 
     private async ValueTask SendAsync(FlumeEvent? single, IReadOnlyList<FlumeEvent>? batch, int start, int count, CancellationToken cancellationToken)
     {
+        if (_connection is { IsClosedByPeer: true })
+        {
+            // The server closed it while it was idle (its idle-timeout, a restart): open a new one for this request.
+            await DropConnectionAsync(abort: true);
+        }
+
         if (_connection is not null && Options.ResetConnectionInterval is { } interval && _timeProvider.GetElapsedTime(_connectedAt) >= interval)
         {
             OnResettingConnection(interval);

@@ -162,6 +162,23 @@ public sealed class ConnectionLimitsTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_client_whose_idle_connection_the_server_closed_reconnects_and_its_next_request_succeeds()
+    {
+        var port = await StartAsync(new ConnectionLimits { IdleTimeout = TimeSpan.FromSeconds(5), MinDataRate = 0 });
+        var options = new RpcClientOptions();
+        options.Hosts.Add(new RpcHost("limited", "127.0.0.1", port));
+        await using var client = RpcClients.Create(options);
+        await client.AppendAsync(FlumeEvent.FromText("before"));
+
+        Assert.InRange(await SecondsUntilAsync(() => _observer.TimedOut == 1, limit: 10), 5, 8);
+        await Eventually.TrueAsync(() => _observer.Closed == 1, "the idle connection was closed");
+        await client.AppendAsync(FlumeEvent.FromText("after"));
+
+        Assert.Equal(["before", "after"], _receiver.Events.Select(e => System.Text.Encoding.UTF8.GetString(e.Body.Span)));
+        Assert.Equal(2, _observer.Opened);
+    }
+
+    [Fact]
     public async Task Connections_over_max_connections_are_closed_at_accept_and_counted_while_those_within_are_served()
     {
         var port = await StartAsync(new ConnectionLimits { MaxConnections = 2, IdleTimeout = TimeSpan.Zero, MinDataRate = 0 });
