@@ -173,8 +173,9 @@ public sealed class TaildirTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(total > 10_000, $"the load was too small to prove anything: {total} lines");
         Assert.True(resumed >= kills - 1, $"only {resumed} restarts resumed from a recorded position");
 
-        // Per kill: what was committed since the last position write (writePosInterval 500 ms of writing at most
-        // ~2000 lines/s, plus a pass), plus the sink batch delivered but not committed.
-        Assert.True(duplicates <= kills * 2500, $"{duplicates} duplicates");
+        // Each restart re-sends at most what was committed after the last position write, so a line can come again
+        // at most once per kill; how many lines that is depends on how loaded the machine is, not on the source.
+        var mostCopies = numbers.GroupBy(n => n).Max(g => g.Count());
+        Assert.True(mostCopies <= kills + 1, $"a line arrived {mostCopies} times in {kills} kills ({duplicates} duplicates)");
     }
 }
