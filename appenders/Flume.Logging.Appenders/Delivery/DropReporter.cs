@@ -6,6 +6,7 @@ namespace Flume.Logging.Appenders.Delivery;
 /// </summary>
 internal sealed class DropReporter
 {
+    private readonly Lock _reportLock = new();
     private static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(10);
 
     private readonly DeliveryCounters _counters;
@@ -68,9 +69,12 @@ internal sealed class DropReporter
     /// </summary>
     public void ReportNow()
     {
-        if (!WriteReport() && _counters.Dropped is var total and > 0)
+        lock (_reportLock)
         {
-            _selfLog.Write($"Flume appender: closed; {total} dropped in total");
+            if (!WriteReport() && _counters.Dropped is var total and > 0)
+            {
+                _selfLog.Write($"Flume appender: closed; {total} dropped in total");
+            }
         }
     }
 
@@ -95,14 +99,19 @@ internal sealed class DropReporter
     /// <summary>Writes what is not yet reported; false when there was nothing (another report just took it).</summary>
     private bool WriteReport()
     {
-        var count = Interlocked.Exchange(ref _unreported, 0);
-        if (count == 0)
+        // Taking the count and writing its line under one lock keeps the lines in order: a periodic report that the
+        // thread pool runs late cannot land after the closing total with an older one.
+        lock (_reportLock)
         {
-            return false;
-        }
+            var count = Interlocked.Exchange(ref _unreported, 0);
+            if (count == 0)
+            {
+                return false;
+            }
 
-        _selfLog.Write($"Flume appender: dropped {count} events ({Volatile.Read(ref _lastReason)}); {_counters.Dropped} dropped in total");
-        return true;
+            _selfLog.Write($"Flume appender: dropped {count} events ({Volatile.Read(ref _lastReason)}); {_counters.Dropped} dropped in total");
+            return true;
+        }
     }
 
     private void Notify(IReadOnlyList<object> sources, string reason)
