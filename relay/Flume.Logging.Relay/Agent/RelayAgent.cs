@@ -191,7 +191,10 @@ public sealed partial class RelayAgent : IAsyncDisposable
         LogStopped(Name);
     }
 
-    /// <summary>Stops the agent if still running (10 s deadline) and releases every component.</summary>
+    /// <summary>
+    /// Stops the agent if still running (10 s deadline) and releases every component, then its
+    /// <see cref="Metrics"/>, whose meter then stops reporting.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
@@ -211,6 +214,8 @@ public sealed partial class RelayAgent : IAsyncDisposable
                     break;
             }
         }
+
+        Metrics.Dispose();
     }
 
     private static T Monitored<T>(ComponentServices services, T component)
