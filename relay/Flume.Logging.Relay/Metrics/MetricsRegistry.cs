@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Numerics;
 
@@ -23,8 +24,13 @@ public sealed class MetricsRegistry : IDisposable
     public const string ComponentNameTag = "flume.component.name";
 
     private readonly Lock _lock = new();
-    private readonly Meter _meter = new(MeterName, typeof(MetricsRegistry).Assembly.GetName().Version?.ToString());
-    private readonly Dictionary<string, InstrumentSpec> _instruments = new(StringComparer.Ordinal);
+
+    // Written under the lock; read without it when a listener is told of an instrument, which may happen while another
+    // thread holds the lock to create one.
+    private readonly ConcurrentDictionary<string, InstrumentSpec> _instruments = new(StringComparer.Ordinal);
+
+    // Created with the first group, so services that never build an agent leave no meter behind.
+    private Meter? _meter;
 
     // Copy-on-write, ordered by key: instrument callbacks and views read it without taking the lock.
     private volatile Registration[] _registrations = [];
@@ -56,10 +62,11 @@ public sealed class MetricsRegistry : IDisposable
                 return;
             }
 
+            _meter ??= new Meter(MeterName, typeof(MetricsRegistry).Assembly.GetName().Version?.ToString());
             var specs = new InstrumentSpec[metrics.Count];
             for (var i = 0; i < specs.Length; i++)
             {
-                specs[i] = InstrumentOf(MetricInstruments.For(group.Type, metrics[i]));
+                specs[i] = InstrumentOf(_meter, MetricInstruments.For(group.Type, metrics[i]));
             }
 
             KeyValuePair<string, object?>[] tags = [new(ComponentTypeTag, MetricInstruments.TypeTag(group.Type)), new(ComponentNameTag, group.Name)];
@@ -112,13 +119,15 @@ public sealed class MetricsRegistry : IDisposable
     /// <summary>Ends the meter: its instruments stop reporting to every listener. Registering afterwards throws.</summary>
     public void Dispose()
     {
+        Meter? meter;
         lock (_lock)
         {
             _disposed = true;
             _registrations = [];
+            meter = _meter;
         }
 
-        _meter.Dispose();
+        meter?.Dispose();
     }
 
     /// <summary>
@@ -129,13 +138,14 @@ public sealed class MetricsRegistry : IDisposable
     internal IReadOnlyList<MeasuredGroup> Measure()
     {
         var values = new Dictionary<(InstrumentSpec Spec, string Type, string Name), double>();
+        var meter = Volatile.Read(ref _meter);
         using (var listener = new MeterListener())
         {
             listener.InstrumentPublished = (instrument, subscribe) =>
             {
-                if (ReferenceEquals(instrument.Meter, _meter))
+                if (meter is not null && ReferenceEquals(instrument.Meter, meter) && _instruments.TryGetValue(instrument.Name, out var spec))
                 {
-                    subscribe.EnableMeasurementEvents(instrument, SpecOf(instrument.Name));
+                    subscribe.EnableMeasurementEvents(instrument, spec);
                 }
             };
             listener.SetMeasurementEventCallback<long>((_, value, tags, spec) => Record(values, (InstrumentSpec)spec!, value, tags));
@@ -202,35 +212,28 @@ public sealed class MetricsRegistry : IDisposable
         return ~low;
     }
 
-    private InstrumentSpec? SpecOf(string instrument)
-    {
-        lock (_lock)
-        {
-            return _instruments.GetValueOrDefault(instrument);
-        }
-    }
-
     /// <summary>
     /// The instrument named by <paramref name="spec"/>, created on first use. A custom group that reports a name
     /// already taken by a metric of another shape shares the first instrument; its values are converted to it.
     /// </summary>
-    private InstrumentSpec InstrumentOf(InstrumentSpec spec)
+    private InstrumentSpec InstrumentOf(Meter meter, InstrumentSpec spec)
     {
         if (_instruments.TryGetValue(spec.Name, out var existing))
         {
             return existing;
         }
 
+        // Known before the meter announces it, so a listener starting meanwhile can subscribe to it.
+        _instruments[spec.Name] = spec;
         _ = (spec.Kind, spec.Integral) switch
         {
-            (InstrumentKind.Counter, true) => _meter.CreateObservableCounter(spec.Name, () => Observe<long>(spec), spec.Unit, spec.Description),
-            (InstrumentKind.Counter, false) => _meter.CreateObservableCounter(spec.Name, () => Observe<double>(spec), spec.Unit, spec.Description),
-            (InstrumentKind.UpDownCounter, true) => _meter.CreateObservableUpDownCounter(spec.Name, () => Observe<long>(spec), spec.Unit, spec.Description),
-            (InstrumentKind.UpDownCounter, false) => _meter.CreateObservableUpDownCounter(spec.Name, () => Observe<double>(spec), spec.Unit, spec.Description),
-            (_, true) => _meter.CreateObservableGauge(spec.Name, () => Observe<long>(spec), spec.Unit, spec.Description),
-            (_, false) => (Instrument)_meter.CreateObservableGauge(spec.Name, () => Observe<double>(spec), spec.Unit, spec.Description),
+            (InstrumentKind.Counter, true) => meter.CreateObservableCounter(spec.Name, () => Observe<long>(spec), spec.Unit, spec.Description),
+            (InstrumentKind.Counter, false) => meter.CreateObservableCounter(spec.Name, () => Observe<double>(spec), spec.Unit, spec.Description),
+            (InstrumentKind.UpDownCounter, true) => meter.CreateObservableUpDownCounter(spec.Name, () => Observe<long>(spec), spec.Unit, spec.Description),
+            (InstrumentKind.UpDownCounter, false) => meter.CreateObservableUpDownCounter(spec.Name, () => Observe<double>(spec), spec.Unit, spec.Description),
+            (_, true) => meter.CreateObservableGauge(spec.Name, () => Observe<long>(spec), spec.Unit, spec.Description),
+            (_, false) => (Instrument)meter.CreateObservableGauge(spec.Name, () => Observe<double>(spec), spec.Unit, spec.Description),
         };
-        _instruments.Add(spec.Name, spec);
         return spec;
     }
 
