@@ -275,6 +275,7 @@ internal sealed partial class SyslogTcpSource : ISource, IMonitoredComponent, IA
                 ConnectionObserver = source.Counter,
                 Connections = source._options.Connections,
                 TimeProvider = source._timeProvider,
+                Tls = source._options.Tls,
             };
             Server = new TcpServer($"{(multiport ? "multiport_syslogtcp" : "syslogtcp")} source {source.Name}", serverOptions, this, wrapStream: null, source._logger);
         }
