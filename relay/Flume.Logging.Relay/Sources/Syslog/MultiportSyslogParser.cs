@@ -1,3 +1,5 @@
+using static Flume.Logging.Relay.Sources.Syslog.SyslogBytes;
+
 namespace Flume.Logging.Relay.Sources.Syslog;
 
 /// <summary>
@@ -264,8 +266,8 @@ internal static class MultiportSyslogParser
         }
 
         month = MonthNumber(text[..i]);
-        if (month == 0 || !TryExpect(text, ref i, ' ') || !TryReadDigits(text, ref i, 2, out day) || !TryExpect(text, ref i, ' ')
-            || !TryReadClock(text, ref i, out var hour, out var minute, out var second) || i != text.Length
+        if (month == 0 || !TryExpect(text, ref i, ' ') || !TryReadDigits(text, ref i, 1, 2, out day) || !TryExpect(text, ref i, ' ')
+            || !TryReadClock(text, ref i, 1, out var hour, out var minute, out var second) || i != text.Length
             || day < 1 || day > DateTime.DaysInMonth(2000, month) || hour > 23 || minute > 59 || second > 59)
         {
             return false;
@@ -349,15 +351,15 @@ internal static class MultiportSyslogParser
             i++;
         }
 
-        if (!TryReadDigits(prefix, ref i, 9, out var year) || !TryExpect(prefix, ref i, '-') || !TryReadDigits(prefix, ref i, 2, out var month)
-            || !TryExpect(prefix, ref i, '-') || !TryReadDigits(prefix, ref i, 2, out var day) || i >= prefix.Length || (prefix[i] | 0x20) != 't')
+        if (!TryReadDigits(prefix, ref i, 1, 9, out var year) || !TryExpect(prefix, ref i, '-') || !TryReadDigits(prefix, ref i, 1, 2, out var month)
+            || !TryExpect(prefix, ref i, '-') || !TryReadDigits(prefix, ref i, 1, 2, out var day) || i >= prefix.Length || (prefix[i] | 0x20) != 't')
         {
             return false;
         }
 
         i++;
         var signedYear = negative ? -(long)year : year;
-        if (!TryReadClock(prefix, ref i, out var hour, out var minute, out var second) || i != prefix.Length
+        if (!TryReadClock(prefix, ref i, 1, out var hour, out var minute, out var second) || i != prefix.Length
             || signedYear is < -MaxYear or > MaxYear || month is < 1 or > 12 || day < 1 || day > DaysInMonth(signedYear, month)
             || hour > 23 || minute > 59 || second > 59)
         {
@@ -416,43 +418,6 @@ internal static class MultiportSyslogParser
 
         return true;
     }
-
-    private static bool TryReadClock(ReadOnlySpan<byte> text, ref int i, out int hour, out int minute, out int second)
-    {
-        minute = 0;
-        second = 0;
-        return TryReadDigits(text, ref i, 2, out hour) && TryExpect(text, ref i, ':')
-            && TryReadDigits(text, ref i, 2, out minute) && TryExpect(text, ref i, ':')
-            && TryReadDigits(text, ref i, 2, out second);
-    }
-
-    /// <summary>Reads 1 to <paramref name="max"/> digits, as Joda-Time's number parsers do.</summary>
-    private static bool TryReadDigits(ReadOnlySpan<byte> text, ref int i, int max, out int value)
-    {
-        value = 0;
-        var count = 0;
-        while (count < max && i < text.Length && IsDigit(text[i]))
-        {
-            value = (value * 10) + (text[i] - '0');
-            count++;
-            i++;
-        }
-
-        return count > 0;
-    }
-
-    private static bool TryExpect(ReadOnlySpan<byte> text, ref int i, char expected)
-    {
-        if (i < text.Length && text[i] == expected)
-        {
-            i++;
-            return true;
-        }
-
-        return false;
-    }
-
-    private static bool IsDigit(byte b) => b is >= (byte)'0' and <= (byte)'9';
 
     private static bool IsLetter(byte b) => (b | 0x20) is >= (byte)'a' and <= (byte)'z';
 }
