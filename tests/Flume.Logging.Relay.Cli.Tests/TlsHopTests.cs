@@ -69,13 +69,7 @@ public sealed class TlsHopTests : IDisposable
             a1.sources.r1.keystore = /etc/flume/keystore.jks
             a1.sources.r1.keystore-type = JKS
             """;
-        using var relay = RelayProcess.Start(config);
-
-        Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        Assert.Contains(
-            "keytool -importkeystore -srckeystore /etc/flume/keystore.jks -destkeystore /etc/flume/keystore.p12 -deststoretype PKCS12",
-            relay.Process.Output,
-            StringComparison.Ordinal);
+        await AssertStopsWithKeytoolAsync(config);
     }
 
     [Theory]
@@ -100,6 +94,11 @@ public sealed class TlsHopTests : IDisposable
             a1.sinks.k1.type = null
             a1.sinks.k1.channel = c1
             """;
+        await AssertStopsWithKeytoolAsync(config);
+    }
+
+    private static async Task AssertStopsWithKeytoolAsync(string config)
+    {
         using var relay = RelayProcess.Start(config);
 
         Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Sources.Syslog;
+using static Flume.Logging.Relay.Tests.Sources.Syslog.SyslogExamples;
 
 namespace Flume.Logging.Relay.Tests.Sources.Syslog;
 
@@ -12,8 +13,6 @@ namespace Flume.Logging.Relay.Tests.Sources.Syslog;
 /// </summary>
 public sealed class MultiportSyslogParserTests
 {
-    private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-12-05T05:35:30Z", CultureInfo.InvariantCulture);
-
     private static readonly TimeZoneInfo PlusTwo = TimeZoneInfo.CreateCustomTimeZone("plus2", TimeSpan.FromHours(2), "plus2", "plus2");
 
     private static FlumeEvent Build(
@@ -23,24 +22,11 @@ public sealed class MultiportSyslogParserTests
     private static FlumeEvent BuildSyslogTcp(string message, TimeZoneInfo? zone = null) =>
         SyslogEventBuilder.Build(Encoding.UTF8.GetBytes(message), incomplete: false, SyslogFields.None, Now, zone ?? TimeZoneInfo.Utc, []);
 
-    private static string Millis(string iso) =>
-        DateTimeOffset.Parse(iso, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-
     private static string NowMillis => Now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-
-    private static string Body(FlumeEvent e) => Encoding.UTF8.GetString(e.Body.Span);
-
-    private static string Headers(FlumeEvent e) =>
-        string.Join(", ", e.Headers.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => $"{h.Key}={h.Value}"));
 
     public static TheoryData<string, string, string> Messages() => new()
     {
-        // RFC 3164 section 5.4: the four examples (the third two-space-separated as in the RFC).
-        {
-            "<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick on /dev/pts/8",
-            $"Facility=4, Severity=2, host=mymachine, priority=34, timestamp={Millis("2026-10-11T22:14:15Z")}",
-            "su: 'su root' failed for lonvick on /dev/pts/8"
-        },
+        // RFC 3164 section 5.4: examples 2-4 (example 1, RFC 5424's and logger's are in SyslogExamples).
         {
             "<13>Feb  5 17:32:18 10.0.0.99 Use the BFG!",
             $"Facility=1, Severity=5, host=10.0.0.99, priority=13, timestamp={Millis("2026-02-05T17:32:18Z")}",
@@ -57,44 +43,10 @@ public sealed class MultiportSyslogParserTests
             "1990 Oct 22 10:52:01 TZ-6 scapegoat.dmz.example.org 10.1.2.3 sched[0]: That's All Folks!"
         },
 
-        // RFC 5424 section 6.5, examples 1-4 (the BOM kept as sent); a fraction is cut to the millisecond.
-        {
-            "<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - \uFEFF'su root' failed for lonvick on /dev/pts/8",
-            $"Facility=4, Severity=2, host=mymachine.example.com, priority=34, timestamp={Millis("2003-10-11T22:14:15.003Z")}, version=1",
-            "su - ID47 - \uFEFF'su root' failed for lonvick on /dev/pts/8"
-        },
-        {
-            "<165>1 2003-08-24T05:14:15.000003-07:00 192.0.2.1 myproc 8710 - - %% It's time to make the do-nuts.",
-            $"Facility=20, Severity=5, host=192.0.2.1, priority=165, timestamp={Millis("2003-08-24T12:14:15Z")}, version=1",
-            "myproc 8710 - - %% It's time to make the do-nuts."
-        },
-        {
-            "<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut=\"3\" eventSource=\"Application\" eventID=\"1011\"] An application event log entry...",
-            $"Facility=20, Severity=5, host=mymachine.example.com, priority=165, timestamp={Millis("2003-10-11T22:14:15.003Z")}, version=1",
-            "evntslog - ID47 [exampleSDID@32473 iut=\"3\" eventSource=\"Application\" eventID=\"1011\"] An application event log entry..."
-        },
-        {
-            "<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut=\"3\"][examplePriority@32473 class=\"high\"]",
-            $"Facility=20, Severity=5, host=mymachine.example.com, priority=165, timestamp={Millis("2003-10-11T22:14:15.003Z")}, version=1",
-            "evntslog - ID47 [exampleSDID@32473 iut=\"3\"][examplePriority@32473 class=\"high\"]"
-        },
-
         // Flume's TestSyslogParser: RFC 3339 dates without a version digit; TestMultiportSyslogTCPSource's nil line.
         { "<13>2003-08-24T05:14:15Z localhost snarf?", $"Facility=1, Severity=5, host=localhost, priority=13, timestamp={Millis("2003-08-24T05:14:15Z")}", "snarf?" },
         { "<13>2012-08-16T14:34:03-08:00 127.0.0.1 test shnap!", $"Facility=1, Severity=5, host=127.0.0.1, priority=13, timestamp={Millis("2012-08-16T22:34:03Z")}", "test shnap!" },
         { "<1>- - blah blam foo", $"Facility=0, Severity=1, host=-, priority=1, timestamp={NowMillis}", "blah blam foo" },
-
-        // Debian's logger 2.38 (util-linux): logger --tcp --rfc3164 / --rfc5424 -p local3.warning -t myapp.
-        {
-            "<156>Dec  5 05:35:10 vm myapp: hello from logger",
-            $"Facility=19, Severity=4, host=vm, priority=156, timestamp={Millis("2026-12-05T05:35:10Z")}",
-            "myapp: hello from logger"
-        },
-        {
-            "<156>1 2026-12-05T05:35:10.574930+00:00 vm myapp - - [timeQuality tzKnown=\"1\" isSynced=\"0\"] hello from logger",
-            $"Facility=19, Severity=4, host=vm, priority=156, timestamp={Millis("2026-12-05T05:35:10.574Z")}, version=1",
-            "myapp - - [timeQuality tzKnown=\"1\" isSynced=\"0\"] hello from logger"
-        },
 
         // RFC 5424 nil timestamp and host: the relay's time, and "-" as the host.
         { "<13>1 - - app - - msg", $"Facility=1, Severity=5, host=-, priority=13, timestamp={NowMillis}, version=1", "app - - msg" },
@@ -145,6 +97,7 @@ public sealed class MultiportSyslogParserTests
     };
 
     [Theory]
+    [MemberData(nameof(SyslogExamples.ParsedAlike), MemberType = typeof(SyslogExamples))]
     [MemberData(nameof(Messages))]
     public void A_line_gets_the_headers_and_body_of_Flumes_multiport_parser(string message, string headers, string body)
     {
