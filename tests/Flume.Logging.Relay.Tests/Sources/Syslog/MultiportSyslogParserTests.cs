@@ -201,19 +201,6 @@ public sealed class MultiportSyslogParserTests
     }
 
     [Theory]
-    [InlineData((int)SyslogFields.All, "<156>1 2026-12-05T05:35:10.574930+00:00 vm myapp - - hi")]
-    [InlineData((int)SyslogFields.Hostname, "vm myapp - - hi")]
-    [InlineData((int)(SyslogFields.Priority | SyslogFields.Version), "<156>1 myapp - - hi")]
-    [InlineData((int)(SyslogFields.Priority | SyslogFields.Version | SyslogFields.Timestamp | SyslogFields.Hostname), "<156>1 2026-12-05T05:35:10.574930+00:00 vm myapp - - hi")]
-    public void KeepFields_puts_the_chosen_fields_back_in_front_of_the_body(int keep, string body)
-    {
-        var e = Build("<156>1 2026-12-05T05:35:10.574930+00:00 vm myapp - - hi", (SyslogFields)keep);
-
-        Assert.Equal(body, Body(e));
-        Assert.Equal("vm", e.Headers["host"]);
-    }
-
-    [Theory]
     [InlineData("<13>1 - - app - - msg", (int)(SyslogFields.Timestamp | SyslogFields.Hostname), "- - app - - msg")]
     [InlineData("<13>Dec  5 05:35:10 vm app: x", (int)SyslogFields.Timestamp, "Dec  5 05:35:10 app: x")]
     [InlineData("<13>Dec  5 05:35:10  app: x", (int)SyslogFields.Hostname, " app: x")]

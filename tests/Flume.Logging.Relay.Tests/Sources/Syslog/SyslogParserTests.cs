@@ -84,12 +84,16 @@ public sealed class SyslogParserTests
     [InlineData((int)(SyslogFields.Hostname), "vm myapp - - hi")]
     [InlineData((int)(SyslogFields.Priority | SyslogFields.Version), "<156>1 myapp - - hi")]
     [InlineData((int)(SyslogFields.Priority | SyslogFields.Version | SyslogFields.Timestamp | SyslogFields.Hostname), "<156>1 2026-12-05T05:35:10.574930+00:00 vm myapp - - hi")]
-    public void KeepFields_puts_the_chosen_fields_back_in_front_of_the_body(int keep, string body)
+    public void KeepFields_puts_the_chosen_fields_back_in_front_of_the_body_in_both_parsers(int keep, string body)
     {
-        var e = Build("<156>1 2026-12-05T05:35:10.574930+00:00 vm myapp - - hi", (SyslogFields)keep);
+        const string Line = "<156>1 2026-12-05T05:35:10.574930+00:00 vm myapp - - hi";
+        var syslogTcp = Build(Line, (SyslogFields)keep);
+        var multiport = MultiportSyslogEventBuilder.Build(Encoding.UTF8.GetBytes(Line), incomplete: false, (SyslogFields)keep, utf8: true, Now, TimeZoneInfo.Utc, []);
 
-        Assert.Equal(body, Body(e));
-        Assert.Equal("vm", e.Headers["host"]);
+        Assert.Equal(body, Body(syslogTcp));
+        Assert.Equal(body, Body(multiport));
+        Assert.Equal("vm", syslogTcp.Headers["host"]);
+        Assert.Equal("vm", multiport.Headers["host"]);
     }
 
     [Fact]
