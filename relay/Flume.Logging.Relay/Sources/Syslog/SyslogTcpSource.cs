@@ -174,7 +174,7 @@ internal sealed partial class SyslogTcpSource : ISource, IMonitoredComponent, IA
     {
         if (!charset.IsValid(frame))
         {
-            // Flume's multiport source counts a line its decoder rejects as a read failure.
+            // Flume's multiport source counts a line its decoder rejects as a read failure; syslogtcp's are counted alike.
             Counter.AddEventReadFail(1);
             return SyslogEventBuilder.BuildUndecodable(frame, extra);
         }
