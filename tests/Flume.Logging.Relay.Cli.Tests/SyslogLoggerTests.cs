@@ -117,7 +117,7 @@ public sealed partial class SyslogLoggerTests : IDisposable
     }
 
     [Fact]
-    public async Task Multiport_example_tags_each_logger_message_with_the_port_it_came_in_on()
+    public async Task Multiport_example_tags_each_logger_message_with_the_port_it_came_in_on_and_frames_by_newline_only()
     {
         var example = """
             a1.sources = r1
@@ -138,9 +138,19 @@ public sealed partial class SyslogLoggerTests : IDisposable
         }
 
         var lines = await DeliveredAsync(3);
-        Assert.Contains($"port={ports[0]}", Line(lines, "myapp: to port 0"), StringComparison.Ordinal);
-        Assert.Contains($"port={ports[1]}", Line(lines, "myapp - - [timeQuality tzKnown=\"1\" isSynced=\"0\"] to port 1"), StringComparison.Ordinal);
-        Assert.Contains($"port={ports[2]}", Line(lines, "myapp: to port 2"), StringComparison.Ordinal);
+        var rfc3164 = Line(lines, "myapp: to port 0");
+        Assert.Contains($"port={ports[0]}", rfc3164, StringComparison.Ordinal);
+        Assert.Contains($"host={Environment.MachineName}", rfc3164, StringComparison.Ordinal);
+        Assert.Matches("timestamp=\\d{13}", rfc3164);
+        var rfc5424 = Line(lines, "myapp - - [timeQuality tzKnown=\"1\" isSynced=\"0\"] to port 1");
+        Assert.Contains($"port={ports[1]}", rfc5424, StringComparison.Ordinal);
+        Assert.Contains("version=1", rfc5424, StringComparison.Ordinal);
+
+        // Flume's multiport source frames by newline only: an octet-counted message is one line, count and all,
+        // which its parser refuses (it comes whole when logger closes the connection).
+        var counted = Assert.Single(lines, l => l.EndsWith("myapp: to port 2", StringComparison.Ordinal));
+        Assert.Matches(@"^\{.*flume\.syslog\.status=Invalid.*\} \d+ <156>", counted);
+        Assert.Contains($"port={ports[2]}", counted, StringComparison.Ordinal);
         Assert.Equal(0, await relay.StopAsync());
     }
 

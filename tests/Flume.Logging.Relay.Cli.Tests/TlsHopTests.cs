@@ -69,6 +69,36 @@ public sealed class TlsHopTests : IDisposable
             a1.sources.r1.keystore = /etc/flume/keystore.jks
             a1.sources.r1.keystore-type = JKS
             """;
+        await AssertStopsWithKeytoolAsync(config);
+    }
+
+    [Theory]
+    [InlineData("syslogtcp", "host = 127.0.0.1", "port")]
+    [InlineData("multiport_syslogtcp", "host = 127.0.0.1", "ports")]
+    [InlineData("http", "bind = 127.0.0.1", "port")]
+    public async Task A_jks_keystore_on_a_syslog_or_http_source_stops_the_relay_as_on_the_avro_source(string type, string bind, string portKey)
+    {
+        var config = $"""
+            a1.sources = r1
+            a1.channels = c1
+            a1.sinks = k1
+            a1.sources.r1.type = {type}
+            a1.sources.r1.{bind}
+            a1.sources.r1.{portKey} = {FreePort.Next()}
+            a1.sources.r1.ssl = true
+            a1.sources.r1.keystore = /etc/flume/keystore.jks
+            a1.sources.r1.keystore-password = changeit
+            a1.sources.r1.keystore-type = JKS
+            a1.sources.r1.channels = c1
+            a1.channels.c1.type = memory
+            a1.sinks.k1.type = null
+            a1.sinks.k1.channel = c1
+            """;
+        await AssertStopsWithKeytoolAsync(config);
+    }
+
+    private static async Task AssertStopsWithKeytoolAsync(string config)
+    {
         using var relay = RelayProcess.Start(config);
 
         Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));

@@ -7,7 +7,7 @@ namespace Flume.Logging.Rpc.Compression;
 /// Flume's <c>compression-type = deflate</c>: one zlib (RFC 1950) stream in each direction of a connection, below
 /// the framing. Every flush is a zlib sync flush, so the peer can decode each frame as soon as it is written.
 /// </summary>
-internal sealed class ZLibDuplexStream : Stream
+internal sealed class ZLibDuplexStream : DuplexStream
 {
     private readonly Stream _network;
     private readonly ZLibStream _decompressor;
@@ -36,38 +36,12 @@ internal sealed class ZLibDuplexStream : Stream
     };
 #endif
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     /// <summary>A <see cref="StreamWrapper"/> applying zlib at <paramref name="level"/> (0-9).</summary>
     public static StreamWrapper Wrapper(int level) => network => new ZLibDuplexStream(network, level);
 
-    public override int Read(byte[] buffer, int offset, int count) => _decompressor.Read(buffer, offset, count);
+    protected override Stream ReadSide => _decompressor;
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        _decompressor.ReadAsync(buffer, cancellationToken);
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        _decompressor.ReadAsync(buffer, offset, count, cancellationToken);
-
-    public override void Write(byte[] buffer, int offset, int count) => _compressor.Write(buffer, offset, count);
-
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        _compressor.WriteAsync(buffer, cancellationToken);
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        _compressor.WriteAsync(buffer, offset, count, cancellationToken);
+    protected override Stream WriteSide => _compressor;
 
     public override void Flush()
     {
@@ -80,10 +54,6 @@ internal sealed class ZLibDuplexStream : Stream
         await _compressor.FlushAsync(cancellationToken);
         await _network.FlushAsync(cancellationToken);
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {

@@ -12,7 +12,7 @@ namespace Flume.Logging.Rpc.Tls;
 internal sealed class TlsAuthenticator : IDisposable
 {
     /// <summary>The first byte of every TLS record carrying a handshake (a ClientHello).</summary>
-    private const byte HandshakeRecord = 0x16;
+    public const byte HandshakeRecord = 0x16;
 
     private readonly TlsOptions _options;
     private readonly SslProtocols _protocols;
@@ -65,15 +65,7 @@ internal sealed class TlsAuthenticator : IDisposable
         var ssl = new SslStream(network, leaveInnerStreamOpen: false);
         try
         {
-            await ssl.AuthenticateAsServerAsync(
-                new SslServerAuthenticationOptions
-                {
-                    ServerCertificate = _certificate!.Current,
-                    EnabledSslProtocols = _protocols,
-                    CipherSuitesPolicy = _cipherSuites,
-                    ClientCertificateRequired = false,
-                },
-                cancellationToken);
+            await ssl.AuthenticateAsServerAsync(ServerAuthenticationOptions(), cancellationToken);
             return ssl;
         }
         catch
@@ -82,6 +74,18 @@ internal sealed class TlsAuthenticator : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// The server side's handshake settings for a new connection: the keystore's current certificate (re-read when
+    /// it changed), the enabled protocols and cipher suites. Also what a server doing its own handshake (Kestrel) uses.
+    /// </summary>
+    public SslServerAuthenticationOptions ServerAuthenticationOptions() => new()
+    {
+        ServerCertificate = _certificate!.Current,
+        EnabledSslProtocols = _protocols,
+        CipherSuitesPolicy = _cipherSuites,
+        ClientCertificateRequired = false,
+    };
 
     /// <summary>
     /// Runs the client side of the handshake with <paramref name="host"/>; throws <see cref="AuthenticationException"/>

@@ -12,10 +12,19 @@ namespace Flume.Logging.Relay.Agent;
 /// </summary>
 internal static class TlsComponentProperties
 {
-    /// <summary>The TLS options of a component, or null when <c>ssl</c> is not true. Errors name the exact key.</summary>
-    public static TlsOptions? Read(ComponentContext properties, bool server)
+    /// <summary>
+    /// The TLS options of a component, or null when <c>ssl</c> is not true. Errors name the exact key.
+    /// <paramref name="deprecated"/> maps a property to its deprecated name (the http source's <c>enableSSL</c>,
+    /// <c>keystorePassword</c>, <c>excludeProtocols</c>), read when the property itself is not set.
+    /// </summary>
+    public static TlsOptions? Read(ComponentContext properties, bool server, IReadOnlyDictionary<string, string>? deprecated = null)
     {
-        if (!properties.GetBoolean("ssl", false))
+        string Key(string key) =>
+            properties.GetString(key) is null && deprecated is not null && deprecated.TryGetValue(key, out var old) && properties.GetString(old) is not null
+                ? old
+                : key;
+
+        if (!properties.GetBoolean(Key("ssl"), false))
         {
             return null;
         }
@@ -23,7 +32,7 @@ internal static class TlsComponentProperties
         var options = new TlsOptions
         {
             Keystore = Value(properties, "keystore", "FLUME_SSL_KEYSTORE_PATH"),
-            KeystorePassword = Value(properties, "keystore-password", "FLUME_SSL_KEYSTORE_PASSWORD"),
+            KeystorePassword = Value(properties, Key("keystore-password"), "FLUME_SSL_KEYSTORE_PASSWORD"),
             KeystoreType = Value(properties, "keystore-type", "FLUME_SSL_KEYSTORE_TYPE"),
             KeystoreKey = Value(properties, "keystore-key", null),
             Truststore = Value(properties, "truststore", "FLUME_SSL_TRUSTSTORE_PATH"),
@@ -32,7 +41,7 @@ internal static class TlsComponentProperties
             TrustAllCerts = properties.GetBoolean("trust-all-certs", false),
         };
         AddList(options.IncludeProtocols, properties, "include-protocols", "FLUME_SSL_INCLUDE_PROTOCOLS");
-        AddList(options.ExcludeProtocols, properties, "exclude-protocols", "FLUME_SSL_EXCLUDE_PROTOCOLS");
+        AddList(options.ExcludeProtocols, properties, Key("exclude-protocols"), "FLUME_SSL_EXCLUDE_PROTOCOLS");
         AddList(options.IncludeCipherSuites, properties, "include-cipher-suites", "FLUME_SSL_INCLUDE_CIPHERSUITES");
         AddList(options.ExcludeCipherSuites, properties, "exclude-cipher-suites", "FLUME_SSL_EXCLUDE_CIPHERSUITES");
         try

@@ -42,6 +42,7 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly IHttpSourceHandler _handler;
+    private readonly HttpsConnections? _https;
     private ServiceProvider? _services;
     private KestrelServer? _server;
     private IPEndPoint? _localEndPoint;
@@ -64,6 +65,7 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
             HttpHandlerKind.MorphlineBlob => BlobHandler.Morphline(options.MaxBlobLength),
             _ => new JsonHandler(),
         };
+        _https = options.Tls is null ? null : new HttpsConnections(name, options.Tls, _logger, time);
     }
 
     public string Name { get; }
@@ -96,6 +98,7 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
         {
             // Jetty's connector speaks HTTP/1.1 only; h2c by prior knowledge would be a surprise on a Flume port.
             o.Protocols = HttpProtocols.Http1;
+            _https?.Configure(o);
             listen = o;
         });
         var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), _loggerFactory);
@@ -115,7 +118,7 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
         var bound = listen!.IPEndPoint!;
         _localEndPoint = bound;
         Counter.Start();
-        LogListening(Name, bound, _options.Handler);
+        LogListening(Name, bound, _options.Handler, _https is null ? "plain HTTP" : "HTTPS");
         if (_options.IgnoredJettyKeys.Count > 0)
         {
             // The logger writes a list as "a, b, c".
@@ -149,6 +152,8 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
         {
             await _services.DisposeAsync();
         }
+
+        _https?.Dispose();
     }
 
     HttpContext IHttpApplication<HttpContext>.CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
@@ -378,8 +383,8 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
             : null;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "http source {Source} listening on {EndPoint} with the {Handler} handler")]
-    private partial void LogListening(string source, IPEndPoint endPoint, HttpHandlerKind handler);
+    [LoggerMessage(Level = LogLevel.Information, Message = "http source {Source} listening on {EndPoint} with the {Handler} handler, {Scheme}")]
+    private partial void LogListening(string source, IPEndPoint endPoint, HttpHandlerKind handler, string scheme);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "http source {Source}: Jetty settings have no meaning for Kestrel and are ignored: {Keys}")]
     private partial void LogJettyKeysIgnored(string source, IEnumerable<string> keys);

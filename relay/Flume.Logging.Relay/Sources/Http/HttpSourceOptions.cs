@@ -1,6 +1,7 @@
 using Flume.Logging.Relay.Agent;
 using Flume.Logging.Relay.Config;
 using Flume.Logging.Rpc;
+using Flume.Logging.Rpc.Tls;
 
 namespace Flume.Logging.Relay.Sources.Http;
 
@@ -28,8 +29,24 @@ internal sealed class HttpSourceOptions
     /// <summary>Default of <see cref="RequestTimeout"/>.</summary>
     public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>Flume's deprecated names of the http source's SSL properties; the new name wins when both are set.</summary>
+    private static readonly Dictionary<string, string> DeprecatedTlsKeys = new(StringComparer.Ordinal)
+    {
+        ["ssl"] = "enableSSL",
+        ["keystore-password"] = "keystorePassword",
+        ["exclude-protocols"] = "excludeProtocols",
+    };
+
     /// <summary>Jetty's tuning prefixes that Flume passes to Jetty beans; they have no meaning for Kestrel.</summary>
     private static readonly string[] JettyPrefixes = ["QueuedThreadPool.", "HttpConfiguration.", "ServerConnector.", "SslContextFactory."];
+
+    /// <summary>
+    /// <c>ssl</c> (deprecated <c>enableSSL</c>) with <c>keystore</c>, <c>keystore-password</c> (deprecated
+    /// <c>keystorePassword</c>), <c>keystore-type</c>, <c>include-/exclude-protocols</c> (deprecated
+    /// <c>excludeProtocols</c>), <c>include-/exclude-cipher-suites</c>, or the global <c>-Djavax.net.ssl.*</c> /
+    /// <c>FLUME_SSL_*</c> settings: HTTPS, with the keystore re-read when it changes. Default: null, plain HTTP.
+    /// </summary>
+    public TlsOptions? Tls { get; set; }
 
     /// <summary><c>bind</c>: host name or address to listen on. Default: 0.0.0.0 (every interface), as Flume.</summary>
     public string Bind { get; set; } = "0.0.0.0";
@@ -81,15 +98,6 @@ internal sealed class HttpSourceOptions
     /// <summary>Reads an <c>http</c> source's properties; errors name the exact key.</summary>
     internal static HttpSourceOptions From(ComponentContext properties)
     {
-        // Refused rather than ignored: serving plain HTTP where TLS was asked for would be worse than not starting.
-        foreach (var key in (string[])["ssl", "enableSSL"])
-        {
-            properties.Require(
-                !properties.GetBoolean(key, false),
-                key,
-                "= true: TLS for the http source arrives with a later issue; serve plain HTTP on 127.0.0.1 behind a TLS-terminating proxy until then");
-        }
-
         var handlerProperties = properties.GetSubContext("handler.");
         var handler = ParseHandler(properties);
         var requestTimeout = properties.GetMilliseconds("requestTimeout", DefaultRequestTimeout);
@@ -108,6 +116,7 @@ internal sealed class HttpSourceOptions
             MaxRequestSize = properties.GetInt64("maxRequestSize", DefaultMaxRequestSize, 1, Array.MaxLength),
             RequestTimeout = requestTimeout,
             Connections = RpcComponentProperties.Connections(properties),
+            Tls = TlsComponentProperties.Read(properties, server: true, DeprecatedTlsKeys),
             // Through sub-contexts, so only these keys (not all of the source's) count as known to the source.
             IgnoredJettyKeys = JettyPrefixes
                 .SelectMany(p => properties.GetSubContext(p).Properties.Keys.Select(k => p + k))
@@ -157,5 +166,7 @@ internal sealed class HttpSourceOptions
         {
             throw new ArgumentException($"requestTimeout must be positive (got {RequestTimeout.TotalMilliseconds} ms)", nameof(RequestTimeout));
         }
+
+        Tls?.Validate(server: true);
     }
 }

@@ -6,7 +6,7 @@ namespace Flume.Logging.Relay.Sources.Syslog;
 
 /// <summary>
 /// Collects one syslog event's headers as spans and writes them in <see cref="PackedHeaders"/> layout, so that an
-/// event costs no dictionary and no strings. Empty values are left out, as Flume leaves out empty fields; a syslog
+/// event costs no dictionary and no strings. Empty values are left out unless asked for, as SyslogUtils leaves out empty fields; a syslog
 /// header whose name a client header (client IP, host name, port) also uses is left out so the client header wins.
 /// At most eight syslog headers.
 /// </summary>
@@ -48,10 +48,13 @@ internal ref struct HeaderList
         }
     }
 
-    /// <summary>Adds a header unless its value is empty or a client header has the same <paramref name="name"/>.</summary>
-    public void Add(string name, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    /// <summary>
+    /// Adds a header unless a client header has the same <paramref name="name"/>, or its value is empty and
+    /// <paramref name="keepEmpty"/> is false.
+    /// </summary>
+    public void Add(string name, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool keepEmpty = false)
     {
-        if (value.IsEmpty || _count == Capacity)
+        if ((value.IsEmpty && !keepEmpty) || _count == Capacity)
         {
             return;
         }

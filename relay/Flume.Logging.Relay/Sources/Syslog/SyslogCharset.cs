@@ -52,6 +52,9 @@ internal sealed class SyslogCharset
         return new SyslogCharset(name.Trim(), encoding.CodePage);
     }
 
+    /// <summary>True for UTF-8, where a character can take more than one byte.</summary>
+    public bool IsUtf8 => _codePage == Utf8CodePage;
+
     /// <summary>True when <paramref name="frame"/> decodes without error in this charset.</summary>
     public bool IsValid(ReadOnlySpan<byte> frame) => _codePage switch
     {

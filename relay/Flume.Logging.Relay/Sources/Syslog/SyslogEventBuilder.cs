@@ -46,10 +46,15 @@ internal static class SyslogEventBuilder
 
         headers.Add(StatusHeader, "flume.syslog.status"u8, status);
 
-        var body = Body(frame, message, keep);
+        return Pack(headers, Body(frame, message, keep));
+    }
 
-        // One array holds the packed headers and the body: one allocation per event, and wire encoders copy the
-        // header bytes as they are.
+    /// <summary>
+    /// The event of <paramref name="headers"/> and <paramref name="body"/>: one array holds the packed headers and
+    /// the body, so an event costs one allocation and wire encoders copy the header bytes as they are.
+    /// </summary>
+    public static FlumeEvent Pack(scoped in HeaderList headers, ReadOnlySpan<byte> body)
+    {
         var headerBytes = headers.ByteCount;
         var block = new byte[headerBytes + body.Length];
         headers.WriteTo(block);
@@ -90,12 +95,19 @@ internal static class SyslogEventBuilder
             return body.IsEmpty ? frame : body;
         }
 
-        // Flume prepends the kept fields in the order they were sent: <PRI>version timestamp hostname body.
         // A nil (-) timestamp or host is kept as the "-" that was sent.
-        var pri = frame[message.PriorityText];
-        var version = frame[message.Version];
         var timestamp = message.TimestampText.Equals(default(Range)) ? "-"u8 : frame[message.TimestampText];
         var host = message.Host.Equals(default(Range)) ? "-"u8 : frame[message.Host];
+        return PrependFields(keep, frame[message.PriorityText], frame[message.Version], timestamp, host, body);
+    }
+
+    /// <summary>
+    /// Flume's <c>addFieldsToBody</c>: the kept fields in front of <paramref name="body"/>, in the order they were
+    /// sent, <c>&lt;PRI&gt;version timestamp hostname body</c>; an empty version is left out.
+    /// </summary>
+    public static byte[] PrependFields(
+        SyslogFields keep, ReadOnlySpan<byte> pri, ReadOnlySpan<byte> version, ReadOnlySpan<byte> timestamp, ReadOnlySpan<byte> host, ReadOnlySpan<byte> body)
+    {
         var keepPriority = keep.HasFlag(SyslogFields.Priority);
         var keepVersion = keep.HasFlag(SyslogFields.Version) && !version.IsEmpty;
         var keepTimestamp = keep.HasFlag(SyslogFields.Timestamp);
@@ -136,7 +148,8 @@ internal static class SyslogEventBuilder
         at += source.Length;
     }
 
-    private static int Format(int value, Span<byte> destination)
+    /// <summary>Writes <paramref name="value"/> in invariant digits and returns the length.</summary>
+    public static int Format(long value, Span<byte> destination)
     {
         value.TryFormat(destination, out var written, default, CultureInfo.InvariantCulture);
         return written;

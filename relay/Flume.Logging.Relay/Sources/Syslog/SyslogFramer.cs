@@ -4,8 +4,9 @@ namespace Flume.Logging.Relay.Sources.Syslog;
 
 /// <summary>
 /// Splits a TCP byte stream into syslog frames. A frame is a line ended by <c>\n</c>, as in all of Flume's TCP
-/// syslog sources, or an RFC 6587 octet-counted message (<c>"LEN SP MSG"</c>, what <c>logger --octet-count</c>
-/// sends), recognised because a syslog line starts with <c>&lt;</c> and a count with a digit. Empty lines are
+/// syslog sources, or, when octet counting is on (<c>syslogtcp</c>), an RFC 6587 octet-counted message
+/// (<c>"LEN SP MSG"</c>, what <c>logger --octet-count</c> sends), recognised because a syslog line starts with
+/// <c>&lt;</c> and a count with a digit. Empty lines are
 /// skipped. A frame is cut at eventSize bytes and reported incomplete; the rest of a cut line then starts a new
 /// frame, as Flume does, while the rest of a cut octet-counted message is skipped (its length says where it ends).
 /// One instance per connection: it remembers how much of a cut counted message is still to skip.
@@ -16,12 +17,18 @@ internal struct SyslogFramer
     private const int MaxCountDigits = 9;
 
     private readonly int _eventSize;
+    private readonly bool _octetCounting;
     private long _skip;
 
-    public SyslogFramer(int eventSize)
+    /// <summary>
+    /// A framer cutting frames at <paramref name="eventSize"/> bytes; <paramref name="octetCounting"/> false reads
+    /// newline-delimited lines only, as Flume's multiport source does.
+    /// </summary>
+    public SyslogFramer(int eventSize, bool octetCounting = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(eventSize, 1);
         _eventSize = eventSize;
+        _octetCounting = octetCounting;
     }
 
     /// <summary>
@@ -47,6 +54,11 @@ internal struct SyslogFramer
         if (buffer.IsEmpty)
         {
             return false;
+        }
+
+        if (!_octetCounting)
+        {
+            return TryTakeLine(ref buffer, out frame, out incomplete);
         }
 
         switch (TryReadCount(buffer, out var count, out var prefix))

@@ -1,3 +1,5 @@
+using static Flume.Logging.Relay.Sources.Syslog.SyslogBytes;
+
 namespace Flume.Logging.Relay.Sources.Syslog;
 
 /// <summary>
@@ -167,7 +169,7 @@ internal static class SyslogParser
         }
 
         if (spaces == 0 || !TryReadDigits(frame, ref i, 1, 2, out var day) || !TrySkipSpace(frame, ref i)
-            || !TryReadTime(frame, ref i, out var hour, out var minute, out var second))
+            || !TryReadClock(frame, ref i, 2, out var hour, out var minute, out var second))
         {
             return false;
         }
@@ -199,7 +201,7 @@ internal static class SyslogParser
         if (!TryReadDigits(frame, ref i, 4, 4, out var year) || !TryExpect(frame, ref i, '-')
             || !TryReadDigits(frame, ref i, 2, 2, out var month) || !TryExpect(frame, ref i, '-')
             || !TryReadDigits(frame, ref i, 2, 2, out var day) || !TryExpect(frame, ref i, 'T')
-            || !TryReadTime(frame, ref i, out var hour, out var minute, out var second))
+            || !TryReadClock(frame, ref i, 2, out var hour, out var minute, out var second))
         {
             return false;
         }
@@ -308,40 +310,6 @@ internal static class SyslogParser
         return 0;
     }
 
-    private static bool TryReadTime(ReadOnlySpan<byte> frame, ref int i, out int hour, out int minute, out int second)
-    {
-        minute = 0;
-        second = 0;
-        return TryReadDigits(frame, ref i, 2, 2, out hour) && TryExpect(frame, ref i, ':')
-            && TryReadDigits(frame, ref i, 2, 2, out minute) && TryExpect(frame, ref i, ':')
-            && TryReadDigits(frame, ref i, 2, 2, out second);
-    }
-
-    private static bool TryReadDigits(ReadOnlySpan<byte> frame, ref int i, int min, int max, out int value)
-    {
-        value = 0;
-        var count = 0;
-        while (count < max && i < frame.Length && IsDigit(frame[i]))
-        {
-            value = (value * 10) + (frame[i] - '0');
-            count++;
-            i++;
-        }
-
-        return count >= min;
-    }
-
-    private static bool TryExpect(ReadOnlySpan<byte> frame, ref int i, char expected)
-    {
-        if (i < frame.Length && frame[i] == expected)
-        {
-            i++;
-            return true;
-        }
-
-        return false;
-    }
-
     private static bool TrySkipSpace(ReadOnlySpan<byte> frame, ref int i)
     {
         if (i < frame.Length && IsSpace(frame[i]))
@@ -376,8 +344,6 @@ internal static class SyslogParser
 
         return body.IndexOf("\u0085"u8) >= 0 || body.IndexOf("\u2028"u8) >= 0 || body.IndexOf("\u2029"u8) >= 0;
     }
-
-    private static bool IsDigit(byte b) => b is >= (byte)'0' and <= (byte)'9';
 
     private static bool IsUpper(byte b) => b is >= (byte)'A' and <= (byte)'Z';
 

@@ -11,8 +11,10 @@ namespace Flume.Logging.Relay.Sources.Syslog;
 
 /// <summary>
 /// Flume's <c>syslogtcp</c> and <c>multiport_syslogtcp</c> sources: listens on one or more TCP ports, splits each
-/// connection into frames (<see cref="SyslogFramer"/>: newline-delimited or octet-counted) and commits the events
-/// of each read together, up to batchSize per transaction.
+/// connection into frames (<see cref="SyslogFramer"/>: newline-delimited, and for <c>syslogtcp</c> also
+/// octet-counted) and commits the events of each read together, up to batchSize per transaction. As in Flume,
+/// <c>syslogtcp</c> parses with <c>SyslogUtils</c>' patterns (<see cref="SyslogEventBuilder"/>) and
+/// <c>multiport_syslogtcp</c> with its own parser (<see cref="MultiportSyslogEventBuilder"/>).
 /// </summary>
 /// <remarks>
 /// Flume drops an event the channel refuses. Here a refused batch is retried, with a growing pause, before the
@@ -37,6 +39,7 @@ internal sealed partial class SyslogTcpSource : ISource, IMonitoredComponent, IA
     private readonly SyslogClientHeaders _clientHeaders;
     private readonly PortListener[] _listeners;
     private readonly string _kind;
+    private readonly bool _multiport;
 
     public SyslogTcpSource(string name, SyslogTcpSourceOptions options, bool multiport, ChannelProcessor processor, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
@@ -47,6 +50,7 @@ internal sealed partial class SyslogTcpSource : ISource, IMonitoredComponent, IA
         options.Validate();
         Name = name;
         _kind = multiport ? "multiport_syslogtcp" : "syslogtcp";
+        _multiport = multiport;
         _options = options;
         _processor = processor;
         _timeProvider = timeProvider;
@@ -108,7 +112,8 @@ internal sealed partial class SyslogTcpSource : ISource, IMonitoredComponent, IA
     private async Task ServeAsync(Connection connection, PortListener listener, CancellationToken stopping)
     {
         var extra = await ConnectionHeadersAsync(connection, listener);
-        var framer = new SyslogFramer(_options.EventSize);
+        // Flume's multiport LineSplitter knows only newlines; an octet count there is part of the line.
+        var framer = new SyslogFramer(_options.EventSize, octetCounting: !_multiport);
         var batch = new List<FlumeEvent>(Math.Min(_options.BatchSize, 1024));
         var input = connection.Input;
         while (true)
@@ -165,10 +170,19 @@ internal sealed partial class SyslogTcpSource : ISource, IMonitoredComponent, IA
     }
 
     private FlumeEvent CreateEvent(
-        ReadOnlySpan<byte> frame, bool incomplete, SyslogCharset charset, DateTimeOffset now, TimeZoneInfo zone, KeyValuePair<string, string>[] extra) =>
-        charset.IsValid(frame)
-            ? SyslogEventBuilder.Build(frame, incomplete, _options.KeepFields, now, zone, extra)
-            : SyslogEventBuilder.BuildUndecodable(frame, extra);
+        ReadOnlySpan<byte> frame, bool incomplete, SyslogCharset charset, DateTimeOffset now, TimeZoneInfo zone, KeyValuePair<string, string>[] extra)
+    {
+        if (!charset.IsValid(frame))
+        {
+            // Flume's multiport source counts a line its decoder rejects as a read failure; syslogtcp's are counted alike.
+            Counter.AddEventReadFail(1);
+            return SyslogEventBuilder.BuildUndecodable(frame, extra);
+        }
+
+        return _multiport
+            ? MultiportSyslogEventBuilder.Build(frame, incomplete, _options.KeepFields, charset.IsUtf8, now, zone, extra)
+            : SyslogEventBuilder.Build(frame, incomplete, _options.KeepFields, now, zone, extra);
+    }
 
     private async ValueTask<KeyValuePair<string, string>[]> ConnectionHeadersAsync(Connection connection, PortListener listener)
     {
@@ -261,6 +275,7 @@ internal sealed partial class SyslogTcpSource : ISource, IMonitoredComponent, IA
                 ConnectionObserver = source.Counter,
                 Connections = source._options.Connections,
                 TimeProvider = source._timeProvider,
+                Tls = source._options.Tls,
             };
             Server = new TcpServer($"{(multiport ? "multiport_syslogtcp" : "syslogtcp")} source {source.Name}", serverOptions, this, wrapStream: null, source._logger);
         }

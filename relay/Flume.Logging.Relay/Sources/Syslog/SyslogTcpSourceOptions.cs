@@ -2,6 +2,7 @@ using System.Globalization;
 using Flume.Logging.Relay.Agent;
 using Flume.Logging.Relay.Config;
 using Flume.Logging.Rpc;
+using Flume.Logging.Rpc.Tls;
 
 namespace Flume.Logging.Relay.Sources.Syslog;
 
@@ -70,13 +71,21 @@ internal sealed class SyslogTcpSourceOptions
     /// </summary>
     public ConnectionLimits Connections { get; set; } = new();
 
+    /// <summary>
+    /// <c>ssl</c> with <c>keystore</c>, <c>keystore-password</c>, <c>keystore-type</c>, <c>include-/exclude-protocols</c>,
+    /// <c>include-/exclude-cipher-suites</c> (or the global <c>-Djavax.net.ssl.*</c> / <c>FLUME_SSL_*</c> settings):
+    /// TLS on every port, as the avro and thrift sources do it (the keystore re-read when it changes, a plain-text
+    /// client named in a warning). Default: null, plain TCP (<c>ssl</c> false).
+    /// </summary>
+    public TlsOptions? Tls { get; set; }
+
     /// <summary>Reads a <c>syslogtcp</c> (<paramref name="multiport"/> false) or <c>multiport_syslogtcp</c> source's properties; errors name the exact key.</summary>
     internal static SyslogTcpSourceOptions From(ComponentContext properties, bool multiport)
     {
         ArgumentNullException.ThrowIfNull(properties);
-        properties.Require(!properties.GetBoolean("ssl", false), "ssl", "= true: TLS is not supported by this relay yet");
         var options = new SyslogTcpSourceOptions
         {
+            Tls = TlsComponentProperties.Read(properties, server: true),
             Host = properties.GetRequiredString("host").Trim(),
             Ports = multiport ? ReadPorts(properties) : [BuiltInComponents.Port(properties, "port")],
             EventSize = properties.GetInt32("eventSize", DefaultEventSize, 1, int.MaxValue),
@@ -126,6 +135,7 @@ internal sealed class SyslogTcpSourceOptions
         }
 
         Connections.Validate();
+        Tls?.Validate(server: true);
     }
 
     private static int[] ReadPorts(ComponentContext properties)

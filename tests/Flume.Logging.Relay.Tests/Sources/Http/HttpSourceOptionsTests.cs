@@ -65,13 +65,13 @@ public sealed class HttpSourceOptionsTests
     [Theory]
     [InlineData("ssl")]
     [InlineData("enableSSL")]
-    public void Ssl_true_is_refused_saying_TLS_comes_later(string key)
+    public void Ssl_true_or_its_deprecated_name_reads_the_keystore_settings(string key)
     {
-        var error = Assert.Throws<ConfigurationException>(() => From(("port", "1"), (key, "true"), ("keystore", "/k.jks"), ("keystore-password", "p")));
+        var options = From(("port", "1"), (key, "true"), ("keystore", "/k.p12"), ("keystore-password", "p"), ("include-protocols", "TLSv1.3"));
 
-        Assert.Contains($"a1.sources.r1.{key}", error.Message, StringComparison.Ordinal);
-        Assert.Contains("TLS", error.Message, StringComparison.Ordinal);
-        Assert.Contains("later issue", error.Message, StringComparison.Ordinal);
+        Assert.Equal("/k.p12", options.Tls!.Keystore);
+        Assert.Equal("p", options.Tls.KeystorePassword);
+        Assert.Equal(["TLSv1.3"], options.Tls.IncludeProtocols);
     }
 
     [Fact]
@@ -80,6 +80,7 @@ public sealed class HttpSourceOptionsTests
         var options = From(("port", "1"), ("ssl", "false"), ("keystore", "/k.jks"), ("keystore-type", "PKCS12"), ("exclude-protocols", "SSLv3 TLSv1"));
 
         Assert.Equal(1, options.Port);
+        Assert.Null(options.Tls);
     }
 
     [Fact]

@@ -7,9 +7,10 @@ namespace Flume.Logging.Relay.Tests.Sources.Syslog;
 public sealed class SyslogFramerTests
 {
     /// <summary>Feeds <paramref name="input"/> in chunks of <paramref name="chunk"/> bytes, as reads would deliver it.</summary>
-    private static List<(string Frame, bool Incomplete)> Frames(string input, int eventSize = 2500, int chunk = int.MaxValue, bool closeAtEnd = false)
+    private static List<(string Frame, bool Incomplete)> Frames(
+        string input, int eventSize = 2500, int chunk = int.MaxValue, bool closeAtEnd = false, bool octetCounting = true)
     {
-        var framer = new SyslogFramer(eventSize);
+        var framer = new SyslogFramer(eventSize, octetCounting);
         var bytes = Encoding.UTF8.GetBytes(input);
         var pending = new List<byte>();
         var frames = new List<(string, bool)>();
@@ -83,5 +84,21 @@ public sealed class SyslogFramerTests
     {
         Assert.Empty(Frames("<13>no newline yet"));
         Assert.Empty(Frames("123"));
+    }
+
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(1)]
+    public void Without_octet_counting_only_newlines_split_frames_as_in_Flumes_multiport_LineSplitter(int chunk)
+    {
+        var frames = Frames("7 <13>two\n<13>one\n\n5 <1>ab7 <2>cdef\n", chunk: chunk, octetCounting: false);
+
+        Assert.Equal([("7 <13>two", false), ("<13>one", false), ("5 <1>ab7 <2>cdef", false)], frames);
+    }
+
+    [Fact]
+    public void Without_octet_counting_a_line_reaching_eventSize_is_still_cut_and_flagged()
+    {
+        Assert.Equal([("14 <13>abc", true), ("defghij", false)], Frames("14 <13>abcdefghij\n", eventSize: 10, octetCounting: false));
     }
 }

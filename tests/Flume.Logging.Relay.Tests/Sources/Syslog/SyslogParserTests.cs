@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Sources.Syslog;
+using static Flume.Logging.Relay.Tests.Sources.Syslog.SyslogExamples;
 
 namespace Flume.Logging.Relay.Tests.Sources.Syslog;
 
@@ -11,62 +12,11 @@ namespace Flume.Logging.Relay.Tests.Sources.Syslog;
 /// </summary>
 public sealed class SyslogParserTests
 {
-    private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-12-05T05:35:30Z", CultureInfo.InvariantCulture);
-
     private static FlumeEvent Build(string message, SyslogFields keep = SyslogFields.None, bool incomplete = false, DateTimeOffset? now = null, TimeZoneInfo? zone = null) =>
         SyslogEventBuilder.Build(Encoding.UTF8.GetBytes(message), incomplete, keep, now ?? Now, zone ?? TimeZoneInfo.Utc, []);
 
-    private static string Millis(string iso) =>
-        DateTimeOffset.Parse(iso, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-
-    private static string Body(FlumeEvent e) => Encoding.UTF8.GetString(e.Body.Span);
-
-    private static string Headers(FlumeEvent e) =>
-        string.Join(", ", e.Headers.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => $"{h.Key}={h.Value}"));
-
     public static TheoryData<string, string, string> Messages() => new()
     {
-        // RFC 3164 section 5.4, example 1.
-        {
-            "<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick on /dev/pts/8",
-            $"Facility=4, Severity=2, host=mymachine, priority=34, timestamp={Millis("2026-10-11T22:14:15Z")}",
-            "su: 'su root' failed for lonvick on /dev/pts/8"
-        },
-
-        // RFC 5424 section 6.5, examples 1-4 (the BOM kept as sent).
-        {
-            "<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - \uFEFF'su root' failed for lonvick on /dev/pts/8",
-            $"Facility=4, Severity=2, host=mymachine.example.com, priority=34, timestamp={Millis("2003-10-11T22:14:15.003Z")}, version=1",
-            "su - ID47 - \uFEFF'su root' failed for lonvick on /dev/pts/8"
-        },
-        {
-            "<165>1 2003-08-24T05:14:15.000003-07:00 192.0.2.1 myproc 8710 - - %% It's time to make the do-nuts.",
-            $"Facility=20, Severity=5, host=192.0.2.1, priority=165, timestamp={Millis("2003-08-24T12:14:15Z")}, version=1",
-            "myproc 8710 - - %% It's time to make the do-nuts."
-        },
-        {
-            "<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut=\"3\" eventSource=\"Application\" eventID=\"1011\"] An application event log entry...",
-            $"Facility=20, Severity=5, host=mymachine.example.com, priority=165, timestamp={Millis("2003-10-11T22:14:15.003Z")}, version=1",
-            "evntslog - ID47 [exampleSDID@32473 iut=\"3\" eventSource=\"Application\" eventID=\"1011\"] An application event log entry..."
-        },
-        {
-            "<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut=\"3\"][examplePriority@32473 class=\"high\"]",
-            $"Facility=20, Severity=5, host=mymachine.example.com, priority=165, timestamp={Millis("2003-10-11T22:14:15.003Z")}, version=1",
-            "evntslog - ID47 [exampleSDID@32473 iut=\"3\"][examplePriority@32473 class=\"high\"]"
-        },
-
-        // Debian's logger 2.38 (util-linux): logger --rfc3164 / --rfc5424 -p local3.warning -t myapp.
-        {
-            "<156>Dec  5 05:35:10 vm myapp: hello from logger",
-            $"Facility=19, Severity=4, host=vm, priority=156, timestamp={Millis("2026-12-05T05:35:10Z")}",
-            "myapp: hello from logger"
-        },
-        {
-            "<156>1 2026-12-05T05:35:10.574930+00:00 vm myapp - - [timeQuality tzKnown=\"1\" isSynced=\"0\"] hello from logger",
-            $"Facility=19, Severity=4, host=vm, priority=156, timestamp={Millis("2026-12-05T05:35:10.574Z")}, version=1",
-            "myapp - - [timeQuality tzKnown=\"1\" isSynced=\"0\"] hello from logger"
-        },
-
         // RFC 5424 nil timestamp and host: neither header, the rest is the body.
         { "<13>1 - - app - - msg", "Facility=1, Severity=5, priority=13, version=1", "app - - msg" },
 
@@ -97,6 +47,7 @@ public sealed class SyslogParserTests
     };
 
     [Theory]
+    [MemberData(nameof(SyslogExamples.ParsedAlike), MemberType = typeof(SyslogExamples))]
     [MemberData(nameof(Messages))]
     public void A_message_gets_Flumes_headers_and_body(string message, string headers, string body)
     {
@@ -133,12 +84,16 @@ public sealed class SyslogParserTests
     [InlineData((int)(SyslogFields.Hostname), "vm myapp - - hi")]
     [InlineData((int)(SyslogFields.Priority | SyslogFields.Version), "<156>1 myapp - - hi")]
     [InlineData((int)(SyslogFields.Priority | SyslogFields.Version | SyslogFields.Timestamp | SyslogFields.Hostname), "<156>1 2026-12-05T05:35:10.574930+00:00 vm myapp - - hi")]
-    public void KeepFields_puts_the_chosen_fields_back_in_front_of_the_body(int keep, string body)
+    public void KeepFields_puts_the_chosen_fields_back_in_front_of_the_body_in_both_parsers(int keep, string body)
     {
-        var e = Build("<156>1 2026-12-05T05:35:10.574930+00:00 vm myapp - - hi", (SyslogFields)keep);
+        const string Line = "<156>1 2026-12-05T05:35:10.574930+00:00 vm myapp - - hi";
+        var syslogTcp = Build(Line, (SyslogFields)keep);
+        var multiport = MultiportSyslogEventBuilder.Build(Encoding.UTF8.GetBytes(Line), incomplete: false, (SyslogFields)keep, utf8: true, Now, TimeZoneInfo.Utc, []);
 
-        Assert.Equal(body, Body(e));
-        Assert.Equal("vm", e.Headers["host"]);
+        Assert.Equal(body, Body(syslogTcp));
+        Assert.Equal(body, Body(multiport));
+        Assert.Equal("vm", syslogTcp.Headers["host"]);
+        Assert.Equal("vm", multiport.Headers["host"]);
     }
 
     [Fact]

@@ -128,6 +128,28 @@ public sealed class SyslogSourceTests
         Assert.False(first.Headers.ContainsKey(SyslogEventBuilder.StatusHeader));
         Assert.Equal("Invalid", second.Headers[SyslogEventBuilder.StatusHeader]);
         Assert.Equal("<13>Dec  5 05:35:10 vm app: caf\u00e9", Body(second));
+        Assert.Equal(1, source.Counter.EventReadFail);
+    }
+
+    [Fact]
+    public async Task Multiport_parses_with_Flumes_multiport_parser_and_frames_by_newline_only()
+    {
+        var channel = Channel(100);
+        await using var source = await StartTcpAsync(channel, new SyslogTcpSourceOptions { Host = "127.0.0.1", Ports = [0], EventSize = 40 }, multiport: true);
+
+        await SendTcpAsync(
+            source.LocalEndPoints[0],
+            "<13>1 - - app - - nil\r\n7 <13>two\n<13>Dec  5 05:35:10 vm app: a line longer than forty bytes\nno priority\n");
+
+        var events = await DrainAsync(channel, 5);
+        Assert.Equal(["app - - nil\r", "7 <13>two", "app: a line longe", "r than forty bytes", "no priority"], events.Select(Body));
+        Assert.Equal("-", events[0].Headers["host"]);
+        Assert.True(events[0].Headers.ContainsKey("timestamp"));
+        Assert.Equal("Invalid", events[1].Headers[SyslogEventBuilder.StatusHeader]);
+        Assert.Equal("Incomplete", events[2].Headers[SyslogEventBuilder.StatusHeader]);
+        Assert.Equal("vm", events[2].Headers["host"]);
+        Assert.Equal(["flume.syslog.status"], events[3].Headers.Keys);
+        Assert.Equal(["flume.syslog.status"], events[4].Headers.Keys);
     }
 
     [Fact]
@@ -175,7 +197,7 @@ public sealed class SyslogSourceTests
     [InlineData("charset.default", "UTF-16", "a1.sources.r1.charset.default 'UTF-16' is not supported")]
     [InlineData("charset.port.x1", "UTF-8", "a1.sources.r1.charset.port.x1 names no port")]
     [InlineData("ports", "514 five", "a1.sources.r1.ports must be space-separated ports 0-65535 ('five' is not)")]
-    [InlineData("ssl", "true", "a1.sources.r1.ssl = true: TLS is not supported")]
+    [InlineData("ssl", "true", "a1.sources.r1.keystore keystore is required when ssl = true")]
     public void Bad_multiport_properties_are_refused_naming_the_key(string key, string value, string message)
     {
         var properties = new Dictionary<string, string> { ["host"] = "127.0.0.1", ["ports"] = "0", [key] = value };
