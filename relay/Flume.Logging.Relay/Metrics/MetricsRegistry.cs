@@ -2,7 +2,8 @@ namespace Flume.Logging.Relay.Metrics;
 
 /// <summary>
 /// The counter groups of one agent, keyed as Flume reports them (<c>CHANNEL.c1</c>). Registration happens while
-/// the agent is built; reading takes a snapshot, so serving metrics never blocks the components counting them.
+/// the agent is built, and a reload swaps the groups of the components it restarts; reading takes a snapshot, so
+/// serving metrics never blocks the components counting them.
 /// </summary>
 public sealed class MetricsRegistry
 {
@@ -30,6 +31,23 @@ public sealed class MetricsRegistry
             }
 
             _groups.Add(key, group);
+        }
+    }
+
+    /// <summary>
+    /// Removes <paramref name="group"/> (a component a reload stopped); does nothing when another group now holds its
+    /// key or it was never registered.
+    /// </summary>
+    public void Unregister(CounterGroup group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var key = KeyOf(group);
+        lock (_lock)
+        {
+            if (_groups.TryGetValue(key, out var existing) && ReferenceEquals(existing, group))
+            {
+                _groups.Remove(key);
+            }
         }
     }
 

@@ -1,0 +1,222 @@
+using Flume.Logging.Relay.Config;
+
+namespace Flume.Logging.Relay.Agent;
+
+/// <summary>
+/// What a configuration change means for a running agent: which sources, channels, sinks and sink groups stop, which
+/// start, which keep running untouched. A component restarts (it is in both <c>Stop</c> and <c>Start</c>) when its own
+/// properties subtree changed or when something it is wired to restarts: a source whose channel restarts, a sink whose
+/// channel restarts, a sink group whose member sink restarts (and then every member sink, since a group's processor
+/// owns its sinks), a sink that moves into, out of or between groups. Comparison is of resolved values, so an edit
+/// that changes only comments, line order or the file a key comes from restarts nothing.
+/// </summary>
+internal sealed class FlowDiff
+{
+    private FlowDiff()
+    {
+    }
+
+    /// <summary>Sources stopped: removed ones and restarted ones.</summary>
+    public IReadOnlySet<string> StopSources { get; private init; } = EmptySet;
+
+    /// <summary>Channels stopped: removed ones and restarted ones.</summary>
+    public IReadOnlySet<string> StopChannels { get; private init; } = EmptySet;
+
+    /// <summary>Sinks stopped: removed ones and restarted ones (also those of a stopped group).</summary>
+    public IReadOnlySet<string> StopSinks { get; private init; } = EmptySet;
+
+    /// <summary>Sink groups stopped: removed ones and restarted ones.</summary>
+    public IReadOnlySet<string> StopGroups { get; private init; } = EmptySet;
+
+    /// <summary>Sources started: new ones and restarted ones.</summary>
+    public IReadOnlySet<string> StartSources { get; private init; } = EmptySet;
+
+    /// <summary>Channels started: new ones and restarted ones.</summary>
+    public IReadOnlySet<string> StartChannels { get; private init; } = EmptySet;
+
+    /// <summary>Sinks started: new ones and restarted ones (also those of a started group).</summary>
+    public IReadOnlySet<string> StartSinks { get; private init; } = EmptySet;
+
+    /// <summary>Sink groups started: new ones and restarted ones.</summary>
+    public IReadOnlySet<string> StartGroups { get; private init; } = EmptySet;
+
+    /// <summary>True when nothing stops or starts: the running flow already is what the configuration describes.</summary>
+    public bool IsEmpty =>
+        StopSources.Count == 0 && StopChannels.Count == 0 && StopSinks.Count == 0 && StopGroups.Count == 0
+        && StartSources.Count == 0 && StartChannels.Count == 0 && StartSinks.Count == 0 && StartGroups.Count == 0;
+
+    private static IReadOnlySet<string> EmptySet { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>The changes that turn the flow running <paramref name="running"/> into one running <paramref name="next"/>.</summary>
+    public static FlowDiff Compute(AgentConfiguration running, AgentConfiguration next)
+    {
+        ArgumentNullException.ThrowIfNull(running);
+        ArgumentNullException.ThrowIfNull(next);
+
+        var oldChannels = ByName(running.Channels);
+        var newChannels = ByName(next.Channels);
+        var restartedChannels = Changed(oldChannels, newChannels, (before, after) => !SameProperties(before.Context, after.Context));
+
+        var oldSources = ByName(running.Sources);
+        var newSources = ByName(next.Sources);
+        var restartedSources = Changed(oldSources, newSources, (before, after) =>
+            !SameProperties(before.Context, after.Context) || AnyIn(after.Channels, restartedChannels));
+
+        var oldSinks = ByName(running.Sinks);
+        var newSinks = ByName(next.Sinks);
+        var oldGroupOf = GroupOfSink(running.SinkGroups);
+        var newGroupOf = GroupOfSink(next.SinkGroups);
+
+        // A sink's own edit (or its channel's restart) first; a group restarts for such a member, and then takes
+        // all of its members with it.
+        var editedSinks = Changed(oldSinks, newSinks, (before, after) =>
+            !SameProperties(before.Context, after.Context) || restartedChannels.Contains(after.Channel));
+        var oldGroups = new Dictionary<string, SinkGroupConfiguration>(StringComparer.Ordinal);
+        foreach (var group in running.SinkGroups)
+        {
+            oldGroups[group.Name] = group;
+        }
+
+        var newGroups = new Dictionary<string, SinkGroupConfiguration>(StringComparer.Ordinal);
+        foreach (var group in next.SinkGroups)
+        {
+            newGroups[group.Name] = group;
+        }
+
+        var restartedGroups = Changed(oldGroups, newGroups, (before, after) =>
+            !before.Sinks.SequenceEqual(after.Sinks, StringComparer.Ordinal)
+            || !SameProperties(before.Processor, after.Processor)
+            || AnyIn(after.Sinks, editedSinks));
+
+        var restartedSinks = new HashSet<string>(editedSinks, StringComparer.Ordinal);
+        foreach (var name in oldSinks.Keys)
+        {
+            if (!newSinks.ContainsKey(name))
+            {
+                continue;
+            }
+
+            var oldGroup = oldGroupOf.GetValueOrDefault(name);
+            var newGroup = newGroupOf.GetValueOrDefault(name);
+            if (!string.Equals(oldGroup, newGroup, StringComparison.Ordinal) || (newGroup is not null && restartedGroups.Contains(newGroup)))
+            {
+                restartedSinks.Add(name);
+            }
+        }
+
+        return new FlowDiff
+        {
+            StopSources = Stopping(oldSources.Keys, newSources, restartedSources),
+            StopChannels = Stopping(oldChannels.Keys, newChannels, restartedChannels),
+            StopSinks = Stopping(oldSinks.Keys, newSinks, restartedSinks),
+            StopGroups = Stopping(oldGroups.Keys, newGroups, restartedGroups),
+            StartSources = Starting(newSources.Keys, oldSources, restartedSources),
+            StartChannels = Starting(newChannels.Keys, oldChannels, restartedChannels),
+            StartSinks = Starting(newSinks.Keys, oldSinks, restartedSinks),
+            StartGroups = Starting(newGroups.Keys, oldGroups, restartedGroups),
+        };
+    }
+
+    /// <summary>Same keys with the same values; where each came from (file, line) does not matter.</summary>
+    internal static bool SameProperties(ComponentContext before, ComponentContext after)
+    {
+        var left = before.UnreadView;
+        var right = after.UnreadView;
+        if (left.Count != right.Count)
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in left)
+        {
+            if (!right.TryGetValue(key, out var other) || !string.Equals(value, other, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static Dictionary<string, T> ByName<T>(IReadOnlyList<T> components)
+        where T : ComponentConfiguration
+    {
+        var byName = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var component in components)
+        {
+            byName[component.Name] = component;
+        }
+
+        return byName;
+    }
+
+    private static Dictionary<string, string> GroupOfSink(IReadOnlyList<SinkGroupConfiguration> groups)
+    {
+        var groupOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var group in groups)
+        {
+            foreach (var sink in group.Sinks)
+            {
+                groupOf[sink] = group.Name;
+            }
+        }
+
+        return groupOf;
+    }
+
+    /// <summary>Names present before and after whose configuration <paramref name="differs"/>.</summary>
+    private static HashSet<string> Changed<T>(Dictionary<string, T> before, Dictionary<string, T> after, Func<T, T, bool> differs)
+    {
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, old) in before)
+        {
+            if (after.TryGetValue(name, out var current) && differs(old, current))
+            {
+                changed.Add(name);
+            }
+        }
+
+        return changed;
+    }
+
+    private static bool AnyIn(IReadOnlyList<string> names, HashSet<string> set)
+    {
+        foreach (var name in names)
+        {
+            if (set.Contains(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static HashSet<string> Stopping<T>(IEnumerable<string> running, Dictionary<string, T> next, HashSet<string> restarted)
+    {
+        var stop = new HashSet<string>(restarted, StringComparer.Ordinal);
+        foreach (var name in running)
+        {
+            if (!next.ContainsKey(name))
+            {
+                stop.Add(name);
+            }
+        }
+
+        return stop;
+    }
+
+    private static HashSet<string> Starting<T>(IEnumerable<string> next, Dictionary<string, T> running, HashSet<string> restarted)
+    {
+        var start = new HashSet<string>(restarted, StringComparer.Ordinal);
+        foreach (var name in next)
+        {
+            if (!running.ContainsKey(name))
+            {
+                start.Add(name);
+            }
+        }
+
+        return start;
+    }
+}
