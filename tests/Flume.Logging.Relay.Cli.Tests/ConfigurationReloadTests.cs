@@ -80,7 +80,8 @@ public sealed class ConfigurationReloadTests(ITestOutputHelper output) : IDispos
         using var relay = await RelayProcess.StartRunningAsync(FileChannelFlow(sourcePort, firstPort, secondPort, 100), "a1", "--poll-interval", "1");
         var acknowledged = new ConcurrentDictionary<string, bool>();
         using var stopSending = new CancellationTokenSource();
-        var sender = SendUntilStoppedAsync(sourcePort, acknowledged, stopSending.Token);
+        var next = 0;
+        var sender = AcknowledgedSender.SendUntilStoppedAsync(sourcePort, acknowledged, () => Interlocked.Increment(ref next), stopSending.Token);
 
         await Eventually.TrueAsync(() => !second.Events.IsEmpty && acknowledged.Count > 500, "load flowing through both sinks");
         Rewrite(relay, FileChannelFlow(sourcePort, firstPort, movedPort, 50));
@@ -171,33 +172,5 @@ public sealed class ConfigurationReloadTests(ITestOutputHelper output) : IDispos
         await client.AppendBatchAsync(
             [.. Enumerable.Range(0, count).Select(i => FlumeEvent.FromText($"{prefix}-{i.ToString(CultureInfo.InvariantCulture)}"))],
             CancellationToken.None);
-    }
-
-    /// <summary>Sends batches of fresh events; a batch counts only once the relay answered OK.</summary>
-    private static async Task SendUntilStoppedAsync(int port, ConcurrentDictionary<string, bool> acknowledged, CancellationToken stop)
-    {
-        var options = new RpcClientOptions { BatchSize = 50, ConnectTimeout = TimeSpan.FromSeconds(1), RequestTimeout = TimeSpan.FromSeconds(3) };
-        options.Hosts.Add(new RpcHost("relay", "127.0.0.1", port));
-        await using var client = RpcClients.Create(options);
-        var next = 0;
-        while (!stop.IsCancellationRequested)
-        {
-            var batch = Enumerable.Range(0, 50)
-                .Select(_ => FlumeEvent.FromText($"evt-{next++.ToString("D7", CultureInfo.InvariantCulture)}"))
-                .ToList();
-            try
-            {
-                await client.AppendBatchAsync(batch, CancellationToken.None);
-                foreach (var e in batch)
-                {
-                    acknowledged[Encoding.UTF8.GetString(e.Body.Span)] = true;
-                }
-            }
-            catch (EventDeliveryException)
-            {
-                // Not acknowledged, not counted.
-                await Task.Delay(20, CancellationToken.None);
-            }
-        }
     }
 }

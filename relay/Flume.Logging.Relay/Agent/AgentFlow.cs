@@ -35,4 +35,21 @@ internal sealed record AgentFlow(
         .. Configuration.SinkGroups.Select(g => GroupRunners[g.Name]),
         .. Configuration.Sinks.Where(k => SinkRunners.ContainsKey(k.Name)).Select(k => SinkRunners[k.Name]),
     ];
+
+    /// <summary>The instances named in <paramref name="names"/> that have a lifecycle: sources, sink runners (a group's by its name), channels.</summary>
+    public IEnumerable<object> Instances(FlowNames names) =>
+    [
+        .. Sources.Where(s => names.Sources.Contains(s.Key)).Select(s => s.Value),
+        .. GroupRunners.Where(r => names.Groups.Contains(r.Key)).Select(r => r.Value),
+        .. SinkRunners.Where(r => names.Sinks.Contains(r.Key)).Select(r => r.Value),
+        .. Channels.Where(c => names.Channels.Contains(c.Key)).Select(c => c.Value),
+    ];
+
+    /// <summary>The instances named in <paramref name="names"/> whose counters the agent registered: sources, sinks, channels.</summary>
+    public IEnumerable<object> Counted(FlowNames names) =>
+    [
+        .. Sources.Where(s => names.Sources.Contains(s.Key)).Select(s => s.Value),
+        .. Sinks.Where(k => names.Sinks.Contains(k.Key)).Select(k => k.Value),
+        .. Channels.Where(c => names.Channels.Contains(c.Key)).Select(c => c.Value),
+    ];
 }

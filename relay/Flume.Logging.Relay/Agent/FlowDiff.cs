@@ -16,36 +16,14 @@ internal sealed class FlowDiff
     {
     }
 
-    /// <summary>Sources stopped: removed ones and restarted ones.</summary>
-    public IReadOnlySet<string> StopSources { get; private init; } = EmptySet;
+    /// <summary>What stops: removed components and restarted ones (with the sinks of a stopped group).</summary>
+    public FlowNames Stop { get; } = new();
 
-    /// <summary>Channels stopped: removed ones and restarted ones.</summary>
-    public IReadOnlySet<string> StopChannels { get; private init; } = EmptySet;
-
-    /// <summary>Sinks stopped: removed ones and restarted ones (also those of a stopped group).</summary>
-    public IReadOnlySet<string> StopSinks { get; private init; } = EmptySet;
-
-    /// <summary>Sink groups stopped: removed ones and restarted ones.</summary>
-    public IReadOnlySet<string> StopGroups { get; private init; } = EmptySet;
-
-    /// <summary>Sources started: new ones and restarted ones.</summary>
-    public IReadOnlySet<string> StartSources { get; private init; } = EmptySet;
-
-    /// <summary>Channels started: new ones and restarted ones.</summary>
-    public IReadOnlySet<string> StartChannels { get; private init; } = EmptySet;
-
-    /// <summary>Sinks started: new ones and restarted ones (also those of a started group).</summary>
-    public IReadOnlySet<string> StartSinks { get; private init; } = EmptySet;
-
-    /// <summary>Sink groups started: new ones and restarted ones.</summary>
-    public IReadOnlySet<string> StartGroups { get; private init; } = EmptySet;
+    /// <summary>What starts: new components and restarted ones (with the sinks of a started group).</summary>
+    public FlowNames Start { get; } = new();
 
     /// <summary>True when nothing stops or starts: the running flow already is what the configuration describes.</summary>
-    public bool IsEmpty =>
-        StopSources.Count == 0 && StopChannels.Count == 0 && StopSinks.Count == 0 && StopGroups.Count == 0
-        && StartSources.Count == 0 && StartChannels.Count == 0 && StartSinks.Count == 0 && StartGroups.Count == 0;
-
-    private static IReadOnlySet<string> EmptySet { get; } = new HashSet<string>(StringComparer.Ordinal);
+    public bool IsEmpty => Stop.IsEmpty && Start.IsEmpty;
 
     /// <summary>The changes that turn the flow running <paramref name="running"/> into one running <paramref name="next"/>.</summary>
     public static FlowDiff Compute(AgentConfiguration running, AgentConfiguration next)
@@ -104,17 +82,16 @@ internal sealed class FlowDiff
             }
         }
 
-        return new FlowDiff
-        {
-            StopSources = Stopping(oldSources.Keys, newSources, restartedSources),
-            StopChannels = Stopping(oldChannels.Keys, newChannels, restartedChannels),
-            StopSinks = Stopping(oldSinks.Keys, newSinks, restartedSinks),
-            StopGroups = Stopping(oldGroups.Keys, newGroups, restartedGroups),
-            StartSources = Starting(newSources.Keys, oldSources, restartedSources),
-            StartChannels = Starting(newChannels.Keys, oldChannels, restartedChannels),
-            StartSinks = Starting(newSinks.Keys, oldSinks, restartedSinks),
-            StartGroups = Starting(newGroups.Keys, oldGroups, restartedGroups),
-        };
+        var diff = new FlowDiff();
+        Collect(diff.Stop.Sources, oldSources.Keys, newSources, restartedSources);
+        Collect(diff.Stop.Channels, oldChannels.Keys, newChannels, restartedChannels);
+        Collect(diff.Stop.Sinks, oldSinks.Keys, newSinks, restartedSinks);
+        Collect(diff.Stop.Groups, oldGroups.Keys, newGroups, restartedGroups);
+        Collect(diff.Start.Sources, newSources.Keys, oldSources, restartedSources);
+        Collect(diff.Start.Channels, newChannels.Keys, oldChannels, restartedChannels);
+        Collect(diff.Start.Sinks, newSinks.Keys, oldSinks, restartedSinks);
+        Collect(diff.Start.Groups, newGroups.Keys, oldGroups, restartedGroups);
+        return diff;
     }
 
     /// <summary>Same keys with the same values; where each came from (file, line) does not matter.</summary>
@@ -192,31 +169,19 @@ internal sealed class FlowDiff
         return false;
     }
 
-    private static HashSet<string> Stopping<T>(IEnumerable<string> running, Dictionary<string, T> next, HashSet<string> restarted)
+    /// <summary>
+    /// Fills <paramref name="names"/> with the restarted names and those of <paramref name="these"/> missing from
+    /// <paramref name="others"/>: what stops (running, not in the next flow) or, turned around, what starts.
+    /// </summary>
+    private static void Collect<T>(HashSet<string> names, IEnumerable<string> these, Dictionary<string, T> others, HashSet<string> restarted)
     {
-        var stop = new HashSet<string>(restarted, StringComparer.Ordinal);
-        foreach (var name in running)
+        names.UnionWith(restarted);
+        foreach (var name in these)
         {
-            if (!next.ContainsKey(name))
+            if (!others.ContainsKey(name))
             {
-                stop.Add(name);
+                names.Add(name);
             }
         }
-
-        return stop;
-    }
-
-    private static HashSet<string> Starting<T>(IEnumerable<string> next, Dictionary<string, T> running, HashSet<string> restarted)
-    {
-        var start = new HashSet<string>(restarted, StringComparer.Ordinal);
-        foreach (var name in next)
-        {
-            if (!running.ContainsKey(name))
-            {
-                start.Add(name);
-            }
-        }
-
-        return start;
     }
 }

@@ -260,7 +260,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
         var channels = new Dictionary<string, IChannel>(StringComparer.Ordinal);
         foreach (var channel in configuration.Channels)
         {
-            if (running is not null && diff is not null && !diff.StartChannels.Contains(channel.Name))
+            if (running is not null && diff is not null && !diff.Start.Channels.Contains(channel.Name))
             {
                 channels[channel.Name] = running.Channels[channel.Name];
                 continue;
@@ -274,7 +274,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
         var sources = new Dictionary<string, ISource>(StringComparer.Ordinal);
         foreach (var source in configuration.Sources)
         {
-            if (running is not null && diff is not null && !diff.StartSources.Contains(source.Name))
+            if (running is not null && diff is not null && !diff.Start.Sources.Contains(source.Name))
             {
                 sources[source.Name] = running.Sources[source.Name];
                 continue;
@@ -293,7 +293,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
         {
             var channel = channels[sink.Channel];
             sinkChannels[sink.Name] = channel;
-            if (running is not null && diff is not null && !diff.StartSinks.Contains(sink.Name))
+            if (running is not null && diff is not null && !diff.Start.Sinks.Contains(sink.Name))
             {
                 sinks[sink.Name] = running.Sinks[sink.Name];
                 continue;
@@ -309,7 +309,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
         foreach (var group in configuration.SinkGroups)
         {
             grouped.UnionWith(group.Sinks);
-            if (running is not null && diff is not null && !diff.StartGroups.Contains(group.Name))
+            if (running is not null && diff is not null && !diff.Start.Groups.Contains(group.Name))
             {
                 groupRunners[group.Name] = running.GroupRunners[group.Name];
                 continue;
@@ -342,7 +342,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
                 continue;
             }
 
-            if (running is not null && diff is not null && !diff.StartSinks.Contains(sink.Name))
+            if (running is not null && diff is not null && !diff.Start.Sinks.Contains(sink.Name))
             {
                 sinkRunners[sink.Name] = running.SinkRunners[sink.Name];
                 continue;
@@ -383,9 +383,9 @@ public sealed partial class RelayAgent : IAsyncDisposable
     /// <summary>Only the components a reload builds, so their unread keys can be reported without the kept ones'.</summary>
     private static AgentConfiguration Rebuilt(AgentConfiguration next, FlowDiff diff) => new(
         next.Name,
-        [.. next.Sources.Where(s => diff.StartSources.Contains(s.Name))],
-        [.. next.Channels.Where(c => diff.StartChannels.Contains(c.Name))],
-        [.. next.Sinks.Where(k => diff.StartSinks.Contains(k.Name))],
+        [.. next.Sources.Where(s => diff.Start.Sources.Contains(s.Name))],
+        [.. next.Channels.Where(c => diff.Start.Channels.Contains(c.Name))],
+        [.. next.Sinks.Where(k => diff.Start.Sinks.Contains(k.Name))],
         [],
         next.AgentProperties,
         []);
@@ -396,7 +396,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
         using var deadline = new CancellationTokenSource(drainTimeout);
         foreach (var source in running.SourceList)
         {
-            if (diff.StopSources.Contains(source.Name))
+            if (diff.Stop.Sources.Contains(source.Name))
             {
                 await StopQuietlyAsync(source.Name, () => source.StopAsync(deadline.Token));
             }
@@ -405,7 +405,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
         var stopping = new List<Task>();
         foreach (var (name, runner) in running.GroupRunners)
         {
-            if (diff.StopGroups.Contains(name))
+            if (diff.Stop.Groups.Contains(name))
             {
                 stopping.Add(StopRunnerAsync(runner, DrainsStoppingChannel(running, running.Configuration.SinkGroups.First(g => g.Name == name).Sinks, diff), deadline.Token));
             }
@@ -413,7 +413,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
 
         foreach (var (name, runner) in running.SinkRunners)
         {
-            if (diff.StopSinks.Contains(name))
+            if (diff.Stop.Sinks.Contains(name))
             {
                 stopping.Add(StopRunnerAsync(runner, DrainsStoppingChannel(running, [name], diff), deadline.Token));
             }
@@ -422,13 +422,13 @@ public sealed partial class RelayAgent : IAsyncDisposable
         await Task.WhenAll(stopping);
         foreach (var channel in running.ChannelList)
         {
-            if (diff.StopChannels.Contains(channel.Name))
+            if (diff.Stop.Channels.Contains(channel.Name))
             {
                 await StopQuietlyAsync(channel.Name, () => channel.StopAsync(deadline.Token));
             }
         }
 
-        await DisposeAllAsync(Stopped(running, diff));
+        await DisposeAllAsync(running.Instances(diff.Stop));
     }
 
     private Task StopRunnerAsync(SinkRunner runner, bool drain, CancellationToken deadline) =>
@@ -438,7 +438,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
     {
         foreach (var sink in running.Configuration.Sinks)
         {
-            if (sinks.Contains(sink.Name) && diff.StopChannels.Contains(sink.Channel))
+            if (sinks.Contains(sink.Name) && diff.Stop.Channels.Contains(sink.Channel))
             {
                 return true;
             }
@@ -447,34 +447,10 @@ public sealed partial class RelayAgent : IAsyncDisposable
         return false;
     }
 
-    /// <summary>The running instances a reload stops, for disposal and for dropping their metrics.</summary>
-    private static List<object> Stopped(AgentFlow running, FlowDiff diff)
-    {
-        var stopped = new List<object>();
-        stopped.AddRange(running.Sources.Where(s => diff.StopSources.Contains(s.Key)).Select(s => (object)s.Value));
-        stopped.AddRange(running.GroupRunners.Where(r => diff.StopGroups.Contains(r.Key)).Select(r => (object)r.Value));
-        stopped.AddRange(running.SinkRunners.Where(r => diff.StopSinks.Contains(r.Key)).Select(r => (object)r.Value));
-        stopped.AddRange(running.Channels.Where(c => diff.StopChannels.Contains(c.Key)).Select(c => (object)c.Value));
-        return stopped;
-    }
-
     /// <summary>Drops the counters of what stopped and adds those of what was built, so /metrics shows the new flow.</summary>
     private void SwapMetrics(AgentFlow running, FlowDiff diff, MetricsRegistry staging)
     {
-        IEnumerable<object> stopped =
-        [
-            .. running.Sources.Where(s => diff.StopSources.Contains(s.Key)).Select(s => s.Value),
-            .. running.Sinks.Where(k => diff.StopSinks.Contains(k.Key)).Select(k => k.Value),
-            .. running.Channels.Where(c => diff.StopChannels.Contains(c.Key)).Select(c => c.Value),
-        ];
-        foreach (var component in stopped)
-        {
-            if (component is IMonitoredComponent monitored)
-            {
-                _services.Metrics.Unregister(monitored.Counters);
-            }
-        }
-
+        Unregister(running.Counted(diff.Stop));
         foreach (var group in staging.Snapshot())
         {
             _services.Metrics.Register(group);
@@ -490,7 +466,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
         var failed = new FlowNames();
         foreach (var channel in target.ChannelList)
         {
-            if (diff.StartChannels.Contains(channel.Name) && !await StartQuietlyAsync("channel", channel, cancellationToken))
+            if (diff.Start.Channels.Contains(channel.Name) && !await StartQuietlyAsync("channel", channel, cancellationToken))
             {
                 failed.Channels.Add(channel.Name);
             }
@@ -498,7 +474,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
 
         foreach (var group in target.Configuration.SinkGroups)
         {
-            if (diff.StartGroups.Contains(group.Name)
+            if (diff.Start.Groups.Contains(group.Name)
                 && (WiredToFailed(target, group.Sinks, failed) || !await StartQuietlyAsync("sink group", target.GroupRunners[group.Name], cancellationToken)))
             {
                 failed.Groups.Add(group.Name);
@@ -508,7 +484,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
 
         foreach (var (name, runner) in target.SinkRunners)
         {
-            if (diff.StartSinks.Contains(name)
+            if (diff.Start.Sinks.Contains(name)
                 && (WiredToFailed(target, [name], failed) || !await StartQuietlyAsync("sink", runner, cancellationToken)))
             {
                 failed.Sinks.Add(name);
@@ -517,7 +493,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
 
         foreach (var source in target.Configuration.Sources)
         {
-            if (diff.StartSources.Contains(source.Name)
+            if (diff.Start.Sources.Contains(source.Name)
                 && (source.Channels.Any(failed.Channels.Contains) || !await StartQuietlyAsync("source", target.Sources[source.Name], cancellationToken)))
             {
                 failed.Sources.Add(source.Name);
@@ -561,27 +537,8 @@ public sealed partial class RelayAgent : IAsyncDisposable
             [.. configuration.SinkGroups.Where(g => !failed.Groups.Contains(g.Name))],
             configuration.AgentProperties,
             configuration.Warnings);
-        IEnumerable<object> dropped =
-        [
-            .. target.Sources.Where(s => failed.Sources.Contains(s.Key)).Select(s => s.Value),
-            .. target.Channels.Where(c => failed.Channels.Contains(c.Key)).Select(c => c.Value),
-            .. target.Sinks.Where(k => failed.Sinks.Contains(k.Key)).Select(k => k.Value),
-        ];
-        foreach (var component in dropped)
-        {
-            if (component is IMonitoredComponent monitored)
-            {
-                _services.Metrics.Unregister(monitored.Counters);
-            }
-        }
-
-        await DisposeAllAsync(
-        [
-            .. target.Sources.Where(s => failed.Sources.Contains(s.Key)).Select(s => s.Value),
-            .. target.GroupRunners.Where(r => failed.Groups.Contains(r.Key)).Select(r => r.Value),
-            .. target.SinkRunners.Where(r => failed.Sinks.Contains(r.Key)).Select(r => r.Value),
-            .. target.Channels.Where(c => failed.Channels.Contains(c.Key)).Select(c => c.Value),
-        ]);
+        Unregister(target.Counted(failed));
+        await DisposeAllAsync(target.Instances(failed));
         return new AgentFlow(
             remaining,
             Keep(target.Channels, failed.Channels),
@@ -591,6 +548,17 @@ public sealed partial class RelayAgent : IAsyncDisposable
             Keep(target.SinkRunners, failed.Sinks));
     }
 
+    private void Unregister(IEnumerable<object> components)
+    {
+        foreach (var component in components)
+        {
+            if (component is IMonitoredComponent monitored)
+            {
+                _services.Metrics.Unregister(monitored.Counters);
+            }
+        }
+    }
+
     private static Dictionary<string, T> Keep<T>(IReadOnlyDictionary<string, T> components, HashSet<string> dropped) =>
         components.Where(c => !dropped.Contains(c.Key)).ToDictionary(StringComparer.Ordinal);
 
@@ -598,24 +566,24 @@ public sealed partial class RelayAgent : IAsyncDisposable
     private static string Describe(FlowDiff diff, bool stopping, AgentConfiguration configuration)
     {
         var names = new List<string>();
-        Add(names, "source", configuration.Sources.Select(s => s.Name), stopping ? diff.StopSources : diff.StartSources);
-        Add(names, "channel", configuration.Channels.Select(c => c.Name), stopping ? diff.StopChannels : diff.StartChannels);
-        Add(names, "sink", configuration.Sinks.Select(k => k.Name), stopping ? diff.StopSinks : diff.StartSinks);
-        Add(names, "sink group", configuration.SinkGroups.Select(g => g.Name), stopping ? diff.StopGroups : diff.StartGroups);
+        Add(names, "source", configuration.Sources.Select(s => s.Name), stopping ? diff.Stop.Sources : diff.Start.Sources);
+        Add(names, "channel", configuration.Channels.Select(c => c.Name), stopping ? diff.Stop.Channels : diff.Start.Channels);
+        Add(names, "sink", configuration.Sinks.Select(k => k.Name), stopping ? diff.Stop.Sinks : diff.Start.Sinks);
+        Add(names, "sink group", configuration.SinkGroups.Select(g => g.Name), stopping ? diff.Stop.Groups : diff.Start.Groups);
         return names.Count == 0 ? "nothing" : string.Join(", ", names);
     }
 
     private static string DescribeKept(FlowDiff diff, AgentConfiguration next)
     {
         var names = new List<string>();
-        Add(names, "source", next.Sources.Select(s => s.Name), diff.StartSources, keep: true);
-        Add(names, "channel", next.Channels.Select(c => c.Name), diff.StartChannels, keep: true);
-        Add(names, "sink", next.Sinks.Select(k => k.Name), diff.StartSinks, keep: true);
-        Add(names, "sink group", next.SinkGroups.Select(g => g.Name), diff.StartGroups, keep: true);
+        Add(names, "source", next.Sources.Select(s => s.Name), diff.Start.Sources, keep: true);
+        Add(names, "channel", next.Channels.Select(c => c.Name), diff.Start.Channels, keep: true);
+        Add(names, "sink", next.Sinks.Select(k => k.Name), diff.Start.Sinks, keep: true);
+        Add(names, "sink group", next.SinkGroups.Select(g => g.Name), diff.Start.Groups, keep: true);
         return names.Count == 0 ? "nothing" : string.Join(", ", names);
     }
 
-    private static void Add(List<string> names, string kind, IEnumerable<string> all, IReadOnlySet<string> selected, bool keep = false)
+    private static void Add(List<string> names, string kind, IEnumerable<string> all, HashSet<string> selected, bool keep = false)
     {
         foreach (var name in all)
         {

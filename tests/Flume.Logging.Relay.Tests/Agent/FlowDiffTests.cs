@@ -57,14 +57,14 @@ public sealed class FlowDiffTests
 
     private static void AssertRestarts(FlowDiff diff, string[] sources, string[] channels, string[] sinks, string[]? groups = null)
     {
-        Assert.Equal(sources.Order(), diff.StopSources.Order());
-        Assert.Equal(sources.Order(), diff.StartSources.Order());
-        Assert.Equal(channels.Order(), diff.StopChannels.Order());
-        Assert.Equal(channels.Order(), diff.StartChannels.Order());
-        Assert.Equal(sinks.Order(), diff.StopSinks.Order());
-        Assert.Equal(sinks.Order(), diff.StartSinks.Order());
-        Assert.Equal((groups ?? []).Order(), diff.StopGroups.Order());
-        Assert.Equal((groups ?? []).Order(), diff.StartGroups.Order());
+        Assert.Equal(sources.Order(), diff.Stop.Sources.Order());
+        Assert.Equal(sources.Order(), diff.Start.Sources.Order());
+        Assert.Equal(channels.Order(), diff.Stop.Channels.Order());
+        Assert.Equal(channels.Order(), diff.Start.Channels.Order());
+        Assert.Equal(sinks.Order(), diff.Stop.Sinks.Order());
+        Assert.Equal(sinks.Order(), diff.Start.Sinks.Order());
+        Assert.Equal((groups ?? []).Order(), diff.Stop.Groups.Order());
+        Assert.Equal((groups ?? []).Order(), diff.Start.Groups.Order());
     }
 
     [Fact]
@@ -140,9 +140,9 @@ public sealed class FlowDiffTests
 
         var diff = Diff(Base, after);
 
-        Assert.Equal(["k2"], diff.StopSinks);
-        Assert.Empty(diff.StartSinks);
-        Assert.Empty(diff.StopSources.Concat(diff.StopChannels).Concat(diff.StartSources).Concat(diff.StartChannels));
+        Assert.Equal(["k2"], diff.Stop.Sinks);
+        Assert.Empty(diff.Start.Sinks);
+        Assert.Empty(diff.Stop.Sources.Concat(diff.Stop.Channels).Concat(diff.Start.Sources).Concat(diff.Start.Channels));
     }
 
     [Fact]
@@ -153,10 +153,10 @@ public sealed class FlowDiffTests
 
         var diff = Diff(Base, after);
 
-        Assert.Equal(["c3"], diff.StartChannels);
-        Assert.Equal(["k4"], diff.StartSinks);
-        Assert.Empty(diff.StartSources);
-        Assert.Empty(diff.StopSources.Concat(diff.StopChannels).Concat(diff.StopSinks));
+        Assert.Equal(["c3"], diff.Start.Channels);
+        Assert.Equal(["k4"], diff.Start.Sinks);
+        Assert.Empty(diff.Start.Sources);
+        Assert.Empty(diff.Stop.Sources.Concat(diff.Stop.Channels).Concat(diff.Stop.Sinks));
     }
 
     [Fact]
@@ -193,11 +193,11 @@ public sealed class FlowDiffTests
 
         var diff = Diff(Base, after);
 
-        Assert.Equal(["k3"], diff.StopSinks);
-        Assert.Equal(["k3"], diff.StartSinks);
-        Assert.Empty(diff.StopGroups);
-        Assert.Equal(["g1"], diff.StartGroups);
-        Assert.Empty(diff.StopSources.Concat(diff.StopChannels));
+        Assert.Equal(["k3"], diff.Stop.Sinks);
+        Assert.Equal(["k3"], diff.Start.Sinks);
+        Assert.Empty(diff.Stop.Groups);
+        Assert.Equal(["g1"], diff.Start.Groups);
+        Assert.Empty(diff.Stop.Sources.Concat(diff.Stop.Channels));
     }
 
     [Fact]
@@ -207,10 +207,10 @@ public sealed class FlowDiffTests
 
         var diff = Diff(before, Base);
 
-        Assert.Equal(["g1"], diff.StopGroups);
-        Assert.Empty(diff.StartGroups);
-        AssertSame(["k1", "k2"], diff.StopSinks);
-        AssertSame(["k1", "k2"], diff.StartSinks);
+        Assert.Equal(["g1"], diff.Stop.Groups);
+        Assert.Empty(diff.Start.Groups);
+        AssertSame(["k1", "k2"], diff.Stop.Sinks);
+        AssertSame(["k1", "k2"], diff.Start.Sinks);
     }
 
     private static void AssertSame(string[] expected, IReadOnlySet<string> actual) => Assert.Equal(expected.Order(), actual.Order());

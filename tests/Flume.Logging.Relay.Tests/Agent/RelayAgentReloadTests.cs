@@ -1,8 +1,11 @@
+using System.Net;
+using System.Net.Sockets;
 using Flume.Logging.Relay.Agent;
 using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Metrics;
 using Flume.Logging.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace Flume.Logging.Relay.Tests.Agent;
 
@@ -71,7 +74,7 @@ public sealed class RelayAgentReloadTests : IAsyncDisposable
         Assert.Same(k1Counters, Group(agent, "SINK.k1"));
         Assert.NotSame(k2Counters, Group(agent, "SINK.k2"));
         Assert.True(
-            _logs.Contains("agent a1 reloaded: stopped sink k2; started sink k2; kept running source r1, channel c1, sink k1", Microsoft.Extensions.Logging.LogLevel.Information),
+            _logs.Contains("agent a1 reloaded: stopped sink k2; started sink k2; kept running source r1, channel c1, sink k1", LogLevel.Information),
             _logs.Dump());
     }
 
@@ -154,6 +157,31 @@ public sealed class RelayAgentReloadTests : IAsyncDisposable
         Assert.Equal(keys, Keys(agent));
         Assert.Same(k2Counters, Group(agent, "SINK.k2"));
         Assert.True(_logs.Contains("nothing restarted"), _logs.Dump());
+    }
+
+    [Fact]
+    public async Task A_new_source_that_cannot_start_is_logged_left_out_and_tried_again_by_the_next_change()
+    {
+        var agent = await StartAsync(Base);
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var busy = ((IPEndPoint)occupant.LocalEndpoint).Port;
+        string WithNetcat(int port) => Base.Replace("a1.sources = r1", "a1.sources = r1 r2", StringComparison.Ordinal)
+            + $"\na1.sources.r2.type = netcat\na1.sources.r2.bind = 127.0.0.1\na1.sources.r2.port = {port}\na1.sources.r2.channels = c1";
+
+        await agent.ReloadAsync(Load(WithNetcat(busy)), Drain, CancellationToken.None);
+
+        Assert.True(_logs.Contains("source r2 failed to start", LogLevel.Error), _logs.Dump());
+        Assert.Equal(["r1"], agent.Sources.Select(s => s.Name));
+        Assert.DoesNotContain("SOURCE.r2", Keys(agent));
+
+        var free = FreePort.Next();
+        await agent.ReloadAsync(Load(WithNetcat(free)), Drain, CancellationToken.None);
+
+        Assert.Equal(["r1", "r2"], agent.Sources.Select(s => s.Name));
+        Assert.Contains("SOURCE.r2", Keys(agent));
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, free);
     }
 
     [Fact]
