@@ -98,6 +98,33 @@ public sealed class FlumeTarget : TargetWithContext
     /// <summary>Header carrying this machine's host name; empty for none. Default: <c>flume.client.log4j.address</c>.</summary>
     public string HostNameHeader { get; set; } = Defaults.HostNameHeader ?? "";
 
+    /// <summary>TLS to the relays, whose avro or thrift source has <c>ssl = true</c> (Flume's <c>ssl</c>). Default: false.</summary>
+    public bool Ssl { get; set; }
+
+    /// <summary>With <see cref="Ssl"/>: PEM or PKCS12 file of the certificates the relay's certificate must lead to (Flume's <c>truststore</c>). Default: empty, the system's roots.</summary>
+    public string Truststore { get; set; } = "";
+
+    /// <summary>Password of a PKCS12 <see cref="Truststore"/> (Flume's <c>truststore-password</c>). Default: empty.</summary>
+    public string TruststorePassword { get; set; } = "";
+
+    /// <summary><c>PKCS12</c> or <c>PEM</c> (Flume's <c>truststore-type</c>; JKS is refused with the command that converts it). Default: empty, read from the file.</summary>
+    public string TruststoreType { get; set; } = "";
+
+    /// <summary>With <see cref="Ssl"/>: accept any relay certificate, for tests only (Flume's <c>trust-all-certs</c>). Default: false.</summary>
+    public bool TrustAllCerts { get; set; }
+
+    /// <summary>Space-separated protocols to enable, e.g. <c>TLSv1.3</c> (Flume's <c>include-protocols</c>). Default: empty, TLS 1.2 and 1.3.</summary>
+    public string IncludeProtocols { get; set; } = "";
+
+    /// <summary>Space-separated protocols to disable (Flume's <c>exclude-protocols</c>). Default: empty.</summary>
+    public string ExcludeProtocols { get; set; } = "";
+
+    /// <summary>Space-separated IANA cipher suites to enable (Flume's <c>include-cipher-suites</c>). Default: empty, the platform's.</summary>
+    public string IncludeCipherSuites { get; set; } = "";
+
+    /// <summary>Space-separated cipher suites to disable (Flume's <c>exclude-cipher-suites</c>). Default: empty.</summary>
+    public string ExcludeCipherSuites { get; set; } = "";
+
     /// <summary>Extra headers, one <c>&lt;header name="..." layout="..."/&gt;</c> each, rendered per event.</summary>
     [ArrayParameter(typeof(TargetPropertyWithContext), "header")]
     public IList<TargetPropertyWithContext> Headers { get; } = [];
@@ -124,13 +151,25 @@ public sealed class FlumeTarget : TargetWithContext
         MaxBackoff = MaxBackoff,
         ConnectTimeout = ConnectTimeout,
         RequestTimeout = RequestTimeout,
-        BufferPath = string.IsNullOrEmpty(BufferPath) ? null : BufferPath,
+        BufferPath = NullIfEmpty(BufferPath),
         BufferSizeLimit = BufferSizeLimit,
         ShutdownTimeout = ShutdownTimeout,
         HostNameHeader = string.IsNullOrEmpty(HostNameHeader) ? null : HostNameHeader,
+        Ssl = Ssl,
+        Truststore = NullIfEmpty(Truststore),
+        TruststorePassword = NullIfEmpty(TruststorePassword),
+        TruststoreType = NullIfEmpty(TruststoreType),
+        TrustAllCerts = TrustAllCerts,
+        IncludeProtocols = NullIfEmpty(IncludeProtocols),
+        ExcludeProtocols = NullIfEmpty(ExcludeProtocols),
+        IncludeCipherSuites = NullIfEmpty(IncludeCipherSuites),
+        ExcludeCipherSuites = NullIfEmpty(ExcludeCipherSuites),
         // The headers travel as the record's properties, so each becomes a header of its own name.
         PropertiesAsHeaders = true,
     };
+
+    // NLog sets a missing attribute to nothing and an empty one to "": both mean the core's default.
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     /// <summary>NLog's overflow actions on the core's modes: only Block waits; Discard and the bounded Grow drop the new event.</summary>
     internal static OverflowMode ToOverflowMode(AsyncTargetWrapperOverflowAction action) =>

@@ -46,6 +46,15 @@ public static class FlumeLoggerConfigurationExtensions
     /// <param name="restrictedToMinimumLevel">The minimum level of events passed to the sink. Default Verbose (all).</param>
     /// <param name="levelSwitch">A switch that changes the minimum level at run time; overrides <paramref name="restrictedToMinimumLevel"/>.</param>
     /// <param name="formatProvider">Culture the message is rendered in; null for the current culture.</param>
+    /// <param name="ssl">TLS to the relays, whose avro or thrift source has <c>ssl = true</c> (Flume's <c>ssl</c>). Default false.</param>
+    /// <param name="truststore">With <paramref name="ssl"/>: PEM or PKCS12 file of the certificates the relay's certificate must lead to (Flume's <c>truststore</c>). Default none, the system's roots.</param>
+    /// <param name="truststorePassword">Password of a PKCS12 <paramref name="truststore"/> (Flume's <c>truststore-password</c>). Default none.</param>
+    /// <param name="truststoreType">PKCS12 or PEM (Flume's <c>truststore-type</c>; JKS is refused with the command that converts it). Default none, read from the file.</param>
+    /// <param name="trustAllCerts">With <paramref name="ssl"/>: accept any relay certificate, for tests only (Flume's <c>trust-all-certs</c>). Default false.</param>
+    /// <param name="includeProtocols">Space-separated protocols to enable, e.g. <c>TLSv1.3</c> (Flume's <c>include-protocols</c>). Default none, TLS 1.2 and 1.3.</param>
+    /// <param name="excludeProtocols">Space-separated protocols to disable (Flume's <c>exclude-protocols</c>). Default none.</param>
+    /// <param name="includeCipherSuites">Space-separated IANA cipher suites to enable (Flume's <c>include-cipher-suites</c>). Default none, the platform's.</param>
+    /// <param name="excludeCipherSuites">Space-separated cipher suites to disable (Flume's <c>exclude-cipher-suites</c>). Default none.</param>
     /// <returns>The logger configuration, to chain further calls.</returns>
     /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
     public static LoggerConfiguration Flume(
@@ -72,13 +81,29 @@ public static class FlumeLoggerConfigurationExtensions
         string? hostNameHeader = null,
         LogEventLevel restrictedToMinimumLevel = LogEventLevel.Verbose,
         LoggingLevelSwitch? levelSwitch = null,
-        IFormatProvider? formatProvider = null)
+        IFormatProvider? formatProvider = null,
+        bool? ssl = null,
+        string? truststore = null,
+        string? truststorePassword = null,
+        string? truststoreType = null,
+        bool? trustAllCerts = null,
+        string? includeProtocols = null,
+        string? excludeProtocols = null,
+        string? includeCipherSuites = null,
+        string? excludeCipherSuites = null)
     {
         ArgumentNullException.ThrowIfNull(sinkConfiguration);
         var options = new FlumeAppenderOptions
         {
             Hosts = hosts,
-            BufferPath = string.IsNullOrEmpty(bufferPath) ? null : bufferPath,
+            BufferPath = NullIfEmpty(bufferPath),
+            Truststore = NullIfEmpty(truststore),
+            TruststorePassword = NullIfEmpty(truststorePassword),
+            TruststoreType = NullIfEmpty(truststoreType),
+            IncludeProtocols = NullIfEmpty(includeProtocols),
+            ExcludeProtocols = NullIfEmpty(excludeProtocols),
+            IncludeCipherSuites = NullIfEmpty(includeCipherSuites),
+            ExcludeCipherSuites = NullIfEmpty(excludeCipherSuites),
         };
         SetIfGiven(protocol, value => options.Protocol = value);
         SetIfGiven(compression, value => options.Compression = value);
@@ -96,6 +121,8 @@ public static class FlumeLoggerConfigurationExtensions
         SetIfGiven(shutdownTimeout, value => options.ShutdownTimeout = value);
         SetIfGiven(body, value => options.Body = value);
         SetIfGiven(propertiesAsHeaders, value => options.PropertiesAsHeaders = value);
+        SetIfGiven(ssl, value => options.Ssl = value);
+        SetIfGiven(trustAllCerts, value => options.TrustAllCerts = value);
         if (hostNameHeader is not null)
         {
             options.HostNameHeader = hostNameHeader.Length == 0 ? null : hostNameHeader;
@@ -130,6 +157,9 @@ public static class FlumeLoggerConfigurationExtensions
         nameof(FlumeAppenderOptions.FlushInterval) => "period",
         _ => string.Concat(option[..1].ToLowerInvariant(), option[1..]),
     };
+
+    // Configuration binding passes "" for a key written without a value: the default, like a key left out.
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static void SetIfGiven<T>(T? value, Action<T> set)
         where T : struct

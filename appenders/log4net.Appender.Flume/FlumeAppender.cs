@@ -182,6 +182,33 @@ public sealed class FlumeAppender : AppenderSkeleton, IAppender, IBulkAppender
     /// </summary>
     public string? PropertiesAsHeaders { get; set; }
 
+    /// <summary>TLS to the relays, whose avro or thrift source has <c>ssl = true</c> (Flume's <c>ssl</c>). Default: false.</summary>
+    public string? Ssl { get; set; }
+
+    /// <summary>With <see cref="Ssl"/>: PEM or PKCS12 file of the certificates the relay's certificate must lead to (Flume's <c>truststore</c>). Default: none, the system's roots.</summary>
+    public string? Truststore { get; set; }
+
+    /// <summary>Password of a PKCS12 <see cref="Truststore"/> (Flume's <c>truststore-password</c>). Default: none.</summary>
+    public string? TruststorePassword { get; set; }
+
+    /// <summary><c>PKCS12</c> or <c>PEM</c> (Flume's <c>truststore-type</c>; JKS is refused with the command that converts it). Default: none, read from the file.</summary>
+    public string? TruststoreType { get; set; }
+
+    /// <summary>With <see cref="Ssl"/>: accept any relay certificate, for tests only (Flume's <c>trust-all-certs</c>). Default: false.</summary>
+    public string? TrustAllCerts { get; set; }
+
+    /// <summary>Space-separated protocols to enable, e.g. <c>TLSv1.3</c> (Flume's <c>include-protocols</c>). Default: none, TLS 1.2 and 1.3.</summary>
+    public string? IncludeProtocols { get; set; }
+
+    /// <summary>Space-separated protocols to disable (Flume's <c>exclude-protocols</c>). Default: none.</summary>
+    public string? ExcludeProtocols { get; set; }
+
+    /// <summary>Space-separated IANA cipher suites to enable (Flume's <c>include-cipher-suites</c>). Default: none, the platform's.</summary>
+    public string? IncludeCipherSuites { get; set; }
+
+    /// <summary>Space-separated cipher suites to disable (Flume's <c>exclude-cipher-suites</c>). Default: none.</summary>
+    public string? ExcludeCipherSuites { get; set; }
+
     /// <summary>The extra headers added so far.</summary>
     internal IReadOnlyList<FlumeHeader> Headers => _headers;
 
@@ -331,7 +358,6 @@ public sealed class FlumeAppender : AppenderSkeleton, IAppender, IBulkAppender
         }
 
         var timeout = Timeout is null ? (TimeSpan?)null : SettingParser.Duration(Timeout, nameof(Timeout), default);
-        var bufferPath = BufferPath?.Trim();
         return new FlumeAppenderOptions
         {
             Hosts = ResolveHosts(),
@@ -347,17 +373,29 @@ public sealed class FlumeAppender : AppenderSkeleton, IAppender, IBulkAppender
             BlockTimeout = SettingParser.Duration(BlockTimeout, nameof(BlockTimeout), Defaults.BlockTimeout),
             ConnectTimeout = SettingParser.Duration(ConnectTimeout, nameof(ConnectTimeout), timeout ?? Defaults.ConnectTimeout),
             RequestTimeout = SettingParser.Duration(RequestTimeout, nameof(RequestTimeout), timeout ?? Defaults.RequestTimeout),
-            BufferPath = string.IsNullOrEmpty(bufferPath) ? Defaults.BufferPath : bufferPath,
+            BufferPath = Trimmed(BufferPath) ?? Defaults.BufferPath,
             BufferSizeLimit = SettingParser.Int(BufferSizeLimit, nameof(BufferSizeLimit), Defaults.BufferSizeLimit),
             ShutdownTimeout = SettingParser.Duration(ShutdownTimeout, nameof(ShutdownTimeout), Defaults.ShutdownTimeout),
             Body = SettingParser.Enum(Body, nameof(Body), Defaults.Body),
             HostNameHeader = HostNameHeader is null ? Defaults.HostNameHeader : HostNameHeader.Trim() is { Length: > 0 } header ? header : null,
             PropertiesAsHeaders = SettingParser.Bool(PropertiesAsHeaders, nameof(PropertiesAsHeaders), Defaults.PropertiesAsHeaders),
+            Ssl = SettingParser.Bool(Ssl, nameof(Ssl), Defaults.Ssl),
+            Truststore = Trimmed(Truststore),
+            TruststorePassword = string.IsNullOrEmpty(TruststorePassword) ? null : TruststorePassword,
+            TruststoreType = Trimmed(TruststoreType),
+            TrustAllCerts = SettingParser.Bool(TrustAllCerts, nameof(TrustAllCerts), Defaults.TrustAllCerts),
+            IncludeProtocols = Trimmed(IncludeProtocols),
+            ExcludeProtocols = Trimmed(ExcludeProtocols),
+            IncludeCipherSuites = Trimmed(IncludeCipherSuites),
+            ExcludeCipherSuites = Trimmed(ExcludeCipherSuites),
         };
     }
 
     /// <inheritdoc/>
     protected override void Append(LoggingEvent loggingEvent) => Enqueue(loggingEvent);
+
+    // An XML value may carry the file's indentation; blank means the core's default.
+    private static string? Trimmed(string? value) => value?.Trim() is { Length: > 0 } trimmed ? trimmed : null;
 
     /// <summary>
     /// Stops delivery: sends what is queued within <see cref="ShutdownTimeout"/> (or buffers it to disk), then reports

@@ -103,12 +103,12 @@ internal static partial class AgentRunner
 
             using var deadline = new CancellationTokenSource(arguments.StopTimeout);
             await agent.StopAsync(deadline.Token);
-        }
-
-        if (metrics is not null)
-        {
-            // Served until the agent has stopped, so the drain at stop can be watched.
-            await metrics.DisposeAsync();
+            if (metrics is not null)
+            {
+                // Served until the agent has stopped, so the drain at stop can be watched; closed before disposing the
+                // agent ends the meter both views read.
+                await metrics.DisposeAsync();
+            }
         }
 
         return 0;

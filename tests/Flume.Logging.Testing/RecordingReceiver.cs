@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Flume.Logging.Protocol;
 using Flume.Logging.Rpc;
 using Flume.Logging.Rpc.Avro;
+using Flume.Logging.Rpc.Tls;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flume.Logging.Testing;
@@ -36,10 +37,13 @@ public sealed class RecordingReceiver : IEventReceiver
     /// <summary>When set, every request waits this long before it is recorded and answered: a slow relay.</summary>
     public TimeSpan Delay { get; set; }
 
-    /// <summary>Starts an avro server on 127.0.0.1:<paramref name="port"/> whose requests this receiver records.</summary>
-    public async Task<IRpcServer> ServeAvroAsync(int port)
+    /// <summary>
+    /// Starts an avro server on 127.0.0.1:<paramref name="port"/> (0: any free port, see its LocalEndPoint) whose
+    /// requests this receiver records, with TLS when <paramref name="tls"/> is given.
+    /// </summary>
+    public async Task<IRpcServer> ServeAvroAsync(int port, TlsOptions? tls = null)
     {
-        var server = AvroRpc.CreateServer("receiver", new RpcServerOptions { Bind = "127.0.0.1", Port = port }, this, NullLoggerFactory.Instance);
+        var server = AvroRpc.CreateServer("receiver", new RpcServerOptions { Bind = "127.0.0.1", Port = port, Tls = tls }, this, NullLoggerFactory.Instance);
         try
         {
             await server.StartAsync(CancellationToken.None);

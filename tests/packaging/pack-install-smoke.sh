@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Proves the packages install and work as a user would get them. SLOW (several minutes on a small machine): it packs
 # the appender packages, the libraries they need and the relay tool into a temp folder, installs the relay tool from
-# there and runs `relay --version`, then creates a new console app that references Serilog.Sinks.Flume from that
+# there and runs `relay --version`, then creates a new .NET 8 console app (self-contained) that references Serilog.Sinks.Flume from that
 # folder (restored from it plus the machine's NuGet source), logs through it to the installed relay, and checks the
 # line arrived in the relay's file_roll output. Kept out of `dotnet test` for its run time; run it before a release:
 #   bash tests/packaging/pack-install-smoke.sh
@@ -61,20 +61,24 @@ cat > nuget.config <<CONF
 CONF
 dotnet new console -o app --no-restore >/dev/null
 cd app
+# On .NET 8, the oldest runtime the appenders support, run self-contained (this machine has only a newer shared runtime).
+sed -i 's|<TargetFramework>.*</TargetFramework>|<TargetFramework>net8.0</TargetFramework><RuntimeIdentifier>linux-x64</RuntimeIdentifier><SelfContained>true</SelfContained>|' app.csproj
 dotnet add package Serilog.Sinks.Flume --version "$(ls "$feed" | sed -n 's/^Serilog\.Sinks\.Flume\.\(.*\)\.nupkg$/\1/p')"
 cat > Program.cs <<'CS'
 using Serilog;
 
+Console.WriteLine($"runtime: {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
 Log.Logger = new LoggerConfiguration().WriteTo.Flume(hosts: args[0]).CreateLogger();
 Log.Information("hello from a packaged sink {Marker}", args[1]);
 await Log.CloseAndFlushAsync();
 CS
 marker="marker-$RANDOM-$RANDOM"
-dotnet run -- "127.0.0.1:$port" "$marker"
+dotnet run -- "127.0.0.1:$port" "$marker" | tee "$work/app.log"
+grep -q "runtime: .NET 8\." "$work/app.log" || { echo "FAILED: the app did not run on .NET 8" >&2; exit 1; }
 
 for _ in $(seq 1 60); do
   if grep -rq "$marker" "$work/out"; then
-    echo "OK: the packaged Serilog sink delivered '$marker' to the packaged relay"
+    echo "OK: the packaged Serilog sink delivered '$marker' from .NET 8 to the packaged relay"
     exit 0
   fi
   sleep 1

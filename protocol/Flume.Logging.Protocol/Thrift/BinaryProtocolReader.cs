@@ -3,24 +3,24 @@ using System.Buffers.Binary;
 namespace Flume.Logging.Protocol.Thrift;
 
 /// <summary>TBinaryProtocol over one complete frame; reads strict (versioned) and old non-strict message headers.</summary>
-internal ref struct BinaryProtocolReader : IThriftReader
+internal struct BinaryProtocolReader : IThriftReader
 {
     /// <summary>Top 16 bits of a strict message header's first i32; the low byte is the message type.</summary>
     public const uint Version1 = 0x80010000;
 
     private const uint VersionMask = 0xffff0000;
 
-    private readonly ReadOnlySpan<byte> _frame;
+    private readonly int _length;
     private int _position;
 
     public BinaryProtocolReader(ReadOnlySpan<byte> frame)
     {
-        _frame = frame;
+        _length = frame.Length;
     }
 
     public readonly int Position => _position;
 
-    public readonly int Remaining => _frame.Length - _position;
+    public readonly int Remaining => _length - _position;
 
     public ThriftDecodeError Error { get; private set; }
 
@@ -34,11 +34,11 @@ internal ref struct BinaryProtocolReader : IThriftReader
         return false;
     }
 
-    public bool ReadMessageBegin(out int nameStart, out int nameLength, out ThriftMessageType type, out int seqId)
+    public bool ReadMessageBegin(ReadOnlySpan<byte> frame, out int nameStart, out int nameLength, out ThriftMessageType type, out int seqId)
     {
         nameStart = nameLength = seqId = 0;
         type = default;
-        if (!ReadI32(out var first))
+        if (!ReadI32(frame, out var first))
         {
             return false;
         }
@@ -51,7 +51,7 @@ internal ref struct BinaryProtocolReader : IThriftReader
             }
 
             type = (ThriftMessageType)(first & 0xff);
-            return ReadBinary(out nameStart, out nameLength) && ReadI32(out seqId);
+            return ReadBinary(frame, out nameStart, out nameLength) && ReadI32(frame, out seqId);
         }
 
         // Non-strict header (old writers): the first i32 is the name's length, then the name, type byte and seqid.
@@ -63,13 +63,13 @@ internal ref struct BinaryProtocolReader : IThriftReader
         nameStart = _position;
         nameLength = first;
         _position += first;
-        if (!ReadByte(out var rawType))
+        if (!ReadByte(frame, out var rawType))
         {
             return false;
         }
 
         type = (ThriftMessageType)rawType;
-        return ReadI32(out seqId);
+        return ReadI32(frame, out seqId);
     }
 
     public readonly int ReadStructBegin() => 0;
@@ -78,11 +78,11 @@ internal ref struct BinaryProtocolReader : IThriftReader
     {
     }
 
-    public bool ReadFieldBegin(out ThriftType type, out short id)
+    public bool ReadFieldBegin(ReadOnlySpan<byte> frame, out ThriftType type, out short id)
     {
         id = 0;
         type = ThriftType.Stop;
-        if (!ReadByte(out var raw))
+        if (!ReadByte(frame, out var raw))
         {
             return false;
         }
@@ -98,19 +98,19 @@ internal ref struct BinaryProtocolReader : IThriftReader
         }
 
         type = (ThriftType)raw;
-        return ReadI16(out id);
+        return ReadI16(frame, out id);
     }
 
-    public bool ReadMapBegin(out ThriftType keyType, out ThriftType valueType, out int count)
+    public bool ReadMapBegin(ReadOnlySpan<byte> frame, out ThriftType keyType, out ThriftType valueType, out int count)
     {
         keyType = valueType = ThriftType.Stop;
         count = 0;
-        if (!ReadByte(out var key) || !ReadByte(out var value))
+        if (!ReadByte(frame, out var key) || !ReadByte(frame, out var value))
         {
             return false;
         }
 
-        if (!ReadSize(out count))
+        if (!ReadSize(frame, out count))
         {
             return false;
         }
@@ -132,11 +132,11 @@ internal ref struct BinaryProtocolReader : IThriftReader
         return count <= Remaining / 2 || Fail("map size is larger than the bytes left in the frame");
     }
 
-    public bool ReadListBegin(out ThriftType elementType, out int count)
+    public bool ReadListBegin(ReadOnlySpan<byte> frame, out ThriftType elementType, out int count)
     {
         elementType = ThriftType.Stop;
         count = 0;
-        if (!ReadByte(out var element) || !ReadSize(out count))
+        if (!ReadByte(frame, out var element) || !ReadSize(frame, out count))
         {
             return false;
         }
@@ -152,26 +152,26 @@ internal ref struct BinaryProtocolReader : IThriftReader
         return count <= Remaining || Fail("list size is larger than the bytes left in the frame");
     }
 
-    public bool ReadBool(out bool value)
+    public bool ReadBool(ReadOnlySpan<byte> frame, out bool value)
     {
-        var ok = ReadByte(out var raw);
+        var ok = ReadByte(frame, out var raw);
         value = raw != 0;
         return ok;
     }
 
-    public bool ReadByte(out sbyte value)
+    public bool ReadByte(ReadOnlySpan<byte> frame, out sbyte value)
     {
-        if (_position >= _frame.Length)
+        if (_position >= frame.Length)
         {
             value = 0;
             return Fail("message is cut off by the end of the frame");
         }
 
-        value = (sbyte)_frame[_position++];
+        value = (sbyte)frame[_position++];
         return true;
     }
 
-    public bool ReadI16(out short value)
+    public bool ReadI16(ReadOnlySpan<byte> frame, out short value)
     {
         value = 0;
         if (Remaining < 2)
@@ -179,12 +179,12 @@ internal ref struct BinaryProtocolReader : IThriftReader
             return Fail("message is cut off by the end of the frame");
         }
 
-        value = BinaryPrimitives.ReadInt16BigEndian(_frame.Slice(_position));
+        value = BinaryPrimitives.ReadInt16BigEndian(frame.Slice(_position));
         _position += 2;
         return true;
     }
 
-    public bool ReadI32(out int value)
+    public bool ReadI32(ReadOnlySpan<byte> frame, out int value)
     {
         value = 0;
         if (Remaining < 4)
@@ -192,12 +192,12 @@ internal ref struct BinaryProtocolReader : IThriftReader
             return Fail("message is cut off by the end of the frame");
         }
 
-        value = BinaryPrimitives.ReadInt32BigEndian(_frame.Slice(_position));
+        value = BinaryPrimitives.ReadInt32BigEndian(frame.Slice(_position));
         _position += 4;
         return true;
     }
 
-    public bool ReadI64(out long value)
+    public bool ReadI64(ReadOnlySpan<byte> frame, out long value)
     {
         value = 0;
         if (Remaining < 8)
@@ -205,22 +205,22 @@ internal ref struct BinaryProtocolReader : IThriftReader
             return Fail("message is cut off by the end of the frame");
         }
 
-        value = BinaryPrimitives.ReadInt64BigEndian(_frame.Slice(_position));
+        value = BinaryPrimitives.ReadInt64BigEndian(frame.Slice(_position));
         _position += 8;
         return true;
     }
 
-    public bool ReadDouble(out double value)
+    public bool ReadDouble(ReadOnlySpan<byte> frame, out double value)
     {
-        var ok = ReadI64(out var bits);
+        var ok = ReadI64(frame, out var bits);
         value = BitConverter.Int64BitsToDouble(bits);
         return ok;
     }
 
-    public bool ReadBinary(out int start, out int length)
+    public bool ReadBinary(ReadOnlySpan<byte> frame, out int start, out int length)
     {
         start = 0;
-        if (!ReadSize(out length))
+        if (!ReadSize(frame, out length))
         {
             return false;
         }
@@ -240,9 +240,9 @@ internal ref struct BinaryProtocolReader : IThriftReader
             or (sbyte)ThriftType.I32 or (sbyte)ThriftType.I64 or (sbyte)ThriftType.String or (sbyte)ThriftType.Struct
             or (sbyte)ThriftType.Map or (sbyte)ThriftType.Set or (sbyte)ThriftType.List;
 
-    private bool ReadSize(out int size)
+    private bool ReadSize(ReadOnlySpan<byte> frame, out int size)
     {
-        if (!ReadI32(out size))
+        if (!ReadI32(frame, out size))
         {
             return false;
         }

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Flume.Logging.Protocol.Thrift;
 
 /// <summary>TCompactProtocol over one complete frame.</summary>
-internal ref struct CompactProtocolReader : IThriftReader
+internal struct CompactProtocolReader : IThriftReader
 {
     /// <summary>First byte of every compact message.</summary>
     public const byte ProtocolId = 0x82;
@@ -11,7 +11,7 @@ internal ref struct CompactProtocolReader : IThriftReader
     /// <summary>The only compact protocol version.</summary>
     public const byte Version = 1;
 
-    private readonly ReadOnlySpan<byte> _frame;
+    private readonly int _length;
     private int _position;
     private short _lastFieldId;
 
@@ -20,13 +20,13 @@ internal ref struct CompactProtocolReader : IThriftReader
 
     public CompactProtocolReader(ReadOnlySpan<byte> frame)
     {
-        _frame = frame;
+        _length = frame.Length;
         _pendingBool = -1;
     }
 
     public readonly int Position => _position;
 
-    public readonly int Remaining => _frame.Length - _position;
+    public readonly int Remaining => _length - _position;
 
     public ThriftDecodeError Error { get; private set; }
 
@@ -40,11 +40,11 @@ internal ref struct CompactProtocolReader : IThriftReader
         return false;
     }
 
-    public bool ReadMessageBegin(out int nameStart, out int nameLength, out ThriftMessageType type, out int seqId)
+    public bool ReadMessageBegin(ReadOnlySpan<byte> frame, out int nameStart, out int nameLength, out ThriftMessageType type, out int seqId)
     {
         nameStart = nameLength = seqId = 0;
         type = default;
-        if (!ReadRawByte(out var protocolId))
+        if (!ReadRawByte(frame, out var protocolId))
         {
             return false;
         }
@@ -54,7 +54,7 @@ internal ref struct CompactProtocolReader : IThriftReader
             return Fail("compact message does not start with protocol id 0x82");
         }
 
-        if (!ReadRawByte(out var versionAndType))
+        if (!ReadRawByte(frame, out var versionAndType))
         {
             return false;
         }
@@ -65,13 +65,13 @@ internal ref struct CompactProtocolReader : IThriftReader
         }
 
         type = (ThriftMessageType)(versionAndType >> 5);
-        if (!ReadVarint32(out var rawSeqId))
+        if (!ReadVarint32(frame, out var rawSeqId))
         {
             return false;
         }
 
         seqId = (int)rawSeqId;
-        return ReadBinary(out nameStart, out nameLength);
+        return ReadBinary(frame, out nameStart, out nameLength);
     }
 
     public int ReadStructBegin()
@@ -83,11 +83,11 @@ internal ref struct CompactProtocolReader : IThriftReader
 
     public void ReadStructEnd(int saved) => _lastFieldId = (short)saved;
 
-    public bool ReadFieldBegin(out ThriftType type, out short id)
+    public bool ReadFieldBegin(ReadOnlySpan<byte> frame, out ThriftType type, out short id)
     {
         id = 0;
         type = ThriftType.Stop;
-        if (!ReadRawByte(out var header))
+        if (!ReadRawByte(frame, out var header))
         {
             return false;
         }
@@ -101,7 +101,7 @@ internal ref struct CompactProtocolReader : IThriftReader
         var delta = header >> 4;
         if (delta == 0)
         {
-            if (!ReadVarint32(out var raw))
+            if (!ReadVarint32(frame, out var raw))
             {
                 return false;
             }
@@ -127,10 +127,10 @@ internal ref struct CompactProtocolReader : IThriftReader
         return true;
     }
 
-    public bool ReadMapBegin(out ThriftType keyType, out ThriftType valueType, out int count)
+    public bool ReadMapBegin(ReadOnlySpan<byte> frame, out ThriftType keyType, out ThriftType valueType, out int count)
     {
         keyType = valueType = ThriftType.Stop;
-        if (!ReadSize(out count))
+        if (!ReadSize(frame, out count))
         {
             return false;
         }
@@ -140,7 +140,7 @@ internal ref struct CompactProtocolReader : IThriftReader
             return true;
         }
 
-        if (!ReadRawByte(out var types))
+        if (!ReadRawByte(frame, out var types))
         {
             return false;
         }
@@ -154,11 +154,11 @@ internal ref struct CompactProtocolReader : IThriftReader
         return count <= Remaining / 2 || Fail("map size is larger than the bytes left in the frame");
     }
 
-    public bool ReadListBegin(out ThriftType elementType, out int count)
+    public bool ReadListBegin(ReadOnlySpan<byte> frame, out ThriftType elementType, out int count)
     {
         count = 0;
         elementType = ThriftType.Stop;
-        if (!ReadRawByte(out var header))
+        if (!ReadRawByte(frame, out var header))
         {
             return false;
         }
@@ -169,7 +169,7 @@ internal ref struct CompactProtocolReader : IThriftReader
         }
 
         count = header >> 4;
-        if (count == 15 && !ReadSize(out count))
+        if (count == 15 && !ReadSize(frame, out count))
         {
             return false;
         }
@@ -178,7 +178,7 @@ internal ref struct CompactProtocolReader : IThriftReader
         return count <= Remaining || Fail("list size is larger than the bytes left in the frame");
     }
 
-    public bool ReadBool(out bool value)
+    public bool ReadBool(ReadOnlySpan<byte> frame, out bool value)
     {
         if (_pendingBool >= 0)
         {
@@ -189,7 +189,7 @@ internal ref struct CompactProtocolReader : IThriftReader
 
         // Inside lists, sets and maps a bool is a whole byte: 1 is true (Thrift also wrote 0 or 2 for false).
         value = false;
-        if (!ReadRawByte(out var raw))
+        if (!ReadRawByte(frame, out var raw))
         {
             return false;
         }
@@ -198,35 +198,35 @@ internal ref struct CompactProtocolReader : IThriftReader
         return true;
     }
 
-    public bool ReadByte(out sbyte value)
+    public bool ReadByte(ReadOnlySpan<byte> frame, out sbyte value)
     {
-        var ok = ReadRawByte(out var raw);
+        var ok = ReadRawByte(frame, out var raw);
         value = (sbyte)raw;
         return ok;
     }
 
-    public bool ReadI16(out short value)
+    public bool ReadI16(ReadOnlySpan<byte> frame, out short value)
     {
-        var ok = ReadVarint32(out var raw);
+        var ok = ReadVarint32(frame, out var raw);
         value = (short)ZigzagToInt(raw);
         return ok;
     }
 
-    public bool ReadI32(out int value)
+    public bool ReadI32(ReadOnlySpan<byte> frame, out int value)
     {
-        var ok = ReadVarint32(out var raw);
+        var ok = ReadVarint32(frame, out var raw);
         value = ZigzagToInt(raw);
         return ok;
     }
 
-    public bool ReadI64(out long value)
+    public bool ReadI64(ReadOnlySpan<byte> frame, out long value)
     {
-        var ok = ReadVarint64(out var raw);
+        var ok = ReadVarint64(frame, out var raw);
         value = (long)(raw >> 1) ^ -(long)(raw & 1);
         return ok;
     }
 
-    public bool ReadDouble(out double value)
+    public bool ReadDouble(ReadOnlySpan<byte> frame, out double value)
     {
         value = 0;
         if (Remaining < 8)
@@ -235,15 +235,15 @@ internal ref struct CompactProtocolReader : IThriftReader
         }
 
         // The compact protocol writes doubles little-endian, unlike the binary protocol.
-        value = BinaryPrimitives.ReadDoubleLittleEndian(_frame.Slice(_position, 8));
+        value = BinaryPrimitives.ReadDoubleLittleEndian(frame.Slice(_position, 8));
         _position += 8;
         return true;
     }
 
-    public bool ReadBinary(out int start, out int length)
+    public bool ReadBinary(ReadOnlySpan<byte> frame, out int start, out int length)
     {
         start = 0;
-        if (!ReadSize(out length))
+        if (!ReadSize(frame, out length))
         {
             return false;
         }
@@ -281,10 +281,10 @@ internal ref struct CompactProtocolReader : IThriftReader
         return type != ThriftType.Stop;
     }
 
-    private bool ReadSize(out int size)
+    private bool ReadSize(ReadOnlySpan<byte> frame, out int size)
     {
         size = 0;
-        if (!ReadVarint32(out var raw))
+        if (!ReadVarint32(frame, out var raw))
         {
             return false;
         }
@@ -293,24 +293,24 @@ internal ref struct CompactProtocolReader : IThriftReader
         return size >= 0 || Fail("size is negative");
     }
 
-    private bool ReadRawByte(out byte value)
+    private bool ReadRawByte(ReadOnlySpan<byte> frame, out byte value)
     {
-        if (_position >= _frame.Length)
+        if (_position >= frame.Length)
         {
             value = 0;
             return Fail("message is cut off by the end of the frame");
         }
 
-        value = _frame[_position++];
+        value = frame[_position++];
         return true;
     }
 
-    private bool ReadVarint32(out uint value)
+    private bool ReadVarint32(ReadOnlySpan<byte> frame, out uint value)
     {
         value = 0;
         for (var shift = 0; shift < 35; shift += 7)
         {
-            if (!ReadRawByte(out var b))
+            if (!ReadRawByte(frame, out var b))
             {
                 return false;
             }
@@ -325,12 +325,12 @@ internal ref struct CompactProtocolReader : IThriftReader
         return Fail("varint is longer than 5 bytes");
     }
 
-    private bool ReadVarint64(out ulong value)
+    private bool ReadVarint64(ReadOnlySpan<byte> frame, out ulong value)
     {
         value = 0;
         for (var shift = 0; shift < 70; shift += 7)
         {
-            if (!ReadRawByte(out var b))
+            if (!ReadRawByte(frame, out var b))
             {
                 return false;
             }

@@ -1,7 +1,9 @@
 namespace Flume.Logging.Protocol.Thrift;
 
 /// <summary>
-/// Reads Thrift values from one complete frame. Implemented by the compact and binary protocol readers so the
+/// Reads Thrift values from one complete frame, which every read is given: the reader holds only its position, so
+/// it is an ordinary struct that the generic codec can take on .NET 8 too (ref structs as type arguments need
+/// .NET 9). The frame passed must be the one the reader was created over. Implemented by the compact and binary protocol readers so the
 /// message codec is written once. Every method returns false on bad or missing bytes and records
 /// <see cref="Error"/>; none throws, and sizes and counts are checked against the bytes left before anyone
 /// allocates for them.
@@ -24,7 +26,7 @@ internal interface IThriftReader
     bool Fail(string reason, long value = -1);
 
     /// <summary>Reads a message header; the name is returned as a range of the frame so it is not copied.</summary>
-    bool ReadMessageBegin(out int nameStart, out int nameLength, out ThriftMessageType type, out int seqId);
+    bool ReadMessageBegin(ReadOnlySpan<byte> frame, out int nameStart, out int nameLength, out ThriftMessageType type, out int seqId);
 
     /// <summary>Enters a struct; returns state to hand back to <see cref="ReadStructEnd"/>.</summary>
     int ReadStructBegin();
@@ -33,32 +35,32 @@ internal interface IThriftReader
     void ReadStructEnd(int saved);
 
     /// <summary>Reads a field header; <paramref name="type"/> is <see cref="ThriftType.Stop"/> after the last field.</summary>
-    bool ReadFieldBegin(out ThriftType type, out short id);
+    bool ReadFieldBegin(ReadOnlySpan<byte> frame, out ThriftType type, out short id);
 
     /// <summary>Reads a map header. Types are <see cref="ThriftType.Stop"/> for an empty compact map, which has none.</summary>
-    bool ReadMapBegin(out ThriftType keyType, out ThriftType valueType, out int count);
+    bool ReadMapBegin(ReadOnlySpan<byte> frame, out ThriftType keyType, out ThriftType valueType, out int count);
 
     /// <summary>Reads a list or set header.</summary>
-    bool ReadListBegin(out ThriftType elementType, out int count);
+    bool ReadListBegin(ReadOnlySpan<byte> frame, out ThriftType elementType, out int count);
 
     /// <summary>Reads a bool (in the compact protocol a bool field's value rides in its field header).</summary>
-    bool ReadBool(out bool value);
+    bool ReadBool(ReadOnlySpan<byte> frame, out bool value);
 
     /// <summary>Reads an i8.</summary>
-    bool ReadByte(out sbyte value);
+    bool ReadByte(ReadOnlySpan<byte> frame, out sbyte value);
 
     /// <summary>Reads an i16.</summary>
-    bool ReadI16(out short value);
+    bool ReadI16(ReadOnlySpan<byte> frame, out short value);
 
     /// <summary>Reads an i32.</summary>
-    bool ReadI32(out int value);
+    bool ReadI32(ReadOnlySpan<byte> frame, out int value);
 
     /// <summary>Reads an i64.</summary>
-    bool ReadI64(out long value);
+    bool ReadI64(ReadOnlySpan<byte> frame, out long value);
 
     /// <summary>Reads a double.</summary>
-    bool ReadDouble(out double value);
+    bool ReadDouble(ReadOnlySpan<byte> frame, out double value);
 
     /// <summary>Reads a string or binary, returned as a range of the frame so it is not copied.</summary>
-    bool ReadBinary(out int start, out int length);
+    bool ReadBinary(ReadOnlySpan<byte> frame, out int start, out int length);
 }

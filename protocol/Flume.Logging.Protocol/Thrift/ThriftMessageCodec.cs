@@ -177,10 +177,10 @@ internal static class ThriftMessageCodec
     };
 
     private static bool ReadCall<TReader>(ref TReader reader, ReadOnlySpan<byte> frame, int maxBatchSize, bool materialize, out ThriftCall call)
-        where TReader : IThriftReader, allows ref struct
+        where TReader : IThriftReader
     {
         call = default;
-        if (!reader.ReadMessageBegin(out var nameStart, out var nameLength, out var type, out var seqId))
+        if (!reader.ReadMessageBegin(frame, out var nameStart, out var nameLength, out var type, out var seqId))
         {
             return false;
         }
@@ -201,7 +201,7 @@ internal static class ThriftMessageCodec
         var saved = reader.ReadStructBegin();
         while (true)
         {
-            if (!reader.ReadFieldBegin(out var fieldType, out var fieldId))
+            if (!reader.ReadFieldBegin(frame, out var fieldType, out var fieldId))
             {
                 return false;
             }
@@ -229,7 +229,7 @@ internal static class ThriftMessageCodec
 
                 found = true;
             }
-            else if (!ThriftSkipper.Skip(ref reader, fieldType))
+            else if (!ThriftSkipper.Skip(ref reader, frame, fieldType))
             {
                 return false;
             }
@@ -251,10 +251,10 @@ internal static class ThriftMessageCodec
     }
 
     private static bool ReadEventList<TReader>(ref TReader reader, ReadOnlySpan<byte> frame, int maxBatchSize, bool materialize, out FlumeEvent[]? events)
-        where TReader : IThriftReader, allows ref struct
+        where TReader : IThriftReader
     {
         events = null;
-        if (!reader.ReadListBegin(out var elementType, out var count))
+        if (!reader.ReadListBegin(frame, out var elementType, out var count))
         {
             return false;
         }
@@ -291,7 +291,7 @@ internal static class ThriftMessageCodec
     }
 
     private static bool ReadEvent<TReader>(ref TReader reader, ReadOnlySpan<byte> frame, bool materialize, out FlumeEvent? flumeEvent)
-        where TReader : IThriftReader, allows ref struct
+        where TReader : IThriftReader
     {
         flumeEvent = null;
         Dictionary<string, string>? headers = null;
@@ -301,7 +301,7 @@ internal static class ThriftMessageCodec
         var saved = reader.ReadStructBegin();
         while (true)
         {
-            if (!reader.ReadFieldBegin(out var fieldType, out var fieldId))
+            if (!reader.ReadFieldBegin(frame, out var fieldType, out var fieldId))
             {
                 return false;
             }
@@ -322,7 +322,7 @@ internal static class ThriftMessageCodec
             }
             else if (fieldId == BodyField && fieldType == ThriftType.String)
             {
-                if (!reader.ReadBinary(out var start, out var length))
+                if (!reader.ReadBinary(frame, out var start, out var length))
                 {
                     return false;
                 }
@@ -330,7 +330,7 @@ internal static class ThriftMessageCodec
                 body = materialize ? frame.Slice(start, length).ToArray() : null;
                 hasBody = true;
             }
-            else if (!ThriftSkipper.Skip(ref reader, fieldType, depth: 2))
+            else if (!ThriftSkipper.Skip(ref reader, frame, fieldType, depth: 2))
             {
                 return false;
             }
@@ -356,10 +356,10 @@ internal static class ThriftMessageCodec
     }
 
     private static bool ReadHeaders<TReader>(ref TReader reader, ReadOnlySpan<byte> frame, bool materialize, out Dictionary<string, string>? headers)
-        where TReader : IThriftReader, allows ref struct
+        where TReader : IThriftReader
     {
         headers = null;
-        if (!reader.ReadMapBegin(out var keyType, out var valueType, out var count))
+        if (!reader.ReadMapBegin(frame, out var keyType, out var valueType, out var count))
         {
             return false;
         }
@@ -377,7 +377,7 @@ internal static class ThriftMessageCodec
 
         for (var i = 0; i < count; i++)
         {
-            if (!reader.ReadBinary(out var keyStart, out var keyLength) || !reader.ReadBinary(out var valueStart, out var valueLength))
+            if (!reader.ReadBinary(frame, out var keyStart, out var keyLength) || !reader.ReadBinary(frame, out var valueStart, out var valueLength))
             {
                 return false;
             }
@@ -393,10 +393,10 @@ internal static class ThriftMessageCodec
     }
 
     private static bool ReadReply<TReader>(ref TReader reader, ReadOnlySpan<byte> frame, ReadOnlySpan<byte> expectedName, int expectedSeqId, out ThriftReply reply)
-        where TReader : IThriftReader, allows ref struct
+        where TReader : IThriftReader
     {
         reply = default;
-        if (!reader.ReadMessageBegin(out var nameStart, out var nameLength, out var type, out var seqId))
+        if (!reader.ReadMessageBegin(frame, out var nameStart, out var nameLength, out var type, out var seqId))
         {
             return false;
         }
@@ -425,7 +425,7 @@ internal static class ThriftMessageCodec
         var saved = reader.ReadStructBegin();
         while (true)
         {
-            if (!reader.ReadFieldBegin(out var fieldType, out var fieldId))
+            if (!reader.ReadFieldBegin(frame, out var fieldType, out var fieldId))
             {
                 return false;
             }
@@ -437,14 +437,14 @@ internal static class ThriftMessageCodec
 
             if (fieldId == SuccessField && fieldType == ThriftType.I32)
             {
-                if (!reader.ReadI32(out var value))
+                if (!reader.ReadI32(frame, out var value))
                 {
                     return false;
                 }
 
                 status = value;
             }
-            else if (!ThriftSkipper.Skip(ref reader, fieldType))
+            else if (!ThriftSkipper.Skip(ref reader, frame, fieldType))
             {
                 return false;
             }
@@ -466,7 +466,7 @@ internal static class ThriftMessageCodec
     }
 
     private static bool ReadApplicationException<TReader>(ref TReader reader, ReadOnlySpan<byte> frame, out ThriftReply reply)
-        where TReader : IThriftReader, allows ref struct
+        where TReader : IThriftReader
     {
         reply = default;
         var messageStart = -1;
@@ -475,7 +475,7 @@ internal static class ThriftMessageCodec
         var saved = reader.ReadStructBegin();
         while (true)
         {
-            if (!reader.ReadFieldBegin(out var fieldType, out var fieldId))
+            if (!reader.ReadFieldBegin(frame, out var fieldType, out var fieldId))
             {
                 return false;
             }
@@ -487,19 +487,19 @@ internal static class ThriftMessageCodec
 
             if (fieldId == FirstField && fieldType == ThriftType.String)
             {
-                if (!reader.ReadBinary(out messageStart, out messageLength))
+                if (!reader.ReadBinary(frame, out messageStart, out messageLength))
                 {
                     return false;
                 }
             }
             else if (fieldId == ExceptionTypeField && fieldType == ThriftType.I32)
             {
-                if (!reader.ReadI32(out errorType))
+                if (!reader.ReadI32(frame, out errorType))
                 {
                     return false;
                 }
             }
-            else if (!ThriftSkipper.Skip(ref reader, fieldType))
+            else if (!ThriftSkipper.Skip(ref reader, frame, fieldType))
             {
                 return false;
             }

@@ -7,8 +7,8 @@ internal static class ThriftSkipper
     public const int MaxDepth = 64;
 
     /// <summary>Skips one value of <paramref name="type"/>; false with the reader's error on bad bytes or too deep nesting.</summary>
-    public static bool Skip<TReader>(ref TReader reader, ThriftType type, int depth = 0)
-        where TReader : IThriftReader, allows ref struct
+    public static bool Skip<TReader>(ref TReader reader, ReadOnlySpan<byte> frame, ThriftType type, int depth = 0)
+        where TReader : IThriftReader
     {
         if (depth > MaxDepth)
         {
@@ -18,31 +18,31 @@ internal static class ThriftSkipper
         switch (type)
         {
             case ThriftType.Bool:
-                return reader.ReadBool(out _);
+                return reader.ReadBool(frame, out _);
             case ThriftType.Byte:
-                return reader.ReadByte(out _);
+                return reader.ReadByte(frame, out _);
             case ThriftType.I16:
-                return reader.ReadI16(out _);
+                return reader.ReadI16(frame, out _);
             case ThriftType.I32:
-                return reader.ReadI32(out _);
+                return reader.ReadI32(frame, out _);
             case ThriftType.I64:
-                return reader.ReadI64(out _);
+                return reader.ReadI64(frame, out _);
             case ThriftType.Double:
-                return reader.ReadDouble(out _);
+                return reader.ReadDouble(frame, out _);
             case ThriftType.String:
-                return reader.ReadBinary(out _, out _);
+                return reader.ReadBinary(frame, out _, out _);
             case ThriftType.Struct:
-                return SkipStruct(ref reader, depth);
+                return SkipStruct(ref reader, frame, depth);
             case ThriftType.Map:
                 {
-                    if (!reader.ReadMapBegin(out var keyType, out var valueType, out var count))
+                    if (!reader.ReadMapBegin(frame, out var keyType, out var valueType, out var count))
                     {
                         return false;
                     }
 
                     for (var i = 0; i < count; i++)
                     {
-                        if (!Skip(ref reader, keyType, depth + 1) || !Skip(ref reader, valueType, depth + 1))
+                        if (!Skip(ref reader, frame, keyType, depth + 1) || !Skip(ref reader, frame, valueType, depth + 1))
                         {
                             return false;
                         }
@@ -54,14 +54,14 @@ internal static class ThriftSkipper
             case ThriftType.List:
             case ThriftType.Set:
                 {
-                    if (!reader.ReadListBegin(out var elementType, out var count))
+                    if (!reader.ReadListBegin(frame, out var elementType, out var count))
                     {
                         return false;
                     }
 
                     for (var i = 0; i < count; i++)
                     {
-                        if (!Skip(ref reader, elementType, depth + 1))
+                        if (!Skip(ref reader, frame, elementType, depth + 1))
                         {
                             return false;
                         }
@@ -75,13 +75,13 @@ internal static class ThriftSkipper
         }
     }
 
-    private static bool SkipStruct<TReader>(ref TReader reader, int depth)
-        where TReader : IThriftReader, allows ref struct
+    private static bool SkipStruct<TReader>(ref TReader reader, ReadOnlySpan<byte> frame, int depth)
+        where TReader : IThriftReader
     {
         var saved = reader.ReadStructBegin();
         while (true)
         {
-            if (!reader.ReadFieldBegin(out var fieldType, out _))
+            if (!reader.ReadFieldBegin(frame, out var fieldType, out _))
             {
                 return false;
             }
@@ -92,7 +92,7 @@ internal static class ThriftSkipper
                 return true;
             }
 
-            if (!Skip(ref reader, fieldType, depth + 1))
+            if (!Skip(ref reader, frame, fieldType, depth + 1))
             {
                 return false;
             }

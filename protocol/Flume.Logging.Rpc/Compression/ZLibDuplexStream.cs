@@ -18,8 +18,23 @@ internal sealed class ZLibDuplexStream : Stream
     {
         _network = network;
         _decompressor = new ZLibStream(network, CompressionMode.Decompress, leaveOpen: true);
+#if NET9_0_OR_GREATER
         _compressor = new ZLibStream(network, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true);
+#else
+        _compressor = new ZLibStream(network, NearestLevel(level), leaveOpen: true);
+#endif
     }
+
+#if !NET9_0_OR_GREATER
+    // .NET 8 offers only named levels, which zlib runs as 0, 1, 6 and 9.
+    private static CompressionLevel NearestLevel(int level) => level switch
+    {
+        <= 0 => CompressionLevel.NoCompression,
+        <= 3 => CompressionLevel.Fastest,
+        <= 7 => CompressionLevel.Optimal,
+        _ => CompressionLevel.SmallestSize,
+    };
+#endif
 
     public override bool CanRead => true;
 

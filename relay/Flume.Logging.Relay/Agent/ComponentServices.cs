@@ -10,7 +10,7 @@ public sealed record ComponentServices(ILoggerFactory LoggerFactory, TimeProvide
 {
     /// <summary>
     /// The agent's metrics: components implementing <see cref="IMonitoredComponent"/> are registered by the agent;
-    /// custom components may register further counter groups here.
+    /// custom components may register further counter groups here. The agent built with these services disposes it.
     /// </summary>
     public MetricsRegistry Metrics { get; init; } = new();
 }

@@ -160,8 +160,10 @@ public sealed partial class RelayAgent : IAsyncDisposable
                 return true;
             }
 
-            // Built beside the live registry: a restarted component's new counters have the old ones' key.
-            var staging = _services with { Metrics = new MetricsRegistry() };
+            // Built beside the live registry: a restarted component's new counters have the old ones' key. Its meter
+            // ends once the groups have moved to the live registry.
+            using var stagingMetrics = new MetricsRegistry();
+            var staging = _services with { Metrics = stagingMetrics };
             var created = new List<object>();
             AgentFlow target;
             try
@@ -226,7 +228,10 @@ public sealed partial class RelayAgent : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the agent if still running (10 s deadline) and releases every component.</summary>
+    /// <summary>
+    /// Stops the agent if still running (10 s deadline) and releases every component, then its
+    /// <see cref="Metrics"/>, whose meter then stops reporting.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
@@ -237,6 +242,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
         var flow = _flow;
         await DisposeAllAsync([.. flow.SourceList, .. flow.ChannelList, .. flow.Runners]);
         _gate.Dispose();
+        Metrics.Dispose();
     }
 
     private static T Monitored<T>(ComponentServices services, T component)

@@ -81,10 +81,10 @@ internal sealed partial class MetricsHttpHandler(MetricsRegistry registry, ILogg
         switch (path)
         {
             case "/metrics":
-                await WriteAsync(connection, 200, "application/json", MetricsFormat.Json(registry.Snapshot()), isGet);
+                await WriteAsync(connection, 200, "application/json", MetricsFormat.Json(registry.Measure()), isGet);
                 break;
             case "/metrics/prometheus":
-                await WriteAsync(connection, 200, MetricsFormat.PrometheusContentType, Encoding.UTF8.GetBytes(MetricsFormat.Prometheus(registry.Snapshot())), isGet);
+                await WriteAsync(connection, 200, MetricsFormat.PrometheusContentType, Encoding.UTF8.GetBytes(MetricsFormat.Prometheus(registry.Measure())), isGet);
                 break;
             default:
                 await WriteAsync(connection, 404, "text/plain; charset=utf-8", "not found: try /metrics or /metrics/prometheus\n"u8.ToArray(), isGet);

@@ -17,9 +17,10 @@ public sealed class BinaryProtocolTests
     [Fact]
     public void Reads_strict_message_headers()
     {
-        var reader = new BinaryProtocolReader(StrictCall);
+        ReadOnlySpan<byte> frame = StrictCall;
+        var reader = new BinaryProtocolReader(frame);
 
-        Assert.True(reader.ReadMessageBegin(out var start, out var length, out var type, out var seqId));
+        Assert.True(reader.ReadMessageBegin(frame, out var start, out var length, out var type, out var seqId));
         Assert.Equal((8, 6, ThriftMessageType.Call, 5), (start, length, type, seqId));
     }
 
@@ -27,9 +28,10 @@ public sealed class BinaryProtocolTests
     public void Reads_old_non_strict_message_headers()
     {
         byte[] bytes = [0, 0, 0, 6, .. "append"u8, 1, 0, 0, 0, 5];
-        var reader = new BinaryProtocolReader(bytes);
+        ReadOnlySpan<byte> frame = bytes;
+        var reader = new BinaryProtocolReader(frame);
 
-        Assert.True(reader.ReadMessageBegin(out var start, out var length, out var type, out var seqId));
+        Assert.True(reader.ReadMessageBegin(frame, out var start, out var length, out var type, out var seqId));
         Assert.Equal((4, 6, ThriftMessageType.Call, 5), (start, length, type, seqId));
         Assert.Equal(0, reader.Remaining);
     }
@@ -37,18 +39,20 @@ public sealed class BinaryProtocolTests
     [Fact]
     public void Rejects_an_unknown_version()
     {
-        var reader = new BinaryProtocolReader(new byte[] { 0x80, 0x02, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 0 });
+        ReadOnlySpan<byte> frame = new byte[] { 0x80, 0x02, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 0 };
+        var reader = new BinaryProtocolReader(frame);
 
-        Assert.False(reader.ReadMessageBegin(out _, out _, out _, out _));
+        Assert.False(reader.ReadMessageBegin(frame, out _, out _, out _, out _));
         Assert.Equal("binary message has an unknown version", reader.Error.Reason);
     }
 
     [Fact]
     public void Rejects_a_non_strict_name_longer_than_the_frame()
     {
-        var reader = new BinaryProtocolReader(new byte[] { 0x00, 0x10, 0x00, 0x00, 1, 2, 3 });
+        ReadOnlySpan<byte> frame = new byte[] { 0x00, 0x10, 0x00, 0x00, 1, 2, 3 };
+        var reader = new BinaryProtocolReader(frame);
 
-        Assert.False(reader.ReadMessageBegin(out _, out _, out _, out _));
+        Assert.False(reader.ReadMessageBegin(frame, out _, out _, out _, out _));
         Assert.Equal("message name length is larger than the bytes left in the frame", reader.Error.Reason);
     }
 
@@ -69,18 +73,20 @@ public sealed class BinaryProtocolTests
     [Fact]
     public void Rejects_negative_sizes()
     {
-        var reader = new BinaryProtocolReader(new byte[] { 12, 0xff, 0xff, 0xff, 0xfe });
+        ReadOnlySpan<byte> frame = new byte[] { 12, 0xff, 0xff, 0xff, 0xfe };
+        var reader = new BinaryProtocolReader(frame);
 
-        Assert.False(reader.ReadListBegin(out _, out _));
+        Assert.False(reader.ReadListBegin(frame, out _, out _));
         Assert.Equal("size is negative", reader.Error.Reason);
     }
 
     [Fact]
     public void Rejects_a_map_size_larger_than_the_bytes_left()
     {
-        var reader = new BinaryProtocolReader(new byte[] { 11, 11, 0, 0, 0, 2, 1, 2, 3 });
+        ReadOnlySpan<byte> frame = new byte[] { 11, 11, 0, 0, 0, 2, 1, 2, 3 };
+        var reader = new BinaryProtocolReader(frame);
 
-        Assert.False(reader.ReadMapBegin(out _, out _, out _));
+        Assert.False(reader.ReadMapBegin(frame, out _, out _, out _));
         Assert.Equal("map size is larger than the bytes left in the frame", reader.Error.Reason);
     }
 

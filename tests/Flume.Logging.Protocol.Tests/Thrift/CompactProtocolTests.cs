@@ -29,8 +29,9 @@ public sealed class CompactProtocolTests
         var bytes = ThriftBytes.Compact((ref CompactProtocolWriter w) => w.WriteI32(value));
 
         Assert.Equal(expected, bytes);
-        var reader = new CompactProtocolReader(bytes);
-        Assert.True(reader.ReadI32(out var read));
+        ReadOnlySpan<byte> frame = bytes;
+        var reader = new CompactProtocolReader(frame);
+        Assert.True(reader.ReadI32(frame, out var read));
         Assert.Equal(value, read);
         Assert.Equal(0, reader.Remaining);
     }
@@ -44,17 +45,19 @@ public sealed class CompactProtocolTests
         var bytes = ThriftBytes.Compact((ref CompactProtocolWriter w) => w.WriteI64(value));
 
         Assert.True(bytes.Length <= 10);
-        var reader = new CompactProtocolReader(bytes);
-        Assert.True(reader.ReadI64(out var read));
+        ReadOnlySpan<byte> frame = bytes;
+        var reader = new CompactProtocolReader(frame);
+        Assert.True(reader.ReadI64(frame, out var read));
         Assert.Equal(value, read);
     }
 
     [Fact]
     public void Rejects_a_varint_longer_than_five_bytes()
     {
-        var reader = new CompactProtocolReader(new byte[] { 0x80, 0x80, 0x80, 0x80, 0x80, 0x01 });
+        ReadOnlySpan<byte> frame = new byte[] { 0x80, 0x80, 0x80, 0x80, 0x80, 0x01 };
+        var reader = new CompactProtocolReader(frame);
 
-        Assert.False(reader.ReadI32(out _));
+        Assert.False(reader.ReadI32(frame, out _));
         Assert.Equal("varint is longer than 5 bytes", reader.Error.Reason);
     }
 
@@ -77,16 +80,17 @@ public sealed class CompactProtocolTests
 
         // delta 1; delta 15; long form with zigzag id 40 -> 80; a smaller id -> long form, zigzag 3 -> 6; stop.
         Assert.Equal(new byte[] { 0x15, 0, 0xf5, 0, 0x05, 80, 0, 0x05, 6, 0, 0 }, bytes);
-        var reader = new CompactProtocolReader(bytes);
+        ReadOnlySpan<byte> frame = bytes;
+        var reader = new CompactProtocolReader(frame);
         reader.ReadStructBegin();
         foreach (var id in new short[] { 1, 16, 40, 3 })
         {
-            Assert.True(reader.ReadFieldBegin(out var type, out var readId));
+            Assert.True(reader.ReadFieldBegin(frame, out var type, out var readId));
             Assert.Equal((ThriftType.I32, id), (type, readId));
-            Assert.True(reader.ReadI32(out _));
+            Assert.True(reader.ReadI32(frame, out _));
         }
 
-        Assert.True(reader.ReadFieldBegin(out var stop, out _));
+        Assert.True(reader.ReadFieldBegin(frame, out var stop, out _));
         Assert.Equal(ThriftType.Stop, stop);
     }
 
@@ -123,13 +127,14 @@ public sealed class CompactProtocolTests
         });
 
         Assert.Equal(new byte[] { 0x11, 0x12, 0 }, bytes);
-        var reader = new CompactProtocolReader(bytes);
+        ReadOnlySpan<byte> frame = bytes;
+        var reader = new CompactProtocolReader(frame);
         reader.ReadStructBegin();
-        Assert.True(reader.ReadFieldBegin(out var type, out _));
+        Assert.True(reader.ReadFieldBegin(frame, out var type, out _));
         Assert.Equal(ThriftType.Bool, type);
-        Assert.True(reader.ReadBool(out var first));
-        Assert.True(reader.ReadFieldBegin(out _, out _));
-        Assert.True(reader.ReadBool(out var second));
+        Assert.True(reader.ReadBool(frame, out var first));
+        Assert.True(reader.ReadFieldBegin(frame, out _, out _));
+        Assert.True(reader.ReadBool(frame, out var second));
         Assert.True(first);
         Assert.False(second);
     }
@@ -152,8 +157,9 @@ public sealed class CompactProtocolTests
         var bytes = ThriftBytes.Compact((ref CompactProtocolWriter w) => w.WriteMapBegin(ThriftType.String, ThriftType.String, 0));
 
         Assert.Equal(new byte[] { 0 }, bytes);
-        var reader = new CompactProtocolReader(bytes);
-        Assert.True(reader.ReadMapBegin(out _, out _, out var count));
+        ReadOnlySpan<byte> frame = bytes;
+        var reader = new CompactProtocolReader(frame);
+        Assert.True(reader.ReadMapBegin(frame, out _, out _, out var count));
         Assert.Equal(0, count);
     }
 
@@ -181,18 +187,20 @@ public sealed class CompactProtocolTests
     [Fact]
     public void Rejects_a_list_size_larger_than_the_bytes_left()
     {
-        var reader = new CompactProtocolReader(new byte[] { 0xfc, 0xac, 0x02, 0, 0 });
+        ReadOnlySpan<byte> frame = new byte[] { 0xfc, 0xac, 0x02, 0, 0 };
+        var reader = new CompactProtocolReader(frame);
 
-        Assert.False(reader.ReadListBegin(out _, out _));
+        Assert.False(reader.ReadListBegin(frame, out _, out _));
         Assert.Equal("list size is larger than the bytes left in the frame", reader.Error.Reason);
     }
 
     [Fact]
     public void Rejects_a_negative_string_length()
     {
-        var reader = new CompactProtocolReader(new byte[] { 0xff, 0xff, 0xff, 0xff, 0x0f });
+        ReadOnlySpan<byte> frame = new byte[] { 0xff, 0xff, 0xff, 0xff, 0x0f };
+        var reader = new CompactProtocolReader(frame);
 
-        Assert.False(reader.ReadBinary(out _, out _));
+        Assert.False(reader.ReadBinary(frame, out _, out _));
         Assert.Equal("size is negative", reader.Error.Reason);
     }
 
@@ -203,8 +211,9 @@ public sealed class CompactProtocolTests
 
         byte[] expected = [0x82, 0x21, 0xac, 0x02, 6, .. "append"u8];
         Assert.Equal(expected, bytes);
-        var reader = new CompactProtocolReader(bytes);
-        Assert.True(reader.ReadMessageBegin(out var start, out var length, out var type, out var seqId));
+        ReadOnlySpan<byte> frame = bytes;
+        var reader = new CompactProtocolReader(frame);
+        Assert.True(reader.ReadMessageBegin(frame, out var start, out var length, out var type, out var seqId));
         Assert.Equal((5, 6, ThriftMessageType.Call, 300), (start, length, type, seqId));
     }
 

@@ -129,14 +129,14 @@ public sealed class ThriftPropertyTests
             {
                 var bytes = ThriftBytes.Compact((ref CompactProtocolWriter w) => value.WriteTo(ref w));
                 var reader = new CompactProtocolReader(bytes);
-                Assert.True(ThriftSkipper.Skip(ref reader, value.Type), reader.Error.ToString());
+                Assert.True(ThriftSkipper.Skip(ref reader, bytes, value.Type), reader.Error.ToString());
                 Assert.Equal(0, reader.Remaining);
             }
             else
             {
                 var bytes = ThriftBytes.Binary((ref BinaryProtocolWriter w) => value.WriteTo(ref w));
                 var reader = new BinaryProtocolReader(bytes);
-                Assert.True(ThriftSkipper.Skip(ref reader, value.Type), reader.Error.ToString());
+                Assert.True(ThriftSkipper.Skip(ref reader, bytes, value.Type), reader.Error.ToString());
                 Assert.Equal(0, reader.Remaining);
             }
         }));

@@ -16,10 +16,22 @@ public sealed class MetricsFormatTests
         return counter;
     }
 
+    /// <summary>What the views render: the groups' values as their registry's meter reports them.</summary>
+    private static IReadOnlyList<MeasuredGroup> Measure(params CounterGroup[] groups)
+    {
+        using var registry = new MetricsRegistry();
+        foreach (var group in groups)
+        {
+            registry.Register(group);
+        }
+
+        return registry.Measure();
+    }
+
     [Fact]
     public void Json_has_Flumes_shape_with_every_value_a_string()
     {
-        var json = JsonDocument.Parse(MetricsFormat.Json([Channel("c1", 5), new SourceCounter("r1")]));
+        var json = JsonDocument.Parse(MetricsFormat.Json(Measure(Channel("c1", 5), new SourceCounter("r1"))));
 
         var channel = json.RootElement.GetProperty("CHANNEL.c1");
         Assert.Equal("5", channel.GetProperty("ChannelSize").GetString());
@@ -49,7 +61,7 @@ public sealed class MetricsFormatTests
     [Fact]
     public void Prometheus_text_names_families_by_type_with_help_type_and_a_component_label()
     {
-        var text = MetricsFormat.Prometheus([Channel("c1", 5), Channel("c2", 7), new SinkCounter("k1")]);
+        var text = MetricsFormat.Prometheus(Measure(Channel("c1", 5), Channel("c2", 7), new SinkCounter("k1")));
 
         Assert.Contains(
             "# HELP flume_channel_size Events held in the channel now.\n# TYPE flume_channel_size gauge\n" +
@@ -85,7 +97,7 @@ public sealed class MetricsFormatTests
     [Fact]
     public void Component_names_are_escaped_in_labels()
     {
-        var text = MetricsFormat.Prometheus([new SinkCounter("we\"ird\\name")]);
+        var text = MetricsFormat.Prometheus(Measure(new SinkCounter("we\"ird\\name")));
 
         Assert.Contains("{component=\"we\\\"ird\\\\name\"}", text, StringComparison.Ordinal);
     }
@@ -93,15 +105,15 @@ public sealed class MetricsFormatTests
     [Fact]
     public void A_custom_counter_group_is_reported_with_its_own_metrics()
     {
-        var registry = new MetricsRegistry();
+        using var registry = new MetricsRegistry();
         var custom = new CustomGroup();
         registry.Register(custom);
         registry.Register(custom);
 
-        var json = Encoding.UTF8.GetString(MetricsFormat.Json(registry.Snapshot()));
+        var json = Encoding.UTF8.GetString(MetricsFormat.Json(registry.Measure()));
 
         Assert.Equal("{\"OTHER.audit\":{\"AuditedCount\":\"42\",\"StartTime\":\"0\",\"StopTime\":\"0\",\"Type\":\"OTHER\"}}", json);
-        Assert.Contains("flume_other_audited_total{component=\"audit\"} 42", MetricsFormat.Prometheus(registry.Snapshot()), StringComparison.Ordinal);
+        Assert.Contains("flume_other_audited_total{component=\"audit\"} 42", MetricsFormat.Prometheus(registry.Measure()), StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => registry.Register(new CustomGroup()));
     }
 

@@ -21,7 +21,11 @@ public sealed class MetricsServerTests : IAsyncLifetime
         await _server.StartAsync(CancellationToken.None);
     }
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _registry.Dispose();
+    }
 
     private async Task<string> RequestAsync(string request)
     {
