@@ -9,5 +9,18 @@ namespace Flume.Logging.Relay.Cli;
 /// <c>--metrics-port</c>: serve metrics over HTTP on this port, as <c>-Dflume.monitoring.type=http</c> with
 /// <c>-Dflume.monitoring.port</c> do. Null when not given.
 /// </param>
+/// <param name="PollInterval">
+/// How often the configuration files are checked for a change that is then applied to the running agent
+/// (<c>--poll-interval</c>, Flume's <c>-i</c>); null when <c>--no-reload-conf</c> turned reloading off. Default: 30 s.
+/// </param>
 internal sealed record AgentArguments(
-    IReadOnlyList<string> ConfigFiles, string? AgentName, IReadOnlyList<string> PluginDirectories, TimeSpan StopTimeout, int? MetricsPort = null);
+    IReadOnlyList<string> ConfigFiles,
+    string? AgentName,
+    IReadOnlyList<string> PluginDirectories,
+    TimeSpan StopTimeout,
+    int? MetricsPort = null,
+    TimeSpan? PollInterval = null)
+{
+    /// <summary>Flume's interval for polling configuration files (Application's DEFAULT_FILE_INTERVAL).</summary>
+    public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(30);
+}

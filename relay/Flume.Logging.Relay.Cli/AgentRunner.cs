@@ -12,7 +12,9 @@ namespace Flume.Logging.Relay.Cli;
 /// Runs one agent from a properties file until SIGTERM or Ctrl-C, then stops it cleanly: sources stop accepting,
 /// sinks drain until the stop timeout, channels close, exit code 0. Startup problems exit 1 with one line naming
 /// the cause (the key at fault, the port in use, the missing file). With <c>flume.monitoring.type=http</c> (or
-/// <c>--metrics-port</c>) it also serves the agent's metrics until the agent has stopped.
+/// <c>--metrics-port</c>) it also serves the agent's metrics until the agent has stopped. Unless
+/// <c>--no-reload-conf</c>, it polls the configuration files and applies a change to the running agent; a change that
+/// does not load (syntax, unknown type, invalid value, unresolved variable) is logged and the flow runs on unchanged.
 /// </summary>
 internal static partial class AgentRunner
 {
@@ -40,6 +42,11 @@ internal static partial class AgentRunner
 
         RelayAgent agent;
         MetricsServer? metrics = null;
+
+        // Stamped before the first read, so an edit made while the agent starts is not missed.
+        var watcher = arguments.PollInterval is { } interval
+            ? new ConfigurationWatcher(arguments.ConfigFiles, interval, TimeProvider.System, logger)
+            : null;
         try
         {
             var (configuration, entries) = Load(arguments, systemProperties);
@@ -73,6 +80,15 @@ internal static partial class AgentRunner
         await using (agent)
         {
             LogRunning(logger, agent.Name);
+            var watching = Task.CompletedTask;
+            if (watcher is not null && arguments.PollInterval is { } pollInterval)
+            {
+                var seconds = pollInterval.TotalSeconds;
+                LogWatching(logger, seconds);
+                var running = agent;
+                watching = watcher.RunAsync(token => ReloadAsync(running, arguments, systemProperties, logger, token), stop.Token);
+            }
+
             try
             {
                 await Task.Delay(Timeout.Infinite, stop.Token);
@@ -81,6 +97,9 @@ internal static partial class AgentRunner
             {
                 // SIGTERM or Ctrl-C: stop cleanly below.
             }
+
+            // A reload in progress finishes (or gives up starting) before the agent stops.
+            await watching;
 
             using var deadline = new CancellationTokenSource(arguments.StopTimeout);
             await agent.StopAsync(deadline.Token);
@@ -132,6 +151,29 @@ internal static partial class AgentRunner
         }
     }
 
+    /// <summary>
+    /// Loads the changed files for the running agent and applies them; what does not load is logged as an error
+    /// naming the cause, and the agent keeps running as it was.
+    /// </summary>
+    private static async Task ReloadAsync(
+        RelayAgent agent, AgentArguments arguments, IReadOnlyDictionary<string, string> systemProperties, ILogger logger, CancellationToken stopping)
+    {
+        try
+        {
+            // The running agent's name, even when it was chosen as the only agent of the files at start.
+            var (configuration, _) = Load(arguments with { AgentName = agent.Name }, systemProperties);
+            await agent.ReloadAsync(configuration, arguments.StopTimeout, stopping);
+        }
+        catch (Exception e) when (e is ConfigurationException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            LogReloadFailed(logger, agent.Name, e.Message);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping: the agent stops as it is.
+        }
+    }
+
     private static void Stop(PosixSignalContext context, CancellationTokenSource stop)
     {
         // Keep the process alive: the agent's own shutdown decides when it ends.
@@ -158,6 +200,12 @@ internal static partial class AgentRunner
 
     [LoggerMessage(Level = LogLevel.Information, Message = "agent {Agent} running; SIGTERM or Ctrl-C stops it")]
     private static partial void LogRunning(ILogger logger, string agent);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "checking the configuration files for changes every {Seconds} s (--no-reload-conf turns this off)")]
+    private static partial void LogWatching(ILogger logger, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "agent {Agent}: changed configuration not applied, the agent keeps running as it was: {Reason}")]
+    private static partial void LogReloadFailed(ILogger logger, string agent, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "cannot start: {Reason}")]
     private static partial void LogStartFailed(ILogger logger, string reason);

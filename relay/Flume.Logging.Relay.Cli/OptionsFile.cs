@@ -25,6 +25,7 @@ internal static class OptionsFile
         ["plugins-path"] = null,
         ["stop-timeout"] = null,
         ["metrics-port"] = null,
+        ["poll-interval"] = "-i",
     };
 
     private static readonly string[] FlagOptions = ["no-reload-conf", "check"];

@@ -64,7 +64,13 @@ internal static class Program
         };
         var noReload = new Option<bool>("--no-reload-conf")
         {
-            Description = "Accepted for flume-ng compatibility: the relay reads its configuration once at start.",
+            Description = "Do not reload the configuration when its files change. By default they are checked every --poll-interval " +
+                "seconds and a change restarts only the components it affects.",
+        };
+        var pollInterval = new Option<int>("--poll-interval", "-i")
+        {
+            Description = "Seconds between checks of the configuration files for a change (Flume's -i). Default: 30.",
+            DefaultValueFactory = _ => (int)AgentArguments.DefaultPollInterval.TotalSeconds,
         };
         command.Options.Add(confFile);
         command.Options.Add(conf);
@@ -73,6 +79,7 @@ internal static class Program
         command.Options.Add(stopTimeout);
         command.Options.Add(metricsPort);
         command.Options.Add(noReload);
+        command.Options.Add(pollInterval);
         var check = new Option<bool>("--check")
         {
             Description = "Validate the configuration (building every component without starting it: no port bound, no folder " +
@@ -86,6 +93,13 @@ internal static class Program
                 result.AddError("a configuration file is required: --conf <file>, or --conf-file/-f <file>");
             }
 
+        });
+        pollInterval.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--poll-interval must be at least 1 second");
+            }
         });
         stopTimeout.Validators.Add(result =>
         {
@@ -103,7 +117,12 @@ internal static class Program
             ];
             var pluginDirectories = (result.GetValue(plugins) ?? "plugins.d").Split(':', StringSplitOptions.RemoveEmptyEntries);
             var arguments = new AgentArguments(
-                files, result.GetValue(name), pluginDirectories, TimeSpan.FromSeconds(result.GetValue(stopTimeout)), result.GetValue(metricsPort));
+                files,
+                result.GetValue(name),
+                pluginDirectories,
+                TimeSpan.FromSeconds(result.GetValue(stopTimeout)),
+                result.GetValue(metricsPort),
+                result.GetValue(noReload) ? null : TimeSpan.FromSeconds(result.GetValue(pollInterval)));
             return result.GetValue(check)
                 ? AgentRunner.CheckAsync(arguments, system.Values, Console.Out, Console.Error)
                 : AgentRunner.RunAsync(arguments, system.Values, Console.Error);

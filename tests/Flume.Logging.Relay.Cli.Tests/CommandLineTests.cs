@@ -92,13 +92,24 @@ public sealed class CommandLineTests
         Assert.DoesNotContain("Unhandled exception", relay.Process.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    public async Task A_poll_interval_below_one_second_is_a_usage_error(string seconds)
+    {
+        using var relay = RelayProcess.StartRaw("--conf", "relay.properties", "--poll-interval", seconds);
+
+        Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("--poll-interval must be at least 1 second", relay.Process.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Help_lists_the_options()
     {
         using var relay = RelayProcess.StartRaw("--help");
 
         Assert.Equal(0, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        foreach (var option in new[] { "--conf", "--conf-file", "--name", "--plugins-path", "--stop-timeout", "--metrics-port", "agent", "avro-client", "load", "check-channel" })
+        foreach (var option in new[] { "--conf", "--conf-file", "--name", "--plugins-path", "--stop-timeout", "--metrics-port", "--no-reload-conf", "--poll-interval", "agent", "avro-client", "load", "check-channel" })
         {
             Assert.Contains(option, relay.Process.Output, StringComparison.Ordinal);
         }

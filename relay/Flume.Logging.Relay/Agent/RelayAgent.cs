@@ -11,25 +11,27 @@ namespace Flume.Logging.Relay.Agent;
 /// <summary>
 /// One running Flume agent: its channels, sources and sink runners, built from an
 /// <see cref="AgentConfiguration"/>. Starts channels, then sinks, then sources, so nothing is accepted before it
-/// can be stored and drained; stops in the reverse order, letting sinks drain until the stop deadline.
+/// can be stored and drained; stops in the reverse order, letting sinks drain until the stop deadline. A running
+/// agent can take a changed configuration (<see cref="ReloadAsync"/>): only the components it changes restart.
 /// </summary>
 public sealed partial class RelayAgent : IAsyncDisposable
 {
-    private readonly IReadOnlyList<IChannel> _channels;
-    private readonly IReadOnlyList<ISource> _sources;
-    private readonly IReadOnlyList<SinkRunner> _runners;
+    private readonly ComponentRegistry _registry;
+    private readonly ComponentServices _services;
     private readonly ILogger _logger;
     private readonly List<ILifecycle> _started = [];
+
+    // Reloads and the final stop take turns: a stop waits for a reload in progress to finish its swap.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private volatile AgentFlow _flow;
     private int _state;
 
-    private RelayAgent(
-        string name, IReadOnlyList<IChannel> channels, IReadOnlyList<ISource> sources, IReadOnlyList<SinkRunner> runners, MetricsRegistry metrics, ILogger logger)
+    private RelayAgent(AgentFlow flow, ComponentRegistry registry, ComponentServices services, ILogger logger)
     {
-        Name = name;
-        Metrics = metrics;
-        _channels = channels;
-        _sources = sources;
-        _runners = runners;
+        Name = flow.Configuration.Name;
+        _flow = flow;
+        _registry = registry;
+        _services = services;
         _logger = logger;
     }
 
@@ -43,13 +45,13 @@ public sealed partial class RelayAgent : IAsyncDisposable
     public IReadOnlyList<string> PropertyWarnings { get; private init; } = [];
 
     /// <summary>The agent's sources, by name, so callers can find bound ports.</summary>
-    public IReadOnlyList<ISource> Sources => _sources;
+    public IReadOnlyList<ISource> Sources => _flow.SourceList;
 
     /// <summary>The agent's channels.</summary>
-    public IReadOnlyList<IChannel> Channels => _channels;
+    public IReadOnlyList<IChannel> Channels => _flow.ChannelList;
 
     /// <summary>The counters of every component, as served at <c>/metrics</c>.</summary>
-    public MetricsRegistry Metrics { get; }
+    public MetricsRegistry Metrics => _services.Metrics;
 
     /// <summary>
     /// Builds every component. Throws <see cref="ConfigurationException"/> naming the key at fault when a type is
@@ -66,60 +68,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
             LogConfigurationWarning(logger, configuration.Name, warning);
         }
 
-        var channels = new Dictionary<string, IChannel>(StringComparer.Ordinal);
-        foreach (var channel in configuration.Channels)
-        {
-            channels[channel.Name] = Monitored(services, registry.Channels.Create(
-                channel.Type, new ChannelBuildContext(channel.Name, channel.Context, services), channel.Context, "type"));
-        }
-
-        var sources = new List<ISource>();
-        foreach (var source in configuration.Sources)
-        {
-            var processor = BuildChannelProcessor(source, channels, registry, services);
-            sources.Add(Monitored(services, registry.Sources.Create(
-                source.Type, new SourceBuildContext(source.Name, source.Context, processor, services), source.Context, "type")));
-        }
-
-        var sinks = new Dictionary<string, (ISink Sink, IChannel Channel)>(StringComparer.Ordinal);
-        foreach (var sink in configuration.Sinks)
-        {
-            var channel = channels[sink.Channel];
-            sinks[sink.Name] = (Monitored(services, registry.Sinks.Create(
-                sink.Type, new SinkBuildContext(sink.Name, sink.Context, channel, services), sink.Context, "type")), channel);
-        }
-
-        var runners = new List<SinkRunner>();
-        var grouped = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var group in configuration.SinkGroups)
-        {
-            var members = new List<ISink>();
-            var memberChannels = new List<IChannel>();
-            foreach (var name in group.Sinks)
-            {
-                members.Add(sinks[name].Sink);
-                if (!memberChannels.Contains(sinks[name].Channel))
-                {
-                    memberChannels.Add(sinks[name].Channel);
-                }
-
-                grouped.Add(name);
-            }
-
-            var processorType = group.Processor.GetString("type", "default").Trim();
-            var sinkProcessor = registry.SinkProcessors.Create(
-                processorType, new SinkProcessorBuildContext(group.Name, group.Processor, members, services), group.Processor, "type");
-            runners.Add(new SinkRunner(sinkProcessor, memberChannels, services.TimeProvider, services.LoggerFactory.CreateLogger<SinkRunner>()));
-        }
-
-        foreach (var sink in configuration.Sinks)
-        {
-            if (!grouped.Contains(sink.Name))
-            {
-                var (single, channel) = sinks[sink.Name];
-                runners.Add(new SinkRunner(new DefaultSinkProcessor(single), [channel], services.TimeProvider, services.LoggerFactory.CreateLogger<SinkRunner>()));
-            }
-        }
+        var flow = Assemble(configuration, registry, services, running: null, diff: null, created: []);
 
         // Right after construction: what a component reads only when it starts is under a nested prefix.
         var propertyWarnings = UnknownProperties.Find(configuration);
@@ -128,7 +77,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
             LogConfigurationWarning(logger, configuration.Name, warning);
         }
 
-        return new RelayAgent(configuration.Name, [.. channels.Values], sources, runners, services.Metrics, logger)
+        return new RelayAgent(flow, registry, services, logger)
         {
             PropertyWarnings = propertyWarnings,
         };
@@ -145,21 +94,22 @@ public sealed partial class RelayAgent : IAsyncDisposable
             throw new InvalidOperationException($"agent {Name} was already started");
         }
 
+        var flow = _flow;
         try
         {
-            foreach (var channel in _channels)
+            foreach (var channel in flow.ChannelList)
             {
                 await channel.StartAsync(cancellationToken);
                 _started.Add(channel);
             }
 
-            foreach (var runner in _runners)
+            foreach (var runner in flow.Runners)
             {
                 await runner.StartAsync(cancellationToken);
                 _started.Add(runner);
             }
 
-            foreach (var source in _sources)
+            foreach (var source in flow.SourceList)
             {
                 await source.StartAsync(cancellationToken);
                 _started.Add(source);
@@ -168,11 +118,90 @@ public sealed partial class RelayAgent : IAsyncDisposable
         catch
         {
             using var undo = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await StopStartedAsync(undo.Token);
+            await StopStartedAsync(flow, undo.Token);
             throw;
         }
 
-        LogStarted(Name, _sources.Count, _channels.Count, _runners.Count);
+        _started.Clear();
+        LogStarted(Name, flow.SourceList.Count, flow.ChannelList.Count, flow.Runners.Count);
+    }
+
+    /// <summary>
+    /// Applies a changed configuration of this agent to the running flow, stopping and starting only what changed
+    /// (see <see cref="FlowDiff"/>): sources stop first, then sinks, then channels; channels start first, then sinks,
+    /// then sources. A sink whose channel stops or goes away drains it first, until <paramref name="drainTimeout"/>;
+    /// a sink that merely restarts leaves what it has not taken in the channel for its successor. Throws
+    /// <see cref="ConfigurationException"/> when a new or changed component cannot be built, and then nothing
+    /// has changed. A component that fails to start is logged and left out; the next reload tries it again.
+    /// </summary>
+    /// <returns>False when the agent is not running (not yet started, or stopped), so nothing was applied.</returns>
+    internal async Task<bool> ReloadAsync(AgentConfiguration next, TimeSpan drainTimeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        if (!string.Equals(next.Name, Name, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"the configuration is of agent {next.Name}, not {Name}", nameof(next));
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (Volatile.Read(ref _state) != 1)
+            {
+                return false;
+            }
+
+            var running = _flow;
+            var diff = FlowDiff.Compute(running.Configuration, next);
+            if (diff.IsEmpty)
+            {
+                _flow = running with { Configuration = next };
+                LogReloadUnchanged(Name);
+                return true;
+            }
+
+            // Built beside the live registry: a restarted component's new counters have the old ones' key. Its meter
+            // ends once the groups have moved to the live registry.
+            using var stagingMetrics = new MetricsRegistry();
+            var staging = _services with { Metrics = stagingMetrics };
+            var created = new List<object>();
+            AgentFlow target;
+            try
+            {
+                target = Assemble(next, _registry, staging, running, diff, created);
+            }
+            catch
+            {
+                await DisposeAllAsync(created);
+                throw;
+            }
+
+            foreach (var warning in next.Warnings)
+            {
+                LogConfigurationWarning(_logger, Name, warning);
+            }
+
+            foreach (var warning in UnknownProperties.Find(Rebuilt(next, diff)))
+            {
+                LogConfigurationWarning(_logger, Name, warning);
+            }
+
+            await StopChangedAsync(running, diff, drainTimeout);
+            SwapMetrics(running, diff, staging.Metrics);
+            var failed = await StartChangedAsync(target, diff, cancellationToken);
+            _flow = failed.IsEmpty ? target : await WithoutAsync(target, failed);
+            // Rare and small: described even when information is not logged.
+            var stopped = Describe(diff, stopping: true, running.Configuration);
+            var started = Describe(diff, stopping: false, next);
+            var kept = DescribeKept(diff, next);
+            LogReloaded(Name, stopped, started, kept);
+
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>
@@ -181,14 +210,22 @@ public sealed partial class RelayAgent : IAsyncDisposable
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.CompareExchange(ref _state, 2, 1) != 1)
+        await _gate.WaitAsync(CancellationToken.None);
+        try
         {
-            return;
-        }
+            if (Interlocked.CompareExchange(ref _state, 2, 1) != 1)
+            {
+                return;
+            }
 
-        LogStopping(Name);
-        await StopStartedAsync(cancellationToken);
-        LogStopped(Name);
+            LogStopping(Name);
+            await StopAllAsync(_flow, cancellationToken);
+            LogStopped(Name);
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>
@@ -202,19 +239,9 @@ public sealed partial class RelayAgent : IAsyncDisposable
             await StopAsync(timeout.Token);
         }
 
-        foreach (var component in _sources.Cast<object>().Concat(_channels).Concat(_runners))
-        {
-            switch (component)
-            {
-                case IAsyncDisposable asyncDisposable:
-                    await asyncDisposable.DisposeAsync();
-                    break;
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
-            }
-        }
-
+        var flow = _flow;
+        await DisposeAllAsync([.. flow.SourceList, .. flow.ChannelList, .. flow.Runners]);
+        _gate.Dispose();
         Metrics.Dispose();
     }
 
@@ -226,6 +253,114 @@ public sealed partial class RelayAgent : IAsyncDisposable
         }
 
         return component;
+    }
+
+    /// <summary>
+    /// The flow of <paramref name="configuration"/>: with no <paramref name="running"/> flow every component is new;
+    /// otherwise only those <paramref name="diff"/> starts are built and the rest are the running instances.
+    /// Everything built is added to <paramref name="created"/>, so a failure half-way can release it.
+    /// </summary>
+    private static AgentFlow Assemble(
+        AgentConfiguration configuration, ComponentRegistry registry, ComponentServices services, AgentFlow? running, FlowDiff? diff, List<object> created)
+    {
+        var channels = new Dictionary<string, IChannel>(StringComparer.Ordinal);
+        foreach (var channel in configuration.Channels)
+        {
+            if (running is not null && diff is not null && !diff.Start.Channels.Contains(channel.Name))
+            {
+                channels[channel.Name] = running.Channels[channel.Name];
+                continue;
+            }
+
+            var built = registry.Channels.Create(channel.Type, new ChannelBuildContext(channel.Name, channel.Context, services), channel.Context, "type");
+            created.Add(built);
+            channels[channel.Name] = Monitored(services, built);
+        }
+
+        var sources = new Dictionary<string, ISource>(StringComparer.Ordinal);
+        foreach (var source in configuration.Sources)
+        {
+            if (running is not null && diff is not null && !diff.Start.Sources.Contains(source.Name))
+            {
+                sources[source.Name] = running.Sources[source.Name];
+                continue;
+            }
+
+            var processor = BuildChannelProcessor(source, channels, registry, services);
+            var built = registry.Sources.Create(
+                source.Type, new SourceBuildContext(source.Name, source.Context, processor, services), source.Context, "type");
+            created.Add(built);
+            sources[source.Name] = Monitored(services, built);
+        }
+
+        var sinks = new Dictionary<string, ISink>(StringComparer.Ordinal);
+        var sinkChannels = new Dictionary<string, IChannel>(StringComparer.Ordinal);
+        foreach (var sink in configuration.Sinks)
+        {
+            var channel = channels[sink.Channel];
+            sinkChannels[sink.Name] = channel;
+            if (running is not null && diff is not null && !diff.Start.Sinks.Contains(sink.Name))
+            {
+                sinks[sink.Name] = running.Sinks[sink.Name];
+                continue;
+            }
+
+            var built = registry.Sinks.Create(sink.Type, new SinkBuildContext(sink.Name, sink.Context, channel, services), sink.Context, "type");
+            created.Add(built);
+            sinks[sink.Name] = Monitored(services, built);
+        }
+
+        var groupRunners = new Dictionary<string, SinkRunner>(StringComparer.Ordinal);
+        var grouped = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var group in configuration.SinkGroups)
+        {
+            grouped.UnionWith(group.Sinks);
+            if (running is not null && diff is not null && !diff.Start.Groups.Contains(group.Name))
+            {
+                groupRunners[group.Name] = running.GroupRunners[group.Name];
+                continue;
+            }
+
+            var members = new List<ISink>();
+            var memberChannels = new List<IChannel>();
+            foreach (var name in group.Sinks)
+            {
+                members.Add(sinks[name]);
+                if (!memberChannels.Contains(sinkChannels[name]))
+                {
+                    memberChannels.Add(sinkChannels[name]);
+                }
+            }
+
+            var processorType = group.Processor.GetString("type", "default").Trim();
+            var sinkProcessor = registry.SinkProcessors.Create(
+                processorType, new SinkProcessorBuildContext(group.Name, group.Processor, members, services), group.Processor, "type");
+            var runner = new SinkRunner(sinkProcessor, memberChannels, services.TimeProvider, services.LoggerFactory.CreateLogger<SinkRunner>());
+            created.Add(runner);
+            groupRunners[group.Name] = runner;
+        }
+
+        var sinkRunners = new Dictionary<string, SinkRunner>(StringComparer.Ordinal);
+        foreach (var sink in configuration.Sinks)
+        {
+            if (grouped.Contains(sink.Name))
+            {
+                continue;
+            }
+
+            if (running is not null && diff is not null && !diff.Start.Sinks.Contains(sink.Name))
+            {
+                sinkRunners[sink.Name] = running.SinkRunners[sink.Name];
+                continue;
+            }
+
+            var runner = new SinkRunner(
+                new DefaultSinkProcessor(sinks[sink.Name]), [sinkChannels[sink.Name]], services.TimeProvider, services.LoggerFactory.CreateLogger<SinkRunner>());
+            created.Add(runner);
+            sinkRunners[sink.Name] = runner;
+        }
+
+        return new AgentFlow(configuration, channels, sources, sinks, groupRunners, sinkRunners);
     }
 
     private static ChannelProcessor BuildChannelProcessor(
@@ -251,9 +386,237 @@ public sealed partial class RelayAgent : IAsyncDisposable
         return new ChannelProcessor(selector, interceptors, services.LoggerFactory.CreateLogger<ChannelProcessor>());
     }
 
-    private async Task StopStartedAsync(CancellationToken cancellationToken)
+    /// <summary>Only the components a reload builds, so their unread keys can be reported without the kept ones'.</summary>
+    private static AgentConfiguration Rebuilt(AgentConfiguration next, FlowDiff diff) => new(
+        next.Name,
+        [.. next.Sources.Where(s => diff.Start.Sources.Contains(s.Name))],
+        [.. next.Channels.Where(c => diff.Start.Channels.Contains(c.Name))],
+        [.. next.Sinks.Where(k => diff.Start.Sinks.Contains(k.Name))],
+        [],
+        next.AgentProperties,
+        []);
+
+    /// <summary>Sources, then sink runners (draining only a channel that is going away), then channels.</summary>
+    private async Task StopChangedAsync(AgentFlow running, FlowDiff diff, TimeSpan drainTimeout)
     {
-        foreach (var source in _sources)
+        using var deadline = new CancellationTokenSource(drainTimeout);
+        foreach (var source in running.SourceList)
+        {
+            if (diff.Stop.Sources.Contains(source.Name))
+            {
+                await StopQuietlyAsync(source.Name, () => source.StopAsync(deadline.Token));
+            }
+        }
+
+        var stopping = new List<Task>();
+        foreach (var (name, runner) in running.GroupRunners)
+        {
+            if (diff.Stop.Groups.Contains(name))
+            {
+                stopping.Add(StopRunnerAsync(runner, DrainsStoppingChannel(running, running.Configuration.SinkGroups.First(g => g.Name == name).Sinks, diff), deadline.Token));
+            }
+        }
+
+        foreach (var (name, runner) in running.SinkRunners)
+        {
+            if (diff.Stop.Sinks.Contains(name))
+            {
+                stopping.Add(StopRunnerAsync(runner, DrainsStoppingChannel(running, [name], diff), deadline.Token));
+            }
+        }
+
+        await Task.WhenAll(stopping);
+        foreach (var channel in running.ChannelList)
+        {
+            if (diff.Stop.Channels.Contains(channel.Name))
+            {
+                await StopQuietlyAsync(channel.Name, () => channel.StopAsync(deadline.Token));
+            }
+        }
+
+        await DisposeAllAsync(running.Instances(diff.Stop));
+    }
+
+    private Task StopRunnerAsync(SinkRunner runner, bool drain, CancellationToken deadline) =>
+        StopQuietlyAsync(runner.Name, () => drain ? runner.StopAsync(deadline) : runner.StopWithoutDrainingAsync(deadline));
+
+    private static bool DrainsStoppingChannel(AgentFlow running, IReadOnlyList<string> sinks, FlowDiff diff)
+    {
+        foreach (var sink in running.Configuration.Sinks)
+        {
+            if (sinks.Contains(sink.Name) && diff.Stop.Channels.Contains(sink.Channel))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Drops the counters of what stopped and adds those of what was built, so /metrics shows the new flow.</summary>
+    private void SwapMetrics(AgentFlow running, FlowDiff diff, MetricsRegistry staging)
+    {
+        Unregister(running.Counted(diff.Stop));
+        foreach (var group in staging.Snapshot())
+        {
+            _services.Metrics.Register(group);
+        }
+    }
+
+    /// <summary>
+    /// Channels, then sink runners, then sources of <paramref name="target"/> that <paramref name="diff"/> starts.
+    /// One failing to start is logged and stays stopped, as do the sinks and sources wired to a channel that failed.
+    /// </summary>
+    private async Task<FlowNames> StartChangedAsync(AgentFlow target, FlowDiff diff, CancellationToken cancellationToken)
+    {
+        var failed = new FlowNames();
+        foreach (var channel in target.ChannelList)
+        {
+            if (diff.Start.Channels.Contains(channel.Name) && !await StartQuietlyAsync("channel", channel, cancellationToken))
+            {
+                failed.Channels.Add(channel.Name);
+            }
+        }
+
+        foreach (var group in target.Configuration.SinkGroups)
+        {
+            if (diff.Start.Groups.Contains(group.Name)
+                && (WiredToFailed(target, group.Sinks, failed) || !await StartQuietlyAsync("sink group", target.GroupRunners[group.Name], cancellationToken)))
+            {
+                failed.Groups.Add(group.Name);
+                failed.Sinks.UnionWith(group.Sinks);
+            }
+        }
+
+        foreach (var (name, runner) in target.SinkRunners)
+        {
+            if (diff.Start.Sinks.Contains(name)
+                && (WiredToFailed(target, [name], failed) || !await StartQuietlyAsync("sink", runner, cancellationToken)))
+            {
+                failed.Sinks.Add(name);
+            }
+        }
+
+        foreach (var source in target.Configuration.Sources)
+        {
+            if (diff.Start.Sources.Contains(source.Name)
+                && (source.Channels.Any(failed.Channels.Contains) || !await StartQuietlyAsync("source", target.Sources[source.Name], cancellationToken)))
+            {
+                failed.Sources.Add(source.Name);
+            }
+        }
+
+        return failed;
+    }
+
+    private static bool WiredToFailed(AgentFlow flow, IReadOnlyList<string> sinks, FlowNames failed) =>
+        failed.Channels.Count > 0 && flow.Configuration.Sinks.Any(k => sinks.Contains(k.Name) && failed.Channels.Contains(k.Channel));
+
+    private async Task<bool> StartQuietlyAsync(string kind, ILifecycle component, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await component.StartAsync(cancellationToken);
+            return true;
+        }
+#pragma warning disable CA1031 // One component failing to start must not keep the others of the reload from starting.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogReloadStartFailed(e, Name, kind, component.Name, e.Message);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The flow without the components that failed to start (released, their counters dropped), so that the next
+    /// reload sees them as new and tries them again.
+    /// </summary>
+    private async Task<AgentFlow> WithoutAsync(AgentFlow target, FlowNames failed)
+    {
+        var configuration = target.Configuration;
+        var remaining = new AgentConfiguration(
+            configuration.Name,
+            [.. configuration.Sources.Where(s => !failed.Sources.Contains(s.Name))],
+            [.. configuration.Channels.Where(c => !failed.Channels.Contains(c.Name))],
+            [.. configuration.Sinks.Where(k => !failed.Sinks.Contains(k.Name))],
+            [.. configuration.SinkGroups.Where(g => !failed.Groups.Contains(g.Name))],
+            configuration.AgentProperties,
+            configuration.Warnings);
+        Unregister(target.Counted(failed));
+        await DisposeAllAsync(target.Instances(failed));
+        return new AgentFlow(
+            remaining,
+            Keep(target.Channels, failed.Channels),
+            Keep(target.Sources, failed.Sources),
+            Keep(target.Sinks, failed.Sinks),
+            Keep(target.GroupRunners, failed.Groups),
+            Keep(target.SinkRunners, failed.Sinks));
+    }
+
+    private void Unregister(IEnumerable<object> components)
+    {
+        foreach (var component in components)
+        {
+            if (component is IMonitoredComponent monitored)
+            {
+                _services.Metrics.Unregister(monitored.Counters);
+            }
+        }
+    }
+
+    private static Dictionary<string, T> Keep<T>(IReadOnlyDictionary<string, T> components, HashSet<string> dropped) =>
+        components.Where(c => !dropped.Contains(c.Key)).ToDictionary(StringComparer.Ordinal);
+
+    /// <summary>"source r1, sink k2", or "nothing": what a reload stopped or started.</summary>
+    private static string Describe(FlowDiff diff, bool stopping, AgentConfiguration configuration)
+    {
+        var names = new List<string>();
+        Add(names, "source", configuration.Sources.Select(s => s.Name), stopping ? diff.Stop.Sources : diff.Start.Sources);
+        Add(names, "channel", configuration.Channels.Select(c => c.Name), stopping ? diff.Stop.Channels : diff.Start.Channels);
+        Add(names, "sink", configuration.Sinks.Select(k => k.Name), stopping ? diff.Stop.Sinks : diff.Start.Sinks);
+        Add(names, "sink group", configuration.SinkGroups.Select(g => g.Name), stopping ? diff.Stop.Groups : diff.Start.Groups);
+        return names.Count == 0 ? "nothing" : string.Join(", ", names);
+    }
+
+    private static string DescribeKept(FlowDiff diff, AgentConfiguration next)
+    {
+        var names = new List<string>();
+        Add(names, "source", next.Sources.Select(s => s.Name), diff.Start.Sources, keep: true);
+        Add(names, "channel", next.Channels.Select(c => c.Name), diff.Start.Channels, keep: true);
+        Add(names, "sink", next.Sinks.Select(k => k.Name), diff.Start.Sinks, keep: true);
+        Add(names, "sink group", next.SinkGroups.Select(g => g.Name), diff.Start.Groups, keep: true);
+        return names.Count == 0 ? "nothing" : string.Join(", ", names);
+    }
+
+    private static void Add(List<string> names, string kind, IEnumerable<string> all, HashSet<string> selected, bool keep = false)
+    {
+        foreach (var name in all)
+        {
+            if (selected.Contains(name) != keep)
+            {
+                names.Add($"{kind} {name}");
+            }
+        }
+    }
+
+    private async Task StopAllAsync(AgentFlow flow, CancellationToken cancellationToken)
+    {
+        foreach (var source in flow.SourceList)
+        {
+            await StopQuietlyAsync(source.Name, () => source.StopAsync(cancellationToken));
+        }
+
+        await Task.WhenAll(flow.Runners.Select(runner => StopQuietlyAsync(runner.Name, () => runner.StopAsync(cancellationToken))));
+        foreach (var channel in flow.ChannelList)
+        {
+            await StopQuietlyAsync(channel.Name, () => channel.StopAsync(cancellationToken));
+        }
+    }
+
+    private async Task StopStartedAsync(AgentFlow flow, CancellationToken cancellationToken)
+    {
+        foreach (var source in flow.SourceList)
         {
             if (_started.Contains(source))
             {
@@ -261,8 +624,8 @@ public sealed partial class RelayAgent : IAsyncDisposable
             }
         }
 
-        await Task.WhenAll(_runners.Where(_started.Contains).Select(runner => StopQuietlyAsync(runner.Name, () => runner.StopAsync(cancellationToken))));
-        foreach (var channel in _channels)
+        await Task.WhenAll(flow.Runners.Where(_started.Contains).Select(runner => StopQuietlyAsync(runner.Name, () => runner.StopAsync(cancellationToken))));
+        foreach (var channel in flow.ChannelList)
         {
             if (_started.Contains(channel))
             {
@@ -285,6 +648,22 @@ public sealed partial class RelayAgent : IAsyncDisposable
         }
     }
 
+    private static async Task DisposeAllAsync(IEnumerable<object> components)
+    {
+        foreach (var component in components)
+        {
+            switch (component)
+            {
+                case IAsyncDisposable asyncDisposable:
+                    await asyncDisposable.DisposeAsync();
+                    break;
+                case IDisposable disposable:
+                    disposable.Dispose();
+                    break;
+            }
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "agent {Agent}: {Warning}")]
     private static partial void LogConfigurationWarning(ILogger logger, string agent, string warning);
 
@@ -299,4 +678,13 @@ public sealed partial class RelayAgent : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "agent {Agent}: {Component} failed to stop cleanly")]
     private partial void LogStopFailed(Exception exception, string agent, string component);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "agent {Agent} reloaded: stopped {Stopped}; started {Started}; kept running {Kept}")]
+    private partial void LogReloaded(string agent, string stopped, string started, string kept);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "agent {Agent} reloaded: the changed files describe the same flow, nothing restarted")]
+    private partial void LogReloadUnchanged(string agent);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "agent {Agent} reload: {Kind} {Component} failed to start and stays stopped until the configuration changes again: {Reason}")]
+    private partial void LogReloadStartFailed(Exception exception, string agent, string kind, string component, string reason);
 }

@@ -10,7 +10,8 @@ namespace Flume.Logging.Relay.Metrics;
 /// fields (one interlocked add per batch); the instruments read those fields only when a listener collects, so
 /// counting costs nothing more than it did. The JSON and Prometheus views at <c>/metrics</c> are read from the same
 /// instruments through a <see cref="MeterListener"/>, so they, OpenTelemetry and <c>dotnet-counters</c> always
-/// agree. The agent built with this registry disposes it, which ends its meter.
+/// agree. A reload unregisters the groups of the components it stops and registers those it builds. The agent
+/// built with this registry disposes it, which ends its meter.
 /// </summary>
 public sealed class MetricsRegistry : IDisposable
 {

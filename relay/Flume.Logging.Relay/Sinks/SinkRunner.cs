@@ -61,6 +61,21 @@ internal sealed partial class SinkRunner : ILifecycle, IDisposable
         await _processor.StopAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Stops the loop and the processor without draining: what the sinks have not taken stays in the channel for
+    /// whoever drains it next (a reload's restarted sink). A batch in flight is rolled back by its cancellation.
+    /// </summary>
+    public async Task StopWithoutDrainingAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_loop is not null)
+        {
+            await _loop;
+        }
+
+        await _processor.StopAsync(cancellationToken);
+    }
+
     public void Dispose() => _stopping.Dispose();
 
     private async Task RunAsync(CancellationToken stopping)
