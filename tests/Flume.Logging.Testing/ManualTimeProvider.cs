@@ -60,6 +60,18 @@ public sealed class ManualTimeProvider : TimeProvider
     }
 
     /// <summary>
+    /// Steps only the wall clock (<see cref="GetUtcNow"/>) by <paramref name="delta"/>, forward or back, as an NTP
+    /// correction or <c>date -s</c> does; timestamps and timers, the monotonic clock, do not move.
+    /// </summary>
+    public void StepWallClock(TimeSpan delta)
+    {
+        lock (_lock)
+        {
+            _utcNow += delta;
+        }
+    }
+
+    /// <summary>
     /// Moves the clock forward by <paramref name="delta"/>, firing every timer that falls due on the way, in order.
     /// Callbacks run synchronously on the calling thread.
     /// </summary>

@@ -25,6 +25,9 @@ for package in Serilog.Sinks.Flume Flume.Logging.Extensions NLog.Targets.Flume l
   ls "$feed/$package".*.snupkg >/dev/null
 done
 
+# Installs restore into an empty package cache: the machine's cache may hold an older build of the same version.
+export NUGET_PACKAGES=$work/nuget-cache
+
 # The relay as a .NET tool, from the local folder.
 dotnet tool install --tool-path "$work/tools" --add-source "$feed" Flume.Logging.Relay.Tool
 "$work/tools/relay" --version

@@ -1,4 +1,5 @@
 using Flume.Logging.Protocol;
+using Flume.Logging.Rpc.Backoff;
 using Microsoft.Extensions.Logging;
 
 namespace Flume.Logging.Rpc.Clients;
@@ -10,7 +11,7 @@ namespace Flume.Logging.Rpc.Clients;
 internal sealed class HostEndpoint : IAsyncDisposable
 {
     private readonly Func<RpcHost, IRpcClient> _factory;
-    private readonly HostBackoff _backoff;
+    private readonly FailureBackoff _backoff;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private IRpcClient? _client;
@@ -24,9 +25,12 @@ internal sealed class HostEndpoint : IAsyncDisposable
     {
         Host = host;
         _factory = factory;
-        _backoff = new HostBackoff(maxBackoff, timeProvider);
+        _backoff = new FailureBackoff(HostPolicy(maxBackoff), timeProvider);
         _logger = logger;
     }
+
+    /// <summary>Flume's host backoff: 1 s after the first failure in a row, doubling up to <paramref name="maxBackoff"/>.</summary>
+    internal static BackoffPolicy HostPolicy(TimeSpan maxBackoff) => BackoffPolicy.Exponential(TimeSpan.FromSeconds(1), maxBackoff);
 
     /// <summary>The host this endpoint sends to.</summary>
     internal RpcHost Host { get; }

@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
-using System.Numerics;
-using System.Runtime.InteropServices;
 using Flume.Logging.Hdfs.Protos;
 
 namespace Flume.Logging.Hdfs.DataTransfer;
@@ -72,23 +70,8 @@ internal static class DataChecksum
         return -1;
     }
 
-    /// <summary>CRC32C of <paramref name="data"/> from the CPU's CRC32C instruction where there is one.</summary>
-    public static uint Crc32C(ReadOnlySpan<byte> data)
-    {
-        var crc = uint.MaxValue;
-        var words = MemoryMarshal.Cast<byte, ulong>(data);
-        foreach (var word in words)
-        {
-            crc = BitOperations.Crc32C(crc, BitConverter.IsLittleEndian ? word : BinaryPrimitives.ReverseEndianness(word));
-        }
-
-        foreach (var b in data[(words.Length * sizeof(ulong))..])
-        {
-            crc = BitOperations.Crc32C(crc, b);
-        }
-
-        return ~crc;
-    }
+    /// <summary>CRC32C of <paramref name="data"/>.</summary>
+    public static uint Crc32C(ReadOnlySpan<byte> data) => Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, data);
 
     private static uint Crc(ChecksumTypeProto type, ReadOnlySpan<byte> chunk) =>
         type == ChecksumTypeProto.ChecksumCrc32C ? Crc32C(chunk) : Crc32.HashToUInt32(chunk);

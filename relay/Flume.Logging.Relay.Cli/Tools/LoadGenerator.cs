@@ -1,4 +1,5 @@
 using Flume.Logging.Rpc;
+using Flume.Logging.Rpc.Backoff;
 
 namespace Flume.Logging.Relay.Cli.Tools;
 
@@ -120,7 +121,8 @@ internal sealed class LoadGenerator
 
     private async Task<bool> DeliverAsync(IRpcClient client, IReadOnlyList<Protocol.FlumeEvent> batch, CancellationToken stop)
     {
-        var backoff = _options.RetryBackoff;
+        // Capped so a long overload run with many attempts keeps probing every second instead of stalling.
+        var backoff = BackoffPolicy.Exponential(_options.RetryBackoff, MaxRetryBackoff);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -134,13 +136,10 @@ internal sealed class LoadGenerator
                 Interlocked.CompareExchange(ref _firstFailure, e.Message, null);
             }
 
-            if (attempt >= _options.MaxAttempts || !await TryWaitAsync(Task.Delay(backoff, _time, stop)))
+            if (attempt >= _options.MaxAttempts || !await TryWaitAsync(Task.Delay(backoff.Delay(attempt), _time, stop)))
             {
                 return false;
             }
-
-            // Capped so a long overload run with many attempts keeps probing every second instead of stalling.
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxRetryBackoff.Ticks));
         }
     }
 

@@ -1,4 +1,5 @@
 using Flume.Logging.Relay.Channels;
+using Flume.Logging.Rpc.Backoff;
 using Microsoft.Extensions.Logging;
 
 namespace Flume.Logging.Relay.Sinks;
@@ -16,6 +17,8 @@ internal sealed partial class SinkRunner : ILifecycle, IDisposable
 
     /// <summary>The longest pause after failures.</summary>
     internal static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+
+    private static readonly BackoffPolicy Backoff = BackoffPolicy.Linear(BackoffIncrement, MaxBackoff);
 
     /// <summary>The longest an idle runner sleeps before looking at its channels again.</summary>
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(500);
@@ -100,7 +103,7 @@ internal sealed partial class SinkRunner : ILifecycle, IDisposable
 #pragma warning restore CA1031
             {
                 _consecutiveFailures++;
-                var pause = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, BackoffIncrement.Ticks * _consecutiveFailures));
+                var pause = Backoff.Delay(_consecutiveFailures);
                 if (e is ChannelException or Rpc.EventDeliveryException)
                 {
                     // Expected operational failures (a dead next hop): the reason is enough, a stack trace is noise.

@@ -3,6 +3,7 @@ using System.Text;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Metrics;
+using Flume.Logging.Rpc.Backoff;
 using Microsoft.Extensions.Logging;
 
 namespace Flume.Logging.Relay.Sources;
@@ -14,7 +15,7 @@ namespace Flume.Logging.Relay.Sources;
 /// </summary>
 internal sealed partial class SeqSource : ISource, IDisposable, IMonitoredComponent
 {
-    private static readonly TimeSpan MaxRetryPause = TimeSpan.FromSeconds(5);
+    private static readonly BackoffPolicy RetryPause = BackoffPolicy.Exponential(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5));
 
     private readonly SeqSourceOptions _options;
     private readonly ChannelProcessor _processor;
@@ -99,7 +100,7 @@ internal sealed partial class SeqSource : ISource, IDisposable, IMonitoredCompon
             {
                 Counter.IncrementChannelWriteFail();
                 failures++;
-                var pause = TimeSpan.FromMilliseconds(Math.Min(MaxRetryPause.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(failures, 10))));
+                var pause = RetryPause.Delay(failures);
                 LogRetrying(Name, batch.Count, e.Message, pause.TotalMilliseconds);
                 try
                 {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Flume.Logging.Relay.Agent;
 using Flume.Logging.Rpc;
+using Flume.Logging.Rpc.Backoff;
 using Microsoft.Extensions.Logging;
 
 namespace Flume.Logging.Relay.Sinks.Processors;
@@ -21,15 +22,13 @@ internal sealed partial class FailoverSinkProcessor : ISinkProcessor
     internal static readonly TimeSpan FirstPenalty = TimeSpan.FromSeconds(1);
 
     private readonly Member[] _byPriority;
-    private readonly TimeSpan _maxPenalty;
-    private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
     /// <param name="name">The sink group's name.</param>
     /// <param name="sinks">The group's sinks, in configuration order.</param>
     /// <param name="priorities">Each sink's priority, by position in <paramref name="sinks"/>; higher goes first, ties by position.</param>
     /// <param name="maxPenalty">The longest a failed sink is left out.</param>
-    /// <param name="timeProvider">The clock penalties are measured on.</param>
+    /// <param name="timeProvider">The clock penalties are measured on (its monotonic timestamps).</param>
     /// <param name="logger">Where penalties and restorations are reported.</param>
     public FailoverSinkProcessor(
         string name, IReadOnlyList<ISink> sinks, IReadOnlyList<int> priorities, TimeSpan maxPenalty, TimeProvider timeProvider, ILogger<FailoverSinkProcessor> logger)
@@ -44,13 +43,12 @@ internal sealed partial class FailoverSinkProcessor : ISinkProcessor
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPenalty, TimeSpan.Zero);
         Name = name;
         Sinks = [.. sinks];
-        _maxPenalty = maxPenalty;
-        _timeProvider = timeProvider;
         _logger = logger;
         _byPriority = new Member[sinks.Count];
+        var policy = BackoffPolicy.Exponential(FirstPenalty, maxPenalty);
         for (var i = 0; i < sinks.Count; i++)
         {
-            _byPriority[i] = new Member(sinks[i], priorities[i], i);
+            _byPriority[i] = new Member(sinks[i], priorities[i], i, new FailureBackoff(policy, timeProvider));
         }
 
         Array.Sort(_byPriority, static (a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority) : a.Position.CompareTo(b.Position));
@@ -115,10 +113,9 @@ internal sealed partial class FailoverSinkProcessor : ISinkProcessor
 
     public async ValueTask<SinkStatus> ProcessAsync(CancellationToken cancellationToken)
     {
-        var now = _timeProvider.GetUtcNow();
         foreach (var member in _byPriority)
         {
-            if (member.Failures == 0 || member.RetryAt > now)
+            if (member.Backoff.ConsecutiveFailures == 0 || member.Backoff.IsBackedOff())
             {
                 continue;
             }
@@ -144,8 +141,8 @@ internal sealed partial class FailoverSinkProcessor : ISinkProcessor
             // (and is tried again next step) while the live sinks carry on.
             if (status == SinkStatus.Ready)
             {
-                LogRestored(Name, member.Sink.Name, member.Failures);
-                member.Failures = 0;
+                var failures = member.Backoff.RecordSuccess();
+                LogRestored(Name, member.Sink.Name, failures);
                 return status;
             }
         }
@@ -153,7 +150,7 @@ internal sealed partial class FailoverSinkProcessor : ISinkProcessor
         Exception? last = null;
         foreach (var member in _byPriority)
         {
-            if (member.Failures > 0)
+            if (member.Backoff.ConsecutiveFailures > 0)
             {
                 continue;
             }
@@ -182,30 +179,25 @@ internal sealed partial class FailoverSinkProcessor : ISinkProcessor
 
     private void Penalise(Member member, Exception failure)
     {
-        member.Failures++;
-        member.Penalty = member.Failures == 1 ? FirstPenalty : member.Penalty + member.Penalty;
-        if (member.Penalty > _maxPenalty)
+        // Only sinks that are not backed off are tried, so the failure is always recorded.
+        if (member.Backoff.TryRecordFailure(out var penalty, out var failures))
         {
-            member.Penalty = _maxPenalty;
+            LogPenalised(Name, member.Sink.Name, penalty.TotalMilliseconds, failures, failure.Message);
         }
-
-        member.RetryAt = _timeProvider.GetUtcNow() + member.Penalty;
-        LogPenalised(Name, member.Sink.Name, member.Penalty.TotalMilliseconds, member.Failures, failure.Message);
     }
 
     private TimeSpan NextRetry()
     {
-        var now = _timeProvider.GetUtcNow();
         var soonest = TimeSpan.MaxValue;
         foreach (var member in _byPriority)
         {
-            if (member.Failures > 0 && member.RetryAt - now < soonest)
+            if (member.Backoff.ConsecutiveFailures > 0 && member.Backoff.Remaining() is var remaining && remaining < soonest)
             {
-                soonest = member.RetryAt - now;
+                soonest = remaining;
             }
         }
 
-        return soonest < TimeSpan.Zero ? TimeSpan.Zero : soonest;
+        return soonest;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "sink group {Group}: sink {Sink} failed and is penalised for {PenaltyMs} ms ({Failures} failures in a row): {Reason}")]
@@ -214,7 +206,7 @@ internal sealed partial class FailoverSinkProcessor : ISinkProcessor
     [LoggerMessage(Level = LogLevel.Information, Message = "sink group {Group}: sink {Sink} delivered again after {Failures} failures and is restored")]
     private partial void LogRestored(string group, string sink, int failures);
 
-    private sealed class Member(ISink sink, int priority, int position)
+    private sealed class Member(ISink sink, int priority, int position, FailureBackoff backoff)
     {
         public ISink Sink { get; } = sink;
 
@@ -222,11 +214,7 @@ internal sealed partial class FailoverSinkProcessor : ISinkProcessor
 
         public int Position { get; } = position;
 
-        /// <summary>Failures in a row; 0 while the sink is live.</summary>
-        public int Failures { get; set; }
-
-        public TimeSpan Penalty { get; set; }
-
-        public DateTimeOffset RetryAt { get; set; }
+        /// <summary>The sink's penalty: failures in a row (0 while the sink is live) and when it may be tried again.</summary>
+        public FailureBackoff Backoff { get; } = backoff;
     }
 }

@@ -1,5 +1,6 @@
 using Flume.Logging.Relay.Agent;
 using Flume.Logging.Rpc;
+using Flume.Logging.Rpc.Backoff;
 using Microsoft.Extensions.Logging;
 
 namespace Flume.Logging.Relay.Sinks.Processors;
@@ -22,14 +23,10 @@ internal sealed partial class LoadBalancingSinkProcessor : ISinkProcessor
     private readonly ISink[] _sinks;
     private readonly SinkSelection _selection;
     private readonly bool _backoff;
-    private readonly TimeSpan _maxTimeout;
-    private readonly TimeProvider _timeProvider;
     private readonly Random _random;
     private readonly ILogger _logger;
     private readonly int[] _order;
-    private readonly int[] _failures;
-    private readonly TimeSpan[] _penalties;
-    private readonly DateTimeOffset[] _restoreAt;
+    private readonly FailureBackoff[] _failures;
     private int _nextHead;
 
     /// <param name="name">The sink group's name.</param>
@@ -62,14 +59,17 @@ internal sealed partial class LoadBalancingSinkProcessor : ISinkProcessor
         Sinks = _sinks;
         _selection = selection;
         _backoff = backoff;
-        _maxTimeout = maxTimeout;
-        _timeProvider = timeProvider;
         _random = random;
         _logger = logger;
         _order = new int[_sinks.Length];
-        _failures = new int[_sinks.Length];
-        _penalties = new TimeSpan[_sinks.Length];
-        _restoreAt = new DateTimeOffset[_sinks.Length];
+        _failures = new FailureBackoff[_sinks.Length];
+
+        // Without backoff a failed sink stays in the rotation: a zero cap counts its failures and never skips it.
+        var policy = BackoffPolicy.Exponential(FirstBackoff, backoff ? maxTimeout : TimeSpan.Zero);
+        for (var i = 0; i < _failures.Length; i++)
+        {
+            _failures[i] = new FailureBackoff(policy, timeProvider);
+        }
     }
 
     public string Name { get; }
@@ -100,7 +100,7 @@ internal sealed partial class LoadBalancingSinkProcessor : ISinkProcessor
 
     public async ValueTask<SinkStatus> ProcessAsync(CancellationToken cancellationToken)
     {
-        var count = FillOrder(_timeProvider.GetUtcNow());
+        var count = FillOrder();
         Exception? last = null;
         for (var i = 0; i < count; i++)
         {
@@ -123,10 +123,10 @@ internal sealed partial class LoadBalancingSinkProcessor : ISinkProcessor
                 continue;
             }
 
-            if (_failures[index] > 0)
+            var failures = _failures[index].RecordSuccess();
+            if (failures > 0)
             {
-                LogRestored(Name, _sinks[index].Name, _failures[index]);
-                _failures[index] = 0;
+                LogRestored(Name, _sinks[index].Name, failures);
             }
 
             return status;
@@ -138,7 +138,7 @@ internal sealed partial class LoadBalancingSinkProcessor : ISinkProcessor
     }
 
     /// <summary>Writes the indices of the sinks to try this step into <see cref="_order"/>; returns how many.</summary>
-    private int FillOrder(DateTimeOffset now)
+    private int FillOrder()
     {
         var count = 0;
         if (_selection == SinkSelection.RoundRobin)
@@ -146,7 +146,7 @@ internal sealed partial class LoadBalancingSinkProcessor : ISinkProcessor
             for (var i = 0; i < _sinks.Length; i++)
             {
                 var index = (_nextHead + i) % _sinks.Length;
-                if (IsAvailable(index, now))
+                if (IsAvailable(index))
                 {
                     _order[count++] = index;
                 }
@@ -163,7 +163,7 @@ internal sealed partial class LoadBalancingSinkProcessor : ISinkProcessor
 
         for (var i = 0; i < _sinks.Length; i++)
         {
-            if (IsAvailable(i, now))
+            if (IsAvailable(i))
             {
                 _order[count++] = i;
             }
@@ -178,21 +178,23 @@ internal sealed partial class LoadBalancingSinkProcessor : ISinkProcessor
         return count;
     }
 
-    private bool IsAvailable(int index, DateTimeOffset now) => !_backoff || _failures[index] == 0 || _restoreAt[index] <= now;
+    private bool IsAvailable(int index) => !_failures[index].IsBackedOff();
 
     private void Failed(int index, Exception failure)
     {
-        _failures[index]++;
-        if (!_backoff)
+        if (!_failures[index].TryRecordFailure(out var penalty, out var failures))
         {
-            LogFailed(Name, _sinks[index].Name, _failures[index], failure.Message);
             return;
         }
 
-        var penalty = _failures[index] == 1 ? FirstBackoff : _penalties[index] + _penalties[index];
-        _penalties[index] = penalty > _maxTimeout ? _maxTimeout : penalty;
-        _restoreAt[index] = _timeProvider.GetUtcNow() + _penalties[index];
-        LogBackedOff(Name, _sinks[index].Name, _penalties[index].TotalMilliseconds, _failures[index], failure.Message);
+        if (_backoff)
+        {
+            LogBackedOff(Name, _sinks[index].Name, penalty.TotalMilliseconds, failures, failure.Message);
+        }
+        else
+        {
+            LogFailed(Name, _sinks[index].Name, failures, failure.Message);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "sink group {Group}: sink {Sink} failed ({Failures} failures in a row), trying the next sink: {Reason}")]

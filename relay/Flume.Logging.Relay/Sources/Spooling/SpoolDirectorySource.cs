@@ -2,6 +2,7 @@ using System.Text;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Config;
+using Flume.Logging.Rpc.Backoff;
 using Microsoft.Extensions.Logging;
 
 namespace Flume.Logging.Relay.Sources.Spooling;
@@ -300,11 +301,7 @@ internal sealed partial class SpoolDirectorySource : ISource, IAsyncDisposable
         return false;
     }
 
-    private TimeSpan Backoff(int failures)
-    {
-        var pause = FirstBackoff * Math.Pow(2, Math.Min(failures - 1, 30));
-        return pause < _options.MaxBackoff ? pause : _options.MaxBackoff;
-    }
+    private TimeSpan Backoff(int failures) => BackoffPolicy.Exponential(FirstBackoff, _options.MaxBackoff).Delay(failures);
 
     private bool MarksByRename => _options.DeletePolicy == SpoolDeletePolicy.Never && _options.TrackingPolicy == SpoolTrackingPolicy.Rename;
 

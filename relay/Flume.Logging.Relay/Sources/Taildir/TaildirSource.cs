@@ -3,6 +3,7 @@ using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Metrics;
+using Flume.Logging.Rpc.Backoff;
 using Microsoft.Extensions.Logging;
 
 namespace Flume.Logging.Relay.Sources.Taildir;
@@ -191,8 +192,7 @@ internal sealed partial class TaildirSource : ISource, IMonitoredComponent, IAsy
             }
 
             emptyPasses++;
-            var pause = _options.BackoffSleepIncrement * Math.Min(emptyPasses, 1 << 20);
-            pause = pause < _options.MaxBackoffSleep ? pause : _options.MaxBackoffSleep;
+            var pause = BackoffPolicy.Linear(_options.BackoffSleepIncrement, _options.MaxBackoffSleep).Delay(emptyPasses);
             var untilWrite = _timeProvider.GetElapsedTime(now, nextPositionWrite);
             pause = pause < untilWrite ? pause : untilWrite;
             try

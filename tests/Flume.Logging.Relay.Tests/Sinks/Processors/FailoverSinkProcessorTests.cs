@@ -134,6 +134,24 @@ public sealed class FailoverSinkProcessorTests
         Assert.True(_logs.Contains("sink k1 failed and is penalised for 1000 ms (1 failures in a row)", LogLevel.Warning), _logs.Dump());
     }
 
+    [Theory]
+    [InlineData(-3600)]
+    [InlineData(3600)]
+    public async Task A_wall_clock_step_neither_prolongs_nor_ends_a_penalty(int stepSeconds)
+    {
+        var k1 = Sink("k1");
+        var k2 = Sink("k2");
+        var processor = Processor([k1, k2], ("priority.k1", "10"), ("priority.k2", "5"));
+        k1.Failing = true;
+        await StepAsync(processor);
+        k1.Failing = false;
+
+        _time.StepWallClock(TimeSpan.FromSeconds(stepSeconds));
+        Assert.Equal(["k2"], await StepAsync(processor));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(["k1"], await StepAsync(processor));
+    }
+
     [Fact]
     public async Task A_penalised_sink_that_finds_nothing_to_deliver_stays_penalised_and_the_live_sink_carries_on()
     {

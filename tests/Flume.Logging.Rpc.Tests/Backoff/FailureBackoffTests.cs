@@ -1,16 +1,17 @@
+using Flume.Logging.Rpc.Backoff;
 using Flume.Logging.Rpc.Clients;
 using Flume.Logging.Testing;
 
-namespace Flume.Logging.Rpc.Tests.Clients;
+namespace Flume.Logging.Rpc.Tests.Backoff;
 
-public sealed class HostBackoffTests
+public sealed class FailureBackoffTests
 {
     private readonly ManualTimeProvider _time = new();
 
     [Fact]
     public void A_failure_reported_while_already_backed_off_does_not_double_the_delay()
     {
-        var backoff = new HostBackoff(TimeSpan.FromSeconds(30), _time);
+        var backoff = new FailureBackoff(HostEndpoint.HostPolicy(TimeSpan.FromSeconds(30)), _time);
 
         Assert.True(backoff.TryRecordFailure(out var first, out var firstCount));
         Assert.False(backoff.TryRecordFailure(out _, out var secondCount));
@@ -24,7 +25,7 @@ public sealed class HostBackoffTests
     [Fact]
     public void Zero_cap_never_backs_off_but_counts_failures()
     {
-        var backoff = new HostBackoff(TimeSpan.Zero, _time);
+        var backoff = new FailureBackoff(HostEndpoint.HostPolicy(TimeSpan.Zero), _time);
 
         Assert.True(backoff.TryRecordFailure(out var delay, out _));
         Assert.True(backoff.TryRecordFailure(out _, out var failures));
@@ -39,7 +40,7 @@ public sealed class HostBackoffTests
     [Fact]
     public void Delay_stops_growing_at_a_large_cap_without_overflowing()
     {
-        var backoff = new HostBackoff(TimeSpan.FromDays(365), _time);
+        var backoff = new FailureBackoff(HostEndpoint.HostPolicy(TimeSpan.FromDays(365)), _time);
         var last = TimeSpan.Zero;
 
         for (var i = 0; i < 80; i++)
@@ -49,5 +50,22 @@ public sealed class HostBackoffTests
         }
 
         Assert.Equal(TimeSpan.FromDays(365), last);
+    }
+
+    [Theory]
+    [InlineData(-3600)]
+    [InlineData(3600)]
+    public void A_wall_clock_step_neither_prolongs_nor_ends_a_backoff(int stepSeconds)
+    {
+        var backoff = new FailureBackoff(HostEndpoint.HostPolicy(TimeSpan.FromSeconds(30)), _time);
+        Assert.True(backoff.TryRecordFailure(out var delay, out _));
+
+        _time.StepWallClock(TimeSpan.FromSeconds(stepSeconds));
+        Assert.True(backoff.IsBackedOff());
+        Assert.Equal(delay, backoff.Remaining());
+
+        _time.Advance(delay);
+        Assert.False(backoff.IsBackedOff());
+        Assert.Equal(1, backoff.ConsecutiveFailures);
     }
 }
