@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Hashing;
 using System.Text;
 
 namespace Flume.Logging.FileChannel.Log;
@@ -48,7 +47,7 @@ internal sealed record Checkpoint(long NextCommitSequence, long NextTransactionI
         }
 
         var body = data.AsSpan(0, data.Length - 4);
-        if (Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, body) != BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(data.Length - 4)))
+        if (Crc32C.Compute(body) != BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(data.Length - 4)))
         {
             throw new InvalidDataException($"{path} fails its checksum");
         }
@@ -140,7 +139,7 @@ internal sealed record Checkpoint(long NextCommitSequence, long NextTransactionI
             position += 8;
         }
 
-        BinaryPrimitives.WriteUInt32LittleEndian(span[position..], Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, span[..position]));
+        BinaryPrimitives.WriteUInt32LittleEndian(span[position..], Crc32C.Compute(span[..position]));
         return data;
     }
 }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.IO.Hashing;
 using System.Text;
 using Flume.Logging.Protocol;
 
@@ -140,7 +139,7 @@ internal static class LogRecord
         }
 
         var body = data.Slice(HeaderSize, (int)length);
-        if (Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, body) != BinaryPrimitives.ReadUInt32LittleEndian(data[8..]))
+        if (Crc32C.Compute(body) != BinaryPrimitives.ReadUInt32LittleEndian(data[8..]))
         {
             return OperationStatus.InvalidData;
         }
@@ -206,7 +205,7 @@ internal static class LogRecord
         var body = record[HeaderSize..];
         BinaryPrimitives.WriteUInt32LittleEndian(record, Magic);
         BinaryPrimitives.WriteUInt32LittleEndian(record[4..], (uint)body.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(record[8..], Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, body));
+        BinaryPrimitives.WriteUInt32LittleEndian(record[8..], Crc32C.Compute(body));
     }
 
     private static int VarintSize(uint value)
