@@ -6,6 +6,7 @@ using Flume.Logging.Relay.Sinks;
 using Flume.Logging.Relay.Sinks.FileRoll;
 using Flume.Logging.Relay.Sinks.Hdfs;
 using Flume.Logging.Relay.Sinks.Http;
+using Flume.Logging.Relay.Sinks.Kafka;
 using Flume.Logging.Relay.Sinks.Processors;
 using Flume.Logging.Relay.Sources;
 using Flume.Logging.Relay.Sources.Exec;
@@ -88,6 +89,10 @@ internal static class BuiltInComponents
             c.Name, c.Channel, FileRollSinkOptions.From(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<FileRollSink>()));
         registry.AddSink("hdfs", CreateHdfsSink);
         registry.AddSink(HdfsSink.FlumeClass, CreateHdfsSink);
+
+        // Flume has no short alias for its Kafka components: configurations name the class.
+        registry.AddSink(KafkaSink.FlumeClass, c => new KafkaSink(
+            c.Name, c.Channel, KafkaSinkOptions.From(c.Properties), null, c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<KafkaSink>()));
 
         registry.AddInterceptor("timestamp", TimestampInterceptor.Create);
         registry.AddInterceptor(TimestampInterceptor.BuilderClass, TimestampInterceptor.Create);

@@ -1,0 +1,27 @@
+using Flume.Logging.Relay.Config;
+
+namespace Flume.Logging.Relay.Kafka;
+
+/// <summary>
+/// The pre-1.7 property names Flume's Kafka components still map to the current ones (<c>brokerList</c>,
+/// <c>topic</c>, <c>groupId</c> ...): the current name wins when both are set, and each old one used is reported.
+/// </summary>
+internal static class DeprecatedProperties
+{
+    /// <summary>The value of <paramref name="key"/>, else of <paramref name="oldKey"/> (noted in <paramref name="warnings"/>), else null.</summary>
+    public static string? Read(ComponentContext properties, string key, string oldKey, List<string> warnings)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        ArgumentNullException.ThrowIfNull(warnings);
+        var current = properties.GetString(key);
+        var old = properties.GetString(oldKey);
+        if (old is not null)
+        {
+            warnings.Add(current is null
+                ? $"{properties.FullKey(oldKey)} is deprecated and is read as {properties.FullKey(key)}; rename it"
+                : $"{properties.FullKey(oldKey)} is deprecated and ignored because {properties.FullKey(key)} is set");
+        }
+
+        return current ?? old;
+    }
+}
