@@ -1,4 +1,5 @@
 using Flume.Logging.Relay.Channels;
+using Flume.Logging.Relay.Channels.Kafka;
 using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Interceptors;
 using Flume.Logging.Relay.Selectors;
@@ -34,6 +35,9 @@ internal static class BuiltInComponents
 
         registry.AddChannel("SPILLABLEMEMORY", CreateSpillableMemoryChannel);
         registry.AddChannel(SpillableMemoryChannel.FlumeClass, CreateSpillableMemoryChannel);
+
+        registry.AddChannel(KafkaChannel.FlumeClass, c => new KafkaChannel(
+            c.Name, KafkaChannelOptions.From(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<KafkaChannel>()));
 
         registry.AddSource("netcat", c => new NetcatSource(c.Name, NetcatSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory));
         registry.AddSource("seq", c => new SeqSource(
