@@ -12,6 +12,7 @@ using Flume.Logging.Relay.Sinks.Processors;
 using Flume.Logging.Relay.Sources;
 using Flume.Logging.Relay.Sources.Exec;
 using Flume.Logging.Relay.Sources.Http;
+using Flume.Logging.Relay.Sources.Kafka;
 using Flume.Logging.Relay.Sources.Spooling;
 using Flume.Logging.Relay.Sources.Syslog;
 using Flume.Logging.Relay.Sources.Taildir;
@@ -60,6 +61,9 @@ internal static class BuiltInComponents
 
         registry.AddSource("http", CreateHttpSource);
         registry.AddSource(HttpSource.FlumeClass, CreateHttpSource);
+
+        registry.AddSource(KafkaSource.FlumeClass, c => new KafkaSource(
+            c.Name, KafkaSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<KafkaSource>()));
 
         registry.AddSource("avro", c => new RpcSource(
             c.Name,
