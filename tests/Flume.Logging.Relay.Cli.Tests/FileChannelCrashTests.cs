@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Text;
-using Flume.Logging.Protocol;
 using Flume.Logging.Rpc;
 using Flume.Logging.Testing;
 using Xunit.Abstractions;
@@ -77,7 +75,7 @@ public sealed class FileChannelCrashTests(ITestOutputHelper output) : IDisposabl
 
                 using var relay = await RelayProcess.StartRunningAsync(config);
                 using var stopSending = new CancellationTokenSource();
-                var sender = SendUntilStoppedAsync(sourcePort, acknowledged, () => Interlocked.Increment(ref next), stopSending.Token);
+                var sender = AcknowledgedLoad.SendUntilStoppedAsync(sourcePort, acknowledged, () => Interlocked.Increment(ref next), stopSending.Token);
                 await Task.Delay(random.Next(150, 900));
                 relay.Process.Kill();
                 await stopSending.CancelAsync();
@@ -112,34 +110,4 @@ public sealed class FileChannelCrashTests(ITestOutputHelper output) : IDisposabl
     }
 
     private static Task<IRpcServer> StartReceiverAsync(int port, RecordingReceiver receiver) => receiver.ServeAvroAsync(port);
-
-    /// <summary>
-    /// Sends batches of fresh events; a batch counts as acknowledged only when the relay answered OK. A batch
-    /// without an answer is sent again (as any Flume client would), so nothing is acknowledged twice as new.
-    /// </summary>
-    private static async Task SendUntilStoppedAsync(int port, ConcurrentDictionary<string, bool> acknowledged, Func<int> nextId, CancellationToken stop)
-    {
-        var options = new RpcClientOptions { BatchSize = 50, ConnectTimeout = TimeSpan.FromSeconds(1), RequestTimeout = TimeSpan.FromSeconds(3) };
-        options.Hosts.Add(new RpcHost("relay", "127.0.0.1", port));
-        await using var client = RpcClients.Create(options);
-        while (!stop.IsCancellationRequested)
-        {
-            var batch = Enumerable.Range(0, 50)
-                .Select(_ => FlumeEvent.FromText($"evt-{nextId().ToString("D7", CultureInfo.InvariantCulture)}"))
-                .ToList();
-            try
-            {
-                await client.AppendBatchAsync(batch, CancellationToken.None);
-                foreach (var e in batch)
-                {
-                    acknowledged[Encoding.UTF8.GetString(e.Body.Span)] = true;
-                }
-            }
-            catch (EventDeliveryException)
-            {
-                // Not acknowledged: the relay may or may not have it. Either way it is not counted.
-                await Task.Delay(20, CancellationToken.None);
-            }
-        }
-    }
 }

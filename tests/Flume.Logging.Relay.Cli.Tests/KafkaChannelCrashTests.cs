@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Text;
-using Flume.Logging.Protocol;
-using Flume.Logging.Rpc;
 using Flume.Logging.Testing;
 using Flume.Logging.Testing.Kafka;
 using Xunit.Abstractions;
@@ -65,7 +62,7 @@ public sealed class KafkaChannelCrashTests(ITestOutputHelper output) : IDisposab
         {
             using var relay = await RelayProcess.StartRunningAsync(config);
             using var stopSending = new CancellationTokenSource();
-            var sender = SendUntilStoppedAsync(sourcePort, acknowledged, () => Interlocked.Increment(ref next), stopSending.Token);
+            var sender = AcknowledgedLoad.SendUntilStoppedAsync(sourcePort, acknowledged, () => Interlocked.Increment(ref next), stopSending.Token);
             await Task.Delay(random.Next(200, 800));
             relay.Process.Kill();
             await stopSending.CancelAsync();
@@ -90,31 +87,5 @@ public sealed class KafkaChannelCrashTests(ITestOutputHelper output) : IDisposab
             $"acknowledged {acknowledged.Count}, delivered {bodies.Count} ({arrived.Count} distinct, {duplicates.Count} of them more than once), missing 0");
         output.WriteLine($"duplicates: {string.Join(", ", duplicates.Take(50))}{(duplicates.Count > 50 ? " ..." : "")}");
         Assert.True(acknowledged.Count > 1000, $"the load was too small to prove anything: {acknowledged.Count} events");
-    }
-
-    /// <summary>Sends batches of fresh events; a batch counts as acknowledged only when the relay answered OK.</summary>
-    private static async Task SendUntilStoppedAsync(int port, ConcurrentDictionary<string, bool> acknowledged, Func<int> nextId, CancellationToken stop)
-    {
-        var options = new RpcClientOptions { BatchSize = 50, ConnectTimeout = TimeSpan.FromSeconds(1), RequestTimeout = TimeSpan.FromSeconds(3) };
-        options.Hosts.Add(new RpcHost("relay", "127.0.0.1", port));
-        await using var client = RpcClients.Create(options);
-        while (!stop.IsCancellationRequested)
-        {
-            var batch = Enumerable.Range(0, 50)
-                .Select(_ => FlumeEvent.FromText($"evt-{nextId().ToString("D7", CultureInfo.InvariantCulture)}"))
-                .ToList();
-            try
-            {
-                await client.AppendBatchAsync(batch, CancellationToken.None);
-                foreach (var e in batch)
-                {
-                    acknowledged[Encoding.UTF8.GetString(e.Body.Span)] = true;
-                }
-            }
-            catch (EventDeliveryException)
-            {
-                await Task.Delay(20, CancellationToken.None);
-            }
-        }
     }
 }

@@ -24,4 +24,12 @@ internal static class DeprecatedProperties
 
         return current ?? old;
     }
+
+    /// <summary><c>kafka.bootstrap.servers</c>, or the deprecated <c>brokerList</c> of the sink and channel.</summary>
+    public static string BootstrapServers(ComponentContext properties, List<string> warnings)
+    {
+        var servers = Read(properties, "kafka.bootstrap.servers", "brokerList", warnings);
+        var key = properties.GetString("kafka.bootstrap.servers") is null && servers is not null ? "brokerList" : "kafka.bootstrap.servers";
+        return KafkaClientProperties.BootstrapServers(properties, key);
+    }
 }

@@ -4,7 +4,6 @@ using Confluent.Kafka;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Kafka;
 using Flume.Logging.Relay.Metrics;
-using Flume.Logging.Relay.Sinks.Kafka;
 using Microsoft.Extensions.Logging;
 
 namespace Flume.Logging.Relay.Channels.Kafka;
@@ -196,24 +195,13 @@ internal sealed partial class KafkaChannel : IChannel, IMonitoredComponent
     private async ValueTask ProduceOneAsync(
         IProducer<string?, byte[]> producer, TopicPartition topicPartition, Message<string?, byte[]> message, BatchAcknowledgements acks, CancellationToken cancellationToken)
     {
-        while (true)
+        try
         {
-            try
-            {
-                acks.Sending();
-                producer.Produce(topicPartition, message, acks.OnDelivered);
-                return;
-            }
-            catch (ProduceException<string?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-            {
-                acks.NotSent();
-                await Task.Delay(10, cancellationToken);
-            }
-            catch (Exception e) when (e is ProduceException<string?, byte[]> or KafkaException)
-            {
-                acks.NotSent();
-                throw new ChannelException($"kafka channel {Name}: could not send to topic {_options.Topic}: {e.Message}{_producerErrors.Suffix()}", e);
-            }
+            await acks.SendAsync(producer, topicPartition, message, cancellationToken);
+        }
+        catch (Exception e) when (e is ProduceException<string?, byte[]> or KafkaException or ArgumentException)
+        {
+            throw new ChannelException($"kafka channel {Name}: could not send to topic {_options.Topic}: {e.Message}{_producerErrors.Suffix()}", e);
         }
     }
 

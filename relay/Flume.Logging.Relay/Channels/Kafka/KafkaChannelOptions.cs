@@ -51,9 +51,7 @@ internal sealed class KafkaChannelOptions
     {
         ArgumentNullException.ThrowIfNull(properties);
         var warnings = new List<string>();
-        var servers = DeprecatedProperties.Read(properties, "kafka.bootstrap.servers", "brokerList", warnings);
-        var serversKey = properties.GetString("kafka.bootstrap.servers") is null && servers is not null ? "brokerList" : "kafka.bootstrap.servers";
-        var bootstrap = KafkaClientProperties.BootstrapServers(properties, serversKey);
+        var bootstrap = DeprecatedProperties.BootstrapServers(properties, warnings);
         var topic = DeprecatedProperties.Read(properties, "kafka.topic", "topic", warnings);
         var group = DeprecatedProperties.Read(properties, "kafka.consumer.group.id", "groupId", warnings);
         if (properties.GetString("migrateZookeeperOffsets") is not null)

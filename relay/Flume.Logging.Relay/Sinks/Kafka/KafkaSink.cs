@@ -116,26 +116,14 @@ internal sealed partial class KafkaSink : BatchSink
     private async ValueTask ProduceAsync(
         IProducer<string?, byte[]> producer, TopicPartition topicPartition, Message<string?, byte[]> message, BatchAcknowledgements acks, CancellationToken cancellationToken)
     {
-        while (true)
+        try
         {
-            try
-            {
-                acks.Sending();
-                producer.Produce(topicPartition, message, acks.OnDelivered);
-                return;
-            }
-            catch (ProduceException<string?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-            {
-                // librdkafka's queue is full of records not yet acknowledged: wait for some to be.
-                acks.NotSent();
-                await Task.Delay(10, cancellationToken);
-            }
-            catch (Exception e) when (e is ProduceException<string?, byte[]> or KafkaException or ArgumentException)
-            {
-                acks.NotSent();
-                throw new EventDeliveryException(
-                    $"kafka sink {Name}: could not send to topic {topicPartition.Topic}: {e.Message}{_errors.Suffix()}", e);
-            }
+            await acks.SendAsync(producer, topicPartition, message, cancellationToken);
+        }
+        catch (Exception e) when (e is ProduceException<string?, byte[]> or KafkaException or ArgumentException)
+        {
+            throw new EventDeliveryException(
+                $"kafka sink {Name}: could not send to topic {topicPartition.Topic}: {e.Message}{_errors.Suffix()}", e);
         }
     }
 

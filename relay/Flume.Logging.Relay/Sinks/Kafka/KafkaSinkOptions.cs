@@ -56,9 +56,7 @@ internal sealed class KafkaSinkOptions
     {
         ArgumentNullException.ThrowIfNull(properties);
         var warnings = new List<string>();
-        var servers = DeprecatedProperties.Read(properties, "kafka.bootstrap.servers", "brokerList", warnings);
-        var serversKey = properties.GetString("kafka.bootstrap.servers") is null && servers is not null ? "brokerList" : "kafka.bootstrap.servers";
-        var bootstrap = KafkaClientProperties.BootstrapServers(properties, serversKey);
+        var bootstrap = DeprecatedProperties.BootstrapServers(properties, warnings);
         var topic = DeprecatedProperties.Read(properties, "kafka.topic", "topic", warnings);
         var batchText = DeprecatedProperties.Read(properties, "flumeBatchSize", "batchSize", warnings);
         var batchKey = properties.GetString("flumeBatchSize") is null && batchText is not null ? "batchSize" : "flumeBatchSize";

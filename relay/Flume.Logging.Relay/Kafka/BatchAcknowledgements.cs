@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace Flume.Logging.Relay.Sinks.Kafka;
+namespace Flume.Logging.Relay.Kafka;
 
 /// <summary>
 /// Counts the acknowledgements of one batch of records: <see cref="Done"/> completes once every record sent has
@@ -29,14 +29,41 @@ internal sealed class BatchAcknowledgements
     /// <summary>The first failure's reason.</summary>
     public string? FirstError => Volatile.Read(ref _firstError);
 
-    /// <summary>Called before a record is handed to the producer.</summary>
-    public void Sending() => Interlocked.Increment(ref _outstanding);
-
-    /// <summary>Called when the producer refused the record just counted by <see cref="Sending"/>.</summary>
-    public void NotSent() => Arrived();
-
     /// <summary>Called once every record was handed over (or the batch was abandoned).</summary>
     public void AllSent() => Arrived();
+
+    private void Sending() => Interlocked.Increment(ref _outstanding);
+
+    private void NotSent() => Arrived();
+
+    /// <summary>
+    /// Hands <paramref name="message"/> to the producer as part of this batch, waiting while librdkafka's queue is
+    /// full of records not yet acknowledged. Any other refusal is thrown as the producer threw it.
+    /// </summary>
+    public async ValueTask SendAsync(
+        IProducer<string?, byte[]> producer, TopicPartition topicPartition, Message<string?, byte[]> message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(producer);
+        while (true)
+        {
+            Sending();
+            try
+            {
+                producer.Produce(topicPartition, message, OnDelivered);
+                return;
+            }
+            catch (ProduceException<string?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                NotSent();
+                await Task.Delay(10, cancellationToken);
+            }
+            catch
+            {
+                NotSent();
+                throw;
+            }
+        }
+    }
 
     private void Report(DeliveryReport<string?, byte[]> report)
     {
