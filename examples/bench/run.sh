@@ -28,6 +28,9 @@
 #   serilog-baseline, nlog-baseline, log4net-baseline: the framework with a sink that only renders the message, to
 #   show what the framework itself costs (with appender, events/s of the calls alone).
 #   examples/bench/run.sh replay              (1,000,000 events left in a file channel; restart after kill -9 and after a clean stop)
+#   examples/bench/run.sh avro-memory-kafka   (avro -> memory -> Kafka sink, acks 1, into librdkafka's mock cluster of 3
+#                                             brokers held by kcat in a process of its own)
+#   examples/bench/run.sh avro-kafka-null     (avro -> Kafka channel -> null, same mock cluster)
 #   examples/bench/run.sh taildir-memory-null [lines] [batchSize]
 #                                             (TAILDIR reads one file of 100-byte lines, 10,737,418 = 1 GiB unless given,
 #                                             written to a temp folder before the relay starts; timed from the relay's
@@ -112,7 +115,28 @@ run_hdfs() { # config, file type, load options...
   run_single "$out/hdfs.properties" "$@"
 }
 
+# librdkafka's mock Kafka cluster, held by a kcat consumer for as long as the run lasts; sets KAFKA_BROKERS.
+start_kafka() {
+  coproc KAFKA { exec kcat -C -b 127.0.0.1:9 -X test.mock.num.brokers=3 -t bench-holder -q 2>&1 >/dev/null; }
+  local line
+  while read -r line <&"${KAFKA[0]}"; do
+    [[ $line == *"replaced with "* ]] && break
+  done
+  KAFKA_BROKERS=${line##*replaced with }
+  hdfs_pid=$KAFKA_PID   # the EXIT trap stops it, as it does the HDFS cluster
+}
+
+run_kafka() { # config, load options...
+  local config=$1
+  shift
+  start_kafka
+  sed -e "s|KAFKA_BROKERS|$KAFKA_BROKERS|" "$config" >"$out/kafka.properties"
+  run_single "$out/kafka.properties" "$@"
+}
+
 case "$scenario" in
+  avro-memory-kafka) run_kafka examples/bench/avro-memory-kafka.properties "$@" ;;
+  avro-kafka-null) run_kafka examples/bench/avro-kafka-null.properties "$@" ;;
   avro-memory-hdfs) run_hdfs examples/bench/avro-memory-hdfs.properties "$@" ;;
   avro-file-hdfs) run_hdfs examples/bench/avro-file-hdfs.properties "$@" ;;
   avro-memory-null) run_single examples/bench/avro-memory-null.properties "$@" ;;

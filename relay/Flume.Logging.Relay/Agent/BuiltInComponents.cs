@@ -1,4 +1,5 @@
 using Flume.Logging.Relay.Channels;
+using Flume.Logging.Relay.Channels.Kafka;
 using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Interceptors;
 using Flume.Logging.Relay.Selectors;
@@ -6,10 +7,12 @@ using Flume.Logging.Relay.Sinks;
 using Flume.Logging.Relay.Sinks.FileRoll;
 using Flume.Logging.Relay.Sinks.Hdfs;
 using Flume.Logging.Relay.Sinks.Http;
+using Flume.Logging.Relay.Sinks.Kafka;
 using Flume.Logging.Relay.Sinks.Processors;
 using Flume.Logging.Relay.Sources;
 using Flume.Logging.Relay.Sources.Exec;
 using Flume.Logging.Relay.Sources.Http;
+using Flume.Logging.Relay.Sources.Kafka;
 using Flume.Logging.Relay.Sources.Spooling;
 using Flume.Logging.Relay.Sources.Syslog;
 using Flume.Logging.Relay.Sources.Taildir;
@@ -34,6 +37,9 @@ internal static class BuiltInComponents
         registry.AddChannel("SPILLABLEMEMORY", CreateSpillableMemoryChannel);
         registry.AddChannel(SpillableMemoryChannel.FlumeClass, CreateSpillableMemoryChannel);
 
+        registry.AddChannel(KafkaChannel.FlumeClass, c => new KafkaChannel(
+            c.Name, KafkaChannelOptions.From(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<KafkaChannel>()));
+
         registry.AddSource("netcat", c => new NetcatSource(c.Name, NetcatSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory));
         registry.AddSource("seq", c => new SeqSource(
             c.Name, SeqSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<SeqSource>()));
@@ -55,6 +61,9 @@ internal static class BuiltInComponents
 
         registry.AddSource("http", CreateHttpSource);
         registry.AddSource(HttpSource.FlumeClass, CreateHttpSource);
+
+        registry.AddSource(KafkaSource.FlumeClass, c => new KafkaSource(
+            c.Name, KafkaSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<KafkaSource>()));
 
         registry.AddSource("avro", c => new RpcSource(
             c.Name,
@@ -88,6 +97,10 @@ internal static class BuiltInComponents
             c.Name, c.Channel, FileRollSinkOptions.From(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<FileRollSink>()));
         registry.AddSink("hdfs", CreateHdfsSink);
         registry.AddSink(HdfsSink.FlumeClass, CreateHdfsSink);
+
+        // Flume has no short alias for its Kafka components: configurations name the class.
+        registry.AddSink(KafkaSink.FlumeClass, c => new KafkaSink(
+            c.Name, c.Channel, KafkaSinkOptions.From(c.Properties), null, c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<KafkaSink>()));
 
         registry.AddInterceptor("timestamp", TimestampInterceptor.Create);
         registry.AddInterceptor(TimestampInterceptor.BuilderClass, TimestampInterceptor.Create);
