@@ -5,6 +5,7 @@ using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Kafka;
 using Flume.Logging.Relay.Metrics;
+using Flume.Logging.Rpc.Backoff;
 using Microsoft.Extensions.Logging;
 
 namespace Flume.Logging.Relay.Sources.Kafka;
@@ -130,7 +131,7 @@ internal sealed partial class KafkaSource : ISource, IAsyncDisposable, IMonitore
             if (_batch.Count == 0)
             {
                 emptyPolls++;
-                var pause = TimeSpan.FromTicks(Math.Min(_options.MaxBackoffSleep.Ticks, _options.BackoffSleepIncrement.Ticks * emptyPolls));
+                var pause = BackoffPolicy.Linear(_options.BackoffSleepIncrement, _options.MaxBackoffSleep).Delay(emptyPolls);
                 if (!await PauseAsync(pause))
                 {
                     return;
