@@ -84,7 +84,8 @@ internal static class FlowGraph
     {
         foreach (var candidate in agent.Channels)
         {
-            if (candidate.Name == channel && candidate is IMonitoredComponent { Counters: ChannelCounter counter })
+            // A channel without a fixed capacity (Kafka's, whose topic is the buffer) reports 0, as in Flume's metrics.
+            if (candidate.Name == channel && candidate is IMonitoredComponent { Counters: ChannelCounter { ChannelCapacity: > 0 } counter })
             {
                 return counter.ChannelCapacity;
             }

@@ -8,6 +8,13 @@ namespace Flume.Logging.Protocol.Avro;
 /// <c>append</c> and <c>appendBatch</c> messages must have the same wire shape as ours. Docs, whitespace, property
 /// order, namespaces and whether a named type is referenced or defined inline do not matter.
 /// </summary>
+/// <remarks>
+/// Not Apache.Avro's <c>Protocol.Parse</c>, although this runs once per connection: it would add Apache.Avro and
+/// Newtonsoft.Json to every application that loads the appenders; it throws several exception types on a peer's bad
+/// JSON (a NullReferenceException among them); and it decides nothing about wire compatibility, which is this
+/// shape comparison. Its <c>MD5</c> is not Java's either (it prints namespaces Java omits), so the hash we send is
+/// ours. The oracle tests parse our protocol text with it.
+/// </remarks>
 internal static class AvroProtocolCheck
 {
     private const int MaxDepth = 32;

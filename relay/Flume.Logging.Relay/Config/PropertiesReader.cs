@@ -7,7 +7,9 @@ namespace Flume.Logging.Relay.Config;
 /// Reads the java.util.Properties text format exactly as <c>Properties.load(Reader)</c> of the JDK since 9 does
 /// (compared against JDK 17 on thousands of generated files), so a Flume configuration file runs unchanged:
 /// comments, the three separators, line continuations and escapes. The one deliberate difference: a byte order
-/// mark at the start of the text is dropped.
+/// mark at the start of the text is dropped. The caller picks the text encoding: the relay reads files as UTF-8,
+/// where Flume 1.11's <c>Properties.load(InputStream)</c> reads ISO-8859-1 (the JDK oracle test checks this reader
+/// under both).
 /// </summary>
 public static class PropertiesReader
 {
