@@ -34,7 +34,7 @@ internal static partial class AgentRunner
             return StartFailed;
         }
 
-        using var loggerFactory = ConsoleLogging.Create(level);
+        using var loggerFactory = ConsoleLogging.Create(level, SystemdService.LogsToJournal);
         var logger = loggerFactory.CreateLogger("relay");
         using var stop = new CancellationTokenSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Stop(context, stop));
@@ -80,6 +80,7 @@ internal static partial class AgentRunner
         await using (agent)
         {
             LogRunning(logger, agent.Name);
+            SystemdService.Ready();
             var watching = Task.CompletedTask;
             if (watcher is not null && arguments.PollInterval is { } pollInterval)
             {
@@ -97,6 +98,8 @@ internal static partial class AgentRunner
             {
                 // SIGTERM or Ctrl-C: stop cleanly below.
             }
+
+            SystemdService.Stopping();
 
             // A reload in progress finishes (or gives up starting) before the agent stops.
             await watching;

@@ -31,14 +31,25 @@ internal static class ConsoleLogging
         };
     }
 
-    public static ILoggerFactory Create(LogLevel level) => LoggerFactory.Create(builder => builder
-        .SetMinimumLevel(level)
-        .AddSimpleConsole(options =>
+    /// <summary>
+    /// Timestamped single lines; under systemd's journal (<paramref name="journal"/>) each line starts with its syslog
+    /// priority (<c>&lt;6&gt;</c> for information) so <c>journalctl -p warning</c> filters by level.
+    /// </summary>
+    public static ILoggerFactory Create(LogLevel level, bool journal = false) => LoggerFactory.Create(builder =>
+    {
+        builder.SetMinimumLevel(level).AddFilter<ConsoleLoggerProvider>(null, level);
+        if (journal)
+        {
+            builder.AddSystemdConsole(options => options.IncludeScopes = false);
+            return;
+        }
+
+        builder.AddSimpleConsole(options =>
         {
             options.SingleLine = true;
             options.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
             options.UseUtcTimestamp = false;
             options.ColorBehavior = LoggerColorBehavior.Disabled;
-        })
-        .AddFilter<ConsoleLoggerProvider>(null, level));
+        });
+    });
 }
