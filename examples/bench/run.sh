@@ -130,7 +130,7 @@ run_kafka() { # config, load options...
   local config=$1
   shift
   start_kafka
-  sed -e "s|KAFKA_BROKERS|$KAFKA_BROKERS|" "$config" >"$out/kafka.properties"
+  sed -e "s|127\.0\.0\.1:9092|$KAFKA_BROKERS|" "$config" >"$out/kafka.properties"
   run_single "$out/kafka.properties" "$@"
 }
 
