@@ -269,11 +269,22 @@ public sealed class HdfsSinkTests(ITestOutputHelper output) : IAsyncDisposable
         await using var fs = _cluster.CreateFileSystem();
         foreach (var file in files)
         {
-            var reader = new SequenceFileReader(new MemoryStream(await fs.ReadAllBytesAsync(file)));
-            while (reader.TryRead(out var record))
+            var bytes = await fs.ReadAllBytesAsync(file);
+            try
             {
-                // A BytesWritable: a 4-byte length, then the body.
-                bodies.Add(Encoding.UTF8.GetString(record.Value, 4, record.Value.Length - 4));
+                var reader = new SequenceFileReader(new MemoryStream(bytes));
+                while (reader.TryRead(out var record))
+                {
+                    // A BytesWritable: a 4-byte length, then the body.
+                    bodies.Add(Encoding.UTF8.GetString(record.Value, 4, record.Value.Length - 4));
+                }
+            }
+            catch (InvalidDataException e)
+            {
+                // Seen once in CI with other test classes running beside it: say which file, how long, and what the
+                // NameNode knows of it, so the next occurrence can be diagnosed.
+                var (_, listing) = await _cluster.RunCliAsync("ls", "-l", file);
+                throw new InvalidDataException($"{file} ({bytes.Length} bytes read; hdfs-cli ls -l: {listing.Trim()}) is not a whole SequenceFile", e);
             }
         }
 
