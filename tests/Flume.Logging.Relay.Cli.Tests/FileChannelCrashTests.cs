@@ -74,25 +74,12 @@ public sealed class FileChannelCrashTests(ITestOutputHelper output) : IDisposabl
                 }
 
                 using var relay = await RelayProcess.StartRunningAsync(config);
-                using var stopSending = new CancellationTokenSource();
-                var sender = AcknowledgedSender.SendUntilStoppedAsync(sourcePort, acknowledged, () => Interlocked.Increment(ref next), stopSending.Token);
-                await Task.Delay(random.Next(150, 900));
-                relay.Process.Kill();
-                await stopSending.CancelAsync();
-                await sender;
+                await AcknowledgedSender.SendThenKillAsync(relay, sourcePort, acknowledged, () => Interlocked.Increment(ref next), TimeSpan.FromMilliseconds(random.Next(150, 900)));
             }
 
             receiver ??= await StartReceiverAsync(receiverPort, received);
             using var last = await RelayProcess.StartRunningAsync(config);
-            var arrived = new HashSet<string>();
-            await Eventually.TrueAsync(
-                () =>
-                {
-                    arrived.UnionWith(received.Events.Select(e => Encoding.UTF8.GetString(e.Body.Span)));
-                    return acknowledged.Keys.All(arrived.Contains);
-                },
-                "every acknowledged event at the receiver",
-                TimeSpan.FromSeconds(90));
+            await AcknowledgedSender.WaitUntilAllArrivedAsync(received, acknowledged, TimeSpan.FromSeconds(90));
             Assert.Equal(0, await last.StopAsync());
         }
         finally

@@ -61,24 +61,11 @@ public sealed class KafkaChannelCrashTests(ITestOutputHelper output) : IDisposab
         for (var kill = 0; kill < Kills; kill++)
         {
             using var relay = await RelayProcess.StartRunningAsync(config);
-            using var stopSending = new CancellationTokenSource();
-            var sender = AcknowledgedSender.SendUntilStoppedAsync(sourcePort, acknowledged, () => Interlocked.Increment(ref next), stopSending.Token);
-            await Task.Delay(random.Next(200, 800));
-            relay.Process.Kill();
-            await stopSending.CancelAsync();
-            await sender;
+            await AcknowledgedSender.SendThenKillAsync(relay, sourcePort, acknowledged, () => Interlocked.Increment(ref next), TimeSpan.FromMilliseconds(random.Next(200, 800)));
         }
 
         using var last = await RelayProcess.StartRunningAsync(config);
-        var arrived = new HashSet<string>();
-        await Eventually.TrueAsync(
-            () =>
-            {
-                arrived.UnionWith(received.Events.Select(e => Encoding.UTF8.GetString(e.Body.Span)));
-                return acknowledged.Keys.All(arrived.Contains);
-            },
-            "every acknowledged event at the receiver",
-            TimeSpan.FromSeconds(30));
+        var arrived = await AcknowledgedSender.WaitUntilAllArrivedAsync(received, acknowledged, TimeSpan.FromSeconds(30));
         Assert.Equal(0, await last.StopAsync());
 
         var bodies = received.Events.Select(e => Encoding.UTF8.GetString(e.Body.Span)).ToList();

@@ -41,4 +41,36 @@ public static class AcknowledgedSender
             }
         }
     }
+
+    /// <summary>
+    /// Sends as <see cref="SendUntilStoppedAsync"/> for <paramref name="sendFor"/>, then kills the relay with SIGKILL
+    /// mid-load and waits for the sender to give up: one round of a crash test.
+    /// </summary>
+    public static async Task SendThenKillAsync(RelayProcess relay, int port, ConcurrentDictionary<string, bool> acknowledged, Func<int> nextId, TimeSpan sendFor)
+    {
+        ArgumentNullException.ThrowIfNull(relay);
+        using var stopSending = new CancellationTokenSource();
+        var sender = SendUntilStoppedAsync(port, acknowledged, nextId, stopSending.Token);
+        await Task.Delay(sendFor);
+        relay.Process.Kill();
+        await stopSending.CancelAsync();
+        await sender;
+    }
+
+    /// <summary>Waits until every acknowledged event has reached <paramref name="received"/>; returns the distinct bodies seen.</summary>
+    public static async Task<HashSet<string>> WaitUntilAllArrivedAsync(RecordingReceiver received, ConcurrentDictionary<string, bool> acknowledged, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(received);
+        ArgumentNullException.ThrowIfNull(acknowledged);
+        var arrived = new HashSet<string>(StringComparer.Ordinal);
+        await Eventually.TrueAsync(
+            () =>
+            {
+                arrived.UnionWith(received.Events.Select(e => Encoding.UTF8.GetString(e.Body.Span)));
+                return acknowledged.Keys.All(arrived.Contains);
+            },
+            "every acknowledged event at the receiver",
+            timeout);
+        return arrived;
+    }
 }
