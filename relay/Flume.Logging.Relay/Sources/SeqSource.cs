@@ -13,7 +13,7 @@ namespace Flume.Logging.Relay.Sources;
 /// batches of <c>batchSize</c>. A batch the channel refuses is retried with the same numbers, so after
 /// de-duplication the receiver sees exactly <c>totalEvents</c> distinct events.
 /// </summary>
-internal sealed partial class SeqSource : ISource, IDisposable, IMonitoredComponent
+internal sealed partial class SeqSource : ISource, IAsyncDisposable, IMonitoredComponent
 {
     private static readonly BackoffPolicy RetryPause = BackoffPolicy.Exponential(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5));
 
@@ -21,8 +21,7 @@ internal sealed partial class SeqSource : ISource, IDisposable, IMonitoredCompon
     private readonly ChannelProcessor _processor;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly CancellationTokenSource _stopping = new();
-    private Task? _loop;
+    private readonly SourceLoop _loop = new();
 
     public SeqSource(string name, SeqSourceOptions options, ChannelProcessor processor, TimeProvider timeProvider, ILogger<SeqSource> logger)
     {
@@ -49,22 +48,17 @@ internal sealed partial class SeqSource : ISource, IDisposable, IMonitoredCompon
     public Task StartAsync(CancellationToken cancellationToken)
     {
         Counter.Start();
-        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        _loop.Start(() => RunAsync(_loop.Stopping));
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
-        if (_loop is not null)
-        {
-            await _loop.WaitAsync(cancellationToken);
-        }
-
+        await _loop.StopAsync(cancellationToken);
         Counter.Stop();
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public ValueTask DisposeAsync() => _loop.DisposeAsync();
 
     private async Task RunAsync(CancellationToken stopping)
     {
