@@ -177,6 +177,28 @@ public sealed class SourceTlsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_TLS_client_on_the_plain_http_port_is_named_in_a_warning_and_closed_while_plain_HTTP_still_works()
+    {
+        var options = HttpSourceOptions.From(Properties([("bind", "127.0.0.1"), ("port", "0")]));
+        await using var source = new HttpSource("r1", options, Processor(), TimeProvider.System, _logs);
+        await source.StartAsync(CancellationToken.None);
+
+        using (var client = new TcpClient())
+        {
+            await client.ConnectAsync(source.LocalEndPoint);
+            await using var ssl = new SslStream(client.GetStream());
+            var refused = await Assert.ThrowsAnyAsync<Exception>(() => ssl.AuthenticateAsClientAsync("localhost").WaitAsync(Timeout));
+            Assert.True(refused is IOException or System.Security.Authentication.AuthenticationException, refused.ToString());
+        }
+
+        await Eventually.TrueAsync(() => _logs.Contains("began a TLS handshake on this plain HTTP port"), "the TLS mismatch warning", Timeout);
+        var port = source.LocalEndPoint.Port.ToString(CultureInfo.InvariantCulture);
+        var (exit, output) = await RunAsync($"curl -sS --fail-with-body -H 'Content-Type: application/json' --data '[{{\"body\":\"plain\"}}]' http://127.0.0.1:{port}/");
+        Assert.True(exit == 0, output);
+        Assert.Equal("plain", Body(Assert.Single(await DrainAsync(1))));
+    }
+
+    [Fact]
     public async Task The_HTTPS_source_serves_a_renewed_certificate_to_new_connections_without_a_restart()
     {
         var options = HttpSourceOptions.From(Properties([("bind", "127.0.0.1"), ("port", "0"), .. Ssl()]));

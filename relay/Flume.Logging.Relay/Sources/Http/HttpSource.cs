@@ -43,6 +43,7 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
     private readonly ILogger _logger;
     private readonly IHttpSourceHandler _handler;
     private readonly HttpsConnections? _https;
+    private readonly PlainHttpConnections? _plain;
     private ServiceProvider? _services;
     private KestrelServer? _server;
     private IPEndPoint? _localEndPoint;
@@ -66,6 +67,7 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
             _ => new JsonHandler(),
         };
         _https = options.Tls is null ? null : new HttpsConnections(name, options.Tls, _logger, time);
+        _plain = options.Tls is null ? new PlainHttpConnections(name, options.RequestTimeout, _logger, time) : null;
     }
 
     public string Name { get; }
@@ -99,6 +101,7 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
             // Jetty's connector speaks HTTP/1.1 only; h2c by prior knowledge would be a surprise on a Flume port.
             o.Protocols = HttpProtocols.Http1;
             _https?.Configure(o);
+            _plain?.Configure(o);
             listen = o;
         });
         var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), _loggerFactory);

@@ -63,7 +63,7 @@ internal sealed partial class HttpsConnections : IDisposable
         {
             try
             {
-                switch (await StartsWithTlsHandshakeAsync(network.Input, handshake.Token))
+                switch (await FirstByte.StartsWithTlsHandshakeAsync(network.Input, handshake.Token))
                 {
                     case null:
                         return;
@@ -102,24 +102,6 @@ internal sealed partial class HttpsConnections : IDisposable
                 await writer.CompleteAsync();
             }
         }
-    }
-
-    /// <summary>
-    /// Looks at the first byte without consuming it: true for a TLS handshake record, false for anything else (plain
-    /// HTTP), null when the client closed without sending.
-    /// </summary>
-    private static async Task<bool?> StartsWithTlsHandshakeAsync(PipeReader input, CancellationToken cancellationToken)
-    {
-        var read = await input.ReadAsync(cancellationToken);
-        if (read.Buffer.IsEmpty)
-        {
-            input.AdvanceTo(read.Buffer.Start);
-            return null;
-        }
-
-        var first = read.Buffer.FirstSpan[0];
-        input.AdvanceTo(read.Buffer.Start, read.Buffer.Start);
-        return first == TlsAuthenticator.HandshakeRecord;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "http source {Source}: TLS mismatch: {Peer} sent plain HTTP to this HTTPS port (use https:// on the client); answered 400")]

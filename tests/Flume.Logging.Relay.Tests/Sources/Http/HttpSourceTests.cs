@@ -178,7 +178,8 @@ public sealed class HttpSourceTests : IAsyncLifetime
         var stream = client.GetStream();
         await stream.WriteAsync("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[{\"body\""u8.ToArray());
 
-        await Eventually.TrueAsync(() => time.ActiveTimerCount > 0, "the request timeout to be set");
+        // The first timer bounds the wait for the connection's first byte and ends with it; the second is the request's.
+        await Eventually.TrueAsync(() => time.TimersCreated >= 2 && time.ActiveTimerCount > 0, "the request timeout to be set");
         time.Advance(TimeSpan.FromSeconds(5));
 
         using var reader = new StreamReader(stream, Encoding.ASCII);
@@ -186,6 +187,20 @@ public sealed class HttpSourceTests : IAsyncLifetime
         Assert.StartsWith("HTTP/1.1 408", answer, StringComparison.Ordinal);
         Assert.Contains("requestTimeout (5000 ms)", answer, StringComparison.Ordinal);
         Assert.Empty(Drain());
+    }
+
+    [Fact]
+    public async Task A_connection_that_sends_nothing_is_closed_after_requestTimeout()
+    {
+        var time = new ManualTimeProvider();
+        await RestartAsync(new HttpSourceOptions { Bind = "127.0.0.1", RequestTimeout = TimeSpan.FromSeconds(5) }, time: time);
+        using var client = new TcpClient();
+        await client.ConnectAsync(_source.LocalEndPoint);
+
+        await Eventually.TrueAsync(() => time.ActiveTimerCount > 0, "the wait for the first byte");
+        time.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(0, await client.GetStream().ReadAsync(new byte[1]).AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
     [Fact]
