@@ -1,4 +1,5 @@
 using System.Buffers;
+using Flume.Logging.Testing;
 
 namespace Flume.Logging.Fuzz;
 
@@ -27,36 +28,5 @@ internal static class FuzzInput
     }
 
     /// <summary><paramref name="data"/> as a sequence of segments of <paramref name="segmentLength"/> bytes (0: one segment).</summary>
-    public static ReadOnlySequence<byte> Sequence(ReadOnlyMemory<byte> data, int segmentLength)
-    {
-        if (segmentLength <= 0 || data.Length <= segmentLength)
-        {
-            return new ReadOnlySequence<byte>(data);
-        }
-
-        var first = new Segment(data[..segmentLength], 0);
-        var last = first;
-        for (var offset = segmentLength; offset < data.Length; offset += segmentLength)
-        {
-            last = last.Append(data.Slice(offset, Math.Min(segmentLength, data.Length - offset)));
-        }
-
-        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
-    }
+    public static ReadOnlySequence<byte> Sequence(ReadOnlyMemory<byte> data, int segmentLength) => SegmentedSequence.Chunks(data, segmentLength);
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Flume.Logging.Protocol.Avro;
+using Flume.Logging.Testing;
 
 namespace Flume.Logging.Protocol.Tests.Avro;
 
@@ -23,7 +24,7 @@ public class NettyFrameTests
         {
             for (var second = split; second <= data.Length; second++)
             {
-                var sequence = Segments.Split(data, split, second);
+                var sequence = SegmentedSequence.Split(data, split, second);
                 Assert.Equal(OperationStatus.Done, NettyFrame.TryRead(sequence, 16, 1024, out var serial, out var found, out var length, out _));
                 Assert.Equal(256, serial);
                 Assert.Equal(frame.Length, found.Length);
@@ -73,24 +74,5 @@ public class NettyFrameTests
         byte[] two = [0, 0, 0, 1, 0, 0, 0, 2, .. one.AsSpan(8).ToArray(), 0, 0, 2, 0x58];
         Assert.Equal(OperationStatus.InvalidData, NettyFrame.TryRead(new ReadOnlySequence<byte>(two), 16, 1024, out _, out _, out _, out var reason));
         Assert.Contains("buffer 1", reason, StringComparison.Ordinal);
-    }
-
-    private sealed class Segments : ReadOnlySequenceSegment<byte>
-    {
-        private Segments(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public static ReadOnlySequence<byte> Split(byte[] data, int first, int second)
-        {
-            var a = new Segments(data.AsMemory(0, first), 0);
-            var b = new Segments(data.AsMemory(first, second - first), first);
-            var c = new Segments(data.AsMemory(second), second);
-            a.Next = b;
-            b.Next = c;
-            return new ReadOnlySequence<byte>(a, 0, c, c.Memory.Length);
-        }
     }
 }

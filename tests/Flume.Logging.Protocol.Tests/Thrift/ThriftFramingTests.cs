@@ -1,5 +1,6 @@
 using System.Buffers;
 using Flume.Logging.Protocol.Thrift;
+using Flume.Logging.Testing;
 
 namespace Flume.Logging.Protocol.Tests.Thrift;
 
@@ -18,7 +19,7 @@ public sealed class ThriftFramingTests
         var framed = ThriftBytes.Framed([1, 2, 3, 4, 5]);
         byte[] data = [.. framed, 9, 9];
 
-        var status = ThriftFraming.TryReadFrame(ThriftBytes.Split(data, 2, 5, 7), 1024, out var frame, out _);
+        var status = ThriftFraming.TryReadFrame(SegmentedSequence.Split(data, 2, 5, 7), 1024, out var frame, out _);
 
         Assert.Equal(OperationStatus.Done, status);
         Assert.Equal(new byte[] { 1, 2, 3, 4, 5 }, frame.ToArray());
