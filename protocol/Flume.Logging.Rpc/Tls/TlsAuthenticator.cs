@@ -124,6 +124,18 @@ internal sealed class TlsAuthenticator : IDisposable
         }
     }
 
+    /// <summary>
+    /// The client side's handshake settings for <paramref name="host"/>, the same checks as
+    /// <see cref="AuthenticateAsClientAsync"/>, for a client that runs the handshake itself (an <c>HttpClient</c>).
+    /// </summary>
+    public SslClientAuthenticationOptions ClientAuthenticationOptions(string host) => new()
+    {
+        TargetHost = host,
+        EnabledSslProtocols = _protocols,
+        CipherSuitesPolicy = _cipherSuites,
+        RemoteCertificateValidationCallback = (_, certificate, chain, errors) => Check(certificate as X509Certificate2, chain, errors) is null,
+    };
+
     public void Dispose()
     {
         _certificate?.Dispose();

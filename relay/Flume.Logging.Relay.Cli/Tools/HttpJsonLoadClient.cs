@@ -5,19 +5,22 @@ using System.Text;
 using System.Text.Json;
 using Flume.Logging.Protocol;
 using Flume.Logging.Rpc;
+using Flume.Logging.Rpc.Tls;
 
 namespace Flume.Logging.Relay.Cli.Tools;
 
 /// <summary>
 /// <c>relay load --protocol http</c>'s connection: POSTs each batch to an http source as Flume's JSONHandler reads it
 /// (a JSON array of <c>{"headers":{...},"body":"..."}</c>), over one kept-alive HTTP/1.1 connection. Anything but
-/// 200 fails the batch, naming the status and the source's message.
+/// 200 fails the batch, naming the status and the source's message. With <c>--ssl</c> it speaks HTTPS, checking the
+/// source's certificate as the RPC clients do.
 /// </summary>
 internal sealed class HttpJsonLoadClient : IRpcClient
 {
     private static readonly MediaTypeHeaderValue JsonUtf8 = MediaTypeHeaderValue.Parse("application/json; charset=UTF-8");
 
     private readonly HttpClient _client;
+    private readonly TlsAuthenticator? _tls;
     private readonly Uri _url;
     private IReadOnlyList<FlumeEvent>? _lastBatch;
     private byte[] _lastJson = [];
@@ -27,10 +30,17 @@ internal sealed class HttpJsonLoadClient : IRpcClient
     {
         ArgumentNullException.ThrowIfNull(options);
         BatchSize = options.BatchSize;
-        _url = new Uri($"http://{options.Host}:{options.Port}/");
+        _url = new Uri($"{(options.Tls is null ? "http" : "https")}://{options.Host}:{options.Port}/");
+        _tls = options.Tls is null ? null : TlsAuthenticator.ForClient(options.Tls);
 
         // One connection per client, as the RPC clients: --connections means connections here too.
-        _client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1, ConnectTimeout = options.Timeout })
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1, ConnectTimeout = options.Timeout };
+        if (_tls is not null)
+        {
+            handler.SslOptions = _tls.ClientAuthenticationOptions(options.Host);
+        }
+
+        _client = new HttpClient(handler)
         {
             Timeout = options.Timeout,
         };
@@ -112,6 +122,7 @@ internal sealed class HttpJsonLoadClient : IRpcClient
     {
         _disposed = true;
         _client.Dispose();
+        _tls?.Dispose();
         return ValueTask.CompletedTask;
     }
 }

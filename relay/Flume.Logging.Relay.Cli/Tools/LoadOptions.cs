@@ -57,7 +57,7 @@ internal sealed record LoadOptions
     /// <summary>Connect and request timeout of each connection. Default: 20 s, as Flume's client.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>TLS on avro and thrift connections (<c>--ssl</c>, <c>--truststore</c>, <c>--trust-all-certs</c>). Default: null, plain TCP.</summary>
+    /// <summary>TLS on every connection, HTTPS for http (<c>--ssl</c>, <c>--truststore</c>, <c>--trust-all-certs</c>). Default: null, plain TCP.</summary>
     public TlsOptions? Tls { get; init; }
 
     /// <summary>The client options of one connection.</summary>

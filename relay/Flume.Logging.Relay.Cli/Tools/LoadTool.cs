@@ -33,11 +33,6 @@ internal static class LoadTool
                 throw new ArgumentException("--compression deflate needs --protocol avro: Flume's thrift, syslog and http sources have no compression");
             }
 
-            if ((options.Syslog || options.Http) && options.Tls is not null)
-            {
-                throw new ArgumentException("--ssl needs --protocol avro or thrift: the load tool's syslog and http clients speak plain text");
-            }
-
             if (options.Syslog)
             {
                 SyslogLoadClient.Validate(options);

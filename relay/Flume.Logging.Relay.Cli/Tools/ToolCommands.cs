@@ -85,7 +85,7 @@ internal static class ToolCommands
         var attempts = PositiveOption("--attempts", 5, "Attempts per batch before it counts as failed.");
         var retryBackoff = new Option<int>("--retry-backoff") { Description = "Milliseconds to wait after a failed attempt, doubled after each.", DefaultValueFactory = _ => 100 };
         var timeout = PositiveOption("--timeout", 20_000, "Connect and request timeout in milliseconds.");
-        var ssl = new Option<bool>("--ssl") { Description = "TLS on every connection (avro and thrift), trusting the system's roots unless --truststore or --trust-all-certs." };
+        var ssl = new Option<bool>("--ssl") { Description = "TLS on every connection (every protocol: https for http), trusting the system's roots unless --truststore or --trust-all-certs." };
         var truststore = new Option<string?>("--truststore") { Description = "With --ssl: a PEM or PKCS12 file of the certificates that the source's chain must lead to." };
         var truststorePassword = new Option<string?>("--truststore-password") { Description = "With --truststore: the PKCS12 password." };
         var trustAll = new Option<bool>("--trust-all-certs") { Description = "With --ssl: accept any server certificate (tests and benchmarks only)." };
