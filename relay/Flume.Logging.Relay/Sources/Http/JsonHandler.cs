@@ -96,12 +96,12 @@ internal sealed class JsonHandler : IHttpSourceHandler
         ReadOnlyMemory<byte> body = Array.Empty<byte>();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("headers"u8))
+            if (IsMember(ref reader, "headers"u8))
             {
                 reader.Read();
                 headers = ReadHeaders(ref reader, number);
             }
-            else if (reader.ValueTextEquals("body"u8))
+            else if (IsMember(ref reader, "body"u8))
             {
                 reader.Read();
                 body = ReadBody(ref reader, number, charset);
@@ -194,6 +194,23 @@ internal sealed class JsonHandler : IHttpSourceHandler
         }
 
         return length == unescaped.Length ? unescaped : unescaped.AsSpan(0, length).ToArray();
+    }
+
+    /// <summary>
+    /// Whether the property name at the reader is <paramref name="name"/>. A name whose escapes make no valid text (a
+    /// lone surrogate such as <c>\ud83d</c>) is no member JSONEvent has, so it is skipped like any unknown member, as
+    /// Gson (whose strings may hold lone surrogates) skips it; the comparison itself would throw on it.
+    /// </summary>
+    private static bool IsMember(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    {
+        try
+        {
+            return reader.ValueTextEquals(name);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static string GetText(ref Utf8JsonReader reader, int number, string what)
