@@ -56,6 +56,26 @@ public sealed class LogChecksumTests
         Assert.Equal(ReferenceCrc32C(record[LogRecord.HeaderSize..]), BinaryPrimitives.ReadUInt32LittleEndian(record[8..]));
     }
 
+    // Found by fuzzing replay: a TAKE or COMMIT whose checksum is valid but whose payload is short made replay fail
+    // with ArgumentOutOfRangeException instead of naming the file and offset.
+    [Theory]
+    [InlineData(true, 7)]
+    [InlineData(true, 9)]
+    [InlineData(false, 0)]
+    [InlineData(false, 15)]
+    public void A_take_or_commit_of_the_wrong_size_is_invalid_even_with_a_valid_checksum(bool take, int payloadLength)
+    {
+        var body = new byte[LogRecord.BodyPrefix + payloadLength];
+        body[0] = (byte)(take ? RecordType.Take : RecordType.Commit);
+        var record = new byte[LogRecord.HeaderSize + body.Length];
+        BinaryPrimitives.WriteUInt32LittleEndian(record, LogRecord.Magic);
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), (uint)body.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(8), ReferenceCrc32C(body));
+        body.CopyTo(record, LogRecord.HeaderSize);
+
+        Assert.Equal(System.Buffers.OperationStatus.InvalidData, LogRecord.TryRead(record, out _, out _, out _, out _));
+    }
+
     // Bit by bit over the reflected Castagnoli polynomial: slow, short, and independent of the CPU instruction the channel uses.
     private static uint ReferenceCrc32C(ReadOnlySpan<byte> data)
     {

@@ -109,7 +109,8 @@ internal static class LogRecord
 
     /// <summary>
     /// Reads the record at the start of <paramref name="data"/>: Done with its parts, NeedMoreData when
-    /// <paramref name="data"/> ends inside it, InvalidData when its magic, length or checksum is wrong.
+    /// <paramref name="data"/> ends inside it, InvalidData when its magic, length, checksum, type or (for a TAKE or
+    /// COMMIT) payload size is wrong.
     /// </summary>
     public static OperationStatus TryRead(ReadOnlySpan<byte> data, out RecordType type, out long txId, out ReadOnlySpan<byte> payload, out int totalLength)
     {
@@ -146,6 +147,15 @@ internal static class LogRecord
 
         type = (RecordType)body[0];
         if (type is < RecordType.Put or > RecordType.Skip)
+        {
+            return OperationStatus.InvalidData;
+        }
+
+        // A valid checksum over a TAKE or COMMIT of the wrong size is no bit rot but a broken or foreign writer: refuse
+        // it like damage, so replay names the file and offset instead of failing inside a payload reader.
+        var payloadLength = body.Length - BodyPrefix;
+        if ((type == RecordType.Take && payloadLength != TakeSize - HeaderSize - BodyPrefix)
+            || (type == RecordType.Commit && payloadLength != CommitSize - HeaderSize - BodyPrefix))
         {
             return OperationStatus.InvalidData;
         }
