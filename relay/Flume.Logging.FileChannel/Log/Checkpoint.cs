@@ -53,25 +53,30 @@ internal sealed record Checkpoint(long NextCommitSequence, long NextTransactionI
         }
 
         var position = 4;
-        var version = ReadInt32(body, ref position);
+        var version = ReadInt32(body, ref position, path);
         if (version != Version)
         {
             throw new InvalidDataException($"{path} has unknown version {version}");
         }
 
-        var nextSequence = ReadInt64(body, ref position);
-        var nextTransaction = ReadInt64(body, ref position);
-        var logs = ReadInt32(body, ref position);
+        var nextSequence = ReadInt64(body, ref position, path);
+        var nextTransaction = ReadInt64(body, ref position, path);
+        var logs = ReadInt32(body, ref position, path);
         var starts = new Dictionary<string, (int, long)>(StringComparer.Ordinal);
         for (var i = 0; i < logs; i++)
         {
-            var nameLength = ReadInt32(body, ref position);
+            var nameLength = ReadInt32(body, ref position, path);
+            if (nameLength < 0 || nameLength > body.Length - position)
+            {
+                throw new InvalidDataException($"{path} names a log directory of impossible length {nameLength}");
+            }
+
             var name = Encoding.UTF8.GetString(body.Slice(position, nameLength));
             position += nameLength;
-            starts[name] = (ReadInt32(body, ref position), ReadInt64(body, ref position));
+            starts[name] = (ReadInt32(body, ref position, path), ReadInt64(body, ref position, path));
         }
 
-        var count = ReadInt32(body, ref position);
+        var count = ReadInt32(body, ref position, path);
         if (count < 0 || (long)count * 8 != body.Length - position)
         {
             throw new InvalidDataException($"{path} has an inconsistent queue length");
@@ -86,18 +91,29 @@ internal sealed record Checkpoint(long NextCommitSequence, long NextTransactionI
         return new Checkpoint(nextSequence, nextTransaction, starts, queue);
     }
 
-    private static int ReadInt32(ReadOnlySpan<byte> data, ref int position)
+    // A checksum that matches a body too short for its fields means a foreign or broken writer: damage all the same.
+    private static int ReadInt32(ReadOnlySpan<byte> data, ref int position, string path)
     {
+        EnsureLeft(data, position, 4, path);
         var value = BinaryPrimitives.ReadInt32LittleEndian(data[position..]);
         position += 4;
         return value;
     }
 
-    private static long ReadInt64(ReadOnlySpan<byte> data, ref int position)
+    private static long ReadInt64(ReadOnlySpan<byte> data, ref int position, string path)
     {
+        EnsureLeft(data, position, 8, path);
         var value = BinaryPrimitives.ReadInt64LittleEndian(data[position..]);
         position += 8;
         return value;
+    }
+
+    private static void EnsureLeft(ReadOnlySpan<byte> data, int position, int length, string path)
+    {
+        if (data.Length - position < length)
+        {
+            throw new InvalidDataException($"{path} ends inside its fields");
+        }
     }
 
     private byte[] Serialize()
