@@ -5,6 +5,7 @@
 #   tests/Flume.Logging.Fuzz/fuzz.sh <target> [seconds, default 600]
 #   tests/Flume.Logging.Fuzz/fuzz.sh all [seconds]
 #
+# Inputs are capped at 64 KiB: every limit the decoders enforce is reachable well below it, and the corpus stays small.
 # Needs Debian's afl++ (apt-get install afl++) and the sharpfuzz tool of .config/dotnet-tools.json (restored here).
 # The corpus starts from Corpus/<target> (or the harness's seeds when there is none) and, after the run, is replaced
 # by afl-cmin's minimal set of everything the run found, so the normal test run replays it. Crashes and hangs are
@@ -55,7 +56,7 @@ fuzz_one() { # target
   rm -rf "$out"
   mkdir -p "$work/out"
   echo "$(date -u +%H:%M:%S) fuzzing $name for $seconds s from $input" >&2
-  afl-fuzz -i "$input" -o "$out" -V "$seconds" -t 2000 -m none -- "$dotnet" "$dll" run "$name" >"$work/$name.log" 2>&1 || {
+  afl-fuzz -i "$input" -o "$out" -V "$seconds" -t 2000 -m none -G 65536 -- "$dotnet" "$dll" run "$name" >"$work/$name.log" 2>&1 || {
     tail -20 "$work/$name.log" >&2
     return 1
   }
@@ -80,11 +81,11 @@ fuzz_one() { # target
   fi
 
   local kind file
-  for kind in crashes hangs; do
-    for file in "$out/default/$kind"/id:*; do
+  for kind in crash hang; do
+    for file in "$out/default/${kind}es"/id:* "$out/default/${kind}s"/id:*; do
       [[ -e $file ]] || continue
       mkdir -p "$here/Regressions/$name"
-      cp "$file" "$here/Regressions/$name/${kind%s}-$(sha1sum "$file" | cut -c1-16)"
+      cp "$file" "$here/Regressions/$name/$kind-$(sha1sum "$file" | cut -c1-16)"
     done
   done
 }
