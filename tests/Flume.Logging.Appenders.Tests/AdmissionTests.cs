@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Flume.Logging.Appenders.Delivery;
 using Flume.Logging.Protocol;
+using Flume.Logging.Testing;
 
 namespace Flume.Logging.Appenders.Tests;
 
@@ -10,13 +11,26 @@ public sealed class AdmissionTests
     private readonly RecordQueue _queue = new(2, 1_000_000);
     private readonly DeliveryCounters _counters = new();
     private volatile bool _relaysDown;
+    private int _downChecks;
+
+    /// <summary>
+    /// The relays' state as admission asks for it: only a call that finds the queue full asks, once before it waits and
+    /// again inside the wait before it sleeps, so two asks mean a call is waiting (no sleep to let it get there).
+    /// </summary>
+    private bool RelaysDown()
+    {
+        Interlocked.Increment(ref _downChecks);
+        return _relaysDown;
+    }
+
+    private Task WaitingAsync() => Eventually.TrueAsync(() => Volatile.Read(ref _downChecks) >= 2, "the call waiting for room");
 
     private static QueuedRecord Entry(int size = 10) => QueuedRecord.Of(new FlumeEvent(new byte[size]));
 
     private Admission Start(OverflowMode overflow, int blockMilliseconds = 0)
     {
         var drops = new DropReporter(_counters, new SelfLog(null), null, TimeProvider.System);
-        var admission = new Admission(_queue, overflow, TimeSpan.FromMilliseconds(blockMilliseconds), _counters, new DeliveryProgress(), drops, () => _relaysDown);
+        var admission = new Admission(_queue, overflow, TimeSpan.FromMilliseconds(blockMilliseconds), _counters, new DeliveryProgress(), drops, RelaysDown);
         Assert.True(admission.Admit(Entry()));
         Assert.True(admission.Admit(Entry()));
         return admission;
@@ -52,7 +66,7 @@ public sealed class AdmissionTests
     {
         var admission = Start(OverflowMode.Block, blockMilliseconds: 30_000);
         var blocked = Task.Run(() => admission.Admit(Entry()));
-        await Task.Delay(50);
+        await WaitingAsync();
         Assert.False(blocked.IsCompleted);
 
         _relaysDown = true;
@@ -67,7 +81,7 @@ public sealed class AdmissionTests
     {
         var admission = Start(OverflowMode.Block, blockMilliseconds: 30_000);
         var blocked = Task.Run(() => admission.Admit(Entry()));
-        await Task.Delay(50);
+        await WaitingAsync();
         Assert.False(blocked.IsCompleted);
 
         Assert.True(_queue.TryTake(out var taken));

@@ -30,7 +30,7 @@ public class FlumeDeliveryTests
     [Fact]
     public async Task Full_batches_go_at_once_and_in_order()
     {
-        var time = new ManualTimeProvider();
+        var time = new CountingTimeProvider();
         var client = new FakeRpcClient();
         var delivery = Start(Options(o => o.BatchSize = 5), client, time);
         await using var disposal = new AdvancingDisposal(delivery, time);
@@ -52,7 +52,7 @@ public class FlumeDeliveryTests
     [Fact]
     public async Task Queued_records_are_encoded_at_the_call_and_one_that_cannot_be_is_refused_and_counted()
     {
-        var time = new ManualTimeProvider();
+        var time = new CountingTimeProvider();
         var client = new FakeRpcClient();
         var log = new ConcurrentQueue<string>();
         var options = Options(o =>
@@ -89,7 +89,7 @@ public class FlumeDeliveryTests
     [Fact]
     public async Task A_lingering_loop_looks_less_often_while_nothing_arrives()
     {
-        var time = new ManualTimeProvider();
+        var time = new CountingTimeProvider();
         var client = new FakeRpcClient();
         var delivery = Start(Options(o => o.FlushInterval = TimeSpan.FromSeconds(1)), client, time);
         await using var disposal = new AdvancingDisposal(delivery, time);
@@ -106,7 +106,7 @@ public class FlumeDeliveryTests
     [Fact]
     public async Task A_partial_batch_waits_for_the_flush_interval()
     {
-        var time = new ManualTimeProvider();
+        var time = new CountingTimeProvider();
         var client = new FakeRpcClient();
         var delivery = Start(Options(o => o.FlushInterval = TimeSpan.FromSeconds(1)), client, time);
         await using var disposal = new AdvancingDisposal(delivery, time);
@@ -114,8 +114,12 @@ public class FlumeDeliveryTests
         delivery.TryEnqueue(Event(1));
         delivery.TryEnqueue(Event(2));
         await Eventually.TrueAsync(() => time.ActiveTimerCount > 0, "the loop lingers for more events");
+        var created = time.TimersCreated;
         time.Advance(TimeSpan.FromMilliseconds(900));
-        await Task.Delay(50);
+
+        // The loop wakes to look for more events and goes back to lingering on a new timer rather than sending: once
+        // it has, it has decided, and a send it were to make early would have been made.
+        await Eventually.TrueAsync(() => time.TimersCreated > created && time.ActiveTimerCount > 0, "the loop lingering again after 900 ms");
         Assert.Equal(0, client.Calls);
 
         time.Advance(TimeSpan.FromMilliseconds(100));
@@ -171,7 +175,7 @@ public class FlumeDeliveryTests
     /// The loop holds event 0 (batches of one go at once) in a failing send whose retry never comes (the clock stands
     /// still), so the queue holds exactly what is enqueued after it.
     /// </summary>
-    private static async Task<FlumeDelivery> StuckAsync(FakeRpcClient client, ManualTimeProvider time, OverflowMode overflow, ConcurrentQueue<string>? log = null, int blockMilliseconds = 200)
+    private static async Task<FlumeDelivery> StuckAsync(FakeRpcClient client, CountingTimeProvider time, OverflowMode overflow, ConcurrentQueue<string>? log = null, int blockMilliseconds = 200)
     {
         client.FailAlways = true;
         var delivery = Start(Options(o => { o.BatchSize = 1; o.QueueLimit = 10; o.Overflow = overflow; o.BlockTimeout = TimeSpan.FromMilliseconds(blockMilliseconds); }), client, time, log);
@@ -183,7 +187,7 @@ public class FlumeDeliveryTests
     [Fact]
     public async Task DropNewest_refuses_exactly_what_does_not_fit_and_reports_it()
     {
-        var time = new ManualTimeProvider();
+        var time = new CountingTimeProvider();
         var client = new FakeRpcClient();
         var log = new ConcurrentQueue<string>();
         var delivery = await StuckAsync(client, time, OverflowMode.DropNewest, log);
@@ -204,7 +208,7 @@ public class FlumeDeliveryTests
     [Fact]
     public async Task DropOldest_keeps_the_newest_events()
     {
-        var time = new ManualTimeProvider();
+        var time = new CountingTimeProvider();
         var client = new FakeRpcClient();
         var delivery = await StuckAsync(client, time, OverflowMode.DropOldest);
         await using var disposal = new AdvancingDisposal(delivery, time);
@@ -221,7 +225,7 @@ public class FlumeDeliveryTests
     [Fact]
     public async Task Block_does_not_wait_while_every_relay_is_down()
     {
-        var time = new ManualTimeProvider();
+        var time = new CountingTimeProvider();
         var client = new FakeRpcClient();
         var delivery = await StuckAsync(client, time, OverflowMode.Block, blockMilliseconds: 10_000);
         await using var disposal = new AdvancingDisposal(delivery, time);
@@ -243,7 +247,7 @@ public class FlumeDeliveryTests
     [Fact]
     public async Task The_byte_limit_bounds_the_memory_the_queue_holds()
     {
-        var time = new ManualTimeProvider();
+        var time = new CountingTimeProvider();
         var client = new FakeRpcClient { FailAlways = true };
         var large = new FlumeEvent(new byte[600]);
         var small = new FlumeEvent(new byte[400]);
@@ -349,7 +353,7 @@ public class FlumeDeliveryTests
         Assert.Equal(20, delivery.EventsSent + delivery.EventsDropped);
     }
 
-    private static async Task AdvanceUntilAsync(ManualTimeProvider time, Func<bool> condition, TimeSpan? step = null)
+    private static async Task AdvanceUntilAsync(CountingTimeProvider time, Func<bool> condition, TimeSpan? step = null)
     {
         var watch = Stopwatch.StartNew();
         while (!condition())
@@ -361,7 +365,7 @@ public class FlumeDeliveryTests
     }
 
     /// <summary>Disposes a delivery on a manual clock, moving the clock so retries and the shutdown deadline come due.</summary>
-    private sealed class AdvancingDisposal(FlumeDelivery delivery, ManualTimeProvider time) : IAsyncDisposable
+    private sealed class AdvancingDisposal(FlumeDelivery delivery, CountingTimeProvider time) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {

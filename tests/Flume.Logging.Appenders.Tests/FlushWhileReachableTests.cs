@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Flume.Logging.Protocol;
 using Flume.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Appenders.Tests;
 
@@ -40,7 +41,7 @@ public sealed class FlushWhileReachableTests
     [Fact]
     public async Task A_close_right_after_a_shutdown_flush_timed_out_on_a_slow_relay_does_not_wait_the_shutdown_timeout_again()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var client = new FakeRpcClient { ResponseDelay = TimeSpan.FromMinutes(10), TimeProvider = time };
         var delivery = new FlumeDelivery(Options, new DeliveryContext { ClientFactory = _ => client, TimeProvider = time });
         for (var i = 0; i < 3; i++)

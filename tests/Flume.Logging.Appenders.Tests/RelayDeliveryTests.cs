@@ -26,7 +26,7 @@ public sealed class RelayDeliveryTests : IDisposable
 
     private static async Task<IRpcServer> ServeAsync(RecordingReceiver receiver, int port = 0, FlumeProtocol protocol = FlumeProtocol.Avro, CompressionType compression = CompressionType.None)
     {
-        var options = new RpcServerOptions { Bind = "127.0.0.1", Port = port, Compression = compression };
+        var options = new RpcServerOptions { Bind = "127.0.0.1", Port = port, Compression = compression, PeerFilter = receiver.AdmitAsync };
         var server = protocol == FlumeProtocol.Avro
             ? AvroRpc.CreateServer("test source", options, receiver, NullLoggerFactory.Instance)
             : ThriftRpc.CreateServer("test source", options, receiver, NullLoggerFactory.Instance);
@@ -97,9 +97,10 @@ public sealed class RelayDeliveryTests : IDisposable
     [Fact]
     public async Task With_an_unreachable_relay_log_calls_never_block_longer_than_the_block_timeout_nor_throw()
     {
+        using var closed = new ClosedPort();
         var options = new FlumeAppenderOptions
         {
-            Hosts = $"127.0.0.1:{FreePort.Next()}",
+            Hosts = closed.HostAndPort,
             QueueLimit = 50,
             BlockTimeout = TimeSpan.FromMilliseconds(50),
             ShutdownTimeout = TimeSpan.FromMilliseconds(300),
@@ -126,10 +127,10 @@ public sealed class RelayDeliveryTests : IDisposable
     [Fact]
     public async Task A_buffered_run_against_a_relay_that_never_came_up_is_delivered_by_the_next_run()
     {
-        var port = FreePort.Next();
+        using var closed = new ClosedPort();
         var options = new FlumeAppenderOptions
         {
-            Hosts = $"127.0.0.1:{port}",
+            Hosts = closed.HostAndPort,
             BufferPath = _bufferPath,
             FlushInterval = TimeSpan.FromMilliseconds(20),
             MaxBackoff = TimeSpan.FromMilliseconds(200),
@@ -146,10 +147,14 @@ public sealed class RelayDeliveryTests : IDisposable
         Assert.Equal(1000, first.EventsBuffered);
         Assert.Equal(0, first.EventsDropped);
 
+        // The next run starts while its relay still refuses connections, and is let in once it has tried: the relay
+        // listens all along on its own port (only the buffer carries over between runs, not the hosts).
+        var receiver = new RecordingReceiver { Refusing = true };
+        await using var server = await ServeAsync(receiver);
+        options.Hosts = $"127.0.0.1:{server.LocalEndPoint.Port}";
         var second = new FlumeDelivery(options);
-        await Task.Delay(300);
-        var receiver = new RecordingReceiver();
-        await using var server = await ServeAsync(receiver, port);
+        await Eventually.TrueAsync(() => receiver.RefusedConnections > 0, "the second run trying the relay while it is down", Wait);
+        receiver.Refusing = false;
         await Eventually.TrueAsync(() => receiver.Events.Count >= 1000, "the buffer drained once the relay came up", Wait);
         await second.DisposeAsync();
 
@@ -162,9 +167,10 @@ public sealed class RelayDeliveryTests : IDisposable
     {
         var receiver = new RecordingReceiver();
         await using var server = await ServeAsync(receiver);
+        using var dead = new ClosedPort();
         var delivery = new FlumeDelivery(new FlumeAppenderOptions
         {
-            Hosts = $"127.0.0.1:{FreePort.Next()} 127.0.0.1:{server.LocalEndPoint.Port}",
+            Hosts = $"{dead.HostAndPort} 127.0.0.1:{server.LocalEndPoint.Port}",
             BatchSize = 10,
             FlushInterval = TimeSpan.FromMilliseconds(20),
         });

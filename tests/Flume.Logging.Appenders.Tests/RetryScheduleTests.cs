@@ -11,9 +11,10 @@ public sealed class RetryScheduleTests
     [Fact]
     public async Task Retries_of_a_dead_relay_come_after_1_2_4_s_and_then_every_MaxBackoff_not_twice_it()
     {
-        var time = new ManualTimeProvider();
+        var time = new CountingTimeProvider();
+        using var closed = new ClosedPort();
         var delivery = new FlumeDelivery(
-            new FlumeAppenderOptions { Hosts = $"127.0.0.1:{FreePort.Next()}", BatchSize = 1, MaxBackoff = TimeSpan.FromSeconds(4), ShutdownTimeout = TimeSpan.FromSeconds(1) },
+            new FlumeAppenderOptions { Hosts = closed.HostAndPort, BatchSize = 1, MaxBackoff = TimeSpan.FromSeconds(4), ShutdownTimeout = TimeSpan.FromSeconds(1) },
             new DeliveryContext { TimeProvider = time });
         try
         {
@@ -23,9 +24,12 @@ public sealed class RetryScheduleTests
             var attempts = 1;
             foreach (var gap in new[] { 1, 2, 4, 4, 4 })
             {
-                // A moment before the gap ends nothing is tried; at its end the next attempt goes out.
+                // A moment before the gap ends nothing is tried (the backoff timer did not fire, so the loop waiting on
+                // it cannot have moved); at its end the next attempt goes out.
+                await Eventually.TrueAsync(() => time.ActiveTimerCount > 0, $"the backoff after attempt {attempts}");
+                var fired = time.TimersFired;
                 time.Advance(TimeSpan.FromSeconds(gap) - TimeSpan.FromMilliseconds(1));
-                await Task.Delay(100);
+                Assert.Equal(fired, time.TimersFired);
                 Assert.Equal(attempts, delivery.BatchesFailed);
                 time.Advance(TimeSpan.FromMilliseconds(1));
                 attempts++;
@@ -52,7 +56,8 @@ public sealed class RetryScheduleTests
     public async Task Disposing_while_the_relay_is_down_ends_within_the_shutdown_timeout_and_counts_every_event_dropped()
     {
         var log = new ConcurrentQueue<string>();
-        var delivery = new FlumeDelivery(new FlumeAppenderOptions { Hosts = $"127.0.0.1:{FreePort.Next()}", ShutdownTimeout = TimeSpan.FromSeconds(3) }, new DeliveryContext { SelfLog = log.Enqueue });
+        using var closed = new ClosedPort();
+        var delivery = new FlumeDelivery(new FlumeAppenderOptions { Hosts = closed.HostAndPort, ShutdownTimeout = TimeSpan.FromSeconds(3) }, new DeliveryContext { SelfLog = log.Enqueue });
         for (var i = 0; i < 5000; i++)
         {
             Assert.True(delivery.TryEnqueue(FlumeEvent.FromText("x")));

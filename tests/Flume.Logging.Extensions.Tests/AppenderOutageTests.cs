@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Flume.Logging.Rpc;
-using Flume.Logging.Rpc.Avro;
 using Flume.Logging.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flume.Logging.Extensions.Tests;
 
@@ -28,10 +25,10 @@ public sealed class AppenderOutageTests : IDisposable
     [Fact]
     public async Task Relay_down_for_a_whole_run_with_a_disk_buffer_then_a_second_run_drains_everything_in_order()
     {
-        var port = FreePort.Next();
+        using var closed = new ClosedPort();
         var environment = new Dictionary<string, string>
         {
-            ["Logging__Flume__Hosts"] = $"127.0.0.1:{port}",
+            ["Logging__Flume__Hosts"] = closed.HostAndPort,
             ["Logging__Flume__BufferPath"] = _buffer,
             ["Logging__Flume__ShutdownTimeout"] = "00:00:05",
         };
@@ -42,9 +39,10 @@ public sealed class AppenderOutageTests : IDisposable
         Assert.DoesNotContain("dropped", first.Output, StringComparison.Ordinal);
         Assert.True(first.Elapsed < TimeSpan.FromSeconds(30), $"the app took {first.Elapsed} to exit with its relay down");
 
+        // Only the buffer carries over to the next run, so the relay that is up has a port of its own.
         var received = new RecordingReceiver();
-        await using var relay = AvroRpc.CreateServer("relay", new RpcServerOptions { Bind = "127.0.0.1", Port = port }, received, NullLoggerFactory.Instance);
-        await relay.StartAsync(CancellationToken.None);
+        await using var relay = await received.ServeAvroAsync();
+        environment["Logging__Flume__Hosts"] = $"127.0.0.1:{relay.LocalEndPoint.Port}";
         var second = await RunAppAsync(10, environment);
         Assert.Equal(0, second.ExitCode);
 
@@ -56,9 +54,10 @@ public sealed class AppenderOutageTests : IDisposable
     [Fact]
     public async Task Relay_down_without_a_buffer_counts_every_dropped_line_exactly_and_the_app_still_exits()
     {
+        using var closed = new ClosedPort();
         var environment = new Dictionary<string, string>
         {
-            ["Logging__Flume__Hosts"] = $"127.0.0.1:{FreePort.Next()}",
+            ["Logging__Flume__Hosts"] = closed.HostAndPort,
             ["Logging__Flume__Overflow"] = "DropNewest",
             ["Logging__Flume__QueueLimit"] = "1000",
             ["Logging__Flume__ShutdownTimeout"] = "00:00:02",

@@ -65,7 +65,8 @@ public sealed class ShutdownIdiomTests : IDisposable
     [InlineData("host")]
     public async Task With_the_relay_down_log_calls_stay_fast_the_app_exits_within_the_shutdown_timeout_and_drops_are_counted_exactly(string idiom)
     {
-        var run = await ExampleAppRun.RunAsync(App, [Lines.ToString(CultureInfo.InvariantCulture), ConfigWithOnlyHosts(FreePort.Next()), "--threads", "4", "--shutdown", idiom]);
+        using var closed = new ClosedPort();
+        var run = await ExampleAppRun.RunAsync(App, [Lines.ToString(CultureInfo.InvariantCulture), ConfigWithOnlyHosts(closed.Port), "--threads", "4", "--shutdown", idiom]);
 
         Assert.Equal(0, run.ExitCode);
         Assert.True(run.LogCallsTook < ExampleAppScenarios.NoWaitBound, $"100000 log calls from 4 threads took {run.LogCallsTook}");

@@ -2,6 +2,7 @@ using System.Text;
 using Flume.Logging.FileChannel.Log;
 using Flume.Logging.Protocol;
 using Flume.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.FileChannel.Tests;
 
@@ -238,7 +239,7 @@ public sealed class FileEventQueueTests : IDisposable
         var options = Options();
         options.MinimumRequiredSpace = 1000;
         options.FreeSpace = _ => free;
-        var time = new Testing.ManualTimeProvider();
+        var time = new FakeTimeProvider();
         await using var queue = FileEventQueue.Open("c1", options, time);
         await PutAsync(queue, Range(0, 10));
 

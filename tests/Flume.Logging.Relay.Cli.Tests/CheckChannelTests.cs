@@ -11,13 +11,13 @@ public sealed class CheckChannelTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private string Config(int port) => $"""
+    private string Config() => $"""
         a1.sources = r1
         a1.channels = c1
         a1.sinks = k1
         a1.sources.r1.type = netcat
         a1.sources.r1.bind = 127.0.0.1
-        a1.sources.r1.port = {port}
+        a1.sources.r1.port = 0
         a1.sources.r1.channels = c1
         a1.channels.c1.type = file
         a1.channels.c1.checkpointDir = {_root}/checkpoint
@@ -35,11 +35,10 @@ public sealed class CheckChannelTests : IDisposable
     [Fact]
     public async Task Corruption_stops_the_start_and_check_channel_repairs_it()
     {
-        var port = FreePort.Next();
-        using (var writer = await RelayProcess.StartRunningAsync(DataConfigWithoutSink(Config(port))))
+        using (var writer = await RelayProcess.StartRunningAsync(DataConfigWithoutSink(Config())))
         {
             using var client = new TcpClient();
-            await client.ConnectAsync("127.0.0.1", port);
+            await client.ConnectAsync("127.0.0.1", await writer.ListeningPortAsync("r1"));
             var stream = client.GetStream();
             using var reader = new StreamReader(stream, Encoding.ASCII);
             for (var i = 0; i < 20; i++)
@@ -59,7 +58,7 @@ public sealed class CheckChannelTests : IDisposable
         await File.WriteAllBytesAsync(log, bytes);
         File.Delete(Path.Combine(_root, "checkpoint", "checkpoint"));
 
-        using (var refused = RelayProcess.Start(Config(port), "--name", "a1"))
+        using (var refused = RelayProcess.Start(Config(), "--name", "a1"))
         {
             Assert.Equal(1, await refused.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
             Assert.Contains(log, refused.Process.Output, StringComparison.Ordinal);
@@ -78,7 +77,7 @@ public sealed class CheckChannelTests : IDisposable
             Assert.Contains("repaired", repair.Process.Output, StringComparison.Ordinal);
         }
 
-        using var relay = await RelayProcess.StartRunningAsync(Config(port));
+        using var relay = await RelayProcess.StartRunningAsync(Config());
         await Eventually.TrueAsync(() => relay.Process.CountLines("Event: ") >= 19, "the surviving events delivered");
         Assert.True(relay.Process.CountLines("Event: ") <= 20);
         Assert.Equal(0, await relay.StopAsync());

@@ -22,7 +22,7 @@ public sealed class CommandLineTests
     [Fact]
     public async Task An_unknown_component_type_refuses_to_start_naming_the_key()
     {
-        using var relay = RelayProcess.Start(NetcatAgent(FreePort.Next(), sinkType: "hdfz"));
+        using var relay = RelayProcess.Start(NetcatAgent(0, sinkType: "hdfz"));
 
         Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("a1.sinks.k1.type", relay.Process.Output, StringComparison.Ordinal);
@@ -32,7 +32,7 @@ public sealed class CommandLineTests
     [Fact]
     public async Task A_bad_number_refuses_to_start_naming_the_key_and_line()
     {
-        using var relay = RelayProcess.Start(NetcatAgent(FreePort.Next()) + "\na1.channels.c1.capacity = lots\n");
+        using var relay = RelayProcess.Start(NetcatAgent(0) + "\na1.channels.c1.capacity = lots\n");
 
         Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("relay.properties:11", relay.Process.Output, StringComparison.Ordinal);
@@ -56,7 +56,7 @@ public sealed class CommandLineTests
     [Fact]
     public async Task The_agent_name_is_optional_when_the_file_defines_one_agent()
     {
-        using var relay = RelayProcess.Start(NetcatAgent(FreePort.Next()));
+        using var relay = RelayProcess.Start(NetcatAgent(0));
         await relay.Process.WaitForLineAsync("agent a1 running");
         Assert.Equal(0, await relay.StopAsync());
     }
@@ -64,7 +64,7 @@ public sealed class CommandLineTests
     [Fact]
     public async Task An_unknown_agent_name_lists_the_defined_agents()
     {
-        using var relay = RelayProcess.Start(NetcatAgent(FreePort.Next()), "--name", "a9");
+        using var relay = RelayProcess.Start(NetcatAgent(0), "--name", "a9");
 
         Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("a9", relay.Process.Output, StringComparison.Ordinal);

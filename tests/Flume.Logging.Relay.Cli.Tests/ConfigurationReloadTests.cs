@@ -29,13 +29,13 @@ public sealed class ConfigurationReloadTests(ITestOutputHelper output) : IDispos
         a1.sinks.{name}.request-timeout = 3000
         """;
 
-    private string FileChannelFlow(int sourcePort, int k1Port, int k2Port, int k2BatchSize) => $"""
+    private string FileChannelFlow(int k1Port, int k2Port, int k2BatchSize) => $"""
         a1.sources = r1
         a1.channels = c1
         a1.sinks = k1 k2
         a1.sources.r1.type = avro
         a1.sources.r1.bind = 127.0.0.1
-        a1.sources.r1.port = {sourcePort}
+        a1.sources.r1.port = 0
         a1.sources.r1.channels = c1
         a1.channels.c1.type = file
         a1.channels.c1.checkpointDir = {_root}/checkpoint
@@ -45,13 +45,13 @@ public sealed class ConfigurationReloadTests(ITestOutputHelper output) : IDispos
         {AvroSink("k2", k2Port, k2BatchSize)}
         """;
 
-    private static string MemoryFlow(int sourcePort, int sinkPort) => $"""
+    private static string MemoryFlow(int sinkPort) => $"""
         a1.sources = r1
         a1.channels = c1
         a1.sinks = k1
         a1.sources.r1.type = avro
         a1.sources.r1.bind = 127.0.0.1
-        a1.sources.r1.port = {sourcePort}
+        a1.sources.r1.port = 0
         a1.sources.r1.channels = c1
         a1.channels.c1.type = memory
         {AvroSink("k1", sinkPort)}
@@ -71,20 +71,20 @@ public sealed class ConfigurationReloadTests(ITestOutputHelper output) : IDispos
     [Fact]
     public async Task Changing_one_sink_under_load_restarts_only_that_sink_keeps_the_file_channel_open_and_loses_nothing()
     {
-        var sourcePort = FreePort.Next();
         var (first, second, moved) = (new RecordingReceiver(), new RecordingReceiver(), new RecordingReceiver());
-        var (firstPort, secondPort, movedPort) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
-        await using var firstServer = await first.ServeAvroAsync(firstPort);
-        await using var secondServer = await second.ServeAvroAsync(secondPort);
-        await using var movedServer = await moved.ServeAvroAsync(movedPort);
-        using var relay = await RelayProcess.StartRunningAsync(FileChannelFlow(sourcePort, firstPort, secondPort, 100), "a1", "--poll-interval", "1");
+        await using var firstServer = await first.ServeAvroAsync();
+        await using var secondServer = await second.ServeAvroAsync();
+        await using var movedServer = await moved.ServeAvroAsync();
+        var (firstPort, secondPort, movedPort) = (firstServer.LocalEndPoint.Port, secondServer.LocalEndPoint.Port, movedServer.LocalEndPoint.Port);
+        using var relay = await RelayProcess.StartRunningAsync(FileChannelFlow(firstPort, secondPort, 100), "a1", "--poll-interval", "1");
+        var sourcePort = await relay.ListeningPortAsync("r1");
         var acknowledged = new ConcurrentDictionary<string, bool>();
         using var stopSending = new CancellationTokenSource();
         var next = 0;
         var sender = AcknowledgedSender.SendUntilStoppedAsync(sourcePort, acknowledged, () => Interlocked.Increment(ref next), stopSending.Token);
 
         await Eventually.TrueAsync(() => !second.Events.IsEmpty && acknowledged.Count > 500, "load flowing through both sinks");
-        Rewrite(relay, FileChannelFlow(sourcePort, firstPort, movedPort, 50));
+        Rewrite(relay, FileChannelFlow(firstPort, movedPort, 50));
         var reloaded = await relay.Process.WaitForLineAsync("agent a1 reloaded", TimeSpan.FromSeconds(20));
         var atReload = acknowledged.Count;
         await Eventually.TrueAsync(() => moved.Events.Count > 200 && acknowledged.Count > atReload + 500, "load flowing through the changed sink");
@@ -112,21 +112,21 @@ public sealed class ConfigurationReloadTests(ITestOutputHelper output) : IDispos
     [Fact]
     public async Task A_broken_edit_is_logged_and_the_flow_runs_on_until_a_fixed_edit_applies()
     {
-        var sourcePort = FreePort.Next();
         var (before, after) = (new RecordingReceiver(), new RecordingReceiver());
-        var (beforePort, afterPort) = (FreePort.Next(), FreePort.Next());
-        await using var beforeServer = await before.ServeAvroAsync(beforePort);
-        await using var afterServer = await after.ServeAvroAsync(afterPort);
-        using var relay = await RelayProcess.StartRunningAsync(MemoryFlow(sourcePort, beforePort), "a1", "--poll-interval", "1");
+        await using var beforeServer = await before.ServeAvroAsync();
+        await using var afterServer = await after.ServeAvroAsync();
+        var afterPort = afterServer.LocalEndPoint.Port;
+        using var relay = await RelayProcess.StartRunningAsync(MemoryFlow(beforeServer.LocalEndPoint.Port), "a1", "--poll-interval", "1");
+        var sourcePort = await relay.ListeningPortAsync("r1");
 
-        Rewrite(relay, MemoryFlow(sourcePort, afterPort).Replace("a1.sinks.k1.type = avro", "a1.sinks.k1.type = avroo", StringComparison.Ordinal));
+        Rewrite(relay, MemoryFlow(afterPort).Replace("a1.sinks.k1.type = avro", "a1.sinks.k1.type = avroo", StringComparison.Ordinal));
         var unknownType = await relay.Process.WaitForLineAsync("changed configuration not applied", TimeSpan.FromSeconds(20));
-        Rewrite(relay, MemoryFlow(sourcePort, afterPort).Replace($"port = {afterPort}", "port = ${env:RELOAD_TEST_UNSET_PORT}", StringComparison.Ordinal));
+        Rewrite(relay, MemoryFlow(afterPort).Replace($"port = {afterPort}", "port = ${env:RELOAD_TEST_UNSET_PORT}", StringComparison.Ordinal));
         await Eventually.TrueAsync(() => relay.Process.CountLines("changed configuration not applied") == 2, "the unresolved variable reported");
         await SendAsync(sourcePort, "while-broken", 20);
         await Eventually.TrueAsync(() => before.Events.Count == 20, "events delivered by the unchanged flow");
 
-        Rewrite(relay, MemoryFlow(sourcePort, afterPort));
+        Rewrite(relay, MemoryFlow(afterPort));
         var applied = await relay.Process.WaitForLineAsync("agent a1 reloaded", TimeSpan.FromSeconds(20));
         await SendAsync(sourcePort, "fixed", 20);
         await Eventually.TrueAsync(() => after.Events.Count == 20, "events delivered by the fixed sink");
@@ -144,17 +144,17 @@ public sealed class ConfigurationReloadTests(ITestOutputHelper output) : IDispos
     [Fact]
     public async Task No_reload_conf_ignores_edits()
     {
-        var sourcePort = FreePort.Next();
         var (before, after) = (new RecordingReceiver(), new RecordingReceiver());
-        var (beforePort, afterPort) = (FreePort.Next(), FreePort.Next());
-        await using var beforeServer = await before.ServeAvroAsync(beforePort);
-        await using var afterServer = await after.ServeAvroAsync(afterPort);
-        using var relay = await RelayProcess.StartRunningAsync(MemoryFlow(sourcePort, beforePort), "a1", "--no-reload-conf", "--poll-interval", "1");
+        await using var beforeServer = await before.ServeAvroAsync();
+        await using var afterServer = await after.ServeAvroAsync();
+        var afterPort = afterServer.LocalEndPoint.Port;
+        using var relay = await RelayProcess.StartRunningAsync(MemoryFlow(beforeServer.LocalEndPoint.Port), "a1", "--no-reload-conf", "--poll-interval", "1");
+        var sourcePort = await relay.ListeningPortAsync("r1");
 
-        Rewrite(relay, MemoryFlow(sourcePort, afterPort));
+        Rewrite(relay, MemoryFlow(afterPort));
 
-        // Three polls' worth of time: with reloading on, the edit would be applied within one.
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // No waiting for polls that must not happen: the relay never starts its watcher, which the lines asserted
+        // below (read in full once the relay has exited) prove, so no edit can ever be applied.
         await SendAsync(sourcePort, "after-edit", 20);
         await Eventually.TrueAsync(() => before.Events.Count == 20, "events still delivered by the original sink");
         Assert.Equal(0, await relay.StopAsync());

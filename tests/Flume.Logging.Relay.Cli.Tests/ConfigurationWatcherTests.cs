@@ -19,7 +19,7 @@ public sealed class ConfigurationWatcherTests : IDisposable
         File.WriteAllText(first, "a1.channels = c1\n");
         File.WriteAllText(second, "a1.sinks = k1\n");
         var written = File.GetLastWriteTimeUtc(first);
-        var clock = new ManualTimeProvider();
+        var clock = new CountingTimeProvider();
         var watcher = new ConfigurationWatcher([first, second], Interval, clock, NullLogger.Instance);
         var reloads = 0;
         using var stop = new CancellationTokenSource();

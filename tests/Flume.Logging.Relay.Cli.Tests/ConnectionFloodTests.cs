@@ -27,8 +27,8 @@ public sealed class ConnectionFloodTests
         _output = output;
     }
 
-    private static string Config(int port) => $"""
-        {RelayConfigs.AvroSource(port)}
+    private static string Config() => $"""
+        {RelayConfigs.AvroSource()}
         a1.sources.r1.max-connections = {MaxConnections}
         a1.sources.r1.idle-timeout = {IdleTimeout.TotalSeconds}
         a1.sources.r1.min-data-rate = 240
@@ -155,8 +155,8 @@ public sealed class ConnectionFloodTests
     [Fact]
     public async Task A_flood_of_idle_and_slowloris_connections_leaves_a_real_client_served_within_the_limits_and_rss_growth_under_100_MB()
     {
-        var port = FreePort.Next();
-        using var relay = await RelayProcess.StartRunningAsync(Config(port));
+        using var relay = await RelayProcess.StartRunningAsync(Config());
+        var port = await relay.ListeningPortAsync("r1");
         var pid = relay.Process.Id;
 
         // Warm the serving path first, so the baseline includes it and growth is what the flood costs.

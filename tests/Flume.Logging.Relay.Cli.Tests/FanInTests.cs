@@ -16,8 +16,8 @@ public sealed class FanInTests
     private const int Relays = 3;
     private const int EventsPerRelay = 400;
 
-    private static string Forwarder(int port, int collector) => $"""
-        {RelayConfigs.AvroSource(port)}
+    private static string Forwarder(int collector) => $"""
+        {RelayConfigs.AvroSource()}
         a1.channels.c1.type = memory
         a1.channels.c1.capacity = 10000
         a1.channels.c1.transactionCapacity = 1000
@@ -28,13 +28,13 @@ public sealed class FanInTests
         a1.sinks.k1.batch-size = 30
         """;
 
-    private static string Collector(int port, string directory) => $"""
+    private static string Collector(string directory) => $"""
         c1.sources = r1
         c1.channels = m1
         c1.sinks = k1
         c1.sources.r1.type = avro
         c1.sources.r1.bind = 127.0.0.1
-        c1.sources.r1.port = {port}
+        c1.sources.r1.port = 0
         c1.sources.r1.channels = m1
         c1.channels.m1.type = memory
         c1.channels.m1.capacity = 10000
@@ -71,14 +71,15 @@ public sealed class FanInTests
         var relays = new List<RelayProcess>();
         try
         {
-            var collectorPort = FreePort.Next();
-            var collector = await RelayProcess.StartRunningAsync(Collector(collectorPort, directory), "c1");
+            var collector = await RelayProcess.StartRunningAsync(Collector(directory), "c1");
             relays.Add(collector);
+            var collectorPort = await collector.ListeningPortAsync("r1");
             var ports = new int[Relays];
             for (var r = 0; r < Relays; r++)
             {
-                ports[r] = FreePort.Next();
-                relays.Add(await RelayProcess.StartRunningAsync(Forwarder(ports[r], collectorPort)));
+                var relay = await RelayProcess.StartRunningAsync(Forwarder(collectorPort));
+                relays.Add(relay);
+                ports[r] = await relay.ListeningPortAsync("r1");
             }
 
             await Task.WhenAll(Enumerable.Range(0, Relays).Select(r => SendAsync(ports[r], r)));

@@ -18,18 +18,16 @@ public sealed class FanOutTests
     [Fact]
     public async Task An_optional_channel_whose_sink_is_dead_fills_up_without_failing_the_source()
     {
-        var relayPort = FreePort.Next();
-        var receiverPort = FreePort.Next();
-        var deadPort = FreePort.Next();
+        using var dead = new ClosedPort();
         var received = new RecordingReceiver();
-        await using var receiver = await SinkGroupTests.StartReceiverAsync(receiverPort, received);
+        await using var receiver = await SinkGroupTests.StartReceiverAsync(0, received);
         using var relay = await RelayProcess.StartRunningAsync($"""
             a1.sources = r1
             a1.channels = c1 c2
             a1.sinks = k1 k2
             a1.sources.r1.type = avro
             a1.sources.r1.bind = 127.0.0.1
-            a1.sources.r1.port = {relayPort}
+            a1.sources.r1.port = 0
             a1.sources.r1.channels = c1 c2
             a1.sources.r1.selector.type = replicating
             a1.sources.r1.selector.optional = c2
@@ -40,10 +38,10 @@ public sealed class FanOutTests
             a1.channels.c2.capacity = 20
             a1.channels.c2.transactionCapacity = 10
             a1.channels.c2.keep-alive = 0
-            {Sink("k1", "c1", receiverPort)}
-            {Sink("k2", "c2", deadPort)}
+            {Sink("k1", "c1", receiver.LocalEndPoint.Port)}
+            {Sink("k2", "c2", dead.Port)}
             """);
-        await using var client = SinkGroupTests.Client(relayPort);
+        await using var client = SinkGroupTests.Client(await relay.ListeningPortAsync("r1"));
 
         // Every batch is acknowledged: a throw here would be the optional channel failing the source. (keep-alive 0:
         // otherwise each put into the full c2 waits its 3 s for space first, as in Flume.)
@@ -62,20 +60,17 @@ public sealed class FanOutTests
     [Fact]
     public async Task A_multiplexing_selector_routes_by_header_with_unmapped_and_missing_values_to_the_default()
     {
-        var relayPort = FreePort.Next();
-        var portA = FreePort.Next();
-        var portB = FreePort.Next();
         var atA = new RecordingReceiver();
         var atB = new RecordingReceiver();
-        await using var serverA = await SinkGroupTests.StartReceiverAsync(portA, atA);
-        await using var serverB = await SinkGroupTests.StartReceiverAsync(portB, atB);
+        await using var serverA = await SinkGroupTests.StartReceiverAsync(0, atA);
+        await using var serverB = await SinkGroupTests.StartReceiverAsync(0, atB);
         using var relay = await RelayProcess.StartRunningAsync($"""
             a1.sources = r1
             a1.channels = c1 c2
             a1.sinks = k1 k2
             a1.sources.r1.type = avro
             a1.sources.r1.bind = 127.0.0.1
-            a1.sources.r1.port = {relayPort}
+            a1.sources.r1.port = 0
             a1.sources.r1.channels = c1 c2
             a1.sources.r1.selector.type = multiplexing
             a1.sources.r1.selector.header = state
@@ -84,10 +79,10 @@ public sealed class FanOutTests
             a1.sources.r1.selector.default = c2
             a1.channels.c1.type = memory
             a1.channels.c2.type = memory
-            {Sink("k1", "c1", portA)}
-            {Sink("k2", "c2", portB)}
+            {Sink("k1", "c1", serverA.LocalEndPoint.Port)}
+            {Sink("k2", "c2", serverB.LocalEndPoint.Port)}
             """);
-        await using var client = SinkGroupTests.Client(relayPort);
+        await using var client = SinkGroupTests.Client(await relay.ListeningPortAsync("r1"));
 
         await client.AppendBatchAsync(SinkGroupTests.Events(0, 10, new Dictionary<string, string> { ["state"] = "CZ" }), CancellationToken.None);
         await client.AppendBatchAsync(SinkGroupTests.Events(10, 10, new Dictionary<string, string> { ["state"] = "US" }), CancellationToken.None);

@@ -39,7 +39,6 @@ public sealed class HdfsSinkTests(ITestOutputHelper output) : IAsyncDisposable
     [Fact]
     public async Task The_user_guides_hdfs_example_runs_unchanged_on_fs_defaultFS_bucketing_by_rounded_time()
     {
-        var port = FreePort.Next();
         var conf = Directory.CreateDirectory(Path.Combine(_root, "hadoop-conf")).FullName;
         await File.WriteAllTextAsync(Path.Combine(conf, "core-site.xml"), $"""
             <configuration>
@@ -49,7 +48,7 @@ public sealed class HdfsSinkTests(ITestOutputHelper output) : IAsyncDisposable
         var environment = new Dictionary<string, string> { ["HADOOP_CONF_DIR"] = conf, ["HADOOP_USER_NAME"] = "flume", ["TZ"] = "UTC" };
         using var relay = await RelayProcess.StartRunningAsync(
             $"""
-            {RelayConfigs.AvroSource(port)}
+            {RelayConfigs.AvroSource()}
             a1.channels.c1.type = memory
             a1.sinks.k1.type = hdfs
             a1.sinks.k1.channel = c1
@@ -62,7 +61,7 @@ public sealed class HdfsSinkTests(ITestOutputHelper output) : IAsyncDisposable
             environment,
             "a1");
         var at = new DateTimeOffset(2012, 6, 12, 11, 54, 34, TimeSpan.Zero).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-        await SendAsync(port, Enumerable.Range(0, 25).Select(i => new FlumeEvent(
+        await SendAsync(await relay.ListeningPortAsync("r1"), Enumerable.Range(0, 25).Select(i => new FlumeEvent(
             new Dictionary<string, string> { ["timestamp"] = at }, Encoding.UTF8.GetBytes($"line {i}"))));
         await Eventually.TrueAsync(() => Files("/flume/events/").Count >= 3, "the 25 events in files of 10");
 
@@ -78,14 +77,13 @@ public sealed class HdfsSinkTests(ITestOutputHelper output) : IAsyncDisposable
     [Fact]
     public async Task The_seeds_avro_to_file_channel_to_hdfs_flow_writes_SequenceFiles_every_event_readable()
     {
-        var port = FreePort.Next();
         var config = $"""
             agent_foo.sources = avroWeb
             agent_foo.channels = file-channel
             agent_foo.sinks = hdfs-cluster1
             agent_foo.sources.avroWeb.type = avro
             agent_foo.sources.avroWeb.bind = 127.0.0.1
-            agent_foo.sources.avroWeb.port = {port}
+            agent_foo.sources.avroWeb.port = 0
             agent_foo.sources.avroWeb.channels = file-channel
             agent_foo.channels.file-channel.type = file
             agent_foo.channels.file-channel.checkpointDir = {_root}/checkpoint
@@ -96,7 +94,7 @@ public sealed class HdfsSinkTests(ITestOutputHelper output) : IAsyncDisposable
             """;
         using var relay = await RelayProcess.StartRunningAsync(config, "agent_foo");
         var sent = Enumerable.Range(0, 300).Select(i => string.Create(CultureInfo.InvariantCulture, $"web event {i}")).ToList();
-        await SendAsync(port, sent.Select(s => FlumeEvent.FromText(s)));
+        await SendAsync(await relay.ListeningPortAsync("avroWeb"), sent.Select(s => FlumeEvent.FromText(s)));
         await Eventually.TrueAsync(() => Files("/flume/webdata/").Count >= 30, "300 events in files of 10");
 
         Assert.Equal(0, await relay.StopAsync());
@@ -113,9 +111,8 @@ public sealed class HdfsSinkTests(ITestOutputHelper output) : IAsyncDisposable
     public async Task After_20_kill_9s_under_load_every_acknowledged_event_is_in_HDFS_and_no_file_keeps_its_in_use_name()
     {
         const int Kills = 20;
-        var port = FreePort.Next();
         var config = $"""
-            {RelayConfigs.AvroSource(port)}
+            {RelayConfigs.AvroSource()}
             a1.channels.c1.type = file
             a1.channels.c1.checkpointDir = {_root}/checkpoint
             a1.channels.c1.dataDirs = {_root}/data
@@ -133,6 +130,7 @@ public sealed class HdfsSinkTests(ITestOutputHelper output) : IAsyncDisposable
         for (var kill = 0; kill < Kills; kill++)
         {
             using var relay = await RelayProcess.StartRunningAsync(config);
+            var port = await relay.ListeningPortAsync("r1");
 
             // Load runs while the relay is killed at a different point each time: after 4 to 26 acknowledged batches,
             // with batches in flight.
@@ -173,9 +171,9 @@ public sealed class HdfsSinkTests(ITestOutputHelper output) : IAsyncDisposable
             await load.WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(_ => { }, TaskScheduler.Default);
         }
 
-        var metricsPort = FreePort.Next();
-        using (var last = await RelayProcess.StartRunningAsync(config, "a1", "-Dflume.monitoring.type=http", $"-Dflume.monitoring.port={metricsPort}"))
+        using (var last = await RelayProcess.StartRunningAsync(config, "a1", "-Dflume.monitoring.type=http", "-Dflume.monitoring.port=0"))
         {
+            var metricsPort = await last.MetricsPortAsync();
             // A clean stop keeps what the file channel holds for the next start; this start runs until it is drained.
             for (var i = 0; i < 600 && (await MetricsAsync(metricsPort)).GetProperty("CHANNEL.c1").GetProperty("ChannelSize").GetString() != "0"; i++)
             {
@@ -202,10 +200,9 @@ public sealed class HdfsSinkTests(ITestOutputHelper output) : IAsyncDisposable
     [Fact]
     public async Task A_hung_NameNode_and_then_safe_mode_keep_the_events_in_the_channel_until_HDFS_is_back_and_the_metrics_say_so()
     {
-        var (port, metricsPort) = (FreePort.Next(), FreePort.Next());
         using var relay = await RelayProcess.StartRunningAsync(
             $"""
-            {RelayConfigs.AvroSource(port)}
+            {RelayConfigs.AvroSource()}
             a1.channels.c1.type = memory
             a1.channels.c1.capacity = 10000
             a1.sinks.k1.type = hdfs
@@ -216,7 +213,8 @@ public sealed class HdfsSinkTests(ITestOutputHelper output) : IAsyncDisposable
             """,
             "a1",
             "-Dflume.monitoring.type=http",
-            $"-Dflume.monitoring.port={metricsPort}");
+            "-Dflume.monitoring.port=0");
+        var (port, metricsPort) = (await relay.ListeningPortAsync("r1"), await relay.MetricsPortAsync());
         _cluster.NameNode.Unresponsive = true;
         var sent = Enumerable.Range(0, 100).Select(i => string.Create(CultureInfo.InvariantCulture, $"fault {i}")).ToList();
         await SendAsync(port, sent.Take(50).Select(s => FlumeEvent.FromText(s)));

@@ -9,8 +9,8 @@ namespace Flume.Logging.Relay.Cli.Tests;
 /// <summary>Broken and hostile peers against a running relay: each is cut off, nobody else notices.</summary>
 public sealed class HostileInputTests
 {
-    private static string AvroToLogger(int port) => $"""
-        {RelayConfigs.AvroSource(port)}
+    private static string AvroToLogger() => $"""
+        {RelayConfigs.AvroSource()}
         a1.sources.r1.max-batch-size = 1000
         a1.channels.c1.type = memory
         a1.channels.c1.capacity = 10000
@@ -59,8 +59,8 @@ public sealed class HostileInputTests
     [Fact]
     public async Task Garbage_oversized_and_truncated_frames_are_cut_off_while_acknowledged_events_still_arrive()
     {
-        var port = FreePort.Next();
-        using var relay = await RelayProcess.StartRunningAsync(AvroToLogger(port));
+        using var relay = await RelayProcess.StartRunningAsync(AvroToLogger());
+        var port = await relay.ListeningPortAsync("r1");
         var options = new RpcClientOptions();
         options.Hosts.Add(new RpcHost("relay", "127.0.0.1", port));
         await using var client = RpcClients.Create(options);

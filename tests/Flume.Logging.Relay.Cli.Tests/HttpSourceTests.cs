@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Flume.Logging.Rpc;
-using Flume.Logging.Rpc.Avro;
 using Flume.Logging.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flume.Logging.Relay.Cli.Tests;
 
@@ -21,11 +18,11 @@ public sealed class HttpSourceTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     /// <summary>The example as the user guide prints it, port aside.</summary>
-    private static string GuideExample(int port) => $"""
+    private static string GuideExample() => $"""
         a1.sources = r1
         a1.channels = c1
         a1.sources.r1.type = http
-        a1.sources.r1.port = {port}
+        a1.sources.r1.port = 0
         a1.sources.r1.channels = c1
         a1.sources.r1.handler = org.example.rest.RestHandler
         a1.sources.r1.handler.nickname = random props
@@ -65,8 +62,7 @@ public sealed class HttpSourceTests : IDisposable
     [Fact]
     public async Task The_example_as_printed_stops_the_relay_naming_the_custom_handler_it_cannot_load()
     {
-        var port = FreePort.Next();
-        using var relay = RelayProcess.Start(Runnable(GuideExample(port), "org.example.rest.RestHandler"), "--name", "a1");
+        using var relay = RelayProcess.Start(Runnable(GuideExample(), "org.example.rest.RestHandler"), "--name", "a1");
 
         Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains(relay.Process.Lines, l => l.Contains("a1.sources.r1.handler", StringComparison.Ordinal)
@@ -77,9 +73,9 @@ public sealed class HttpSourceTests : IDisposable
     [Fact]
     public async Task With_the_JSON_handler_curl_posts_land_in_the_file_sink_with_their_headers()
     {
-        var port = FreePort.Next();
         using var relay = await RelayProcess.StartRunningAsync(
-            Runnable(GuideExample(port), "org.apache.flume.source.http.JSONHandler"), "a1", "-Dflume.root.logger=INFO,console");
+            Runnable(GuideExample(), "org.apache.flume.source.http.JSONHandler"), "a1", "-Dflume.root.logger=INFO,console");
+        var port = await relay.ListeningPortAsync("r1");
         await relay.Process.WaitForLineAsync("ignored: HttpConfiguration.sendServerVersion, ServerConnector.idleTimeout");
 
         var guideBatch = """
@@ -106,9 +102,9 @@ public sealed class HttpSourceTests : IDisposable
     [Fact]
     public async Task With_the_blob_handler_curl_uploads_become_one_event_with_query_parameters_as_headers()
     {
-        var port = FreePort.Next();
         using var relay = await RelayProcess.StartRunningAsync(
-            Runnable(GuideExample(port), "org.apache.flume.sink.solr.morphline.BlobHandler") + "\na1.sources.r1.handler.maxBlobLength = 20\n");
+            Runnable(GuideExample(), "org.apache.flume.sink.solr.morphline.BlobHandler") + "\na1.sources.r1.handler.maxBlobLength = 20\n");
+        var port = await relay.ListeningPortAsync("r1");
         var file = Path.Combine(Directory.CreateTempSubdirectory("relay-blob-").FullName, "blob.txt");
         await File.WriteAllTextAsync(file, "a blob, not JSON; and longer than twenty bytes");
 
@@ -125,10 +121,11 @@ public sealed class HttpSourceTests : IDisposable
     [Fact]
     public async Task A_full_channel_answers_503_and_every_batch_answered_200_is_delivered_once_the_sink_can_drain()
     {
-        // The sink's receiver is not listening yet, so the channel (capacity 100) only fills.
-        var port = FreePort.Next();
-        var receiverPort = FreePort.Next();
-        var configuration = Runnable(GuideExample(port), "org.apache.flume.source.http.JSONHandler")
+        // The sink's receiver refuses every connection until it is let up, so the channel (capacity 100) only fills.
+        var received = new RecordingReceiver { Refusing = true };
+        await using var receiver = await received.ServeAvroAsync();
+        var receiverPort = receiver.LocalEndPoint.Port;
+        var configuration = Runnable(GuideExample(), "org.apache.flume.source.http.JSONHandler")
             .Replace("a1.sinks.k1.type = file_roll", $"""
                 a1.sinks.k1.type = avro
                 a1.sinks.k1.hostname = 127.0.0.1
@@ -136,6 +133,7 @@ public sealed class HttpSourceTests : IDisposable
                 """, StringComparison.Ordinal)
             + "\na1.channels.c1.capacity = 100\n";
         using var relay = await RelayProcess.StartRunningAsync(configuration);
+        var port = await relay.ListeningPortAsync("r1");
 
         var accepted = new List<string>();
         var refused = 0;
@@ -159,9 +157,7 @@ public sealed class HttpSourceTests : IDisposable
         Assert.Equal(1, refused);
         Assert.Equal(90, accepted.Count);
 
-        var received = new RecordingReceiver();
-        await using var receiver = AvroRpc.CreateServer("receiver", new RpcServerOptions { Bind = "127.0.0.1", Port = receiverPort }, received, NullLoggerFactory.Instance);
-        await receiver.StartAsync(CancellationToken.None);
+        received.Refusing = false;
         await Eventually.TrueAsync(() => received.Events.Count >= accepted.Count, $"{accepted.Count} events at the receiver", TimeSpan.FromSeconds(60));
         Assert.Equal(0, await relay.StopAsync());
         Assert.Equal(

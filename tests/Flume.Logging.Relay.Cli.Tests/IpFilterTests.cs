@@ -7,8 +7,8 @@ namespace Flume.Logging.Relay.Cli.Tests;
 /// <summary>The avro source's ipFilterRules on a running relay, from a client on 127.0.0.1.</summary>
 public sealed class IpFilterTests
 {
-    private static string Config(int port, string rules) => $"""
-        {RelayConfigs.AvroSource(port)}
+    private static string Config(string rules) => $"""
+        {RelayConfigs.AvroSource()}
         a1.sources.r1.ipFilter = true
         a1.sources.r1.ipFilterRules = {rules}
         a1.channels.c1.type = memory
@@ -27,8 +27,8 @@ public sealed class IpFilterTests
     [Fact]
     public async Task The_guides_allow_localhost_rule_serves_a_local_client()
     {
-        var port = FreePort.Next();
-        using var relay = await RelayProcess.StartRunningAsync(Config(port, "allow:name:localhost,deny:ip:*"));
+        using var relay = await RelayProcess.StartRunningAsync(Config("allow:name:localhost,deny:ip:*"));
+        var port = await relay.ListeningPortAsync("r1");
 
         await AppendAsync(port, "let-in");
 
@@ -38,8 +38,8 @@ public sealed class IpFilterTests
     [Fact]
     public async Task A_deny_rule_matching_first_closes_the_client_unserved_and_logs_it()
     {
-        var port = FreePort.Next();
-        using var relay = await RelayProcess.StartRunningAsync(Config(port, "deny:ip:127.*,allow:ip:*"));
+        using var relay = await RelayProcess.StartRunningAsync(Config("deny:ip:127.*,allow:ip:*"));
+        var port = await relay.ListeningPortAsync("r1");
 
         await Assert.ThrowsAsync<EventDeliveryException>(() => AppendAsync(port, "kept-out"));
 

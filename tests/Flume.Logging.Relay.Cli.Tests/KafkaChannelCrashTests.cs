@@ -18,13 +18,13 @@ public sealed class KafkaChannelCrashTests(ITestOutputHelper output) : IDisposab
 
     public void Dispose() => _cluster.Dispose();
 
-    private string Config(int sourcePort, int receiverPort) => $"""
+    private string Config(int receiverPort) => $"""
         a1.sources = r1
         a1.channels = c1
         a1.sinks = k1
         a1.sources.r1.type = avro
         a1.sources.r1.bind = 127.0.0.1
-        a1.sources.r1.port = {sourcePort}
+        a1.sources.r1.port = 0
         a1.sources.r1.channels = c1
         a1.channels.c1.type = org.apache.flume.channel.kafka.KafkaChannel
         a1.channels.c1.kafka.bootstrap.servers = {_cluster.BootstrapServers}
@@ -51,17 +51,15 @@ public sealed class KafkaChannelCrashTests(ITestOutputHelper output) : IDisposab
         output.WriteLine($"seed {seed}");
         var random = new Random(seed);
         _cluster.CreateTopic("crash-channel");
-        var sourcePort = FreePort.Next();
-        var receiverPort = FreePort.Next();
         var received = new RecordingReceiver();
-        await using var receiver = await received.ServeAvroAsync(receiverPort);
+        await using var receiver = await received.ServeAvroAsync();
         var acknowledged = new ConcurrentDictionary<string, bool>();
         var next = 0;
-        var config = Config(sourcePort, receiverPort);
+        var config = Config(receiver.LocalEndPoint.Port);
         for (var kill = 0; kill < Kills; kill++)
         {
             using var relay = await RelayProcess.StartRunningAsync(config);
-            await AcknowledgedSender.SendThenKillAsync(relay, sourcePort, acknowledged, () => Interlocked.Increment(ref next), TimeSpan.FromMilliseconds(random.Next(200, 800)));
+            await AcknowledgedSender.SendThenKillAsync(relay, await relay.ListeningPortAsync("r1"), acknowledged, () => Interlocked.Increment(ref next), TimeSpan.FromMilliseconds(random.Next(200, 800)));
         }
 
         using var last = await RelayProcess.StartRunningAsync(config);

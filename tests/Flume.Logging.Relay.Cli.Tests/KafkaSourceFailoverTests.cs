@@ -47,10 +47,9 @@ public sealed class KafkaSourceFailoverTests(ITestOutputHelper output) : IDispos
     public async Task Killing_one_of_two_relays_in_a_consumer_group_loses_no_record()
     {
         Assert.Equal(4, _cluster.CreateTopic("failover"));
-        var receiverPort = FreePort.Next();
         var received = new RecordingReceiver();
-        await using var receiver = await received.ServeAvroAsync(receiverPort);
-        var config = Config(receiverPort);
+        await using var receiver = await received.ServeAvroAsync();
+        var config = Config(receiver.LocalEndPoint.Port);
         using var survivor = await RelayProcess.StartRunningAsync(config);
         using var victim = await RelayProcess.StartRunningAsync(config);
 

@@ -43,9 +43,9 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task Metrics_count_exactly_what_was_sent_in_Flume_json_and_Prometheus_text()
     {
-        var (sourcePort, metricsPort) = (FreePort.Next(), FreePort.Next());
         using var relay = await RelayProcess.StartRunningAsync(
-            NetcatToNull(sourcePort), "a1", $"-Dflume.monitoring.type=http", $"-Dflume.monitoring.port={metricsPort}");
+            NetcatToNull(0), "a1", "-Dflume.monitoring.type=http", "-Dflume.monitoring.port=0");
+        var (sourcePort, metricsPort) = (await relay.ListeningPortAsync("r1"), await relay.MetricsPortAsync());
         Assert.Equal(0, relay.Process.CountLines("reserved"));
 
         using (var client = new TcpClient())
@@ -102,12 +102,11 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task Top_level_monitoring_keys_in_the_properties_file_serve_metrics_without_a_warning()
     {
-        var metricsPort = FreePort.Next();
-        var extra = $"flume.monitoring.type = http\nflume.monitoring.port = {metricsPort}\nflume.monitoring.bind = 127.0.0.1";
-        using var relay = RelayProcess.Start(NetcatToNull(FreePort.Next(), extra));
+        const string Extra = "flume.monitoring.type = http\nflume.monitoring.port = 0\nflume.monitoring.bind = 127.0.0.1";
+        using var relay = RelayProcess.Start(NetcatToNull(0, Extra));
         await relay.Process.WaitForLineAsync("agent a1 running");
 
-        var metrics = await MetricsAsync(metricsPort);
+        var metrics = await MetricsAsync(await relay.MetricsPortAsync());
         Assert.Equal("CHANNEL", Value(metrics, "CHANNEL.c1", "Type"));
         Assert.Equal(0, relay.Process.CountLines("ignored"));
         Assert.Equal(0, await relay.StopAsync());
@@ -116,10 +115,9 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task The_metrics_port_option_serves_metrics()
     {
-        var metricsPort = FreePort.Next();
-        using var relay = await RelayProcess.StartRunningAsync(NetcatToNull(FreePort.Next()), "a1", "--metrics-port", $"{metricsPort}");
+        using var relay = await RelayProcess.StartRunningAsync(NetcatToNull(0), "a1", "--metrics-port", "0");
 
-        var (status, text) = await GetAsync(metricsPort, "/metrics/prometheus");
+        var (status, text) = await GetAsync(await relay.MetricsPortAsync(), "/metrics/prometheus");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("flume_channel_capacity{component=\"c1\"} 100\n", text, StringComparison.Ordinal);
         Assert.Equal(0, await relay.StopAsync());
@@ -128,7 +126,7 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task An_unknown_monitoring_type_refuses_to_start_naming_the_property()
     {
-        using var relay = RelayProcess.Start(NetcatToNull(FreePort.Next()), "-Dflume.monitoring.type=ganglia");
+        using var relay = RelayProcess.Start(NetcatToNull(0), "-Dflume.monitoring.type=ganglia");
 
         Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("flume.monitoring.type", relay.Process.Output, StringComparison.Ordinal);
@@ -142,7 +140,7 @@ public sealed class MetricsEndpointTests
         occupant.Start();
         var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
 
-        using var relay = RelayProcess.Start(NetcatToNull(FreePort.Next()), "--metrics-port", $"{port}");
+        using var relay = RelayProcess.Start(NetcatToNull(0), "--metrics-port", $"{port}");
 
         Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains($"metrics server cannot listen on 127.0.0.1:{port}", relay.Process.Output, StringComparison.Ordinal);

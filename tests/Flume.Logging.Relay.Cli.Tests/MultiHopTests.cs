@@ -10,8 +10,8 @@ namespace Flume.Logging.Relay.Cli.Tests;
 /// <summary>Relay A (avro -> memory -> avro sink) forwarding to relay B (avro -> memory -> logger).</summary>
 public sealed class MultiHopTests
 {
-    private static string Forwarder(int port, int nextHop) => $"""
-        {RelayConfigs.AvroSource(port)}
+    private static string Forwarder(int nextHop) => $"""
+        {RelayConfigs.AvroSource()}
         a1.channels.c1.type = memory
         a1.channels.c1.capacity = 10000
         a1.channels.c1.transactionCapacity = 1000
@@ -57,14 +57,13 @@ public sealed class MultiHopTests
     [Fact]
     public async Task Events_wait_in_the_first_hop_while_the_second_is_down_and_arrive_after_it_returns()
     {
-        var portA = FreePort.Next();
-        var portB = FreePort.Next();
-        var collector = await RelayProcess.StartRunningAsync(Collector(portB), "b1");
+        var collector = await RelayProcess.StartRunningAsync(Collector(0), "b1");
         try
         {
-            using var forwarder = await RelayProcess.StartRunningAsync(Forwarder(portA, portB));
+            var portB = await collector.ListeningPortAsync("r1");
+            using var forwarder = await RelayProcess.StartRunningAsync(Forwarder(portB));
             var options = new RpcClientOptions { BatchSize = 25 };
-            options.Hosts.Add(new RpcHost("a", "127.0.0.1", portA));
+            options.Hosts.Add(new RpcHost("a", "127.0.0.1", await forwarder.ListeningPortAsync("r1")));
             await using var client = AvroRpc.CreateClient(options.Hosts[0], options, NullLoggerFactory.Instance);
 
             await SendAsync(client, 0, 50);
@@ -75,6 +74,7 @@ public sealed class MultiHopTests
             await SendAsync(client, 50, 50);
             await forwarder.Process.WaitForLineAsync("sink k1 failed, backing off");
 
+            // The second hop returns where the first hop's sink points: the rebind of a known port this test is about.
             collector = await RelayProcess.StartRunningAsync(Collector(portB), "b1");
             await AllArrivedAsync(collector.Process, 50, 50);
             Assert.Equal(0, await forwarder.StopAsync());
@@ -88,17 +88,15 @@ public sealed class MultiHopTests
     [Fact]
     public async Task Thrift_compact_in_and_thrift_binary_out_deliver_every_event()
     {
-        var portA = FreePort.Next();
-        var portB = FreePort.Next();
-        var collector = Collector(portB)
+        var collector = Collector(0)
             .Replace("b1.sources.r1.type = avro", "b1.sources.r1.type = thrift\nb1.sources.r1.protocol = binary", StringComparison.Ordinal);
-        var forwarder = Forwarder(portA, portB)
+        using var b = await RelayProcess.StartRunningAsync(collector, "b1");
+        var forwarder = Forwarder(await b.ListeningPortAsync("r1"))
             .Replace("a1.sources.r1.type = avro", "a1.sources.r1.type = thrift", StringComparison.Ordinal)
             .Replace("a1.sinks.k1.type = avro", "a1.sinks.k1.type = thrift\na1.sinks.k1.protocol = binary", StringComparison.Ordinal);
-        using var b = await RelayProcess.StartRunningAsync(collector, "b1");
         using var a = await RelayProcess.StartRunningAsync(forwarder);
         var options = new RpcClientOptions { ClientType = RpcClientType.Thrift, BatchSize = 30 };
-        await using var client = ThriftRpc.CreateClient(new RpcHost("a", "127.0.0.1", portA), options, NullLoggerFactory.Instance);
+        await using var client = ThriftRpc.CreateClient(new RpcHost("a", "127.0.0.1", await a.ListeningPortAsync("r1")), options, NullLoggerFactory.Instance);
 
         await SendAsync(client, 0, 100);
 

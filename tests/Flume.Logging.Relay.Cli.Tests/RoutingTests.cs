@@ -12,13 +12,13 @@ public sealed class RoutingTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private string Config(int port, string interceptors = "") => $"""
+    private string Config(string interceptors = "") => $"""
         a1.sources = r1
         a1.channels = errors infos others
         a1.sinks = kErrors kInfos kOthers
         a1.sources.r1.type = avro
         a1.sources.r1.bind = 127.0.0.1
-        a1.sources.r1.port = {port}
+        a1.sources.r1.port = 0
         a1.sources.r1.channels = errors infos others
         a1.sources.r1.selector.type = multiplexing
         a1.sources.r1.selector.header = level
@@ -73,8 +73,8 @@ public sealed class RoutingTests : IDisposable
     [Fact]
     public async Task Events_are_routed_by_their_level_header_to_separate_file_sinks_with_exact_counts()
     {
-        var port = FreePort.Next();
-        using var relay = await RelayProcess.StartRunningAsync(Config(port));
+        using var relay = await RelayProcess.StartRunningAsync(Config());
+        var port = await relay.ListeningPortAsync("r1");
         var events = Enumerable.Range(0, 1000)
             .Select(i => FlumeEvent.FromText($"{Level(i)} message {i.ToString(CultureInfo.InvariantCulture)}", i % 10 == 9 ? null : new Dictionary<string, string> { ["level"] = Level(i) }))
             .ToList();
@@ -96,7 +96,6 @@ public sealed class RoutingTests : IDisposable
     [Fact]
     public async Task Regex_extractor_routes_by_a_value_inside_the_body()
     {
-        var port = FreePort.Next();
         var interceptors = """
             a1.sources.r1.interceptors = lvl
             a1.sources.r1.interceptors.lvl.type = regex_extractor
@@ -104,7 +103,8 @@ public sealed class RoutingTests : IDisposable
             a1.sources.r1.interceptors.lvl.serializers = s1
             a1.sources.r1.interceptors.lvl.serializers.s1.name = level
             """;
-        using var relay = await RelayProcess.StartRunningAsync(Config(port, interceptors));
+        using var relay = await RelayProcess.StartRunningAsync(Config(interceptors));
+        var port = await relay.ListeningPortAsync("r1");
         var events = Enumerable.Range(0, 800)
             .Select(i => FlumeEvent.FromText($"{Level(i)} body-only message {i.ToString(CultureInfo.InvariantCulture)}"))
             .ToList();

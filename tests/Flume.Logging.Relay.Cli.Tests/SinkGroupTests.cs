@@ -12,14 +12,14 @@ namespace Flume.Logging.Relay.Cli.Tests;
 /// <summary>Real relays with failover and load_balance sink groups forwarding to in-test Avro next hops.</summary>
 public sealed class SinkGroupTests
 {
-    private static string Relay(int port, string sinks, string group) => $"""
+    private static string Relay(string sinks, string group) => $"""
         a1.sources = r1
         a1.channels = c1
         a1.sinks = k1 k2
         a1.sinkgroups = g1
         a1.sources.r1.type = avro
         a1.sources.r1.bind = 127.0.0.1
-        a1.sources.r1.port = {port}
+        a1.sources.r1.port = 0
         a1.sources.r1.channels = c1
         a1.channels.c1.type = memory
         a1.channels.c1.capacity = 10000
@@ -39,9 +39,10 @@ public sealed class SinkGroupTests
         a1.sinks.{name}.request-timeout = 3000
         """;
 
+    /// <summary>An avro next hop on 127.0.0.1:<paramref name="port"/>; 0 (a new hop) lets the kernel pick, see its LocalEndPoint.</summary>
     internal static async Task<IRpcServer> StartReceiverAsync(int port, RecordingReceiver receiver)
     {
-        var server = AvroRpc.CreateServer($"receiver {port}", new RpcServerOptions { Bind = "127.0.0.1", Port = port }, receiver, NullLoggerFactory.Instance);
+        var server = AvroRpc.CreateServer("receiver", new RpcServerOptions { Bind = "127.0.0.1", Port = port }, receiver, NullLoggerFactory.Instance);
         await server.StartAsync(CancellationToken.None);
         return server;
     }
@@ -98,23 +99,21 @@ public sealed class SinkGroupTests
     [Fact]
     public async Task Failover_moves_traffic_to_the_backup_while_the_primary_is_down_and_back_after_its_penalty()
     {
-        var relayPort = FreePort.Next();
-        var portA = FreePort.Next();
-        var portB = FreePort.Next();
         var atA = new RecordingReceiver();
         var atB = new RecordingReceiver();
         var restartedA = new RecordingReceiver();
-        var serverA = await StartReceiverAsync(portA, atA);
-        await using var serverB = await StartReceiverAsync(portB, atB);
+        var serverA = await StartReceiverAsync(0, atA);
+        var portA = serverA.LocalEndPoint.Port;
+        await using var serverB = await StartReceiverAsync(0, atB);
         try
         {
-            using var relay = await RelayProcess.StartRunningAsync(Relay(relayPort, AvroSink("k1", portA) + "\n" + AvroSink("k2", portB), """
+            using var relay = await RelayProcess.StartRunningAsync(Relay(AvroSink("k1", portA) + "\n" + AvroSink("k2", serverB.LocalEndPoint.Port), """
                 a1.sinkgroups.g1.processor.type = failover
                 a1.sinkgroups.g1.processor.priority.k1 = 10
                 a1.sinkgroups.g1.processor.priority.k2 = 5
                 a1.sinkgroups.g1.processor.maxpenalty = 2000
                 """));
-            await using var client = Client(relayPort);
+            await using var client = Client(await relay.ListeningPortAsync("r1"));
             var acknowledged = new List<int>();
             using var stop = new CancellationTokenSource();
             var sender = SendUntilStoppedAsync(client, acknowledged, stop.Token);
@@ -126,6 +125,7 @@ public sealed class SinkGroupTests
             await Eventually.TrueAsync(() => atB.Events.Count >= 50, "traffic failed over to the backup B");
             await relay.Process.WaitForLineAsync("sink group g1: sink k1 failed and is penalised for 1000 ms");
 
+            // The primary comes back where the relay's sink points: the one rebind of a known port this test is about.
             serverA = await StartReceiverAsync(portA, restartedA);
             await relay.Process.WaitForLineAsync("sink group g1: sink k1 delivered again after");
             var atBWhenRestored = atB.Events.Count;
@@ -154,10 +154,8 @@ public sealed class SinkGroupTests
     [Fact]
     public async Task Load_balance_with_backoff_delivers_everything_to_the_live_hop_and_seldom_retries_the_dead_one()
     {
-        var relayPort = FreePort.Next();
-        var livePort = FreePort.Next();
         var live = new RecordingReceiver();
-        await using var liveServer = await StartReceiverAsync(livePort, live);
+        await using var liveServer = await StartReceiverAsync(0, live);
 
         // The dead hop accepts and hangs up at once, so every connection attempt the relay makes is counted.
         using var dead = new TcpListener(IPAddress.Loopback, 0);
@@ -181,13 +179,13 @@ public sealed class SinkGroupTests
             }
         });
 
-        using var relay = await RelayProcess.StartRunningAsync(Relay(relayPort, AvroSink("k1", deadPort) + "\n" + AvroSink("k2", livePort), """
+        using var relay = await RelayProcess.StartRunningAsync(Relay(AvroSink("k1", deadPort) + "\n" + AvroSink("k2", liveServer.LocalEndPoint.Port), """
             a1.sinkgroups.g1.processor.type = load_balance
             a1.sinkgroups.g1.processor.selector = round_robin
             a1.sinkgroups.g1.processor.backoff = true
             a1.sinkgroups.g1.processor.selector.maxTimeOut = 30000
             """));
-        await using var client = Client(relayPort);
+        await using var client = Client(await relay.ListeningPortAsync("r1"));
 
         // Batches of 100 are 10 sink batches each, so the rotation reaches k1 while the channel holds events (paced
         // small batches would let k2 empty the channel every time and k1 would only ever find it empty).

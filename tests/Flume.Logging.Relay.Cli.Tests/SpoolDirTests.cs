@@ -77,13 +77,12 @@ public sealed class SpoolDirTests : IDisposable
         const int batchSize = 10;
         var file = Path.Combine(_spoolDir, "big.log");
         await File.WriteAllTextAsync(file, Lines("l", total));
-        var receiverPort = FreePort.Next();
         var received = new RecordingReceiver();
-        await using var receiver = await received.ServeAvroAsync(receiverPort);
+        await using var receiver = await received.ServeAvroAsync();
         var configuration = Example().Replace("a1.sinks.sink1.type = logger", $"""
             a1.sinks.sink1.type = avro
             a1.sinks.sink1.hostname = 127.0.0.1
-            a1.sinks.sink1.port = {receiverPort}
+            a1.sinks.sink1.port = {receiver.LocalEndPoint.Port}
             """, StringComparison.Ordinal) + $"\na1.sources.source1.batchSize = {batchSize}\n";
 
         using (var first = await RelayProcess.StartRunningAsync(configuration, Home, "a1"))

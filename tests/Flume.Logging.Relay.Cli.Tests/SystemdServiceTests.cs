@@ -17,16 +17,22 @@ public sealed class SystemdServiceTests : IDisposable
         var socketPath = Path.Combine(_folder, "notify");
         using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         notify.Bind(new UnixDomainSocketEndPoint(socketPath));
-        var port = FreePort.Next();
         using var relay = RelayProcess.Start(
-            Config(port),
+            Config(),
             new Dictionary<string, string> { ["NOTIFY_SOCKET"] = socketPath, ["JOURNAL_STREAM"] = "8:4242" },
             "--name",
             "a1");
 
         Assert.Equal("READY=1", await ReceiveAsync(notify));
 
-        // Ready means accepting: the source's port takes a connection at once.
+        // Ready means accepting: the source reported its port before the agent said it runs (which READY follows),
+        // and the port takes a connection.
+        var port = await relay.ListeningPortAsync("r1");
+        var lines = relay.Process.Lines.ToList();
+        Assert.True(
+            lines.FindIndex(line => line.Contains("avro source r1 listening on", StringComparison.Ordinal))
+                < lines.FindIndex(line => line.Contains("agent a1 running", StringComparison.Ordinal)),
+            "the source listened before the agent reported running");
         using (var client = new TcpClient())
         {
             await client.ConnectAsync("127.0.0.1", port);
@@ -40,14 +46,14 @@ public sealed class SystemdServiceTests : IDisposable
     [Fact]
     public async Task Outside_systemd_lines_keep_their_timestamps()
     {
-        using var relay = await RelayProcess.StartRunningAsync(Config(FreePort.Next()));
+        using var relay = await RelayProcess.StartRunningAsync(Config());
 
         Assert.DoesNotContain(relay.Process.Lines, line => line.StartsWith('<'));
         Assert.Equal(0, await relay.StopAsync());
     }
 
-    // A whole agent: the avro source on 127.0.0.1:port, a memory channel and a null sink.
-    private static string Config(int port) => RelayConfigs.AvroSource(port) + """
+    // A whole agent: the avro source on 127.0.0.1, port 0, a memory channel and a null sink.
+    private static string Config() => RelayConfigs.AvroSource() + """
 
         a1.channels.c1.type = memory
         a1.sinks.k1.type = null

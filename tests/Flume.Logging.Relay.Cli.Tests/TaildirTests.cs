@@ -14,7 +14,6 @@ public sealed class TaildirTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly string _root = Directory.CreateTempSubdirectory("relay-taildir-").FullName;
     private readonly RecordingReceiver _received = new();
-    private readonly int _receiverPort = FreePort.Next();
     private IRpcServer? _receiver;
 
     private string Logs => Path.Combine(_root, "logs");
@@ -22,7 +21,7 @@ public sealed class TaildirTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Logs);
-        _receiver = await _received.ServeAvroAsync(_receiverPort);
+        _receiver = await _received.ServeAvroAsync();
     }
 
     public async Task DisposeAsync()
@@ -56,7 +55,7 @@ public sealed class TaildirTests(ITestOutputHelper output) : IAsyncLifetime
         a1.sinks.k1.type = avro
         a1.sinks.k1.channel = c1
         a1.sinks.k1.hostname = 127.0.0.1
-        a1.sinks.k1.port = {_receiverPort}
+        a1.sinks.k1.port = {_receiver!.LocalEndPoint.Port}
         a1.sinks.k1.batch-size = 100
         a1.sinks.k1.connect-timeout = 1000
         a1.sinks.k1.request-timeout = 3000
@@ -64,6 +63,16 @@ public sealed class TaildirTests(ITestOutputHelper output) : IAsyncLifetime
 
     private List<int> Numbers() =>
         _received.Events.Select(e => int.Parse(Encoding.UTF8.GetString(e.Body.Span).AsSpan(2), CultureInfo.InvariantCulture)).ToList();
+
+    /// <summary>
+    /// Appends line <paramref name="number"/> to the live log after all the others and waits for it: the source has
+    /// read the folder again since it delivered the rest, so a line it were to read twice would be in by now.
+    /// </summary>
+    private async Task MarkerArrivedAsync(RotatingLogWriter writer, int number)
+    {
+        await File.AppendAllTextAsync(writer.LogPath, $"l-{number.ToString("D7", CultureInfo.InvariantCulture)}\n");
+        await Eventually.TrueAsync(() => Numbers().Contains(number), "the marker line after the rest", TimeSpan.FromSeconds(60));
+    }
 
     private Task AllArrivedAsync(int written, TimeSpan? timeout = null) =>
         Eventually.TrueAsync(() => Numbers().Distinct().Count() >= written, $"{written} lines at the receiver (have {Numbers().Distinct().Count()})", timeout ?? TimeSpan.FromSeconds(60));
@@ -102,11 +111,11 @@ public sealed class TaildirTests(ITestOutputHelper output) : IAsyncLifetime
 
         await writer.RunAsync(total, TimeSpan.FromMilliseconds(10));
         await AllArrivedAsync(total);
-        await Task.Delay(1000);
+        await MarkerArrivedAsync(writer, total);
         Assert.Equal(0, await relay.StopAsync());
 
         Assert.Equal(8, writer.Rotations);
-        Assert.Equal(Enumerable.Range(0, total), Numbers().Order());
+        Assert.Equal(Enumerable.Range(0, total + 1), Numbers().Order());
     }
 
     [Fact]
@@ -120,11 +129,11 @@ public sealed class TaildirTests(ITestOutputHelper output) : IAsyncLifetime
 
         await writer.RunAsync(total, TimeSpan.FromMilliseconds(10), written => AllArrivedAsync(written));
         await AllArrivedAsync(total);
-        await Task.Delay(1000);
+        await MarkerArrivedAsync(writer, total);
         Assert.Equal(0, await relay.StopAsync());
 
         Assert.Equal(6, writer.Rotations);
-        Assert.Equal(Enumerable.Range(0, total), Numbers().Order());
+        Assert.Equal(Enumerable.Range(0, total + 1), Numbers().Order());
         Assert.True(relay.Process.CountLines("truncated, reading it again from 0") >= 5, relay.Process.Output);
     }
 

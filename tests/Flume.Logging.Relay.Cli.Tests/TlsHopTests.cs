@@ -27,8 +27,14 @@ public sealed class TlsHopTests : IDisposable
     [Fact]
     public async Task Events_cross_a_tls_hop_whose_keystore_comes_from_javax_system_properties_and_truststore_from_flume_ssl_variables()
     {
-        var portB = FreePort.Next();
-        var collector = TlsAvroSource("b1", portB, "logger");
+        var collector = TlsAvroSource("b1", 0, "logger");
+        using var second = await RelayProcess.StartRunningAsync(
+            collector,
+            new Dictionary<string, string>(),
+            "b1",
+            $"-Djavax.net.ssl.keyStore={_certificates.KeystoreP12}",
+            $"-Djavax.net.ssl.keyStorePassword={TestCertificates.Password}",
+            "-Djavax.net.ssl.keyStoreType=PKCS12");
         var forwarder = $"""
             a1.sources = r1
             a1.channels = c1
@@ -40,17 +46,10 @@ public sealed class TlsHopTests : IDisposable
             a1.sinks.k1.type = avro
             a1.sinks.k1.channel = c1
             a1.sinks.k1.hostname = 127.0.0.1
-            a1.sinks.k1.port = {portB}
+            a1.sinks.k1.port = {await second.ListeningPortAsync("r1")}
             a1.sinks.k1.ssl = true
             a1.sinks.k1.connect-timeout = 5000
             """;
-        using var second = await RelayProcess.StartRunningAsync(
-            collector,
-            new Dictionary<string, string>(),
-            "b1",
-            $"-Djavax.net.ssl.keyStore={_certificates.KeystoreP12}",
-            $"-Djavax.net.ssl.keyStorePassword={TestCertificates.Password}",
-            "-Djavax.net.ssl.keyStoreType=PKCS12");
         using var first = await RelayProcess.StartRunningAsync(
             forwarder,
             new Dictionary<string, string> { ["FLUME_SSL_TRUSTSTORE_PATH"] = _certificates.TruststorePem, ["FLUME_SSL_TRUSTSTORE_TYPE"] = "PEM" },
@@ -63,8 +62,7 @@ public sealed class TlsHopTests : IDisposable
     [Fact]
     public async Task A_jks_keystore_stops_the_relay_with_the_keytool_command()
     {
-        var port = FreePort.Next();
-        var config = TlsAvroSource("a1", port, "null") + """
+        var config = TlsAvroSource("a1", 0, "null") + """
 
             a1.sources.r1.keystore = /etc/flume/keystore.jks
             a1.sources.r1.keystore-type = JKS
@@ -84,7 +82,7 @@ public sealed class TlsHopTests : IDisposable
             a1.sinks = k1
             a1.sources.r1.type = {type}
             a1.sources.r1.{bind}
-            a1.sources.r1.{portKey} = {FreePort.Next()}
+            a1.sources.r1.{portKey} = 0
             a1.sources.r1.ssl = true
             a1.sources.r1.keystore = /etc/flume/keystore.jks
             a1.sources.r1.keystore-password = changeit

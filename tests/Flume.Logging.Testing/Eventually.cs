@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+
 namespace Flume.Logging.Testing;
 
 /// <summary>Bounded polling for conditions that another thread or process makes true.</summary>
@@ -27,7 +29,7 @@ public static class Eventually
     /// Polls <paramref name="condition"/> until true, moving <paramref name="clock"/> on by <paramref name="step"/>
     /// after each miss, so that work waiting on the manual clock (polls, backoffs) gets to run.
     /// </summary>
-    public static Task TrueAdvancingAsync(ManualTimeProvider clock, TimeSpan step, Func<bool> condition, string what, TimeSpan? timeout = null)
+    public static Task TrueAdvancingAsync(FakeTimeProvider clock, TimeSpan step, Func<bool> condition, string what, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(condition);

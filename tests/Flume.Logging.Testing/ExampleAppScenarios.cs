@@ -2,9 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Flume.Logging.Appenders;
 using Flume.Logging.Protocol;
-using Flume.Logging.Rpc;
-using Flume.Logging.Rpc.Avro;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flume.Logging.Testing;
 
@@ -77,7 +74,8 @@ public sealed class ExampleAppScenarios : IDisposable
     /// </summary>
     public async Task RequireRelayDownCostsLittleAndDropsAreCountedAsync(int lines, TimeSpan shutdownTimeout, params string[] options)
     {
-        var run = await RunAsync($"127.0.0.1:{FreePort.Next()}", null, lines, options);
+        using var closed = new ClosedPort();
+        var run = await RunAsync(closed.HostAndPort, null, lines, options);
         if (run.LogCallsTook >= NoWaitBound)
         {
             throw new InvalidOperationException($"{lines} log calls took {run.LogCallsTook}, not under {NoWaitBound}");
@@ -110,8 +108,7 @@ public sealed class ExampleAppScenarios : IDisposable
         var defaults = new FlumeAppenderOptions();
         var (shutdownTimeout, batchSize) = (defaults.ShutdownTimeout, defaults.BatchSize);
         var received = new RecordingReceiver { Delay = answerDelay };
-        await using var relay = AvroRpc.CreateServer("slow relay", new RpcServerOptions { Bind = "127.0.0.1", Port = 0 }, received, NullLoggerFactory.Instance);
-        await relay.StartAsync(CancellationToken.None);
+        await using var relay = await received.ServeAvroAsync();
         var run = await RunAsync($"127.0.0.1:{relay.LocalEndPoint.Port}", null, lines, options);
         if (run.LogCallsTook >= NoWaitBound)
         {
@@ -123,8 +120,9 @@ public sealed class ExampleAppScenarios : IDisposable
             throw new InvalidOperationException($"the app ran {run.Elapsed} against a slow relay, not within the shutdown timeout {shutdownTimeout} and {ExitMargin} to start and log");
         }
 
-        // A request the deadline cut off is still answered (and recorded) once its delay is over.
-        await Task.Delay(answerDelay * 2);
+        // A request the deadline cut off is still answered (and recorded) once its delay is over: the app has exited,
+        // so once its connections are closed, everything it sent is recorded.
+        await Eventually.TrueAsync(() => received.OpenConnections == 0, "the exited app's connections closed");
         var delivered = DeliveredLines.Parse(received.Events.Where(_isAppLine), _body);
         if (delivered.Numbers.Distinct().Count() != delivered.Numbers.Count)
         {
@@ -146,7 +144,12 @@ public sealed class ExampleAppScenarios : IDisposable
     public async Task RequireBufferedLinesDeliveredFirstInOrderAsync(int firstRun, int secondRun)
     {
         var buffer = Path.Combine(_directory, "buffer");
-        var down = await RunAsync($"127.0.0.1:{FreePort.Next()}", buffer, firstRun, []);
+        ExampleAppRun down;
+        using (var closed = new ClosedPort())
+        {
+            down = await RunAsync(closed.HostAndPort, buffer, firstRun, []);
+        }
+
         await using var relay = await ForwardingRelay.StartAsync();
         var up = await RunAsync($"127.0.0.1:{relay.SourcePort}", buffer, secondRun, []);
         var delivered = await DeliveredAsync(relay, firstRun + secondRun);

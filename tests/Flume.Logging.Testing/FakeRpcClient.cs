@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Flume.Logging.Protocol;
 using Flume.Logging.Rpc;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Testing;
 
@@ -61,7 +62,7 @@ public sealed class FakeRpcClient : IRpcClient
 
     /// <summary>
     /// When set, each call awaits <c>Task.Delay(ResponseDelay, TimeProvider)</c> before answering, so with a
-    /// <see cref="ManualTimeProvider"/> the answer comes only when the test advances time.
+    /// <see cref="FakeTimeProvider"/> the answer comes only when the test advances time.
     /// </summary>
     public TimeSpan? ResponseDelay { get; set; }
 

@@ -29,23 +29,20 @@ public sealed class ForwardingRelay : IAsyncDisposable
     public int SourcePort { get; }
 
     /// <summary>
-    /// Starts the receiver, then the relay, and waits until the relay is running. The source listens on
-    /// <paramref name="sourcePort"/> when given (a port an earlier run of the test logged to while it was closed),
-    /// else on a free port.
+    /// Starts the receiver, then the relay, both on ports the kernel picks, and waits until the relay reports the
+    /// port its source listens on.
     /// </summary>
-    public static async Task<ForwardingRelay> StartAsync(int channelCapacity = 200_000, int? sourcePort = null)
+    public static async Task<ForwardingRelay> StartAsync(int channelCapacity = 200_000)
     {
         var received = new RecordingReceiver();
-        var receiverPort = FreePort.Next();
-        var receiver = await received.ServeAvroAsync(receiverPort);
-        var port = sourcePort ?? FreePort.Next();
+        var receiver = await received.ServeAvroAsync();
         var configuration = $"""
             a1.sources = avro
             a1.channels = mem
             a1.sinks = fwd
             a1.sources.avro.type = avro
             a1.sources.avro.bind = 127.0.0.1
-            a1.sources.avro.port = {port}
+            a1.sources.avro.port = 0
             a1.sources.avro.channels = mem
             a1.channels.mem.type = memory
             a1.channels.mem.capacity = {channelCapacity}
@@ -53,15 +50,18 @@ public sealed class ForwardingRelay : IAsyncDisposable
             a1.sinks.fwd.type = avro
             a1.sinks.fwd.channel = mem
             a1.sinks.fwd.hostname = 127.0.0.1
-            a1.sinks.fwd.port = {receiverPort}
+            a1.sinks.fwd.port = {receiver.LocalEndPoint.Port}
             a1.sinks.fwd.batch-size = 1000
             """;
+        RelayProcess? relay = null;
         try
         {
-            return new ForwardingRelay(receiver, received, await RelayProcess.StartRunningAsync(configuration), port);
+            relay = await RelayProcess.StartRunningAsync(configuration);
+            return new ForwardingRelay(receiver, received, relay, await relay.ListeningPortAsync("avro"));
         }
         catch
         {
+            relay?.Dispose();
             await receiver.DisposeAsync();
             throw;
         }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using Flume.Logging.Protocol;
 using Flume.Logging.Rpc;
 using Flume.Logging.Rpc.Avro;
@@ -11,9 +12,12 @@ namespace Flume.Logging.Testing;
 /// A server-side receiver for RPC tests: records every event and request size, answers <see cref="Status"/>,
 /// throws <see cref="Failure"/> when set, and can hold requests to test what happens while one is in flight.
 /// </summary>
-public sealed class RecordingReceiver : IEventReceiver
+public sealed class RecordingReceiver : IEventReceiver, IConnectionObserver
 {
     private int _appends;
+    private int _refusedConnections;
+    private int _openConnections;
+    private volatile bool _refusing;
 
     public ConcurrentQueue<FlumeEvent> Events { get; } = new();
 
@@ -38,12 +42,45 @@ public sealed class RecordingReceiver : IEventReceiver
     public TimeSpan Delay { get; set; }
 
     /// <summary>
-    /// Starts an avro server on 127.0.0.1:<paramref name="port"/> (0: any free port, see its LocalEndPoint) whose
-    /// requests this receiver records, with TLS when <paramref name="tls"/> is given.
+    /// While true, a server whose peer filter is <see cref="AdmitAsync"/> (every one <see cref="ServeAvroAsync"/>
+    /// starts) closes each connection before a byte, as a relay that is not up yet; clear it to let clients in. The
+    /// server listens all along, so a relay that "comes up" needs no rebind of a port a client already knows.
     /// </summary>
-    public async Task<IRpcServer> ServeAvroAsync(int port, TlsOptions? tls = null)
+    public bool Refusing
     {
-        var server = AvroRpc.CreateServer("receiver", new RpcServerOptions { Bind = "127.0.0.1", Port = port, Tls = tls }, this, NullLoggerFactory.Instance);
+        get => _refusing;
+        set => _refusing = value;
+    }
+
+    /// <summary>
+    /// Connections open now on a server this receiver observes (every one <see cref="ServeAvroAsync"/> starts). A
+    /// connection closes only after the requests read from it were recorded, so 0 once a client has gone means that
+    /// everything it sent is in <see cref="Events"/>.
+    /// </summary>
+    public int OpenConnections => Volatile.Read(ref _openConnections);
+
+    /// <summary>Connections closed unserved while <see cref="Refusing"/>: proof that a client tried.</summary>
+    public int RefusedConnections => Volatile.Read(ref _refusedConnections);
+
+    /// <summary>The peer filter behind <see cref="Refusing"/>, for servers a test builds itself.</summary>
+    public ValueTask<bool> AdmitAsync(IPAddress peer, CancellationToken cancellationToken)
+    {
+        if (!_refusing)
+        {
+            return ValueTask.FromResult(true);
+        }
+
+        Interlocked.Increment(ref _refusedConnections);
+        return ValueTask.FromResult(false);
+    }
+
+    /// <summary>
+    /// Starts an avro server on 127.0.0.1:<paramref name="port"/> (by default 0: a port the kernel picks, read back
+    /// from the server's LocalEndPoint) whose requests this receiver records, with TLS when <paramref name="tls"/> is given.
+    /// </summary>
+    public async Task<IRpcServer> ServeAvroAsync(int port = 0, TlsOptions? tls = null)
+    {
+        var server = AvroRpc.CreateServer("receiver", new RpcServerOptions { Bind = "127.0.0.1", Port = port, Tls = tls, PeerFilter = AdmitAsync, ConnectionObserver = this }, this, NullLoggerFactory.Instance);
         try
         {
             await server.StartAsync(CancellationToken.None);
@@ -54,6 +91,25 @@ public sealed class RecordingReceiver : IEventReceiver
             await server.DisposeAsync();
             throw;
         }
+    }
+
+    void IConnectionObserver.ConnectionOpened() => Interlocked.Increment(ref _openConnections);
+
+    void IConnectionObserver.ConnectionClosed() => Interlocked.Decrement(ref _openConnections);
+
+    void IConnectionObserver.InputRejected()
+    {
+        // Counted by the tests that send bad input through their own servers, not here.
+    }
+
+    void IConnectionObserver.ConnectionRefused()
+    {
+        // As above: connection limits are tested on servers of their own.
+    }
+
+    void IConnectionObserver.ConnectionTimedOut()
+    {
+        // As above.
     }
 
     public ValueTask<EventStatus> AppendAsync(FlumeEvent flumeEvent, CancellationToken cancellationToken) =>

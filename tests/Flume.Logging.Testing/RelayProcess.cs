@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Flume.Logging.Testing;
 
 /// <summary>
@@ -68,6 +70,58 @@ public sealed class RelayProcess : IDisposable
             relay.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Waits until source <paramref name="sourceName"/> logs the address it listens on (every network source logs
+    /// <c>&lt;type&gt; source r1 listening on 127.0.0.1:43121</c> once bound, <c>/udp</c> after a UDP one): how a test
+    /// learns the port of a source configured with <c>port = 0</c>. A multiport source logs one line per port:
+    /// <paramref name="occurrence"/> picks the n-th line (or the source's n-th start, after a reload restarted it).
+    /// </summary>
+    public async Task<IPEndPoint> ListeningAddressAsync(string sourceName, TimeSpan timeout, int occurrence = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(occurrence, 1);
+        var marker = $" source {sourceName} listening on ";
+        List<string> Announcements() => [.. Process.Lines.Where(line => line.Contains(marker, StringComparison.Ordinal))];
+
+        try
+        {
+            await Eventually.TrueAsync(
+                () => Announcements().Count >= occurrence || Process.HasExited,
+                $"source {sourceName} to log its address (announcement {occurrence})",
+                timeout);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}. Output:\n{Process.Output}", e);
+        }
+
+        var announcements = Announcements();
+        if (announcements.Count < occurrence)
+        {
+            throw new InvalidOperationException($"relay exited before source {sourceName} logged its address. Output:\n{Process.Output}");
+        }
+
+        // The address runs to the first space (an http source goes on with its handler) or to "/udp".
+        var line = announcements[occurrence - 1];
+        var address = line[(line.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..].Split(' ', '/')[0];
+        return IPEndPoint.Parse(address);
+    }
+
+    /// <summary>The port source <paramref name="sourceName"/> listens on, as logged (see <see cref="ListeningAddressAsync"/>); waits up to a minute.</summary>
+    public async Task<int> ListeningPortAsync(string sourceName, int occurrence = 1) =>
+        (await ListeningAddressAsync(sourceName, TimeSpan.FromSeconds(60), occurrence)).Port;
+
+    /// <summary>
+    /// Waits until the relay logs where it serves metrics (<c>serving metrics at http://127.0.0.1:43122/metrics</c>)
+    /// and returns that port: how a test learns the port of <c>--metrics-port 0</c> or <c>flume.monitoring.port=0</c>.
+    /// </summary>
+    public async Task<int> MetricsPortAsync()
+    {
+        const string Prefix = "serving metrics at http://";
+        var line = await Process.WaitForLineAsync(Prefix, TimeSpan.FromSeconds(60));
+        var start = line.IndexOf(Prefix, StringComparison.Ordinal) + Prefix.Length;
+        return IPEndPoint.Parse(line[start..line.IndexOf("/metrics", start, StringComparison.Ordinal)]).Port;
     }
 
     /// <summary>Asks the relay to stop (SIGTERM) and returns its exit code.</summary>

@@ -13,12 +13,14 @@ namespace Serilog.Sinks.Flume.Tests;
 public sealed class ConfigurationTests : IAsyncLifetime
 {
     private readonly RecordingReceiver _received = new();
-    private readonly int _port = FreePort.Next();
     private IRpcServer? _server;
+
+    /// <summary>The receiver's port, which the kernel picked.</summary>
+    private int Port => _server!.LocalEndPoint.Port;
 
     public async Task InitializeAsync()
     {
-        _server = AvroRpc.CreateServer("receiver", new RpcServerOptions { Bind = "127.0.0.1", Port = _port }, _received, NullLoggerFactory.Instance);
+        _server = AvroRpc.CreateServer("receiver", new RpcServerOptions { Bind = "127.0.0.1", Port = 0 }, _received, NullLoggerFactory.Instance);
         await _server.StartAsync(CancellationToken.None);
     }
 
@@ -38,7 +40,7 @@ public sealed class ConfigurationTests : IAsyncLifetime
             ["Serilog:Using:0"] = "Serilog.Sinks.Flume",
             ["Serilog:MinimumLevel"] = "Verbose",
             ["Serilog:WriteTo:0:Name"] = "Flume",
-            ["Serilog:WriteTo:0:Args:hosts"] = $"127.0.0.1:{_port}",
+            ["Serilog:WriteTo:0:Args:hosts"] = $"127.0.0.1:{Port}",
             ["Serilog:WriteTo:0:Args:protocol"] = "Avro",
             ["Serilog:WriteTo:0:Args:batchSizeLimit"] = "7",
             ["Serilog:WriteTo:0:Args:period"] = "00:05:00",
@@ -79,7 +81,7 @@ public sealed class ConfigurationTests : IAsyncLifetime
     [Fact]
     public void The_three_line_setup_delivers_through_Log_CloseAndFlush()
     {
-        Log.Logger = new LoggerConfiguration().WriteTo.Flume(hosts: $"127.0.0.1:{_port}").CreateLogger();
+        Log.Logger = new LoggerConfiguration().WriteTo.Flume(hosts: $"127.0.0.1:{Port}").CreateLogger();
         Log.Information("Hello {Name}", "Flume");
         Log.CloseAndFlush();
 
@@ -100,7 +102,7 @@ public sealed class ConfigurationTests : IAsyncLifetime
     [Fact]
     public void A_batch_size_of_zero_is_refused_by_its_serilog_name()
     {
-        var error = Assert.Throws<ArgumentException>(() => new LoggerConfiguration().WriteTo.Flume(hosts: $"127.0.0.1:{_port}", batchSizeLimit: 0));
+        var error = Assert.Throws<ArgumentException>(() => new LoggerConfiguration().WriteTo.Flume(hosts: $"127.0.0.1:{Port}", batchSizeLimit: 0));
 
         Assert.Equal("batchSizeLimit", error.ParamName);
         Assert.StartsWith("WriteTo.Flume batchSizeLimit: BatchSize 0 must be at least 1", error.Message, StringComparison.Ordinal);
@@ -109,7 +111,7 @@ public sealed class ConfigurationTests : IAsyncLifetime
     [Fact]
     public void A_zero_period_is_refused_by_its_serilog_name()
     {
-        var error = Assert.Throws<ArgumentException>(() => new LoggerConfiguration().WriteTo.Flume(hosts: $"127.0.0.1:{_port}", period: TimeSpan.Zero));
+        var error = Assert.Throws<ArgumentException>(() => new LoggerConfiguration().WriteTo.Flume(hosts: $"127.0.0.1:{Port}", period: TimeSpan.Zero));
 
         Assert.Equal("period", error.ParamName);
     }

@@ -17,9 +17,10 @@ public sealed class FailureListenerTests
     public async Task In_a_fallback_chain_every_event_Flume_cannot_deliver_reaches_the_fallback_sink()
     {
         var fallback = new CollectingSink();
+        using var closed = new ClosedPort();
         var logger = new LoggerConfiguration()
             .WriteTo.FallbackChain(
-                wt => wt.Flume(hosts: $"127.0.0.1:{FreePort.Next()}", shutdownTimeout: TimeSpan.FromSeconds(2)),
+                wt => wt.Flume(hosts: closed.HostAndPort, shutdownTimeout: TimeSpan.FromSeconds(2)),
                 wt => wt.Sink(fallback))
             .CreateLogger();
 
@@ -38,8 +39,9 @@ public sealed class FailureListenerTests
     public void Fallible_hands_overflow_drops_over_at_once_as_Permanent_and_the_rest_at_close_as_Final()
     {
         var failures = new ListeningFailures();
+        using var closed = new ClosedPort();
         var logger = new LoggerConfiguration()
-            .WriteTo.Fallible(wt => wt.Flume(hosts: $"127.0.0.1:{FreePort.Next()}", queueLimit: 10, shutdownTimeout: TimeSpan.FromSeconds(2)), failures)
+            .WriteTo.Fallible(wt => wt.Flume(hosts: closed.HostAndPort, queueLimit: 10, shutdownTimeout: TimeSpan.FromSeconds(2)), failures)
             .CreateLogger();
 
         for (var i = 0; i < Events; i++)

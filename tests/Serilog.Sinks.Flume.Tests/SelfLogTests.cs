@@ -18,10 +18,11 @@ public sealed class SelfLogTests : IDisposable
     [Fact]
     public void With_no_relay_every_event_is_dropped_counted_and_reported_to_SelfLog_without_blocking_the_caller()
     {
+        using var closed = new ClosedPort();
         var options = new FlumeAppenderOptions
         {
             // Nothing listens here: every connection is refused.
-            Hosts = $"127.0.0.1:{FreePort.Next()}",
+            Hosts = closed.HostAndPort,
             QueueLimit = 2,
             BatchSize = 1,
             Overflow = OverflowMode.DropNewest,

@@ -19,14 +19,17 @@ public sealed class Log4NetAppDiskBufferTests : IDisposable
         const int FirstRun = 20_000;
         const int Threads = 4;
         const int SecondRun = 10;
-        var port = FreePort.Next();
         var buffer = Path.Combine(_directory, "buffer");
-        var config = Log4NetAppRun.WriteConfig(_directory, $"127.0.0.1:{port}", $"""<bufferPath value="{buffer}" />""");
+        var bufferSetting = $"""<bufferPath value="{buffer}" />""";
+        using var closed = new ClosedPort();
+        var config = Log4NetAppRun.WriteConfig(_directory, closed.HostAndPort, bufferSetting);
 
         var first = await Log4NetAppRun.RunAsync(config, FirstRun, Threads);
         Log4NetAppRun.AssertNothingDropped(first.Output);
 
-        await using var forwarding = await ForwardingRelay.StartAsync(sourcePort: port);
+        // Only the buffer carries over to the next run, so the relay that is up has a port of its own.
+        await using var forwarding = await ForwardingRelay.StartAsync();
+        config = Log4NetAppRun.WriteConfig(_directory, $"127.0.0.1:{forwarding.SourcePort}", bufferSetting);
         var second = await Log4NetAppRun.RunAsync(config, SecondRun, threads: 1);
         Log4NetAppRun.AssertNothingDropped(second.Output);
 

@@ -16,7 +16,8 @@ public sealed class Log4NetAppRelayDownTests : IDisposable
     public async Task Calls_from_4_threads_never_wait_the_exit_waits_at_most_ShutdownTimeout_and_every_drop_is_counted()
     {
         var shutdownTimeout = new FlumeAppenderOptions().ShutdownTimeout;
-        var config = Log4NetAppRun.WriteConfig(_directory, $"127.0.0.1:{FreePort.Next()}");
+        using var closed = new ClosedPort();
+        var config = Log4NetAppRun.WriteConfig(_directory, closed.HostAndPort);
 
         var run = await Log4NetAppRun.RunAsync(config, Lines, threads: 4);
 

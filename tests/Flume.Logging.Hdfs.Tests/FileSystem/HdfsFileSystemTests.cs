@@ -4,6 +4,7 @@ using Flume.Logging.Hdfs.FileSystem;
 using Flume.Logging.Hdfs.Protos;
 using Flume.Logging.Testing;
 using Flume.Logging.Testing.Hdfs;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Hdfs.Tests.FileSystem;
 
@@ -202,7 +203,7 @@ public sealed class HdfsFileSystemTests : IAsyncDisposable
     [Fact]
     public async Task The_lease_is_renewed_while_a_file_is_open()
     {
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         _cluster = new TestHdfsCluster(1, BlockSize, 1, time);
         _fileSystem = Cluster.CreateFileSystem(time: time);
         var stream = await _fileSystem.CreateAsync("/long-open");

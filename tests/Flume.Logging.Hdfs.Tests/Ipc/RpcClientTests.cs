@@ -5,6 +5,7 @@ using Flume.Logging.Hdfs.Protos;
 using Flume.Logging.Testing;
 using Flume.Logging.Testing.Hdfs;
 using Google.Protobuf;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Hdfs.Tests.Ipc;
 
@@ -126,7 +127,7 @@ public sealed class RpcClientTests : IAsyncLifetime
     public async Task A_call_the_server_never_answers_times_out_and_later_calls_still_work()
     {
         // On a clock that moves only when told, only the hung call can time out, however busy the machine.
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         await using var client = Client(_nameNode.Port, timeProvider: time);
         await MkdirAsync(client, "/before");
         _nameNode.Unresponsive = true;
@@ -144,7 +145,8 @@ public sealed class RpcClientTests : IAsyncLifetime
     [Fact]
     public async Task A_port_nobody_listens_on_fails_to_connect_before_anything_was_sent()
     {
-        await using var client = Client(FreePort.Next());
+        using var closed = new ClosedPort();
+        await using var client = Client(closed.Port);
 
         var error = await Assert.ThrowsAsync<HdfsConnectionException>(() => MkdirAsync(client, "/x"));
 
@@ -169,10 +171,12 @@ public sealed class RpcClientTests : IAsyncLifetime
                 _ = filler.ConnectAsync(IPAddress.Loopback, port);
             }
 
-            var time = new ManualTimeProvider();
+            var time = new CountingTimeProvider();
             await using var client = Client(port, timeProvider: time);
             var call = MkdirAsync(client, "/x");
-            await Task.Delay(200);
+
+            // The connect timeout armed means the call is waiting on the hung connect, which only the clock ends.
+            await Eventually.TrueAsync(() => time.ActiveTimerCount > 0, "the connect timeout armed");
             Assert.False(call.IsCompleted);
             time.Advance(TimeSpan.FromSeconds(5));
 

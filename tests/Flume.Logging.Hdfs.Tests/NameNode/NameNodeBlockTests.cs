@@ -11,7 +11,7 @@ public sealed class NameNodeBlockTests : IAsyncLifetime
     private const string File = "/flume/events.tmp";
     private readonly TestReplicaTable _dataNode1 = new();
     private readonly TestReplicaTable _dataNode2 = new();
-    private readonly ManualTimeProvider _time = new();
+    private readonly CountingTimeProvider _time = new();
     private readonly TestNameNode _nameNode;
     private readonly NameNodeClient _client;
     private int _timerBaseline;

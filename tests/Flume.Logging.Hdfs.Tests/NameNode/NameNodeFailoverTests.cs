@@ -76,7 +76,8 @@ public sealed class NameNodeFailoverTests : IAsyncLifetime
     [Fact]
     public async Task A_namenode_that_cannot_be_reached_is_skipped()
     {
-        var addresses = new[] { new NameNodeAddress("127.0.0.1", FreePort.Next()), new NameNodeAddress("127.0.0.1", _first.Port) };
+        using var dead = new ClosedPort();
+        var addresses = new[] { new NameNodeAddress("127.0.0.1", dead.Port), new NameNodeAddress("127.0.0.1", _first.Port) };
         await using var client = new NameNodeClient(addresses, NameNodeClients.Options());
 
         Assert.NotNull(await client.GetFileInfoAsync("/", CancellationToken.None));

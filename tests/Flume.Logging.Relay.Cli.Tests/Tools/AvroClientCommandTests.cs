@@ -13,13 +13,13 @@ public sealed partial class AvroClientCommandTests : IDisposable
 
     private readonly string _directory = Directory.CreateTempSubdirectory("avro-client-test-").FullName;
 
-    private static string Agent(int port, string sourceType = "avro") => $"""
+    private static string Agent(string sourceType = "avro") => $"""
         a1.sources = r1
         a1.channels = c1
         a1.sinks = k1
         a1.sources.r1.type = {sourceType}
         a1.sources.r1.bind = 127.0.0.1
-        a1.sources.r1.port = {port}
+        a1.sources.r1.port = 0
         a1.sources.r1.channels = c1
         a1.channels.c1.type = memory
         a1.channels.c1.capacity = 1000
@@ -67,8 +67,8 @@ public sealed partial class AvroClientCommandTests : IDisposable
     [Fact]
     public async Task Each_line_of_a_file_arrives_as_one_event_in_order_in_batches()
     {
-        var port = FreePort.Next();
-        using var relay = await RelayProcess.StartRunningAsync(Agent(port));
+        using var relay = await RelayProcess.StartRunningAsync(Agent());
+        var port = await relay.ListeningPortAsync("r1");
         var file = WriteFile("lines.txt", string.Join("\n", Lines[..4]) + "\r\n" + string.Join("\r", Lines[4..]) + "\n");
 
         var (exitCode, output, _) = await ToolRun.RunAsync("avro-client", "-H", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-F", file, "--batch-size", "4");
@@ -83,8 +83,8 @@ public sealed partial class AvroClientCommandTests : IDisposable
     [Fact]
     public async Task Headers_from_the_header_file_are_on_every_event()
     {
-        var port = FreePort.Next();
-        using var relay = await RelayProcess.StartRunningAsync(Agent(port));
+        using var relay = await RelayProcess.StartRunningAsync(Agent());
+        var port = await relay.ListeningPortAsync("r1");
         var file = WriteFile("lines.txt", "one\ntwo\nthree\n");
         var headers = WriteFile("headers.properties", "# added to every event\nhost = web-1\nenv:prod\n");
 
@@ -99,8 +99,8 @@ public sealed partial class AvroClientCommandTests : IDisposable
     [Fact]
     public async Task Thrift_sends_to_a_thrift_source()
     {
-        var port = FreePort.Next();
-        using var relay = await RelayProcess.StartRunningAsync(Agent(port, "thrift"));
+        using var relay = await RelayProcess.StartRunningAsync(Agent("thrift"));
+        var port = await relay.ListeningPortAsync("r1");
         var file = WriteFile("lines.txt", string.Join("\n", Lines));
 
         var (exitCode, output, _) = await ToolRun.RunAsync("avro-client", "-H", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-F", file, "--thrift");
@@ -112,8 +112,8 @@ public sealed partial class AvroClientCommandTests : IDisposable
     [Fact]
     public async Task Standard_input_is_sent_when_no_file_is_given()
     {
-        var port = FreePort.Next();
-        using var relay = await RelayProcess.StartRunningAsync(Agent(port));
+        using var relay = await RelayProcess.StartRunningAsync(Agent());
+        var port = await relay.ListeningPortAsync("r1");
         var input = WriteFile("stdin.txt", string.Join("\n", Lines) + "\n");
 
         var (exitCode, output) = await ToolRun.RunWithInputAsync(input, "avro-client", "-H", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture));
@@ -126,8 +126,8 @@ public sealed partial class AvroClientCommandTests : IDisposable
     [Fact]
     public async Task Every_file_of_a_folder_is_sent_in_name_order()
     {
-        var port = FreePort.Next();
-        using var relay = await RelayProcess.StartRunningAsync(Agent(port));
+        using var relay = await RelayProcess.StartRunningAsync(Agent());
+        var port = await relay.ListeningPortAsync("r1");
         var folder = Directory.CreateDirectory(Path.Combine(_directory, "spool")).FullName;
         File.WriteAllText(Path.Combine(folder, "b.log"), "b1\nb2\n");
         File.WriteAllText(Path.Combine(folder, "a.log"), "a1\n");
@@ -142,7 +142,8 @@ public sealed partial class AvroClientCommandTests : IDisposable
     [Fact]
     public async Task A_dead_port_exits_non_zero_naming_the_batch_and_host_and_port()
     {
-        var port = FreePort.Next();
+        using var closed = new ClosedPort();
+        var port = closed.Port;
         var file = WriteFile("lines.txt", "never\ndelivered\n");
 
         var (exitCode, output, _) = await ToolRun.RunAsync("avro-client", "-H", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-F", file);

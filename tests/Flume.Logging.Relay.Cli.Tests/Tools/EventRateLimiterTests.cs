@@ -1,5 +1,5 @@
 using Flume.Logging.Relay.Cli.Tools;
-using Flume.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Relay.Cli.Tests.Tools;
 
@@ -8,7 +8,7 @@ public sealed class EventRateLimiterTests
     [Fact]
     public void Batches_are_spaced_evenly_rather_than_sent_in_a_burst_each_second()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var limiter = new EventRateLimiter(2000, time);
 
         var waits = Enumerable.Range(0, 20).Select(_ => limiter.Reserve(100)).ToList();
@@ -19,7 +19,7 @@ public sealed class EventRateLimiterTests
     [Fact]
     public void Idle_time_is_not_saved_up_for_a_later_burst()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var limiter = new EventRateLimiter(1000, time);
         limiter.Reserve(100);
 
@@ -35,7 +35,7 @@ public sealed class EventRateLimiterTests
     [Fact]
     public void A_short_lag_from_a_late_timer_is_made_up()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var limiter = new EventRateLimiter(1000, time);
         limiter.Reserve(10);
 
@@ -50,7 +50,7 @@ public sealed class EventRateLimiterTests
     [Fact]
     public async Task Waiting_completes_only_when_the_clock_reaches_the_slot()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var limiter = new EventRateLimiter(100, time);
         await limiter.WaitAsync(10, CancellationToken.None);
 

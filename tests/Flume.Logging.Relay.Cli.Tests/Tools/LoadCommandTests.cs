@@ -8,29 +8,34 @@ namespace Flume.Logging.Relay.Cli.Tests.Tools;
 /// <summary>A relay with an avro, a thrift and an http source into a null sink, shared by the load command tests.</summary>
 public sealed class NullSinkRelay : IAsyncLifetime
 {
-    public int AvroPort { get; } = FreePort.Next();
+    /// <summary>The avro source's port, as the relay reported it.</summary>
+    public int AvroPort { get; private set; }
 
-    public int ThriftPort { get; } = FreePort.Next();
+    /// <summary>The thrift source's port, as the relay reported it.</summary>
+    public int ThriftPort { get; private set; }
 
-    public int HttpPort { get; } = FreePort.Next();
+    /// <summary>The http source's port, as the relay reported it.</summary>
+    public int HttpPort { get; private set; }
 
     public RelayProcess? Relay { get; private set; }
 
-    public async Task InitializeAsync() => Relay = await RelayProcess.StartRunningAsync($"""
+    public async Task InitializeAsync()
+    {
+        Relay = await RelayProcess.StartRunningAsync("""
         a1.sources = r1 r2 r3
         a1.channels = c1
         a1.sinks = k1
         a1.sources.r1.type = avro
         a1.sources.r1.bind = 127.0.0.1
-        a1.sources.r1.port = {AvroPort}
+        a1.sources.r1.port = 0
         a1.sources.r1.channels = c1
         a1.sources.r2.type = thrift
         a1.sources.r2.bind = 127.0.0.1
-        a1.sources.r2.port = {ThriftPort}
+        a1.sources.r2.port = 0
         a1.sources.r2.channels = c1
         a1.sources.r3.type = http
         a1.sources.r3.bind = 127.0.0.1
-        a1.sources.r3.port = {HttpPort}
+        a1.sources.r3.port = 0
         a1.sources.r3.channels = c1
         a1.channels.c1.type = memory
         a1.channels.c1.capacity = 20000
@@ -39,6 +44,10 @@ public sealed class NullSinkRelay : IAsyncLifetime
         a1.sinks.k1.channel = c1
         a1.sinks.k1.batchSize = 1000
         """);
+        AvroPort = await Relay.ListeningPortAsync("r1");
+        ThriftPort = await Relay.ListeningPortAsync("r2");
+        HttpPort = await Relay.ListeningPortAsync("r3");
+    }
 
     public async Task DisposeAsync()
     {
@@ -101,14 +110,13 @@ public sealed class LoadCommandTests(NullSinkRelay relay) : IClassFixture<NullSi
     [Fact]
     public async Task Deflate_compression_delivers_every_event_to_an_avro_source_that_expects_it()
     {
-        var port = FreePort.Next();
-        using var deflating = await RelayProcess.StartRunningAsync($"""
+        using var deflating = await RelayProcess.StartRunningAsync("""
             a1.sources = r1
             a1.channels = c1
             a1.sinks = k1
             a1.sources.r1.type = avro
             a1.sources.r1.bind = 127.0.0.1
-            a1.sources.r1.port = {port}
+            a1.sources.r1.port = 0
             a1.sources.r1.compression-type = deflate
             a1.sources.r1.channels = c1
             a1.channels.c1.type = memory
@@ -118,6 +126,7 @@ public sealed class LoadCommandTests(NullSinkRelay relay) : IClassFixture<NullSi
             a1.sinks.k1.channel = c1
             """);
 
+        var port = await deflating.ListeningPortAsync("r1");
         var (exitCode, output, lines) = await ToolRun.RunAsync("load", "--host", "127.0.0.1", "--port", Port(port), "--events", "2000", "--compression", "deflate", "--json");
 
         Assert.True(exitCode == 0, output);
@@ -144,7 +153,8 @@ public sealed class LoadCommandTests(NullSinkRelay relay) : IClassFixture<NullSi
     [Fact]
     public async Task A_dead_port_fails_every_batch_after_its_retries_and_exits_non_zero()
     {
-        var dead = FreePort.Next();
+        using var closed = new ClosedPort();
+        var dead = closed.Port;
 
         var (exitCode, output, lines) = await ToolRun.RunAsync("load", "--host", "127.0.0.1", "--port", Port(dead), "--events", "500", "--json", "--attempts", "3", "--retry-backoff", "1");
 

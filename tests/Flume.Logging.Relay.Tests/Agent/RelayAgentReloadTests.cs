@@ -4,6 +4,7 @@ using Flume.Logging.Relay.Agent;
 using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Metrics;
+using Flume.Logging.Relay.Sources;
 using Flume.Logging.Testing;
 using Microsoft.Extensions.Logging;
 
@@ -175,13 +176,14 @@ public sealed class RelayAgentReloadTests : IAsyncDisposable
         Assert.Equal(["r1"], agent.Sources.Select(s => s.Name));
         Assert.DoesNotContain("SOURCE.r2", Keys(agent));
 
-        var free = FreePort.Next();
-        await agent.ReloadAsync(Load(WithNetcat(free)), Drain, CancellationToken.None);
+        await agent.ReloadAsync(Load(WithNetcat(0)), Drain, CancellationToken.None);
 
         Assert.Equal(["r1", "r2"], agent.Sources.Select(s => s.Name));
         Assert.Contains("SOURCE.r2", Keys(agent));
+        var bound = ((NetcatSource)agent.Sources[1]).LocalEndPoint;
+        Assert.True(_logs.Contains($"netcat source r2 listening on {bound}", LogLevel.Information), _logs.Dump());
         using var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, free);
+        await client.ConnectAsync(bound);
     }
 
     [Fact]

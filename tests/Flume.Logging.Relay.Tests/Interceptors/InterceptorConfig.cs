@@ -4,6 +4,7 @@ using Flume.Logging.Relay.Agent;
 using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Interceptors;
 using Flume.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Relay.Tests.Interceptors;
 
@@ -18,7 +19,7 @@ internal static class InterceptorConfig
         var source = Load(properties);
         var name = source.Interceptors[0];
         var context = source.InterceptorsContext.GetSubContext(name + ".");
-        var services = new ComponentServices(logs ?? new CapturingLoggerFactory(), time ?? new ManualTimeProvider());
+        var services = new ComponentServices(logs ?? new CapturingLoggerFactory(), time ?? new FakeTimeProvider());
         return ComponentRegistry.CreateDefault().Interceptors.Create(
             context.GetRequiredString("type").Trim(), new InterceptorBuildContext(name, context, services), context, "type");
     }

@@ -1,12 +1,12 @@
 using Flume.Logging.Relay.Interceptors;
-using Flume.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 using static Flume.Logging.Relay.Tests.Interceptors.InterceptorConfig;
 
 namespace Flume.Logging.Relay.Tests.Interceptors;
 
 public sealed class TimestampInterceptorTests
 {
-    private readonly ManualTimeProvider _time = new(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123));
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123));
 
     [Fact]
     public void Guide_example_sets_the_timestamp_header_to_epoch_milliseconds_from_the_clock()

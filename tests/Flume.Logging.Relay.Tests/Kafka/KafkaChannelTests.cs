@@ -113,7 +113,8 @@ public sealed class KafkaChannelTests : IAsyncDisposable
     [Fact]
     public async Task Put_to_unreachable_brokers_fails_the_commit_with_a_channel_exception_naming_them()
     {
-        var port = FreePort.Next();
+        using var closed = new ClosedPort();
+        var port = closed.Port;
         var channel = await StartChannelAsync(new() { ["kafka.producer.delivery.timeout.ms"] = "1500" }, $"127.0.0.1:{port}");
         using var transaction = channel.BeginTransaction();
         transaction.Put(FlumeEvent.FromText("x"));

@@ -73,7 +73,8 @@ public sealed class KafkaSinkTests : IDisposable
     [Fact]
     public async Task Sink_with_unreachable_brokers_rolls_the_take_back_and_names_brokers_and_error()
     {
-        var port = FreePort.Next();
+        using var closed = new ClosedPort();
+        var port = closed.Port;
         await _channel.PutTextAsync("a", "b");
         var sink = CreateSink(new() { ["kafka.producer.delivery.timeout.ms"] = "1500" }, servers: $"127.0.0.1:{port}");
         await sink.StartAsync(CancellationToken.None);

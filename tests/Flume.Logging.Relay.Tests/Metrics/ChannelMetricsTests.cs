@@ -1,7 +1,7 @@
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
-using Flume.Logging.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Relay.Tests.Metrics;
 
@@ -94,7 +94,7 @@ public sealed class ChannelMetricsTests
     [Fact]
     public async Task Start_and_stop_times_are_recorded_from_the_clock()
     {
-        var clock = new ManualTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_344_882_209_413));
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_344_882_209_413));
         var channel = new MemoryChannel("c1", new MemoryChannelOptions(), clock, NullLogger<MemoryChannel>.Instance);
         Assert.Equal(0, channel.Counter.StartTime);
 

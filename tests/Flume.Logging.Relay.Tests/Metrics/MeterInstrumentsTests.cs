@@ -5,6 +5,7 @@ using Flume.Logging.Relay.Agent;
 using Flume.Logging.Relay.Metrics;
 using Flume.Logging.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Relay.Tests.Metrics;
 
@@ -65,7 +66,7 @@ public sealed class MeterInstrumentsTests
         source.AddEventsReceived(7);
         source.AddEventsAccepted(6);
         source.ConnectionOpened();
-        var channel = new ChannelCounter("tags-c1", capacity: 40, new ManualTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_344_882_209_413)));
+        var channel = new ChannelCounter("tags-c1", capacity: 40, new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_344_882_209_413)));
         channel.Start();
         channel.SetChannelSize(10);
         var sink = new SinkCounter("tags-k1");

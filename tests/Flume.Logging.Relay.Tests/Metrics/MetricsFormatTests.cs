@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Flume.Logging.Relay.Metrics;
-using Flume.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Relay.Tests.Metrics;
 
@@ -9,7 +9,7 @@ public sealed class MetricsFormatTests
 {
     private static ChannelCounter Channel(string name, long size)
     {
-        var counter = new ChannelCounter(name, capacity: 100, new ManualTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_344_882_209_413)));
+        var counter = new ChannelCounter(name, capacity: 100, new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_344_882_209_413)));
         counter.Start();
         counter.SetChannelSize(size);
         counter.AddTransaction(putAttempts: 6, takeAttempts: 2, putsCommitted: 5, takesCommitted: 0);

@@ -4,6 +4,7 @@ using System.Text;
 using Flume.Logging.Protocol;
 using Flume.Logging.Rpc.Avro;
 using Flume.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Rpc.Tests.Avro;
 
@@ -112,7 +113,8 @@ public class AvroClientServerTests
     [Fact]
     public async Task Unreachable_host_throws_delivery_exception()
     {
-        var port = FreePort.Next();
+        using var closed = new ClosedPort();
+        var port = closed.Port;
         await using var client = AvroRpc.CreateClient(new RpcHost("h1", "127.0.0.1", port), new RpcClientOptions(), new CapturingLoggerFactory());
         var error = await Assert.ThrowsAsync<EventDeliveryException>(async () => await client.AppendAsync(FlumeEvent.FromText("x")));
         Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
@@ -136,7 +138,7 @@ public class AvroClientServerTests
     public async Task Reconnects_when_the_reset_interval_has_elapsed()
     {
         await using var fixture = await AvroServerFixture.StartAsync();
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         await using var client = fixture.CreateClient(o => o.ResetConnectionInterval = TimeSpan.FromSeconds(30), time);
         await client.AppendAsync(FlumeEvent.FromText("1"));
         await client.AppendAsync(FlumeEvent.FromText("2"));
@@ -182,14 +184,4 @@ public class AvroClientServerTests
     private static int CountOpened(AvroServerFixture fixture) =>
         fixture.Logs.Entries.Count(e => e.Message.Contains("opened", StringComparison.Ordinal));
 
-    private sealed class ManualTimeProvider : TimeProvider
-    {
-        private long _ticks;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
-
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
-    }
 }

@@ -6,7 +6,7 @@ namespace Flume.Logging.Rpc.Tests.Backoff;
 
 public sealed class FailureBackoffTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly WallClockStepper _time = new();
 
     [Fact]
     public void A_failure_reported_while_already_backed_off_does_not_double_the_delay()

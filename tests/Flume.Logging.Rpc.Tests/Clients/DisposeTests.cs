@@ -1,12 +1,13 @@
 using Flume.Logging.Protocol;
 using Flume.Logging.Rpc.Clients;
 using Flume.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Rpc.Tests.Clients;
 
 public sealed class DisposeTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
 
     public static TheoryData<RpcClientType> MultiHostTypes => new() { RpcClientType.DefaultFailover, RpcClientType.DefaultLoadBalance };
 

@@ -2,12 +2,13 @@ using Flume.Logging.Protocol;
 using Flume.Logging.Rpc.Clients;
 using Flume.Logging.Testing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Rpc.Tests.Clients;
 
 public sealed class LoadBalancingRpcClientTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly CapturingLoggerFactory _logs = new();
 
     private LoadBalancingRpcClient Create(FakeHosts hosts, Action<RpcClientOptions>? configure = null, Random? random = null) =>

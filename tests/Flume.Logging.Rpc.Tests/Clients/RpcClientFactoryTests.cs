@@ -1,5 +1,6 @@
 using Flume.Logging.Rpc.Clients;
 using Flume.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Rpc.Tests.Clients;
 
@@ -12,7 +13,7 @@ public sealed class RpcClientFactoryTests
     {
         var hosts = new FakeHosts("only");
 
-        await using var client = RpcClientFactory.Create(hosts.Options(type), hosts.Factory, new CapturingLoggerFactory(), new ManualTimeProvider(), new Random(1));
+        await using var client = RpcClientFactory.Create(hosts.Options(type), hosts.Factory, new CapturingLoggerFactory(), new FakeTimeProvider(), new Random(1));
 
         Assert.Same(hosts.Latest("only"), client);
     }
@@ -22,7 +23,7 @@ public sealed class RpcClientFactoryTests
     {
         var hosts = new FakeHosts("h1", "h2");
 
-        await using var client = RpcClientFactory.Create(hosts.Options(RpcClientType.DefaultFailover), hosts.Factory, new CapturingLoggerFactory(), new ManualTimeProvider(), new Random(1));
+        await using var client = RpcClientFactory.Create(hosts.Options(RpcClientType.DefaultFailover), hosts.Factory, new CapturingLoggerFactory(), new FakeTimeProvider(), new Random(1));
 
         Assert.IsType<FailoverRpcClient>(client);
         Assert.Empty(hosts.Created("h1"));
@@ -34,7 +35,7 @@ public sealed class RpcClientFactoryTests
         var hosts = new FakeHosts("h1", "h2");
 
         await using var client = RpcClientFactory.Create(
-            hosts.Options(RpcClientType.DefaultLoadBalance, o => o.BatchSize = 17), hosts.Factory, new CapturingLoggerFactory(), new ManualTimeProvider(), new Random(1));
+            hosts.Options(RpcClientType.DefaultLoadBalance, o => o.BatchSize = 17), hosts.Factory, new CapturingLoggerFactory(), new FakeTimeProvider(), new Random(1));
 
         Assert.IsType<LoadBalancingRpcClient>(client);
         Assert.Equal(17, client.BatchSize);
@@ -46,7 +47,7 @@ public sealed class RpcClientFactoryTests
         var hosts = new FakeHosts("h1", "h2");
 
         var error = Assert.Throws<ArgumentException>(() => RpcClientFactory.Create(
-            hosts.Options(RpcClientType.Default), hosts.Factory, new CapturingLoggerFactory(), new ManualTimeProvider(), new Random(1)));
+            hosts.Options(RpcClientType.Default), hosts.Factory, new CapturingLoggerFactory(), new FakeTimeProvider(), new Random(1)));
 
         Assert.StartsWith("hosts:", error.Message, StringComparison.Ordinal);
         Assert.Empty(hosts.Created("h1"));

@@ -41,11 +41,12 @@ public sealed class RpcClientsTests : IAsyncLifetime
     public async Task Failover_properties_skip_a_dead_host_and_deliver_everything_to_the_live_one()
     {
         var (live, port) = await StartAsync();
+        using var dead = new ClosedPort();
         var properties = new Dictionary<string, string>
         {
             ["client.type"] = "default_failover",
             ["hosts"] = "h1 h2",
-            ["hosts.h1"] = $"127.0.0.1:{FreePort.Next()}",
+            ["hosts.h1"] = dead.HostAndPort,
             ["hosts.h2"] = $"127.0.0.1:{port}",
             ["batch-size"] = "10",
             ["connect-timeout"] = "2000",

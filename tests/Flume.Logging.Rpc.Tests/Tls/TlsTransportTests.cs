@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
@@ -185,12 +186,13 @@ public sealed class TlsTransportTests : IDisposable
     [Fact]
     public async Task Avro_client_talks_tls_to_openssl_s_server()
     {
-        var port = FreePort.Next();
+        // Port 0: s_server reports the port it bound as "ACCEPT 127.0.0.1:<port>".
         using var openssl = PeerProcess.Start("openssl", [
-            "s_server", "-accept", $"127.0.0.1:{port}", "-naccept", "1",
+            "s_server", "-accept", "127.0.0.1:0", "-naccept", "1",
             "-cert", _certificates.CertificatePem, "-key", _certificates.KeyPem,
         ]);
-        await openssl.WaitForLineAsync("ACCEPT");
+        var accept = await openssl.WaitForLineAsync("ACCEPT");
+        var port = IPEndPoint.Parse(accept["ACCEPT ".Length..].Trim()).Port;
         var options = ClientOptions(new TlsOptions { Truststore = _certificates.TruststorePem });
         options.ConnectTimeout = TimeSpan.FromSeconds(2);
         await using var client = AvroRpc.CreateClient(new RpcHost("h1", "127.0.0.1", port), options, _logs);

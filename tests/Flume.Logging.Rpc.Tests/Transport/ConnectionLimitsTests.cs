@@ -14,7 +14,7 @@ namespace Flume.Logging.Rpc.Tests.Transport;
 public sealed class ConnectionLimitsTests : IAsyncDisposable
 {
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(1);
-    private readonly ManualTimeProvider _clock = new();
+    private readonly CountingTimeProvider _clock = new();
     private readonly CountingObserver _observer = new();
     private readonly RecordingReceiver _receiver = new();
     private readonly List<TcpClient> _clients = [];

@@ -1,5 +1,6 @@
 using Flume.Logging.Protocol;
 using Flume.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Rpc.Tests.Transport;
 
@@ -8,7 +9,7 @@ public sealed class SingleHostRpcClientTests : IAsyncLifetime
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
     private readonly AcceptingServer _server = new();
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -39,6 +39,10 @@ public static class Kcat
         return RunAsync(arguments, string.Join('\n', lines) + "\n");
     }
 
+    /// <summary>Produces one record per line of <paramref name="lines"/> into partition <paramref name="partition"/>.</summary>
+    public static Task ProduceToPartitionAsync(string broker, string topic, int partition, IEnumerable<string> lines) =>
+        RunAsync(["-P", "-b", broker, "-t", topic, "-p", partition.ToString(System.Globalization.CultureInfo.InvariantCulture)], string.Join('\n', lines) + "\n");
+
     private static async Task<string> RunAsync(IEnumerable<string> arguments, string? stdin)
     {
         var start = new ProcessStartInfo("kcat", arguments)

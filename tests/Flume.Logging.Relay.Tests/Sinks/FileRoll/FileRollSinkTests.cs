@@ -5,8 +5,8 @@ using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Sinks;
 using Flume.Logging.Relay.Sinks.FileRoll;
 using Flume.Logging.Relay.Tests.Sinks.Serialization;
-using Flume.Logging.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Relay.Tests.Sinks.FileRoll;
 
@@ -15,7 +15,7 @@ public sealed class FileRollSinkTests : IDisposable
     private static readonly DateTimeOffset Start = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
 
     private readonly string _directory = Directory.CreateTempSubdirectory("file-roll-").FullName;
-    private readonly ManualTimeProvider _time = new(Start);
+    private readonly FakeTimeProvider _time = new(Start);
     private readonly MemoryChannel _channel;
 
     public FileRollSinkTests()

@@ -1,9 +1,9 @@
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Sinks.Hdfs;
-using Flume.Logging.Testing;
 using FsCheck;
 using FsCheck.Fluent;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Relay.Tests.Sinks.Hdfs;
 
@@ -139,7 +139,7 @@ public sealed class BucketPathTests
     [Fact]
     public void Local_time_stamp_takes_the_injected_clock_and_ignores_the_header()
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 1, 9, 4, 7, 8, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 9, 4, 7, 8, TimeSpan.Zero));
         var options = new BucketPathOptions { UseLocalTimeStamp = true };
         var path = BucketPath.Parse("%Y/%m/%d/%H %t", options with { TimeZone = TimeZoneInfo.Utc }, Hosts, clock);
 

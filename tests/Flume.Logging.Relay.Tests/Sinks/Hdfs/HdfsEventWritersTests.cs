@@ -5,13 +5,14 @@ using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Sinks.Hdfs;
 using Flume.Logging.Relay.Tests.Sinks.Serialization;
 using Flume.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Relay.Tests.Sinks.Hdfs;
 
 public sealed class HdfsEventWritersTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 5, 3, 0, 0, TimeSpan.Zero);
-    private readonly ManualTimeProvider _clock = new(Now);
+    private readonly FakeTimeProvider _clock = new(Now);
     private readonly string _directory = Directory.CreateTempSubdirectory("hdfs-writers-").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);

@@ -1,13 +1,13 @@
 using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Sinks.Hdfs;
-using Flume.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Relay.Tests.Sinks.Hdfs;
 
 public sealed class HdfsFileNamesTests
 {
     private static readonly DateTimeOffset Start = new(2026, 12, 5, 2, 30, 0, TimeSpan.Zero);
-    private readonly ManualTimeProvider _clock = new(Start);
+    private readonly FakeTimeProvider _clock = new(Start);
 
     private static HdfsFileNameOptions Options(params (string Key, string Value)[] properties) =>
         HdfsFileNameOptions.From(new ComponentContext("k1", "a1.sinks.k1.", properties.ToDictionary(p => p.Key, p => p.Value)));

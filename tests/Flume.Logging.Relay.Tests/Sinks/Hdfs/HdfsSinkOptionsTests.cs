@@ -4,8 +4,8 @@ using Flume.Logging.Relay.Agent;
 using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Sinks.Hdfs;
-using Flume.Logging.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Relay.Tests.Sinks.Hdfs;
 
@@ -93,7 +93,7 @@ public sealed class HdfsSinkOptionsTests
         var directory = Directory.CreateTempSubdirectory("hdfs-local-").FullName;
         try
         {
-            var time = new ManualTimeProvider(new DateTimeOffset(2026, 12, 5, 0, 0, 0, TimeSpan.Zero));
+            var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 5, 0, 0, 0, TimeSpan.Zero));
             var channel = new MemoryChannel("c1", new MemoryChannelOptions { KeepAlive = TimeSpan.Zero }, time, NullLogger<MemoryChannel>.Instance);
             var options = Read(new()
             {
@@ -129,7 +129,7 @@ public sealed class HdfsSinkOptionsTests
         var directory = Directory.CreateTempSubdirectory("hdfs-timer-").FullName;
         try
         {
-            var time = new ManualTimeProvider(new DateTimeOffset(2026, 12, 5, 0, 0, 0, TimeSpan.Zero));
+            var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 5, 0, 0, 0, TimeSpan.Zero));
             var channel = new MemoryChannel("c1", new MemoryChannelOptions { KeepAlive = TimeSpan.Zero }, time, NullLogger<MemoryChannel>.Instance);
             var options = Read(new() { ["hdfs.path"] = "file://" + directory, ["hdfs.fileType"] = "DataStream" });
             using var sink = new HdfsSink("k1", channel, options, time, NullLoggerFactory.Instance);

@@ -14,6 +14,7 @@ using Flume.Logging.Testing;
 using Flume.Logging.Testing.Hdfs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Relay.Tests.Sinks.Hdfs;
 
@@ -23,7 +24,7 @@ public sealed partial class HdfsSinkTests : IAsyncDisposable
     private static readonly DateTimeOffset Start = new(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
     private static readonly long StartMillis = Start.ToUnixTimeMilliseconds();
 
-    private readonly ManualTimeProvider _time = new(Start);
+    private readonly FakeTimeProvider _time = new(Start);
     private readonly MemoryChannel _channel;
     private TestHdfsCluster _cluster = new();
     private HdfsFileSystem? _reader;

@@ -10,7 +10,7 @@ namespace Flume.Logging.Relay.Tests.Sinks.Processors;
 
 public sealed class FailoverSinkProcessorTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly WallClockStepper _time = new();
     private readonly CapturingLoggerFactory _logs = new();
     private readonly List<string> _tried = [];
 

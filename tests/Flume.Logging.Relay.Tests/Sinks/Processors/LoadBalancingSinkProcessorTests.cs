@@ -5,12 +5,13 @@ using Flume.Logging.Relay.Sinks.Processors;
 using Flume.Logging.Rpc;
 using Flume.Logging.Testing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Relay.Tests.Sinks.Processors;
 
 public sealed class LoadBalancingSinkProcessorTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly CapturingLoggerFactory _logs = new();
     private readonly List<string> _tried = [];
 

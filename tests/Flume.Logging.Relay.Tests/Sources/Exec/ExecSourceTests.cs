@@ -11,7 +11,7 @@ public sealed class ExecSourceTests : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("exec-test-").FullName;
     private readonly MemoryChannel _channel = SourceTestChannel.Create(1000, TimeSpan.Zero);
-    private readonly ManualTimeProvider _time = new();
+    private readonly CountingTimeProvider _time = new();
     private readonly CapturingLoggerFactory _logs = new();
     private readonly List<FlumeEvent> _received = [];
     private ExecSource? _source;
@@ -78,7 +78,8 @@ public sealed class ExecSourceTests : IAsyncLifetime
         await StartAsync($"echo one; touch {started}; exec sleep 60", o => o.BatchTimeout = TimeSpan.FromSeconds(3));
         await Eventually.TrueAsync(() => File.Exists(started), "the line printed");
         await Eventually.TrueAsync(() => _time.ActiveTimerCount >= 1, "the batch timer armed");
-        await Task.Delay(200);
+
+        // The line is in the batch and only that timer (the clock has not moved) would send it.
         Assert.Empty(Bodies);
 
         _time.Advance(TimeSpan.FromSeconds(3));
@@ -105,8 +106,11 @@ public sealed class ExecSourceTests : IAsyncLifetime
         });
         await Eventually.TrueAsync(() => _logs.Contains("restarting in 10000ms, exit code 0"), "the first run's end");
         await Eventually.TrueAsync(() => _time.ActiveTimerCount >= 1, "the restart throttle armed");
+        var fired = _time.TimersFired;
         _time.Advance(TimeSpan.FromSeconds(9));
-        await Task.Delay(200);
+
+        // The throttle did not fire, so nothing can have started the command again.
+        Assert.Equal(fired, _time.TimersFired);
         Assert.Equal(1, source.Runs);
 
         _time.Advance(TimeSpan.FromSeconds(1));
@@ -119,8 +123,12 @@ public sealed class ExecSourceTests : IAsyncLifetime
     {
         var source = await StartAsync("exit 3");
         await Eventually.TrueAsync(() => _logs.Contains("exited with 3"), "the exit logged");
+
+        // Nothing is waiting to run it again: no timer armed, so moving the clock cannot restart it.
+        Assert.Equal(0, _time.ActiveTimerCount);
+        var fired = _time.TimersFired;
         _time.Advance(TimeSpan.FromSeconds(60));
-        await Task.Delay(200);
+        Assert.Equal(fired, _time.TimersFired);
         Assert.Equal(1, source.Runs);
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Flume.Logging.Relay.Agent;
 using Flume.Logging.Relay.Config;
+using Flume.Logging.Relay.Sources.Http;
 using Flume.Logging.Testing;
 
 namespace Flume.Logging.Relay.Tests.Sources.Http;
@@ -18,14 +19,13 @@ public sealed class HttpSourceAgentTests : IDisposable
     [Fact]
     public async Task Under_Flumes_class_name_with_an_interceptor_a_posted_batch_reaches_the_sink_intercepted()
     {
-        var port = FreePort.Next();
         var text = $"""
             a1.sources = r1
             a1.channels = c1
             a1.sinks = k1
             a1.sources.r1.type = org.apache.flume.source.http.HTTPSource
             a1.sources.r1.bind = 127.0.0.1
-            a1.sources.r1.port = {port}
+            a1.sources.r1.port = 0
             a1.sources.r1.channels = c1
             a1.sources.r1.interceptors = s
             a1.sources.r1.interceptors.s.type = static
@@ -41,6 +41,7 @@ public sealed class HttpSourceAgentTests : IDisposable
         var configuration = FlumeConfiguration.Load(PropertiesReader.Read(new StringReader(text), "test.properties"), null);
         await using var agent = RelayAgent.Build(configuration, ComponentRegistry.CreateDefault(), new ComponentServices(new CapturingLoggerFactory(), TimeProvider.System));
         await agent.StartAsync(CancellationToken.None);
+        var port = ((HttpSource)Assert.Single(agent.Sources)).LocalEndPoint.Port;
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
 
         using var response = await client.PostAsync(

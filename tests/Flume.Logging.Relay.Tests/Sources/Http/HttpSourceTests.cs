@@ -170,7 +170,7 @@ public sealed class HttpSourceTests : IAsyncLifetime
     [Fact]
     public async Task A_body_slower_than_requestTimeout_answers_408()
     {
-        var time = new ManualTimeProvider();
+        var time = new CountingTimeProvider();
         // Kestrel's min-data-rate runs on the real clock: off here, so only requestTimeout (on the manual clock) decides.
         await RestartAsync(new HttpSourceOptions { Bind = "127.0.0.1", RequestTimeout = TimeSpan.FromSeconds(5), Connections = new Flume.Logging.Rpc.ConnectionLimits { MinDataRate = 0 } }, time: time);
         using var client = new TcpClient();

@@ -48,8 +48,11 @@ public sealed class SpoolDirectorySourceTests : IAsyncLifetime
         await Eventually.TrueAsync(() => _spool.Time.ActiveTimerCount == 1, "the source idle, waiting for its poll delay");
 
         _spool.Write("late.log", "hello\n");
+        var fired = _spool.Time.TimersFired;
         _spool.Time.Advance(TimeSpan.FromMilliseconds(499));
-        await Task.Delay(100);
+
+        // No timer fired, so the source idle on its poll delay has not looked at the folder again.
+        Assert.Equal(fired, _spool.Time.TimersFired);
         Assert.Equal(0, source.CompletedFiles);
 
         _spool.Time.Advance(TimeSpan.FromMilliseconds(1));
@@ -105,8 +108,7 @@ public sealed class SpoolDirectorySourceTests : IAsyncLifetime
             o.RecursiveDirectorySearch = true;
         });
         await _spool.UntilAsync(() => source.CompletedFiles == 1, "app.log completed");
-        _spool.Time.Advance(TimeSpan.FromSeconds(2));
-        await Task.Delay(100);
+        await _spool.PollAgainAsync();
 
         Assert.Equal(["read me"], SpoolHarness.Bodies(_spool.Drain()));
         Assert.All([ignored, notIncluded, hidden, completed, inTracker], path => Assert.True(File.Exists(path), path));
@@ -289,8 +291,11 @@ public sealed class SpoolDirectorySourceTests : IAsyncLifetime
         {
             await Eventually.TrueAsync(() => Retries().Count == i + 1 && _spool.Time.ActiveTimerCount == 1, $"retry {i + 1} waiting");
             Assert.Contains($"in {expected[i]} ms", Retries()[i], StringComparison.Ordinal);
+            var fired = _spool.Time.TimersFired;
             _spool.Time.Advance(TimeSpan.FromMilliseconds(int.Parse(expected[i], System.Globalization.CultureInfo.InvariantCulture) - 1));
-            await Task.Delay(50);
+
+            // The backoff timer did not fire, so no retry can have started.
+            Assert.Equal(fired, _spool.Time.TimersFired);
             Assert.Equal(i + 1, Retries().Count);
             _spool.Time.Advance(TimeSpan.FromMilliseconds(1));
         }
@@ -453,8 +458,7 @@ public sealed class SpoolDirectorySourceTests : IAsyncLifetime
             o.RecursiveDirectorySearch = true;
         });
         await _spool.UntilAsync(() => source.CompletedFiles == 2, "both files completed");
-        _spool.Time.Advance(TimeSpan.FromSeconds(3));
-        await Task.Delay(100);
+        await _spool.PollAgainAsync();
 
         Assert.Equal(["x", "y"], SpoolHarness.Bodies(_spool.Drain()));
         Assert.True(File.Exists(path));
@@ -476,8 +480,7 @@ public sealed class SpoolDirectorySourceTests : IAsyncLifetime
 
         var second = _spool.Create(options);
         await second.StartAsync(CancellationToken.None);
-        _spool.Time.Advance(TimeSpan.FromSeconds(2));
-        await Task.Delay(100);
+        await _spool.PollAgainAsync();
 
         Assert.Equal(["x"], SpoolHarness.Bodies(_spool.Drain()));
         Assert.Equal(0, second.CompletedFiles);
@@ -494,8 +497,7 @@ public sealed class SpoolDirectorySourceTests : IAsyncLifetime
 
         var source = await _spool.StartAsync(o => o.RecursiveDirectorySearch = recursive);
         await _spool.UntilAsync(() => source.CompletedFiles == (recursive ? 2 : 1), "the visible files completed");
-        _spool.Time.Advance(TimeSpan.FromSeconds(2));
-        await Task.Delay(100);
+        await _spool.PollAgainAsync();
 
         Assert.Equal(recursive ? ["deep", "top"] : ["top"], SpoolHarness.Bodies(_spool.Drain()).Order());
         Assert.True(File.Exists(top + ".COMPLETED"));
@@ -602,7 +604,9 @@ public sealed class SpoolDirectorySourceTests : IAsyncLifetime
 
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var stopping = source.StopAsync(deadline.Token);
-        await Task.Delay(100);
+
+        // The batch in hand waits for room, so the stop waits too; that the batch was then put whole, not abandoned,
+        // is what the delivered lines below prove (no wait for a stop that must not complete).
         Assert.False(stopping.IsCompleted);
         var delivered = SpoolHarness.Bodies(_spool.Drain());
         await stopping;

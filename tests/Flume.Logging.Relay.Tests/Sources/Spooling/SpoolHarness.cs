@@ -38,7 +38,7 @@ internal sealed class SpoolHarness : IAsyncDisposable
 
     public ChannelProcessor Processor { get; }
 
-    public ManualTimeProvider Time { get; } = new();
+    public CountingTimeProvider Time { get; } = new();
 
     public CapturingLoggerFactory Logs { get; } = new();
 
@@ -98,6 +98,19 @@ internal sealed class SpoolHarness : IAsyncDisposable
     /// <summary>Waits until <paramref name="condition"/> holds, moving the clock by the poll delay so idle scans happen.</summary>
     public Task UntilAsync(Func<bool> condition, string what) =>
         Eventually.TrueAdvancingAsync(Time, TimeSpan.FromMilliseconds(500), condition, what, TimeSpan.FromSeconds(20));
+
+    /// <summary>
+    /// Lets the source finish what it is doing and scan the folder once more: waits until it is idle on its poll delay
+    /// (its one timer armed), moves the clock past that delay and waits until it is idle on a new one. Whatever the
+    /// source would still pick up it has picked up by then, so a test can assert what it did not, without sleeping.
+    /// </summary>
+    public async Task PollAgainAsync()
+    {
+        await Eventually.TrueAsync(() => Time.ActiveTimerCount == 1, "the source idle on its poll delay");
+        var created = Time.TimersCreated;
+        Time.Advance(TimeSpan.FromSeconds(2));
+        await Eventually.TrueAsync(() => Time.TimersCreated > created && Time.ActiveTimerCount == 1, "the source to scan again and idle");
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -4,6 +4,7 @@ using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Sources.Taildir;
 using Flume.Logging.Testing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Relay.Tests.Sources.Taildir;
 
@@ -36,7 +37,7 @@ internal sealed class TaildirHarness : IAsyncDisposable
 
     public ChannelProcessor Processor { get; }
 
-    public ManualTimeProvider Time { get; } = new();
+    public FakeTimeProvider Time { get; } = new();
 
     public CapturingLoggerFactory Logs { get; } = new();
 
