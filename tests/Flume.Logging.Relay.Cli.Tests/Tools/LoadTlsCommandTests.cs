@@ -24,14 +24,13 @@ public sealed class LoadTlsCommandTests : IDisposable
     [InlineData("http", "http", "bind")]
     public async Task Ssl_delivers_every_event_over_TLS_to_a_source_with_ssl_on(string protocol, string sourceType, string bindKey)
     {
-        var port = FreePort.Next();
         using var relay = await RelayProcess.StartRunningAsync($"""
             a1.sources = r1
             a1.channels = c1
             a1.sinks = k1
             a1.sources.r1.type = {sourceType}
             a1.sources.r1.{bindKey} = 127.0.0.1
-            a1.sources.r1.port = {port}
+            a1.sources.r1.port = 0
             a1.sources.r1.ssl = true
             a1.sources.r1.keystore = {_certificates.KeystoreP12}
             a1.sources.r1.keystore-password = {TestCertificates.Password}
@@ -45,6 +44,7 @@ public sealed class LoadTlsCommandTests : IDisposable
             a1.sinks.k1.sink.directory = {_out}
             a1.sinks.k1.sink.rollInterval = 0
             """);
+        var port = await relay.ListeningPortAsync("r1");
 
         var (exitCode, output, lines) = await ToolRun.RunAsync(
             "load", "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--protocol", protocol, "--size", "100",
@@ -60,14 +60,13 @@ public sealed class LoadTlsCommandTests : IDisposable
     [Fact]
     public async Task Ssl_without_the_sources_CA_fails_naming_the_refused_certificate()
     {
-        var port = FreePort.Next();
         using var relay = await RelayProcess.StartRunningAsync($"""
             a1.sources = r1
             a1.channels = c1
             a1.sinks = k1
             a1.sources.r1.type = http
             a1.sources.r1.bind = 127.0.0.1
-            a1.sources.r1.port = {port}
+            a1.sources.r1.port = 0
             a1.sources.r1.ssl = true
             a1.sources.r1.keystore = {_certificates.KeystoreP12}
             a1.sources.r1.keystore-password = {TestCertificates.Password}
@@ -76,6 +75,7 @@ public sealed class LoadTlsCommandTests : IDisposable
             a1.sinks.k1.type = null
             a1.sinks.k1.channel = c1
             """);
+        var port = await relay.ListeningPortAsync("r1");
 
         var (exitCode, output, _) = await ToolRun.RunAsync(
             "load", "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--protocol", "http", "--events", "10", "--ssl", "--attempts", "1");

@@ -192,7 +192,7 @@ public sealed class HttpSourceTests : IAsyncLifetime
     [Fact]
     public async Task A_connection_that_sends_nothing_is_closed_after_requestTimeout()
     {
-        var time = new ManualTimeProvider();
+        var time = new CountingTimeProvider();
         await RestartAsync(new HttpSourceOptions { Bind = "127.0.0.1", RequestTimeout = TimeSpan.FromSeconds(5) }, time: time);
         using var client = new TcpClient();
         await client.ConnectAsync(_source.LocalEndPoint);
