@@ -186,6 +186,18 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
             _queue.AddLast(puts![i]);
         }
 
+        // Events whose bodies are borrowed from a source's request buffer keep it until their take commits, when the
+        // sink is done with them (ChannelProcessor.KeepsBorrowedBodies).
+        if (putCount > 0)
+        {
+            EventBuffer.Adjust(puts!, +1);
+        }
+
+        if (takeCount > 0)
+        {
+            EventBuffer.Adjust(takes!, -1);
+        }
+
         _occupied += putCount - takeCount;
         Counter.SetChannelSize(_occupied);
         _byteSlotsUsed += putSlots - takeSlots;
