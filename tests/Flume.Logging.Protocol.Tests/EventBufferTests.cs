@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using Flume.Logging.Protocol.Avro;
+using Flume.Logging.Protocol.Thrift;
 
 namespace Flume.Logging.Protocol.Tests;
 
@@ -28,6 +29,23 @@ public sealed class EventBufferTests
             Assert.True(MemoryMarshal.TryGetArray<byte>(buffer.Memory, out var bufferSegment));
             Assert.Same(bufferSegment.Array, segment.Array);
         });
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Thrift_decoding_with_a_buffer_slices_every_body_out_of_it(bool compact)
+    {
+        var protocol = compact ? ThriftWireProtocol.Compact : ThriftWireProtocol.Binary;
+        var output = new ArrayBufferWriter<byte>();
+        ThriftMessageCodec.WriteAppendBatchCall(protocol, output, 1, [FlumeEvent.FromText("a"), FlumeEvent.FromText("bc")], 0, 2);
+        var buffer = EventBuffer.Rent(output.WrittenCount);
+        output.WrittenSpan.CopyTo(buffer.Memory.Span);
+
+        Assert.Equal(OperationStatus.Done, ThriftMessageCodec.DecodeCall(protocol, buffer.Memory.Span, 10, out var call, out _, buffer));
+
+        Assert.Equal(["a", "bc"], call.Events!.Select(e => System.Text.Encoding.UTF8.GetString(e.Body.Span)));
+        Assert.All(call.Events!, e => Assert.Same(buffer, e.Buffer));
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using Flume.Logging.Relay.Selectors;
 using Flume.Logging.Relay.Sources;
 using Flume.Logging.Rpc;
 using Flume.Logging.Rpc.Avro;
+using Flume.Logging.Rpc.Thrift;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flume.Logging.Relay.Tests.Sources;
@@ -20,13 +21,15 @@ public sealed class BorrowedBodyTests
         new(name, new MemoryChannelOptions { Capacity = 100, TransactionCapacity = 100, KeepAlive = TimeSpan.Zero },
             TimeProvider.System, NullLogger<MemoryChannel>.Instance);
 
-    private static async Task<RpcSource> StartAsync(ChannelProcessor processor)
+    private static async Task<RpcSource> StartAsync(ChannelProcessor processor, bool thrift = false)
     {
         var options = new RpcServerOptions { Bind = "127.0.0.1", Port = 0 };
         var source = new RpcSource(
             "r1",
             processor,
-            receiver => AvroRpc.CreateServer("avro source r1", options, receiver, NullLoggerFactory.Instance),
+            receiver => thrift
+                ? ThriftRpc.CreateServer("thrift source r1", options, receiver, NullLoggerFactory.Instance)
+                : AvroRpc.CreateServer("avro source r1", options, receiver, NullLoggerFactory.Instance),
             NullLogger<RpcSource>.Instance);
         await source.StartAsync(CancellationToken.None);
         return source;
@@ -35,9 +38,9 @@ public sealed class BorrowedBodyTests
     private static ChannelProcessor Processor(IReadOnlyList<IChannel> channels, params IInterceptor[] interceptors) =>
         new(new ReplicatingChannelSelector(channels, []), interceptors, NullLogger<ChannelProcessor>.Instance);
 
-    private static async Task SendAsync(RpcSource source, int count)
+    private static async Task SendAsync(RpcSource source, int count, bool thrift = false)
     {
-        var options = new RpcClientOptions { BatchSize = 1000 };
+        var options = new RpcClientOptions { ClientType = thrift ? RpcClientType.Thrift : RpcClientType.Default, BatchSize = 1000 };
         options.Hosts.Add(new RpcHost("r1", "127.0.0.1", source.LocalEndPoint.Port));
         await using var client = RpcClients.Create(options);
         await client.AppendBatchAsync(Enumerable.Range(0, count).Select(i => FlumeEvent.FromText($"e{i}")).ToList());
@@ -54,12 +57,14 @@ public sealed class BorrowedBodyTests
         return taken;
     }
 
-    [Fact]
-    public async Task A_batch_in_a_memory_channel_holds_its_request_buffer_until_the_take_commits()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_batch_in_a_memory_channel_holds_its_request_buffer_until_the_take_commits(bool thrift)
     {
         var channel = Channel();
-        await using var source = await StartAsync(Processor([channel]));
-        await SendAsync(source, 10);
+        await using var source = await StartAsync(Processor([channel]), thrift);
+        await SendAsync(source, 10, thrift);
 
         using var transaction = channel.BeginTransaction();
         var taken = Take(transaction, 10);
