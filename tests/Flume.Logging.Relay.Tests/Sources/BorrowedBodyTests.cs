@@ -4,9 +4,6 @@ using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Interceptors;
 using Flume.Logging.Relay.Selectors;
 using Flume.Logging.Relay.Sources;
-using Flume.Logging.Rpc;
-using Flume.Logging.Rpc.Avro;
-using Flume.Logging.Rpc.Thrift;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flume.Logging.Relay.Tests.Sources;
@@ -21,28 +18,14 @@ public sealed class BorrowedBodyTests
         new(name, new MemoryChannelOptions { Capacity = 100, TransactionCapacity = 100, KeepAlive = TimeSpan.Zero },
             TimeProvider.System, NullLogger<MemoryChannel>.Instance);
 
-    private static async Task<RpcSource> StartAsync(ChannelProcessor processor, bool thrift = false)
-    {
-        var options = new RpcServerOptions { Bind = "127.0.0.1", Port = 0 };
-        var source = new RpcSource(
-            "r1",
-            processor,
-            receiver => thrift
-                ? ThriftRpc.CreateServer("thrift source r1", options, receiver, NullLoggerFactory.Instance)
-                : AvroRpc.CreateServer("avro source r1", options, receiver, NullLoggerFactory.Instance),
-            NullLogger<RpcSource>.Instance);
-        await source.StartAsync(CancellationToken.None);
-        return source;
-    }
+    private static Task<RpcSource> StartAsync(ChannelProcessor processor, bool thrift = false) => RpcSourceHarness.StartAsync(processor, thrift);
 
     private static ChannelProcessor Processor(IReadOnlyList<IChannel> channels, params IInterceptor[] interceptors) =>
         new(new ReplicatingChannelSelector(channels, []), interceptors, NullLogger<ChannelProcessor>.Instance);
 
     private static async Task SendAsync(RpcSource source, int count, bool thrift = false)
     {
-        var options = new RpcClientOptions { ClientType = thrift ? RpcClientType.Thrift : RpcClientType.Default, BatchSize = 1000 };
-        options.Hosts.Add(new RpcHost("r1", "127.0.0.1", source.LocalEndPoint.Port));
-        await using var client = RpcClients.Create(options);
+        await using var client = RpcSourceHarness.Client(source, thrift);
         await client.AppendBatchAsync(Enumerable.Range(0, count).Select(i => FlumeEvent.FromText($"e{i}")).ToList());
     }
 
