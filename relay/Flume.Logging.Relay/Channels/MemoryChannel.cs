@@ -181,16 +181,18 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
     {
         var putCount = puts?.Count ?? 0;
         var takeCount = takes?.Count ?? 0;
-        for (var i = 0; i < putCount; i++)
-        {
-            _queue.AddLast(puts![i]);
-        }
 
         // Events whose bodies are borrowed from a source's request buffer keep it until their take commits, when the
-        // sink is done with them (ChannelProcessor.KeepsBorrowedBodies).
+        // sink is done with them (ChannelProcessor.KeepsBorrowedBodies). Retained before anything changes, so a buffer
+        // already given back fails the commit and leaves the channel as it was.
         if (putCount > 0)
         {
             EventBuffer.Adjust(puts!, +1);
+        }
+
+        for (var i = 0; i < putCount; i++)
+        {
+            _queue.AddLast(puts![i]);
         }
 
         if (takeCount > 0)
