@@ -73,6 +73,10 @@ report() { # name cpu_seconds load_seconds
   printf '%s: relay CPU %.0f%% of one core during the load, peak RSS %d MB\n' "$1" "$(echo "$2 * 100 / $3" | bc -l)" "$((rss / 1024))"
 }
 
+per_event() { # cpu_seconds events: the relay's CPU per event, the figure a fixed offered rate makes comparable
+  printf 'relay CPU per event: %.3f us\n' "$(echo "$1 * 1000000 / $2" | bc -l)"
+}
+
 # Options given to run.sh come last, so they override the defaults (a repeated option is an error, so defaults
 # are only added when absent).
 load() {
@@ -93,6 +97,7 @@ run_single() { # config, load options...
   stop_relays relay
   echo "$json"
   report relay "$(echo "($after - $before) / $(getconf CLK_TCK)" | bc -l)" "$(echo "$json" | sed 's/.*"seconds":\([0-9.]*\).*/\1/')"
+  per_event "$(echo "($after - $before) / $(getconf CLK_TCK)" | bc -l)" "$(echo "$json" | sed 's/.*"events":\([0-9]*\).*/\1/')"
 }
 
 # A test HDFS cluster (our test NameNode and DataNode) in a process of its own, for as long as the run lasts; sets

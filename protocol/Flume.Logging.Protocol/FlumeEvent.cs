@@ -38,6 +38,16 @@ public sealed class FlumeEvent
         Body = body;
     }
 
+    /// <summary>
+    /// Creates an event whose body is a slice of <paramref name="buffer"/>, which it borrows rather than copies; see
+    /// <see cref="EventBuffer"/> for who may keep such an event.
+    /// </summary>
+    internal FlumeEvent(Dictionary<string, string>? headers, ReadOnlyMemory<byte> body, EventBuffer buffer)
+        : this(headers, body)
+    {
+        Buffer = buffer;
+    }
+
     /// <summary>Creates an event with no headers.</summary>
     public FlumeEvent(ReadOnlyMemory<byte> body)
         : this(null, body)
@@ -49,6 +59,9 @@ public sealed class FlumeEvent
 
     /// <summary>The event's body.</summary>
     public ReadOnlyMemory<byte> Body { get; }
+
+    /// <summary>The pooled request buffer the body is borrowed from, or null when the event owns its body.</summary>
+    internal EventBuffer? Buffer { get; }
 
     /// <summary>How many headers the event has, without creating an empty map.</summary>
     internal int HeaderCount => Volatile.Read(ref _headers)?.Count ?? _packed.Count;

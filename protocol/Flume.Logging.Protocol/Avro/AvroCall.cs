@@ -25,8 +25,11 @@ internal static class AvroCall
         AvroEventCodec.WriteEvents(output, events, start, count);
     }
 
-    /// <summary>Reads a call request; an unknown message name is InvalidData naming it.</summary>
-    public static OperationStatus ReadRequest(ref AvroReader reader, int maxBatchSize, out AvroCallRequest? request)
+    /// <summary>
+    /// Reads a call request; an unknown message name is InvalidData naming it. With <paramref name="borrowFrom"/>,
+    /// whose bytes the reader reads, event bodies are slices of it (see <see cref="EventBuffer"/>).
+    /// </summary>
+    public static OperationStatus ReadRequest(ref AvroReader reader, int maxBatchSize, out AvroCallRequest? request, EventBuffer? borrowFrom = null)
     {
         request = null;
         var status = reader.SkipBytesMap();
@@ -44,7 +47,7 @@ internal static class AvroCall
         switch (name)
         {
             case Append:
-                status = AvroEventCodec.ReadEvent(ref reader, out var flumeEvent);
+                status = AvroEventCodec.ReadEvent(ref reader, out var flumeEvent, borrowFrom);
                 if (status == OperationStatus.Done)
                 {
                     request = AvroCallRequest.ForAppend(flumeEvent!);
@@ -52,7 +55,7 @@ internal static class AvroCall
 
                 return status;
             case AppendBatch:
-                status = AvroEventCodec.ReadEvents(ref reader, maxBatchSize, out var events);
+                status = AvroEventCodec.ReadEvents(ref reader, maxBatchSize, out var events, borrowFrom);
                 if (status == OperationStatus.Done)
                 {
                     request = AvroCallRequest.ForAppendBatch(events!);

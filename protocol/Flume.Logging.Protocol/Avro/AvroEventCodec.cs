@@ -52,7 +52,11 @@ internal static class AvroEventCodec
         AvroWriter.WriteLong(output, 0);
     }
 
-    public static OperationStatus ReadEvent(ref AvroReader reader, out FlumeEvent? flumeEvent)
+    /// <summary>
+    /// Reads one event. With <paramref name="borrowFrom"/>, whose bytes the reader reads, the body is a slice of that
+    /// buffer instead of a copy.
+    /// </summary>
+    public static OperationStatus ReadEvent(ref AvroReader reader, out FlumeEvent? flumeEvent, EventBuffer? borrowFrom = null)
     {
         flumeEvent = null;
         Dictionary<string, string>? headers = null;
@@ -96,11 +100,14 @@ internal static class AvroEventCodec
             return bodyStatus;
         }
 
-        flumeEvent = new FlumeEvent(headers, body.ToArray());
+        flumeEvent = borrowFrom is null
+            ? new FlumeEvent(headers, body.ToArray())
+            : new FlumeEvent(headers, borrowFrom.Memory.Slice(reader.Position - body.Length, body.Length), borrowFrom);
         return OperationStatus.Done;
     }
 
-    public static OperationStatus ReadEvents(ref AvroReader reader, int maxEvents, out List<FlumeEvent>? events)
+    /// <summary>Reads the events of an appendBatch; <paramref name="borrowFrom"/> as for <see cref="ReadEvent"/>.</summary>
+    public static OperationStatus ReadEvents(ref AvroReader reader, int maxEvents, out List<FlumeEvent>? events, EventBuffer? borrowFrom = null)
     {
         events = null;
         var result = new List<FlumeEvent>();
@@ -121,7 +128,7 @@ internal static class AvroEventCodec
             result.EnsureCapacity(result.Count + count);
             for (var i = 0; i < count; i++)
             {
-                status = ReadEvent(ref reader, out var flumeEvent);
+                status = ReadEvent(ref reader, out var flumeEvent, borrowFrom);
                 if (status != OperationStatus.Done)
                 {
                     return status;

@@ -31,9 +31,11 @@ internal static class ThriftMessageCodec
     /// <summary>
     /// Decodes a call. Frames that name an unknown function decode as <see cref="ThriftMethod.Unknown"/> (their
     /// arguments skipped) so the server can answer as Thrift does. A batch of more than
-    /// <paramref name="maxBatchSize"/> events is InvalidData.
+    /// <paramref name="maxBatchSize"/> events is InvalidData. With <paramref name="borrowFrom"/>, whose bytes
+    /// <paramref name="frame"/> is, event bodies are slices of it instead of copies (see <see cref="EventBuffer"/>).
     /// </summary>
-    public static OperationStatus DecodeCall(ThriftWireProtocol protocol, ReadOnlySpan<byte> frame, int maxBatchSize, out ThriftCall call, out ThriftDecodeError error)
+    public static OperationStatus DecodeCall(
+        ThriftWireProtocol protocol, ReadOnlySpan<byte> frame, int maxBatchSize, out ThriftCall call, out ThriftDecodeError error, EventBuffer? borrowFrom = null)
     {
         // The first pass checks the whole frame without allocating, so a rejected frame costs nothing;
         // the second, which cannot fail then, builds the events.
@@ -41,26 +43,26 @@ internal static class ThriftMessageCodec
         if (protocol == ThriftWireProtocol.Compact)
         {
             var check = new CompactProtocolReader(frame);
-            if (!ReadCall(ref check, frame, maxBatchSize, materialize: false, out call))
+            if (!ReadCall(ref check, frame, maxBatchSize, materialize: false, null, out call))
             {
                 error = check.Error;
                 return OperationStatus.InvalidData;
             }
 
             var build = new CompactProtocolReader(frame);
-            ReadCall(ref build, frame, maxBatchSize, materialize: true, out call);
+            ReadCall(ref build, frame, maxBatchSize, materialize: true, borrowFrom, out call);
         }
         else
         {
             var check = new BinaryProtocolReader(frame);
-            if (!ReadCall(ref check, frame, maxBatchSize, materialize: false, out call))
+            if (!ReadCall(ref check, frame, maxBatchSize, materialize: false, null, out call))
             {
                 error = check.Error;
                 return OperationStatus.InvalidData;
             }
 
             var build = new BinaryProtocolReader(frame);
-            ReadCall(ref build, frame, maxBatchSize, materialize: true, out call);
+            ReadCall(ref build, frame, maxBatchSize, materialize: true, borrowFrom, out call);
         }
 
         return OperationStatus.Done;
@@ -176,7 +178,7 @@ internal static class ThriftMessageCodec
         _ => EventStatus.Unknown,
     };
 
-    private static bool ReadCall<TReader>(ref TReader reader, ReadOnlySpan<byte> frame, int maxBatchSize, bool materialize, out ThriftCall call)
+    private static bool ReadCall<TReader>(ref TReader reader, ReadOnlySpan<byte> frame, int maxBatchSize, bool materialize, EventBuffer? borrowFrom, out ThriftCall call)
         where TReader : IThriftReader
     {
         call = default;
@@ -213,7 +215,7 @@ internal static class ThriftMessageCodec
 
             if (method == ThriftMethod.Append && fieldId == FirstField && fieldType == ThriftType.Struct)
             {
-                if (!ReadEvent(ref reader, frame, materialize, out flumeEvent))
+                if (!ReadEvent(ref reader, frame, materialize, borrowFrom, out flumeEvent))
                 {
                     return false;
                 }
@@ -222,7 +224,7 @@ internal static class ThriftMessageCodec
             }
             else if (method == ThriftMethod.AppendBatch && fieldId == FirstField && fieldType == ThriftType.List)
             {
-                if (!ReadEventList(ref reader, frame, maxBatchSize, materialize, out events))
+                if (!ReadEventList(ref reader, frame, maxBatchSize, materialize, borrowFrom, out events))
                 {
                     return false;
                 }
@@ -250,7 +252,7 @@ internal static class ThriftMessageCodec
         return true;
     }
 
-    private static bool ReadEventList<TReader>(ref TReader reader, ReadOnlySpan<byte> frame, int maxBatchSize, bool materialize, out FlumeEvent[]? events)
+    private static bool ReadEventList<TReader>(ref TReader reader, ReadOnlySpan<byte> frame, int maxBatchSize, bool materialize, EventBuffer? borrowFrom, out FlumeEvent[]? events)
         where TReader : IThriftReader
     {
         events = null;
@@ -276,7 +278,7 @@ internal static class ThriftMessageCodec
 
         for (var i = 0; i < count; i++)
         {
-            if (!ReadEvent(ref reader, frame, materialize, out var flumeEvent))
+            if (!ReadEvent(ref reader, frame, materialize, borrowFrom, out var flumeEvent))
             {
                 return false;
             }
@@ -290,12 +292,13 @@ internal static class ThriftMessageCodec
         return true;
     }
 
-    private static bool ReadEvent<TReader>(ref TReader reader, ReadOnlySpan<byte> frame, bool materialize, out FlumeEvent? flumeEvent)
+    private static bool ReadEvent<TReader>(ref TReader reader, ReadOnlySpan<byte> frame, bool materialize, EventBuffer? borrowFrom, out FlumeEvent? flumeEvent)
         where TReader : IThriftReader
     {
         flumeEvent = null;
         Dictionary<string, string>? headers = null;
-        byte[]? body = null;
+        var bodyStart = 0;
+        var bodyLength = 0;
         var hasHeaders = false;
         var hasBody = false;
         var saved = reader.ReadStructBegin();
@@ -327,7 +330,7 @@ internal static class ThriftMessageCodec
                     return false;
                 }
 
-                body = materialize ? frame.Slice(start, length).ToArray() : null;
+                (bodyStart, bodyLength) = (start, length);
                 hasBody = true;
             }
             else if (!ThriftSkipper.Skip(ref reader, frame, fieldType, depth: 2))
@@ -349,7 +352,9 @@ internal static class ThriftMessageCodec
 
         if (materialize)
         {
-            flumeEvent = new FlumeEvent(headers, body);
+            flumeEvent = borrowFrom is null
+                ? new FlumeEvent(headers, frame.Slice(bodyStart, bodyLength).ToArray())
+                : new FlumeEvent(headers, borrowFrom.Memory.Slice(bodyStart, bodyLength), borrowFrom);
         }
 
         return true;

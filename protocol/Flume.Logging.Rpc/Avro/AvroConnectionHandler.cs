@@ -76,23 +76,34 @@ internal sealed partial class AvroConnectionHandler : IConnectionHandler
                 continue;
             }
 
-            var message = ArrayPool<byte>.Shared.Rent(length);
+            // The events borrow their bodies from the message when the receiver can keep them that way: no copy per
+            // event. Otherwise they get copies and the message goes back to the pool at once.
+            var message = EventBuffer.Rent(length);
+            var borrow = _receiver is IBorrowingEventReceiver { AcceptsBorrowedBodies: true };
             Decoded decoded;
             try
             {
-                NettyFrame.CopyMessage(frame, message);
+                NettyFrame.CopyMessage(frame, message.Memory.Span);
                 input.AdvanceTo(frame.End);
                 response.ResetWrittenCount();
-                decoded = Decode(message.AsSpan(0, length), handshakeDone, response);
+                decoded = Decode(message.Memory.Span, handshakeDone, response, borrow ? message : null);
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(message);
+                if (!borrow)
+                {
+                    message.Release();
+                }
             }
 
             handshakeDone |= decoded.HandshakeDone;
             if (decoded.Error is not null)
             {
+                if (borrow)
+                {
+                    message.Release();
+                }
+
                 LogRejected(_name, connection.Peer, decoded.Error);
                 if (decoded.CanAnswer)
                 {
@@ -105,8 +116,25 @@ internal sealed partial class AvroConnectionHandler : IConnectionHandler
 
             if (decoded.Request is { } request)
             {
-                var eventStatus = await InvokeAsync(request, connection.Peer);
+                EventStatus eventStatus;
+                try
+                {
+                    eventStatus = await InvokeAsync(request, connection.Peer);
+                }
+                finally
+                {
+                    if (borrow)
+                    {
+                        // Channels that keep the events retained the message; this request is done with it.
+                        message.Release();
+                    }
+                }
+
                 AvroCall.WriteResponse(response, eventStatus);
+            }
+            else if (borrow)
+            {
+                message.Release();
             }
 
             await WriteAsync(connection, serial, response);
@@ -138,7 +166,7 @@ internal sealed partial class AvroConnectionHandler : IConnectionHandler
         }
     }
 
-    private Decoded Decode(ReadOnlySpan<byte> message, bool handshakeDone, ArrayBufferWriter<byte> response)
+    private Decoded Decode(ReadOnlySpan<byte> message, bool handshakeDone, ArrayBufferWriter<byte> response, EventBuffer? borrowFrom)
     {
         var reader = new AvroReader(message);
         if (!handshakeDone)
@@ -176,7 +204,7 @@ internal sealed partial class AvroConnectionHandler : IConnectionHandler
             match.Write(response);
         }
 
-        var callStatus = AvroCall.ReadRequest(ref reader, _limits.MaxBatchSize, out var request);
+        var callStatus = AvroCall.ReadRequest(ref reader, _limits.MaxBatchSize, out var request, borrowFrom);
         if (callStatus != OperationStatus.Done)
         {
             return Decoded.Fail(Describe("call request", callStatus, reader.Error), canAnswer: true, handshakeDone: true);

@@ -81,8 +81,23 @@ internal sealed partial class ThriftConnectionHandler : IConnectionHandler
 
     private async Task<bool> ServeFrameAsync(Connection connection, ReadOnlySequence<byte> frame, ArrayBufferWriter<byte> message)
     {
+        // When the receiver can keep them that way, the events borrow their bodies from a pooled copy of the frame
+        // (one copy per request instead of one per event), held until the receiver is done with the request.
+        var borrowed = _receiver is IBorrowingEventReceiver { AcceptsBorrowedBodies: true } ? EventBuffer.Rent((int)frame.Length) : null;
+        try
+        {
+            return await ServeFrameAsync(connection, frame, message, borrowed);
+        }
+        finally
+        {
+            borrowed?.Release();
+        }
+    }
+
+    private async Task<bool> ServeFrameAsync(Connection connection, ReadOnlySequence<byte> frame, ArrayBufferWriter<byte> message, EventBuffer? borrowed)
+    {
         message.ResetWrittenCount();
-        if (!Decode(connection.Peer, frame, message, out var call))
+        if (!Decode(connection.Peer, frame, message, borrowed, out var call))
         {
             return false;
         }
@@ -115,10 +130,21 @@ internal sealed partial class ThriftConnectionHandler : IConnectionHandler
     }
 
     /// <summary>Decodes a call; for an unknown function writes the TApplicationException answer into <paramref name="message"/>.</summary>
-    private bool Decode(string peer, in ReadOnlySequence<byte> frame, ArrayBufferWriter<byte> message, out ThriftCall call)
+    private bool Decode(string peer, in ReadOnlySequence<byte> frame, ArrayBufferWriter<byte> message, EventBuffer? borrowed, out ThriftCall call)
     {
-        using var bytes = new ThriftFrameSpan(frame);
-        var status = ThriftMessageCodec.DecodeCall(_protocol, bytes.Span, _limits.MaxBatchSize, out call, out var error);
+        if (borrowed is null)
+        {
+            using var bytes = new ThriftFrameSpan(frame);
+            return Decode(peer, bytes.Span, message, null, out call);
+        }
+
+        frame.CopyTo(borrowed.Memory.Span);
+        return Decode(peer, borrowed.Memory.Span, message, borrowed, out call);
+    }
+
+    private bool Decode(string peer, ReadOnlySpan<byte> bytes, ArrayBufferWriter<byte> message, EventBuffer? borrowed, out ThriftCall call)
+    {
+        var status = ThriftMessageCodec.DecodeCall(_protocol, bytes, _limits.MaxBatchSize, out call, out var error, borrowed);
         if (status != OperationStatus.Done)
         {
             LogClosingConnection(_name, peer, error.ToString());
@@ -127,7 +153,7 @@ internal sealed partial class ThriftConnectionHandler : IConnectionHandler
 
         if (call.Method == ThriftMethod.Unknown)
         {
-            var name = bytes.Span.Slice(call.NameStart, call.NameLength);
+            var name = bytes.Slice(call.NameStart, call.NameLength);
             var text = "Unknown function " + Encoding.UTF8.GetString(name);
             LogUnknownMethod(_name, peer, text);
             ThriftMessageCodec.WriteApplicationException(_protocol, message, name, call.SeqId, text, ThriftApplicationErrorType.UnknownMethod);

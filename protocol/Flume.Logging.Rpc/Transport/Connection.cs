@@ -11,6 +11,12 @@ namespace Flume.Logging.Rpc.Transport;
 /// </summary>
 internal sealed class Connection : IAsyncDisposable
 {
+    /// <summary>
+    /// Bytes each read asks the socket for. The default 4 KB took three or four reads (and as many trips through the
+    /// socket engine) for one appendBatch of 100 100-byte events; 16 KB takes such a batch in one.
+    /// </summary>
+    internal const int ReadBufferSize = 16 * 1024;
+
     private readonly Socket _socket;
     private readonly TimeProvider _timeProvider;
     private readonly long _acceptedAt;
@@ -44,7 +50,7 @@ internal sealed class Connection : IAsyncDisposable
     public void Open(Stream stream)
     {
         _stream = stream;
-        _input = new WatchedPipeReader(PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true)), _timeProvider);
+        _input = new WatchedPipeReader(PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: ReadBufferSize, leaveOpen: true)), _timeProvider);
         _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
     }
 

@@ -26,7 +26,15 @@ public sealed partial class ChannelProcessor
         _selector = selector;
         _interceptors = interceptors;
         _logger = logger;
+        KeepsBorrowedBodies = interceptors.Count == 0 && selector is ReplicatingChannelSelector && AllMemoryChannels(selector.AllChannels);
     }
+
+    /// <summary>
+    /// Whether events may borrow their bodies from a source's pooled request buffer (<see cref="EventBuffer"/>):
+    /// only when every event goes unchanged to memory channels, which retain the buffer for as long as they hold the
+    /// events. Interceptors may keep or rebuild events, and other channels keep events in ways that do not retain it.
+    /// </summary>
+    internal bool KeepsBorrowedBodies { get; }
 
     /// <summary>Every channel this processor can write to.</summary>
     public IReadOnlyList<IChannel> Channels => _selector.AllChannels;
@@ -155,6 +163,19 @@ public sealed partial class ChannelProcessor
         }
 
         return current;
+    }
+
+    private static bool AllMemoryChannels(IReadOnlyList<IChannel> channels)
+    {
+        for (var i = 0; i < channels.Count; i++)
+        {
+            if (channels[i] is not MemoryChannel)
+            {
+                return false;
+            }
+        }
+
+        return channels.Count > 0;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "optional channel {Channel} could not take {Count} events: {Reason}")]

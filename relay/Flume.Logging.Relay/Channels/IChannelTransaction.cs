@@ -13,7 +13,9 @@ public interface IChannelTransaction : IDisposable
 
     /// <summary>
     /// Takes the next event, or null when the channel has none now. Throws <see cref="ChannelException"/> when
-    /// the transaction already holds its capacity of takes.
+    /// the transaction already holds its capacity of takes. The event's body is only sure to stay readable until the
+    /// transaction ends: a memory channel's events may borrow their bodies from a source's pooled request buffer,
+    /// which goes back to the pool when their take commits. Copy a body to keep it longer.
     /// </summary>
     FlumeEvent? Take();
 

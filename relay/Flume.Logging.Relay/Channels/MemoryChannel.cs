@@ -25,6 +25,9 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
     private readonly AsyncSignal _spaceAvailable = new();
     private readonly long _byteSlotCapacity;
     private readonly int _byteSlotSize;
+    // Put and take lists of ended transactions, reused by the next ones (guarded by _lock): a new pair per
+    // transaction was about 2 KB, 20-40 bytes per event at batches of 100.
+    private readonly Stack<List<FlumeEvent>> _freeLists = new();
     private int _occupied;
     private long _byteSlotsUsed;
 
@@ -131,9 +134,9 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
     }
 
     private async ValueTask CommitAsync(
-        List<FlumeEvent> puts, List<FlumeEvent> takes, long putSlots, long takeSlots, TimeSpan keepAlive, CancellationToken cancellationToken)
+        List<FlumeEvent>? puts, List<FlumeEvent>? takes, long putSlots, long takeSlots, TimeSpan keepAlive, CancellationToken cancellationToken)
     {
-        var netEvents = puts.Count - takes.Count;
+        var netEvents = (puts?.Count ?? 0) - (takes?.Count ?? 0);
         var deadline = _timeProvider.GetTimestamp() + (long)(keepAlive.TotalSeconds * _timeProvider.TimestampFrequency);
         while (true)
         {
@@ -174,42 +177,96 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
         }
     }
 
-    private void Apply(List<FlumeEvent> puts, List<FlumeEvent> takes, long putSlots, long takeSlots)
+    private void Apply(List<FlumeEvent>? puts, List<FlumeEvent>? takes, long putSlots, long takeSlots)
     {
-        foreach (var put in puts)
+        var putCount = puts?.Count ?? 0;
+        var takeCount = takes?.Count ?? 0;
+
+        // Events whose bodies are borrowed from a source's request buffer keep it until their take commits, when the
+        // sink is done with them (ChannelProcessor.KeepsBorrowedBodies). Retained before anything changes, so a buffer
+        // already given back fails the commit and leaves the channel as it was.
+        if (putCount > 0)
         {
-            _queue.AddLast(put);
+            EventBuffer.Adjust(puts!, +1);
         }
 
-        _occupied += puts.Count - takes.Count;
+        for (var i = 0; i < putCount; i++)
+        {
+            _queue.AddLast(puts![i]);
+        }
+
+        if (takeCount > 0)
+        {
+            EventBuffer.Adjust(takes!, -1);
+        }
+
+        _occupied += putCount - takeCount;
         Counter.SetChannelSize(_occupied);
         _byteSlotsUsed += putSlots - takeSlots;
-        if (puts.Count > 0)
+        if (putCount > 0)
         {
             _eventsAvailable.Pulse();
         }
 
-        if (takes.Count > 0)
+        if (takeCount > 0)
         {
             _spaceAvailable.Pulse();
         }
+
+        Recycle(puts);
+        Recycle(takes);
     }
 
-    private void ReturnTakes(List<FlumeEvent> takes)
+    /// <summary>Puts the taken events back at the head, in order, and recycles both lists.</summary>
+    private void EndWithoutCommit(List<FlumeEvent>? puts, List<FlumeEvent>? takes)
     {
-        if (takes.Count == 0)
+        if (puts is null && takes is null)
         {
             return;
         }
 
         lock (_lock)
         {
-            for (var i = takes.Count - 1; i >= 0; i--)
+            if (takes is { Count: > 0 })
             {
-                _queue.AddFirst(takes[i]);
+                for (var i = takes.Count - 1; i >= 0; i--)
+                {
+                    _queue.AddFirst(takes[i]);
+                }
+
+                _eventsAvailable.Pulse();
             }
 
-            _eventsAvailable.Pulse();
+            Recycle(puts);
+            Recycle(takes);
+        }
+    }
+
+    /// <summary>A list for a transaction's puts or takes, reused when one is free.</summary>
+    private List<FlumeEvent> RentList()
+    {
+        lock (_lock)
+        {
+            if (_freeLists.TryPop(out var list))
+            {
+                return list;
+            }
+        }
+
+        // Sized for a typical batch up front: growing by doubling cost more than twice these bytes per transaction.
+        return new List<FlumeEvent>(Math.Min(_options.TransactionCapacity, 128));
+    }
+
+    /// <summary>Keeps an ended transaction's list for the next one. Call under the lock.</summary>
+    private void Recycle(List<FlumeEvent>? list)
+    {
+        // Enough for every concurrent source connection and sink of a busy agent; more are left to the GC.
+        const int MaxFreeLists = 64;
+        if (list is not null && _freeLists.Count < MaxFreeLists)
+        {
+            // Cleared so the channel does not keep events alive through a free list.
+            list.Clear();
+            _freeLists.Push(list);
         }
     }
 
@@ -221,9 +278,10 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
 
     private sealed class Transaction(MemoryChannel channel, TimeSpan keepAlive) : IChannelTransaction
     {
-        // Sized for a typical batch up front: growing by doubling cost more than twice these bytes per transaction.
-        private readonly List<FlumeEvent> _puts = new(Math.Min(channel._options.TransactionCapacity, 128));
-        private readonly List<FlumeEvent> _takes = new(Math.Min(channel._options.TransactionCapacity, 128));
+        // Rented from the channel on first use (a source's transaction never takes, a sink's never puts) and given
+        // back when the transaction ends; null from then on.
+        private List<FlumeEvent>? _puts;
+        private List<FlumeEvent>? _takes;
         private long _putSlots;
         private long _takeSlots;
         private int _putAttempts;
@@ -235,9 +293,10 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
             ArgumentNullException.ThrowIfNull(flumeEvent);
             EnsureOpen();
             _putAttempts++;
-            TransactionLists.EnsureRoom(channel.Name, "put", _puts.Count, channel._options.TransactionCapacity);
+            var puts = _puts ??= channel.RentList();
+            TransactionLists.EnsureRoom(channel.Name, "put", puts.Count, channel._options.TransactionCapacity);
 
-            _puts.Add(flumeEvent);
+            puts.Add(flumeEvent);
             _putSlots += channel.SlotsFor(flumeEvent);
         }
 
@@ -245,12 +304,12 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
         {
             EnsureOpen();
             _takeAttempts++;
-            TransactionLists.EnsureRoom(channel.Name, "take", _takes.Count, channel._options.TransactionCapacity);
+            TransactionLists.EnsureRoom(channel.Name, "take", _takes?.Count ?? 0, channel._options.TransactionCapacity);
 
             var taken = channel.TakeOne();
             if (taken is not null)
             {
-                _takes.Add(taken);
+                (_takes ??= channel.RentList()).Add(taken);
                 _takeSlots += channel.SlotsFor(taken);
             }
 
@@ -260,9 +319,15 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
         public async ValueTask CommitAsync(CancellationToken cancellationToken)
         {
             EnsureOpen();
+            var putCount = _puts?.Count ?? 0;
+            var takeCount = _takes?.Count ?? 0;
             await channel.CommitAsync(_puts, _takes, _putSlots, _takeSlots, keepAlive, cancellationToken);
+
+            // The channel recycled both lists.
+            _puts = null;
+            _takes = null;
             _ended = true;
-            channel.Counter.AddTransaction(_putAttempts, _takeAttempts, _puts.Count, _takes.Count);
+            channel.Counter.AddTransaction(_putAttempts, _takeAttempts, putCount, takeCount);
         }
 
         public void Rollback()
@@ -274,7 +339,9 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
 
             _ended = true;
             channel.Counter.AddTransaction(_putAttempts, _takeAttempts, 0, 0);
-            channel.ReturnTakes(_takes);
+            channel.EndWithoutCommit(_puts, _takes);
+            _puts = null;
+            _takes = null;
         }
 
         public void Dispose() => Rollback();

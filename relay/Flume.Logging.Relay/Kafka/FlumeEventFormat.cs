@@ -41,7 +41,8 @@ internal static class FlumeEventFormat
     public static byte[] BodyArray(FlumeEvent flumeEvent)
     {
         var body = flumeEvent.Body;
-        return MemoryMarshal.TryGetArray(body, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+        // A borrowed body's array goes back to the pool when the take commits, before Kafka is done with it.
+        return flumeEvent.Buffer is null && MemoryMarshal.TryGetArray(body, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
             ? segment.Array
             : body.ToArray();
     }

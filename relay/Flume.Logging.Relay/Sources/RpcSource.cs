@@ -10,7 +10,7 @@ namespace Flume.Logging.Relay.Sources;
 /// processor. A request is answered OK only after every required channel committed it; a channel that cannot
 /// take it answers FAILED, so the client keeps the events and retries.
 /// </summary>
-internal sealed partial class RpcSource : ListeningSource, IEventReceiver
+internal sealed partial class RpcSource : ListeningSource, IBorrowingEventReceiver
 {
     private readonly ChannelProcessor _processor;
     private readonly ILogger _logger;
@@ -33,6 +33,8 @@ internal sealed partial class RpcSource : ListeningSource, IEventReceiver
     }
 
     protected override IRpcServer Server => _server;
+
+    public bool AcceptsBorrowedBodies => _processor.KeepsBorrowedBodies;
 
     public async ValueTask<EventStatus> AppendAsync(FlumeEvent flumeEvent, CancellationToken cancellationToken)
     {

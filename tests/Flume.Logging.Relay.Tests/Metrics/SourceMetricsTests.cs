@@ -40,12 +40,7 @@ public sealed class SourceMetricsTests
         return source;
     }
 
-    private static IRpcClient Client(RpcSource source, bool thrift)
-    {
-        var options = new RpcClientOptions { ClientType = thrift ? RpcClientType.Thrift : RpcClientType.Default, BatchSize = 1000 };
-        options.Hosts.Add(new RpcHost("r1", "127.0.0.1", source.LocalEndPoint.Port));
-        return RpcClients.Create(options);
-    }
+    private static IRpcClient Client(RpcSource source, bool thrift) => Tests.Sources.RpcSourceHarness.Client(source, thrift);
 
     private static List<FlumeEvent> Events(int count) => Enumerable.Range(0, count).Select(i => FlumeEvent.FromText($"e{i}")).ToList();
 

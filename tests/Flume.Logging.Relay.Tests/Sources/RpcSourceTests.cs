@@ -4,8 +4,6 @@ using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Selectors;
 using Flume.Logging.Relay.Sources;
 using Flume.Logging.Rpc;
-using Flume.Logging.Rpc.Avro;
-using Flume.Logging.Rpc.Thrift;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flume.Logging.Relay.Tests.Sources;
@@ -16,27 +14,10 @@ public sealed class RpcSourceTests
         new("c1", new MemoryChannelOptions { Capacity = capacity, TransactionCapacity = capacity, KeepAlive = TimeSpan.Zero },
             TimeProvider.System, NullLogger<MemoryChannel>.Instance);
 
-    private static async Task<RpcSource> StartAsync(IChannel channel, bool thrift)
-    {
-        var processor = new ChannelProcessor(new ReplicatingChannelSelector([channel], []), [], NullLogger<ChannelProcessor>.Instance);
-        var options = new RpcServerOptions { Bind = "127.0.0.1", Port = 0 };
-        var source = new RpcSource(
-            "r1",
-            processor,
-            receiver => thrift
-                ? ThriftRpc.CreateServer("thrift source r1", options, receiver, NullLoggerFactory.Instance)
-                : AvroRpc.CreateServer("avro source r1", options, receiver, NullLoggerFactory.Instance),
-            NullLogger<RpcSource>.Instance);
-        await source.StartAsync(CancellationToken.None);
-        return source;
-    }
+    private static Task<RpcSource> StartAsync(IChannel channel, bool thrift) =>
+        RpcSourceHarness.StartAsync(new ChannelProcessor(new ReplicatingChannelSelector([channel], []), [], NullLogger<ChannelProcessor>.Instance), thrift);
 
-    private static IRpcClient Client(RpcSource source, bool thrift)
-    {
-        var options = new RpcClientOptions { ClientType = thrift ? RpcClientType.Thrift : RpcClientType.Default, BatchSize = 1000 };
-        options.Hosts.Add(new RpcHost("r1", "127.0.0.1", source.LocalEndPoint.Port));
-        return RpcClients.Create(options);
-    }
+    private static IRpcClient Client(RpcSource source, bool thrift) => RpcSourceHarness.Client(source, thrift);
 
     private static List<FlumeEvent> Events(int count, string prefix) =>
         Enumerable.Range(0, count).Select(i => FlumeEvent.FromText($"{prefix}{i}")).ToList();
