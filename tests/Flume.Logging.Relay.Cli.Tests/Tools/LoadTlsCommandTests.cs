@@ -24,26 +24,7 @@ public sealed class LoadTlsCommandTests : IDisposable
     [InlineData("http", "http", "bind")]
     public async Task Ssl_delivers_every_event_over_TLS_to_a_source_with_ssl_on(string protocol, string sourceType, string bindKey)
     {
-        using var relay = await RelayProcess.StartRunningAsync($"""
-            a1.sources = r1
-            a1.channels = c1
-            a1.sinks = k1
-            a1.sources.r1.type = {sourceType}
-            a1.sources.r1.{bindKey} = 127.0.0.1
-            a1.sources.r1.port = 0
-            a1.sources.r1.ssl = true
-            a1.sources.r1.keystore = {_certificates.KeystoreP12}
-            a1.sources.r1.keystore-password = {TestCertificates.Password}
-            a1.sources.r1.keystore-type = PKCS12
-            a1.sources.r1.channels = c1
-            a1.channels.c1.type = memory
-            a1.channels.c1.capacity = 10000
-            a1.channels.c1.transactionCapacity = 1000
-            a1.sinks.k1.type = file_roll
-            a1.sinks.k1.channel = c1
-            a1.sinks.k1.sink.directory = {_out}
-            a1.sinks.k1.sink.rollInterval = 0
-            """);
+        using var relay = await StartTlsRelayAsync(sourceType, bindKey);
         var port = await relay.ListeningPortAsync("r1");
 
         var (exitCode, output, lines) = await ToolRun.RunAsync(
@@ -60,21 +41,7 @@ public sealed class LoadTlsCommandTests : IDisposable
     [Fact]
     public async Task Ssl_without_the_sources_CA_fails_naming_the_refused_certificate()
     {
-        using var relay = await RelayProcess.StartRunningAsync($"""
-            a1.sources = r1
-            a1.channels = c1
-            a1.sinks = k1
-            a1.sources.r1.type = http
-            a1.sources.r1.bind = 127.0.0.1
-            a1.sources.r1.port = 0
-            a1.sources.r1.ssl = true
-            a1.sources.r1.keystore = {_certificates.KeystoreP12}
-            a1.sources.r1.keystore-password = {TestCertificates.Password}
-            a1.sources.r1.channels = c1
-            a1.channels.c1.type = memory
-            a1.sinks.k1.type = null
-            a1.sinks.k1.channel = c1
-            """);
+        using var relay = await StartTlsRelayAsync("http", "bind");
         var port = await relay.ListeningPortAsync("r1");
 
         var (exitCode, output, _) = await ToolRun.RunAsync(
@@ -83,6 +50,28 @@ public sealed class LoadTlsCommandTests : IDisposable
         Assert.NotEqual(0, exitCode);
         Assert.Contains("SSL", output, StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>A relay whose one source (of <paramref name="sourceType"/>) has <c>ssl = true</c>, into a file_roll sink.</summary>
+    private Task<RelayProcess> StartTlsRelayAsync(string sourceType, string bindKey) => RelayProcess.StartRunningAsync($"""
+        a1.sources = r1
+        a1.channels = c1
+        a1.sinks = k1
+        a1.sources.r1.type = {sourceType}
+        a1.sources.r1.{bindKey} = 127.0.0.1
+        a1.sources.r1.port = 0
+        a1.sources.r1.ssl = true
+        a1.sources.r1.keystore = {_certificates.KeystoreP12}
+        a1.sources.r1.keystore-password = {TestCertificates.Password}
+        a1.sources.r1.keystore-type = PKCS12
+        a1.sources.r1.channels = c1
+        a1.channels.c1.type = memory
+        a1.channels.c1.capacity = 10000
+        a1.channels.c1.transactionCapacity = 1000
+        a1.sinks.k1.type = file_roll
+        a1.sinks.k1.channel = c1
+        a1.sinks.k1.sink.directory = {_out}
+        a1.sinks.k1.sink.rollInterval = 0
+        """);
 
     private int Lines() =>
         Directory.GetFiles(_out).Sum(file =>
