@@ -16,6 +16,7 @@ internal static class FuzzTargets
         new SyslogTcpTarget(multiport: false),
         new SyslogTcpTarget(multiport: true),
         new HttpJsonTarget(),
+        new SpoolAvroTarget(),
         new PropertiesTarget(),
         new FileChannelLogTarget(),
         new FileChannelCheckpointTarget(),

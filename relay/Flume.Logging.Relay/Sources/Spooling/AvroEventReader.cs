@@ -62,7 +62,7 @@ internal sealed class AvroEventReader : ISpoolEventReader
 
             record = _reader.Next();
         }
-        catch (Exception e) when (e is AvroException or EndOfStreamException)
+        catch (Exception e) when (IsMalformed(e))
         {
             throw new IOException($"a block after record {Position} is corrupt: {e.Message}", e);
         }
@@ -88,12 +88,21 @@ internal sealed class AvroEventReader : ISpoolEventReader
         {
             return DataFileReader<object>.OpenReader(_stream, leaveOpen: true);
         }
-        catch (Exception e) when (e is AvroException or EndOfStreamException)
+        catch (Exception e) when (IsMalformed(e))
         {
             // The source isolates a file it cannot read; an invalid container is that, not a crash of the source.
             throw new IOException($"it is not an Avro object container file: {e.Message}", e);
         }
     }
+
+    /// <summary>
+    /// Whether Apache.Avro failed on the file's content. Its exception types are no contract: besides AvroException, a
+    /// malformed header or schema gives Newtonsoft's JsonReaderException, ArgumentNullException or OverflowException
+    /// (found by fuzzing), and a file cut short an EndOfStreamException; so everything but running out of memory, a
+    /// cancellation or a failed read of the file itself counts as a broken file.
+    /// </summary>
+    private static bool IsMalformed(Exception e) =>
+        e is EndOfStreamException || e is not (OutOfMemoryException or OperationCanceledException or IOException);
 
     private void Skip(long records)
     {

@@ -119,4 +119,28 @@ public sealed class AvroEventReaderTests : IDisposable
         var error = Assert.Throws<IOException>(() => Open("just text\n"u8.ToArray(), SpoolAvroSchemaType.Hash));
         Assert.Contains("not an Avro object container file", error.Message, StringComparison.Ordinal);
     }
+
+    // Found by fuzzing: Apache.Avro answers a damaged header or schema with Newtonsoft's JsonReaderException,
+    // ArgumentNullException or OverflowException, which reached the source as "reading it failed unexpectedly".
+    [Theory]
+    [InlineData("\"name\"", "\"n\u0000me\"")]
+    [InlineData("\"fields\"", "\"fieldsX")]
+    [InlineData("avro.schema", "avro.schemX")]
+    public void A_container_whose_header_or_schema_is_damaged_is_an_io_error_naming_it(string original, string damaged)
+    {
+        var file = ContainerFile(3, 3);
+        var text = System.Text.Encoding.Latin1.GetString(file);
+        var at = text.IndexOf(original, StringComparison.Ordinal);
+        Assert.True(at >= 0);
+        var broken = System.Text.Encoding.Latin1.GetBytes(text[..at] + damaged + text[(at + damaged.Length)..]);
+
+        var error = Assert.Throws<IOException>(() =>
+        {
+            using var reader = Open(broken, SpoolAvroSchemaType.Hash);
+            while (reader.TryReadEvent(out _))
+            {
+            }
+        });
+        Assert.Contains("not an Avro object container file", error.Message, StringComparison.Ordinal);
+    }
 }
