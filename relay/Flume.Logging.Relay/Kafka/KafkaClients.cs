@@ -49,4 +49,24 @@ internal static class KafkaClients
             throw new ConfigurationException(component, $"{component}: librdkafka refused the kafka consumer settings: {e.Message}", innerException: e);
         }
     }
+
+    /// <summary>
+    /// Closes <paramref name="consumer"/>, leaving its group at once so the partitions move to the other members
+    /// without waiting for a session timeout, then disposes it; a failed close is passed to <paramref name="onCloseFailed"/>.
+    /// </summary>
+    public static void Close(IConsumer<string?, byte[]> consumer, Action<string> onCloseFailed)
+    {
+        try
+        {
+            consumer.Close();
+        }
+        catch (KafkaException e)
+        {
+            onCloseFailed(e.Message);
+        }
+        finally
+        {
+            consumer.Dispose();
+        }
+    }
 }

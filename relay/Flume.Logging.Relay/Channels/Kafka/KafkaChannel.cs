@@ -80,24 +80,7 @@ internal sealed partial class KafkaChannel : IChannel, IMonitoredComponent
 
         while (_allConsumers.TryDequeue(out var consumer))
         {
-            // Leaves the group at once, so the partitions move to the group's other members without a session timeout.
-            await Task.Run(
-                () =>
-                {
-                    try
-                    {
-                        consumer.Close();
-                    }
-                    catch (KafkaException e)
-                    {
-                        LogCloseFailed(Name, e.Message);
-                    }
-                    finally
-                    {
-                        consumer.Dispose();
-                    }
-                },
-                CancellationToken.None);
+            await Task.Run(() => KafkaClients.Close(consumer, reason => LogCloseFailed(Name, reason)), CancellationToken.None);
         }
 
         Counter.Stop();

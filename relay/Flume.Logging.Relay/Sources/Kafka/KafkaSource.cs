@@ -90,19 +90,7 @@ internal sealed partial class KafkaSource : ISource, IAsyncDisposable, IMonitore
         }
 
         _consumer = null;
-        try
-        {
-            // Leaves the group, so the partitions move to the other members without waiting for a session timeout.
-            consumer.Close();
-        }
-        catch (KafkaException e)
-        {
-            LogCloseFailed(Name, e.Message);
-        }
-        finally
-        {
-            consumer.Dispose();
-        }
+        KafkaClients.Close(consumer, reason => LogCloseFailed(Name, reason));
     }
 
     /// <summary>Runs inside <c>Consume</c> on the loop's thread, so the batch in hand is not being put meanwhile.</summary>
