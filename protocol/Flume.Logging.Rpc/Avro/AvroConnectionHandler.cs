@@ -77,64 +77,47 @@ internal sealed partial class AvroConnectionHandler : IConnectionHandler
             }
 
             // The events borrow their bodies from the message when the receiver can keep them that way: no copy per
-            // event. Otherwise they get copies and the message goes back to the pool at once.
+            // event, and the message stays out of the pool until the request is done (channels that keep its events
+            // retained it). Otherwise the events get copies and the message goes back to the pool once decoded.
             var message = EventBuffer.Rent(length);
             var borrow = _receiver is IBorrowingEventReceiver { AcceptsBorrowedBodies: true };
-            Decoded decoded;
+            var held = true;
             try
             {
                 NettyFrame.CopyMessage(frame, message.Memory.Span);
                 input.AdvanceTo(frame.End);
                 response.ResetWrittenCount();
-                decoded = Decode(message.Memory.Span, handshakeDone, response, borrow ? message : null);
-            }
-            finally
-            {
+                var decoded = Decode(message.Memory.Span, handshakeDone, response, borrow ? message : null);
                 if (!borrow)
                 {
                     message.Release();
+                    held = false;
+                }
+
+                handshakeDone |= decoded.HandshakeDone;
+                if (decoded.Error is not null)
+                {
+                    LogRejected(_name, connection.Peer, decoded.Error);
+                    if (decoded.CanAnswer)
+                    {
+                        AvroCall.WriteError(response, decoded.Error);
+                        await WriteAsync(connection, serial, response);
+                    }
+
+                    return;
+                }
+
+                if (decoded.Request is { } request)
+                {
+                    AvroCall.WriteResponse(response, await InvokeAsync(request, connection.Peer));
                 }
             }
-
-            handshakeDone |= decoded.HandshakeDone;
-            if (decoded.Error is not null)
+            finally
             {
-                if (borrow)
+                if (held)
                 {
                     message.Release();
                 }
-
-                LogRejected(_name, connection.Peer, decoded.Error);
-                if (decoded.CanAnswer)
-                {
-                    AvroCall.WriteError(response, decoded.Error);
-                    await WriteAsync(connection, serial, response);
-                }
-
-                return;
-            }
-
-            if (decoded.Request is { } request)
-            {
-                EventStatus eventStatus;
-                try
-                {
-                    eventStatus = await InvokeAsync(request, connection.Peer);
-                }
-                finally
-                {
-                    if (borrow)
-                    {
-                        // Channels that keep the events retained the message; this request is done with it.
-                        message.Release();
-                    }
-                }
-
-                AvroCall.WriteResponse(response, eventStatus);
-            }
-            else if (borrow)
-            {
-                message.Release();
             }
 
             await WriteAsync(connection, serial, response);
