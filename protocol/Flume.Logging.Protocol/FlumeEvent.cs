@@ -48,6 +48,13 @@ public sealed class FlumeEvent
         Buffer = buffer;
     }
 
+    /// <summary>Gives an event owned by its <see cref="Buffer"/> the headers and body of the next request's event.</summary>
+    internal void Reuse(Dictionary<string, string>? headers, ReadOnlyMemory<byte> body)
+    {
+        _headers = headers is { Count: > 0 } ? headers : null;
+        Body = body;
+    }
+
     /// <summary>Creates an event with no headers.</summary>
     public FlumeEvent(ReadOnlyMemory<byte> body)
         : this(null, body)
@@ -58,9 +65,12 @@ public sealed class FlumeEvent
     public IDictionary<string, string> Headers => HeaderMap;
 
     /// <summary>The event's body.</summary>
-    public ReadOnlyMemory<byte> Body { get; }
+    public ReadOnlyMemory<byte> Body { get; private set; }
 
-    /// <summary>The pooled request buffer the body is borrowed from, or null when the event owns its body.</summary>
+    /// <summary>
+    /// The pooled request buffer the body is borrowed from, or null when the event owns its body. Such an event belongs
+    /// to the buffer and is reused for a later request once the buffer's last reference is released.
+    /// </summary>
     internal EventBuffer? Buffer { get; }
 
     /// <summary>How many headers the event has, without creating an empty map.</summary>

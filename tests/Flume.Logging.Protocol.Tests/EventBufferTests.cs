@@ -89,4 +89,77 @@ public sealed class EventBufferTests
         other.Release();
         Assert.Throws<InvalidOperationException>(() => other.Release());
     }
+
+    [Fact]
+    public void The_last_release_hands_the_buffer_and_its_event_objects_to_the_next_request()
+    {
+        var pool = new EventBufferPool();
+        var first = Decode(pool, FlumeEvent.FromText("one", new Dictionary<string, string> { ["k"] = "v" }), FlumeEvent.FromText("two"));
+        var firstEvents = first.Events.ToArray();
+        first.Release();
+        Assert.Equal(1, pool.Count);
+
+        var second = Decode(pool, FlumeEvent.FromText("three"));
+
+        Assert.Same(first, second);
+        Assert.Equal(0, pool.Count);
+        var reused = Assert.Single(second.Events);
+        Assert.Same(firstEvents[0], reused);
+        Assert.Equal("three", System.Text.Encoding.UTF8.GetString(reused.Body.Span));
+        Assert.Empty(reused.Headers);
+        Assert.Same(second, reused.Buffer);
+    }
+
+    [Fact]
+    public void A_buffer_still_retained_by_a_channel_is_not_reused()
+    {
+        var pool = new EventBufferPool();
+        var buffer = Decode(pool, FlumeEvent.FromText("kept"));
+        EventBuffer.Adjust(buffer.Events, +1);
+        buffer.Release();
+
+        Assert.Equal(0, pool.Count);
+        Assert.NotSame(buffer, pool.Rent(8));
+        Assert.Equal("kept", System.Text.Encoding.UTF8.GetString(buffer.Events[0].Body.Span));
+
+        EventBuffer.Adjust(buffer.Events, -1);
+        Assert.Equal(1, pool.Count);
+    }
+
+    [Fact]
+    public void A_buffer_that_decoded_a_huge_batch_keeps_none_of_its_event_objects()
+    {
+        var pool = new EventBufferPool();
+        var huge = Enumerable.Range(0, EventBuffer.MaxSpareEvents + 1).Select(i => FlumeEvent.FromText("e")).ToArray();
+        var first = Decode(pool, huge);
+        var someEvent = first.Events[0];
+        first.Release();
+
+        var second = Decode(pool, FlumeEvent.FromText("small"));
+
+        Assert.Same(first, second);
+        Assert.NotSame(someEvent, second.Events[0]);
+    }
+
+    [Fact]
+    public void The_pool_keeps_no_more_buffers_than_its_limit()
+    {
+        var pool = new EventBufferPool(maxPooled: 3);
+        var buffers = Enumerable.Range(0, 5).Select(_ => pool.Rent(8)).ToList();
+        buffers.ForEach(b => b.Release());
+
+        Assert.Equal(3, pool.Count);
+    }
+
+    private static EventBuffer Decode(EventBufferPool pool, params FlumeEvent[] events)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        AvroEventCodec.WriteEvents(output, events, 0, events.Length);
+        var buffer = pool.Rent(output.WrittenCount);
+        output.WrittenSpan.CopyTo(buffer.Memory.Span);
+        var reader = new AvroReader(buffer.Memory.Span);
+        Assert.Equal(OperationStatus.Done, AvroEventCodec.ReadEvents(ref reader, int.MaxValue, out var decoded, buffer));
+        Assert.Same(buffer.Events, decoded);
+        return buffer;
+    }
 }

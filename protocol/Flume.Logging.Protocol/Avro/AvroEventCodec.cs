@@ -102,18 +102,22 @@ internal static class AvroEventCodec
 
         flumeEvent = borrowFrom is null
             ? new FlumeEvent(headers, body.ToArray())
-            : new FlumeEvent(headers, borrowFrom.Memory.Slice(reader.Position - body.Length, body.Length), borrowFrom);
+            : borrowFrom.NextEvent(headers, borrowFrom.Memory.Slice(reader.Position - body.Length, body.Length));
         return OperationStatus.Done;
     }
 
-    /// <summary>Reads the events of an appendBatch; <paramref name="borrowFrom"/> as for <see cref="ReadEvent"/>.</summary>
-    public static OperationStatus ReadEvents(ref AvroReader reader, int maxEvents, out List<FlumeEvent>? events, EventBuffer? borrowFrom = null)
+    /// <summary>
+    /// Reads the events of an appendBatch; <paramref name="borrowFrom"/> as for <see cref="ReadEvent"/>, and then the
+    /// list is the buffer's own <see cref="EventBuffer.Events"/>, as are the event objects.
+    /// </summary>
+    public static OperationStatus ReadEvents(ref AvroReader reader, int maxEvents, out IReadOnlyList<FlumeEvent>? events, EventBuffer? borrowFrom = null)
     {
         events = null;
-        var result = new List<FlumeEvent>();
+        var owned = borrowFrom is null ? new List<FlumeEvent>() : null;
+        var read = 0;
         while (true)
         {
-            var status = reader.ReadBlockCount(MinEventBytes, maxEvents - result.Count, "appendBatch events", out var count);
+            var status = reader.ReadBlockCount(MinEventBytes, maxEvents - read, "appendBatch events", out var count);
             if (status != OperationStatus.Done)
             {
                 return status;
@@ -121,11 +125,11 @@ internal static class AvroEventCodec
 
             if (count == 0)
             {
-                events = result;
+                events = owned ?? borrowFrom!.Events;
                 return OperationStatus.Done;
             }
 
-            result.EnsureCapacity(result.Count + count);
+            owned?.EnsureCapacity(read + count);
             for (var i = 0; i < count; i++)
             {
                 status = ReadEvent(ref reader, out var flumeEvent, borrowFrom);
@@ -134,8 +138,10 @@ internal static class AvroEventCodec
                     return status;
                 }
 
-                result.Add(flumeEvent!);
+                owned?.Add(flumeEvent!);
             }
+
+            read += count;
         }
     }
 

@@ -7,4 +7,4 @@ namespace Flume.Logging.Protocol.Thrift;
 /// <param name="NameLength">Length of the method name in bytes.</param>
 /// <param name="Event">The event of an <c>append</c> call.</param>
 /// <param name="Events">The events of an <c>appendBatch</c> call.</param>
-internal readonly record struct ThriftCall(ThriftMethod Method, int SeqId, int NameStart, int NameLength, FlumeEvent? Event, FlumeEvent[]? Events);
+internal readonly record struct ThriftCall(ThriftMethod Method, int SeqId, int NameStart, int NameLength, FlumeEvent? Event, IReadOnlyList<FlumeEvent>? Events);

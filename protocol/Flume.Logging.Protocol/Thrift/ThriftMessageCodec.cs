@@ -198,7 +198,7 @@ internal static class ThriftMessageCodec
             : ThriftMethod.Unknown;
 
         FlumeEvent? flumeEvent = null;
-        FlumeEvent[]? events = null;
+        IReadOnlyList<FlumeEvent>? events = null;
         var found = false;
         var saved = reader.ReadStructBegin();
         while (true)
@@ -252,7 +252,8 @@ internal static class ThriftMessageCodec
         return true;
     }
 
-    private static bool ReadEventList<TReader>(ref TReader reader, ReadOnlySpan<byte> frame, int maxBatchSize, bool materialize, EventBuffer? borrowFrom, out FlumeEvent[]? events)
+    private static bool ReadEventList<TReader>(
+        ref TReader reader, ReadOnlySpan<byte> frame, int maxBatchSize, bool materialize, EventBuffer? borrowFrom, out IReadOnlyList<FlumeEvent>? events)
         where TReader : IThriftReader
     {
         events = null;
@@ -271,11 +272,8 @@ internal static class ThriftMessageCodec
             return reader.Fail("appendBatch list does not hold structs");
         }
 
-        if (materialize)
-        {
-            events = count == 0 ? [] : new FlumeEvent[count];
-        }
-
+        // Borrowed events are the buffer's own, in its own list; others get an array.
+        var owned = materialize && borrowFrom is null ? (count == 0 ? [] : new FlumeEvent[count]) : null;
         for (var i = 0; i < count; i++)
         {
             if (!ReadEvent(ref reader, frame, materialize, borrowFrom, out var flumeEvent))
@@ -283,12 +281,13 @@ internal static class ThriftMessageCodec
                 return false;
             }
 
-            if (events is not null)
+            if (owned is not null)
             {
-                events[i] = flumeEvent!;
+                owned[i] = flumeEvent!;
             }
         }
 
+        events = owned ?? (materialize ? borrowFrom!.Events : null);
         return true;
     }
 
@@ -354,7 +353,7 @@ internal static class ThriftMessageCodec
         {
             flumeEvent = borrowFrom is null
                 ? new FlumeEvent(headers, frame.Slice(bodyStart, bodyLength).ToArray())
-                : new FlumeEvent(headers, borrowFrom.Memory.Slice(bodyStart, bodyLength), borrowFrom);
+                : borrowFrom.NextEvent(headers, borrowFrom.Memory.Slice(bodyStart, bodyLength));
         }
 
         return true;

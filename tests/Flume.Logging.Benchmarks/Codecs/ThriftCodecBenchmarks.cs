@@ -70,6 +70,6 @@ public class ThriftCodecBenchmarks
             throw new InvalidOperationException($"call decode failed: {error}");
         }
 
-        return call.Events!.Length;
+        return call.Events!.Count;
     }
 }

@@ -68,10 +68,10 @@ public class ApacheThriftOracleTests
             Assert.Equal(OperationStatus.Done, ThriftMessageCodec.DecodeCall(wire, batch, int.MaxValue, out var call, out var error));
             Assert.Null(error.Reason);
             Assert.Equal(ThriftMethod.AppendBatch, call.Method);
-            Assert.Equal(events.Length, call.Events!.Length);
+            Assert.Equal(events.Length, call.Events!.Count);
             for (var i = 0; i < events.Length; i++)
             {
-                Assert.True(AvroGenerators.SameEvent(events[i], call.Events[i]));
+                Assert.True(AvroGenerators.SameEvent(events[i], call.Events![i]));
             }
 
             if (events.Length > 0)

@@ -1,7 +1,7 @@
 using System.Buffers;
+using Flume.Logging.Protocol.Thrift;
 using FsCheck;
 using FsCheck.Fluent;
-using Flume.Logging.Protocol.Thrift;
 
 namespace Flume.Logging.Protocol.Tests.Thrift;
 
@@ -207,9 +207,9 @@ public sealed class ThriftPropertyTests
         value.WriteTo(ref w);
     }
 
-    private static void AssertSame(List<FlumeEvent> expected, FlumeEvent[] actual)
+    private static void AssertSame(List<FlumeEvent> expected, IReadOnlyList<FlumeEvent> actual)
     {
-        Assert.Equal(expected.Count, actual.Length);
+        Assert.Equal(expected.Count, actual.Count);
         for (var i = 0; i < expected.Count; i++)
         {
             Assert.Equal(expected[i].Body.ToArray(), actual[i].Body.ToArray());
