@@ -133,6 +133,33 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
         }
     }
 
+    /// <summary>
+    /// Moves up to <paramref name="max"/> events from the head to <paramref name="into"/> and to the transaction's take
+    /// list (rented if it has none yet and something is taken), all under one lock.
+    /// </summary>
+    private int TakeMany(IList<FlumeEvent> into, ref List<FlumeEvent>? takes, int max, out long slots)
+    {
+        slots = 0;
+        lock (_lock)
+        {
+            var count = Math.Min(max, _queue.Count);
+            if (count > 0 && takes is null)
+            {
+                takes = _freeLists.TryPop(out var free) ? free : NewList();
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                var taken = _queue.RemoveFirst();
+                takes!.Add(taken);
+                into.Add(taken);
+                slots += SlotsFor(taken);
+            }
+
+            return count;
+        }
+    }
+
     private async ValueTask CommitAsync(
         List<FlumeEvent>? puts, List<FlumeEvent>? takes, long putSlots, long takeSlots, TimeSpan keepAlive, CancellationToken cancellationToken)
     {
@@ -253,9 +280,11 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
             }
         }
 
-        // Sized for a typical batch up front: growing by doubling cost more than twice these bytes per transaction.
-        return new List<FlumeEvent>(Math.Min(_options.TransactionCapacity, 128));
+        return NewList();
     }
+
+    // Sized for a typical batch up front: growing by doubling cost more than twice these bytes per transaction.
+    private List<FlumeEvent> NewList() => new(Math.Min(_options.TransactionCapacity, 128));
 
     /// <summary>Keeps an ended transaction's list for the next one. Call under the lock.</summary>
     private void Recycle(List<FlumeEvent>? list)
@@ -311,6 +340,29 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
             {
                 (_takes ??= channel.RentList()).Add(taken);
                 _takeSlots += channel.SlotsFor(taken);
+            }
+
+            return taken;
+        }
+
+        public int TakeBatch(IList<FlumeEvent> into, int max)
+        {
+            ArgumentNullException.ThrowIfNull(into);
+            EnsureOpen();
+            var room = channel._options.TransactionCapacity - (_takes?.Count ?? 0);
+            var taken = channel.TakeMany(into, ref _takes, Math.Min(max, room), out var slots);
+            _takeSlots += slots;
+
+            // Counted as the calls of Take it stands for: one per event, and the one that found the channel empty.
+            _takeAttempts += taken;
+            if (taken < max)
+            {
+                _takeAttempts++;
+                if (taken == room)
+                {
+                    // As Take would when asked for one more than the transaction can hold.
+                    TransactionLists.EnsureRoom(channel.Name, "take", _takes?.Count ?? 0, channel._options.TransactionCapacity);
+                }
             }
 
             return taken;

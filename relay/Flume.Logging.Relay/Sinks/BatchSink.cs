@@ -52,10 +52,7 @@ internal abstract class BatchSink : ISink, IMonitoredComponent
         using var transaction = Channel.BeginTransaction();
         try
         {
-            while (_batch.Count < BatchSize && transaction.Take() is { } taken)
-            {
-                _batch.Add(taken);
-            }
+            transaction.TakeBatch(_batch, BatchSize);
 
             if (_batch.Count > 0)
             {

@@ -242,4 +242,72 @@ public sealed class MemoryChannelTests
         Assert.All(seen.Values, n => Assert.Equal(1, n));
         Assert.Equal(0, channel.Size);
     }
+
+    [Fact]
+    public async Task A_batch_take_takes_in_order_and_counts_attempts_as_the_takes_it_stands_for()
+    {
+        var channel = Create();
+        await PutAsync(channel, "a", "b", "c", "d", "e");
+        var taken = new List<FlumeEvent>();
+
+        using (var tx = channel.BeginTransaction())
+        {
+            Assert.Equal(3, tx.TakeBatch(taken, 3));
+            Assert.Equal(2, tx.TakeBatch(taken, 10));
+            await tx.CommitAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(["a", "b", "c", "d", "e"], taken.Select(Text));
+        Assert.Equal(0, channel.Size);
+
+        // Three takes that each found an event, then two that did and one that found the channel empty.
+        Assert.Equal(6, channel.Counter.EventTakeAttemptCount);
+        Assert.Equal(5, channel.Counter.EventTakeSuccessCount);
+    }
+
+    [Fact]
+    public async Task A_rolled_back_batch_take_puts_the_events_back_at_the_head_in_order()
+    {
+        var channel = Create();
+        await PutAsync(channel, "a", "b", "c");
+        using (var tx = channel.BeginTransaction())
+        {
+            Assert.Equal(2, tx.TakeBatch(new List<FlumeEvent>(), 2));
+            tx.Rollback();
+        }
+
+        Assert.Equal(["a", "b", "c"], await TakeAllAsync(channel));
+    }
+
+    [Fact]
+    public async Task A_batch_take_beyond_the_transaction_capacity_fails_as_one_take_too_many_does()
+    {
+        var channel = Create(transactionCapacity: 2);
+        await PutAsync(channel, "a", "b");
+        await PutAsync(channel, "c");
+        var taken = new List<FlumeEvent>();
+        using var tx = channel.BeginTransaction();
+
+        var error = Assert.Throws<ChannelException>(() => tx.TakeBatch(taken, 3));
+
+        Assert.Contains("take list of transaction capacity 2 is full", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["a", "b"], taken.Select(Text));
+        tx.Rollback();
+        Assert.Equal(["a", "b"], await TakeAllAsync(channel, max: 2));
+        Assert.Equal(["c"], await TakeAllAsync(channel, max: 2));
+    }
+
+    [Fact]
+    public async Task A_batch_take_of_exactly_the_transaction_capacity_succeeds()
+    {
+        var channel = Create(transactionCapacity: 2);
+        await PutAsync(channel, "a", "b");
+        await PutAsync(channel, "c");
+        var taken = new List<FlumeEvent>();
+        using var tx = channel.BeginTransaction();
+
+        Assert.Equal(2, tx.TakeBatch(taken, 2));
+        await tx.CommitAsync(CancellationToken.None);
+        Assert.Equal(1, channel.Size);
+    }
 }
