@@ -38,10 +38,24 @@ internal static class AvroCall
             return status;
         }
 
-        status = reader.ReadString(out var name);
+        // The two names are matched as bytes, so that a request costs no string; anything else is read again as one
+        // for the error.
+        var atName = reader;
+        status = reader.ReadBytes(out var nameBytes);
         if (status != OperationStatus.Done)
         {
             return status;
+        }
+
+        var name = nameBytes.SequenceEqual("appendBatch"u8) ? AppendBatch : nameBytes.SequenceEqual("append"u8) ? Append : null;
+        if (name is null)
+        {
+            reader = atName;
+            status = reader.ReadString(out name);
+            if (status != OperationStatus.Done)
+            {
+                return status;
+            }
         }
 
         switch (name)

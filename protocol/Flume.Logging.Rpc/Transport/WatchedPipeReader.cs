@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 
 namespace Flume.Logging.Rpc.Transport;
 
@@ -28,6 +29,8 @@ internal sealed class WatchedPipeReader : PipeReader
         _time = time;
     }
 
+    // Pooled: a connection's every read that waits on the peer would otherwise allocate its state machine.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
         lock (_lock)

@@ -153,14 +153,11 @@ internal sealed partial class SinkRunner : ILifecycle, IDisposable
         }
     }
 
-    private async Task WaitForEventsAsync(CancellationToken stopping)
-    {
-        if (_channels.Count == 1)
-        {
-            await _channels[0].WaitForEventsAsync(IdleWait, stopping);
-            return;
-        }
+    private ValueTask WaitForEventsAsync(CancellationToken stopping) =>
+        _channels.Count == 1 ? _channels[0].WaitForEventsAsync(IdleWait, stopping) : WaitForAnyAsync(stopping);
 
+    private async ValueTask WaitForAnyAsync(CancellationToken stopping)
+    {
         var waits = new Task[_channels.Count];
         for (var i = 0; i < waits.Length; i++)
         {
