@@ -58,10 +58,11 @@ internal sealed class EventBuffer
     }
 
     /// <summary>
-    /// Appends an event whose body is <paramref name="body"/>, a slice of <see cref="Memory"/>, to <see cref="Events"/>,
+    /// Appends an event whose body is <paramref name="body"/>, a slice of <see cref="Memory"/> (as <paramref name="packed"/>
+    /// headers are, when it has any), to <see cref="Events"/>,
     /// reusing an event object of an earlier request when there is one.
     /// </summary>
-    public FlumeEvent NextEvent(Dictionary<string, string>? headers, ReadOnlyMemory<byte> body)
+    public FlumeEvent NextEvent(PackedHeaders packed, Dictionary<string, string>? headers, ReadOnlyMemory<byte> body)
     {
         var index = _events.Count;
         if (index == _spare.Length)
@@ -72,12 +73,12 @@ internal sealed class EventBuffer
         var flumeEvent = _spare[index];
         if (flumeEvent is null)
         {
-            flumeEvent = new FlumeEvent(headers, body, this);
+            flumeEvent = new FlumeEvent(packed, headers, body, this);
             _spare[index] = flumeEvent;
         }
         else
         {
-            flumeEvent.Reuse(headers, body);
+            flumeEvent.Reuse(packed, headers, body);
         }
 
         _events.Add(flumeEvent);
@@ -163,7 +164,7 @@ internal sealed class EventBuffer
         {
             if (_events[i].HeaderCount > 0)
             {
-                _events[i].Reuse(null, default);
+                _events[i].Reuse(default, null, default);
             }
         }
 

@@ -9,7 +9,7 @@ namespace Flume.Logging.Protocol;
 /// </remarks>
 public sealed class FlumeEvent
 {
-    private readonly PackedHeaders _packed;
+    private PackedHeaders _packed;
     private Dictionary<string, string>? _headers;
 
     /// <summary>
@@ -42,15 +42,20 @@ public sealed class FlumeEvent
     /// Creates an event whose body is a slice of <paramref name="buffer"/>, which it borrows rather than copies; see
     /// <see cref="EventBuffer"/> for who may keep such an event.
     /// </summary>
-    internal FlumeEvent(Dictionary<string, string>? headers, ReadOnlyMemory<byte> body, EventBuffer buffer)
+    internal FlumeEvent(PackedHeaders packed, Dictionary<string, string>? headers, ReadOnlyMemory<byte> body, EventBuffer buffer)
         : this(headers, body)
     {
+        _packed = packed;
         Buffer = buffer;
     }
 
-    /// <summary>Gives an event owned by its <see cref="Buffer"/> the headers and body of the next request's event.</summary>
-    internal void Reuse(Dictionary<string, string>? headers, ReadOnlyMemory<byte> body)
+    /// <summary>
+    /// Gives an event owned by its <see cref="Buffer"/> the headers (packed or as a map) and body of the next request's
+    /// event.
+    /// </summary>
+    internal void Reuse(PackedHeaders packed, Dictionary<string, string>? headers, ReadOnlyMemory<byte> body)
     {
+        _packed = packed;
         _headers = headers is { Count: > 0 } ? headers : null;
         Body = body;
     }

@@ -65,7 +65,7 @@ public sealed class EventBufferTests
         var b = EventBuffer.Rent(16);
         var events = new List<FlumeEvent>
         {
-            new(null, a.Memory[..1], a), new(null, a.Memory[1..2], a), new(null, b.Memory[..1], b), FlumeEvent.FromText("own"), new(null, a.Memory[2..3], a),
+            new(default, null, a.Memory[..1], a), new(default, null, a.Memory[1..2], a), new(default, null, b.Memory[..1], b), FlumeEvent.FromText("own"), new(default, null, a.Memory[2..3], a),
         };
 
         EventBuffer.Adjust(events, +1);

@@ -87,4 +87,37 @@ public class PackedHeadersTests
         ThriftMessageCodec.WriteAppendBatchCall(protocol, output, 7, [flumeEvent, flumeEvent], 0, 2);
         return output.WrittenSpan.ToArray();
     }
+
+    [Fact]
+    public void Duplicate_keys_are_found_in_either_layout()
+    {
+        Assert.False(Packed(("a", "1"), ("b", "2"), ("c", "3")).HasDuplicateKeys());
+        Assert.True(Packed(("a", "1"), ("b", "2"), ("a", "3")).HasDuplicateKeys());
+
+        var avro = new ArrayBufferWriter<byte>();
+        foreach (var text in new[] { "a", "1", "b", "2", "b", "3" })
+        {
+            AvroWriter.WriteString(avro, text);
+        }
+
+        Assert.True(PackedHeaders.FromAvroEntries(avro.WrittenMemory, 3).HasDuplicateKeys());
+        Assert.False(PackedHeaders.FromAvroEntries(avro.WrittenMemory[..^4], 2).HasDuplicateKeys());
+    }
+
+    private static PackedHeaders Packed(params (string Key, string Value)[] headers)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        foreach (var (key, value) in headers)
+        {
+            foreach (var text in new[] { key, value })
+            {
+                var bytes = Encoding.UTF8.GetBytes(text);
+                BinaryPrimitives.WriteInt32LittleEndian(output.GetSpan(4), bytes.Length);
+                output.Advance(4);
+                output.Write(bytes);
+            }
+        }
+
+        return new PackedHeaders(output.WrittenMemory, headers.Length);
+    }
 }

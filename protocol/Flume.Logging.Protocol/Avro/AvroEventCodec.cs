@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Unicode;
 
 namespace Flume.Logging.Protocol.Avro;
 
@@ -16,11 +17,19 @@ internal static class AvroEventCodec
         if (flumeEvent.TryGetPacked(out var packed))
         {
             AvroWriter.WriteLong(output, packed.Count);
-            foreach (var (key, value) in packed)
+            if (packed.TryGetAvroEntries(out var entries))
             {
-                // An Avro string is its UTF-8 bytes with a length: the same encoding as bytes.
-                AvroWriter.WriteBytes(output, key);
-                AvroWriter.WriteBytes(output, value);
+                // Already Avro: the map's entries go out as they came in.
+                output.Write(entries);
+            }
+            else
+            {
+                foreach (var (key, value) in packed)
+                {
+                    // An Avro string is its UTF-8 bytes with a length: the same encoding as bytes.
+                    AvroWriter.WriteBytes(output, key);
+                    AvroWriter.WriteBytes(output, value);
+                }
             }
         }
         else if (flumeEvent.HeaderCount > 0)
@@ -54,43 +63,24 @@ internal static class AvroEventCodec
 
     /// <summary>
     /// Reads one event. With <paramref name="borrowFrom"/>, whose bytes the reader reads, the body is a slice of that
-    /// buffer instead of a copy.
+    /// buffer instead of a copy, and so are the headers, kept as Avro encoded them until someone asks for them as
+    /// strings (<see cref="PackedHeaders"/>).
     /// </summary>
     public static OperationStatus ReadEvent(ref AvroReader reader, out FlumeEvent? flumeEvent, EventBuffer? borrowFrom = null)
     {
         flumeEvent = null;
+        var atHeaders = reader;
+        var packed = default(PackedHeaders);
         Dictionary<string, string>? headers = null;
-        while (true)
+        if (borrowFrom is null || !TryReadPackedHeaders(ref reader, borrowFrom, out packed))
         {
-            // A header is at least an empty key and an empty value: two length bytes.
-            var status = reader.ReadBlockCount(2, int.MaxValue, "event headers", out var count);
+            // Anything the packed form does not cover (several blocks, a repeated key, bad input) is read as a map,
+            // which also reports what is wrong with it.
+            reader = atHeaders;
+            var status = ReadHeaderMap(ref reader, out headers);
             if (status != OperationStatus.Done)
             {
                 return status;
-            }
-
-            if (count == 0)
-            {
-                break;
-            }
-
-            headers ??= new Dictionary<string, string>(count, StringComparer.Ordinal);
-            for (var i = 0; i < count; i++)
-            {
-                status = reader.ReadKey(out var key);
-                if (status != OperationStatus.Done)
-                {
-                    return status;
-                }
-
-                status = reader.ReadString(out var value);
-                if (status != OperationStatus.Done)
-                {
-                    return status;
-                }
-
-                // Avro maps keep the last value of a repeated key, as Java's HashMap put does.
-                headers[key] = value;
             }
         }
 
@@ -102,7 +92,7 @@ internal static class AvroEventCodec
 
         flumeEvent = borrowFrom is null
             ? new FlumeEvent(headers, body.ToArray())
-            : borrowFrom.NextEvent(headers, borrowFrom.Memory.Slice(reader.Position - body.Length, body.Length));
+            : borrowFrom.NextEvent(packed, headers, borrowFrom.Memory.Slice(reader.Position - body.Length, body.Length));
         return OperationStatus.Done;
     }
 
@@ -143,6 +133,83 @@ internal static class AvroEventCodec
 
             read += count;
         }
+    }
+
+    /// <summary>Reads the headers map into strings; null when it is empty.</summary>
+    private static OperationStatus ReadHeaderMap(ref AvroReader reader, out Dictionary<string, string>? headers)
+    {
+        headers = null;
+        while (true)
+        {
+            // A header is at least an empty key and an empty value: two length bytes.
+            var status = reader.ReadBlockCount(2, int.MaxValue, "event headers", out var count);
+            if (status != OperationStatus.Done)
+            {
+                return status;
+            }
+
+            if (count == 0)
+            {
+                return OperationStatus.Done;
+            }
+
+            headers ??= new Dictionary<string, string>(count, StringComparer.Ordinal);
+            for (var i = 0; i < count; i++)
+            {
+                status = reader.ReadKey(out var key);
+                if (status != OperationStatus.Done)
+                {
+                    return status;
+                }
+
+                status = reader.ReadString(out var value);
+                if (status != OperationStatus.Done)
+                {
+                    return status;
+                }
+
+                // Avro maps keep the last value of a repeated key, as Java's HashMap put does.
+                headers[key] = value;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads a headers map that is one block of distinct, valid UTF-8 keys and values (what Flume's and our encoders
+    /// write) as a slice of <paramref name="buffer"/>; false, with the reader anywhere, for anything else.
+    /// </summary>
+    private static bool TryReadPackedHeaders(ref AvroReader reader, EventBuffer buffer, out PackedHeaders packed)
+    {
+        // Comparing every pair of keys is cheap for the few headers events carry; more go to the map.
+        const int MaxPackedHeaders = 16;
+        packed = default;
+        if (reader.ReadBlockCount(2, MaxPackedHeaders, "event headers", out var count) != OperationStatus.Done)
+        {
+            return false;
+        }
+
+        if (count == 0)
+        {
+            return true;
+        }
+
+        var start = reader.Position;
+        for (var i = 0; i < 2 * count; i++)
+        {
+            if (reader.ReadBytes(out var text) != OperationStatus.Done || !Utf8.IsValid(text))
+            {
+                return false;
+            }
+        }
+
+        var end = reader.Position;
+        if (reader.ReadLong(out var nextBlock) != OperationStatus.Done || nextBlock != 0)
+        {
+            return false;
+        }
+
+        packed = PackedHeaders.FromAvroEntries(buffer.Memory[start..end], count);
+        return !packed.HasDuplicateKeys();
     }
 
     public static void WriteStatus(IBufferWriter<byte> output, EventStatus status) =>

@@ -353,7 +353,7 @@ internal static class ThriftMessageCodec
         {
             flumeEvent = borrowFrom is null
                 ? new FlumeEvent(headers, frame.Slice(bodyStart, bodyLength).ToArray())
-                : borrowFrom.NextEvent(headers, borrowFrom.Memory.Slice(bodyStart, bodyLength));
+                : borrowFrom.NextEvent(default, headers, borrowFrom.Memory.Slice(bodyStart, bodyLength));
         }
 
         return true;
