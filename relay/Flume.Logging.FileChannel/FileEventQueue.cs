@@ -323,6 +323,12 @@ public sealed partial class FileEventQueue : IAsyncDisposable
 
     internal int TransactionCapacity => _options.TransactionCapacity;
 
+    /// <summary>Reused put lists of transactions.</summary>
+    internal ListPool<FlumeEvent> PutLists { get; } = new();
+
+    /// <summary>Reused take lists of transactions.</summary>
+    internal ListPool<Entry> TakeLists { get; } = new();
+
     private static int EstimateSize(List<FlumeEvent> puts, int takes)
     {
         var size = LogRecord.CommitSize + (takes * LogRecord.TakeSize);
