@@ -5,6 +5,7 @@ using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Selectors;
 using Flume.Logging.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using static Flume.Logging.Relay.Tests.Channels.ChannelTestOps;
 
 namespace Flume.Logging.Relay.Tests.Channels;
 
@@ -50,28 +51,6 @@ public sealed class FileChannelBorrowedBodyTests : IDisposable
         }
 
         return (buffer, events);
-    }
-
-    private static async Task PutAsync(IChannel channel, IEnumerable<FlumeEvent> events)
-    {
-        using var transaction = channel.BeginTransaction();
-        foreach (var flumeEvent in events)
-        {
-            transaction.Put(flumeEvent);
-        }
-
-        await transaction.CommitAsync(CancellationToken.None);
-    }
-
-    private static List<FlumeEvent> Take(IChannelTransaction transaction, int count)
-    {
-        var taken = new List<FlumeEvent>();
-        while (taken.Count < count && transaction.Take() is { } flumeEvent)
-        {
-            taken.Add(flumeEvent);
-        }
-
-        return taken;
     }
 
     private static List<string> Texts(IEnumerable<FlumeEvent> events) => events.Select(e => Encoding.UTF8.GetString(e.Body.Span) + "/" + e.Headers["n"]).ToList();
