@@ -55,7 +55,9 @@ public sealed class FileChannelOptions
 
     /// <summary>
     /// Bytes of event bodies kept in memory so takes need not read the disk; events beyond it are read back
-    /// from the log. Not a Flume property. Default: 64 MiB.
+    /// from the log. Not a Flume property. Default: 64 MiB. In the relay, a cached event whose body an avro or thrift
+    /// source lent from its request buffer keeps that whole buffer (rounded up to a power of two by the pool) until its
+    /// take commits, so the memory held can exceed this figure, by up to about twice.
     /// </summary>
     public long EventCacheBytes { get; set; } = 64L * 1024 * 1024;
 

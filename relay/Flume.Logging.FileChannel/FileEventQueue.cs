@@ -234,6 +234,20 @@ public sealed partial class FileEventQueue : IAsyncDisposable
         var log = _logs[transaction.Id % _logs.Length];
         DataLog.PendingWrite write;
 
+        // Events whose bodies are borrowed from a source's pooled request buffer (EventBuffer) keep it while they sit
+        // in the event cache, until their take commits, as the memory channel does. Retained before anything is
+        // written, so a buffer already given back fails the commit instead of leaving a written but unapplied
+        // transaction; Apply lets go again of those that do not fit the cache.
+        try
+        {
+            EventBuffer.Adjust(puts, +1);
+        }
+        catch
+        {
+            Release(net);
+            throw;
+        }
+
         // Each put's offset, relative to the transaction's start until the log says where it went.
         var pointers = ArrayPool<long>.Shared.Rent(puts.Count);
         try
@@ -258,11 +272,13 @@ public sealed partial class FileEventQueue : IAsyncDisposable
                 }
                 catch (IOException e)
                 {
+                    EventBuffer.Adjust(puts, -1);
                     Release(net);
                     throw new FileChannelException($"channel {Name}: cannot write to {log.Directory}: {e.Message}", e);
                 }
                 catch
                 {
+                    EventBuffer.Adjust(puts, -1);
                     Release(net);
                     throw;
                 }
@@ -286,6 +302,7 @@ public sealed partial class FileEventQueue : IAsyncDisposable
                         log.Applied(write);
                     }
 
+                    EventBuffer.Adjust(puts, -1);
                     Release(net);
                     throw new FileChannelException($"channel {Name}: {e.Message}", e);
                 }
@@ -318,10 +335,18 @@ public sealed partial class FileEventQueue : IAsyncDisposable
             woken = SwapSignal(ref _eventsAvailable);
         }
 
+        // The events went back without their cached copy (a retake reads them from the log): their buffers are free.
+        ReleaseBuffers(takes);
         woken.TrySetResult();
     }
 
     internal int TransactionCapacity => _options.TransactionCapacity;
+
+    /// <summary>Reused put lists of transactions.</summary>
+    internal ListPool<FlumeEvent> PutLists { get; } = new();
+
+    /// <summary>Reused take lists of transactions.</summary>
+    internal ListPool<Entry> TakeLists { get; } = new();
 
     private static int EstimateSize(List<FlumeEvent> puts, int takes)
     {
@@ -354,6 +379,10 @@ public sealed partial class FileEventQueue : IAsyncDisposable
                 {
                     _cachedBytes += puts[i].Body.Length;
                 }
+                else
+                {
+                    puts[i].Buffer?.Release();
+                }
 
                 _queue.AddLast(new Entry(pointers[i], cache ? puts[i] : null));
             }
@@ -380,8 +409,35 @@ public sealed partial class FileEventQueue : IAsyncDisposable
             }
         }
 
+        // The sink is done with the events it took once their take commits: their borrowed buffers are free.
+        ReleaseBuffers(takes);
         events?.TrySetResult();
         space?.TrySetResult();
+    }
+
+    /// <summary>
+    /// Gives back the request buffers that taken cached events borrowed their bodies from, one release per run of
+    /// events from the same buffer (a batch's events sit together).
+    /// </summary>
+    private static void ReleaseBuffers(List<Entry> takes)
+    {
+        EventBuffer? run = null;
+        var count = 0;
+        for (var i = 0; i < takes.Count; i++)
+        {
+            var buffer = takes[i].Event?.Buffer;
+            if (buffer == run)
+            {
+                count++;
+                continue;
+            }
+
+            run?.Release(count);
+            run = buffer;
+            count = 1;
+        }
+
+        run?.Release(count);
     }
 
     private async ValueTask ReserveAsync(int count, CancellationToken cancellationToken)

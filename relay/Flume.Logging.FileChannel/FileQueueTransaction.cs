@@ -10,14 +10,16 @@ namespace Flume.Logging.FileChannel;
 public sealed class FileQueueTransaction : IDisposable
 {
     private readonly FileEventQueue _queue;
-    private readonly List<FlumeEvent> _puts = [];
-    private readonly List<FileEventQueue.Entry> _takes = [];
+    private readonly List<FlumeEvent> _puts;
+    private readonly List<FileEventQueue.Entry> _takes;
     private bool _ended;
 
     internal FileQueueTransaction(FileEventQueue queue, long id)
     {
         _queue = queue;
         Id = id;
+        _puts = queue.PutLists.Rent();
+        _takes = queue.TakeLists.Rent();
     }
 
     internal long Id { get; }
@@ -59,6 +61,7 @@ public sealed class FileQueueTransaction : IDisposable
         EnsureOpen();
         await _queue.CommitAsync(this, _puts, _takes, cancellationToken);
         _ended = true;
+        ReturnLists();
     }
 
     /// <summary>Drops staged puts and returns taken events to the head of the queue.</summary>
@@ -71,12 +74,20 @@ public sealed class FileQueueTransaction : IDisposable
 
         _ended = true;
         _queue.Rollback(_takes);
+        ReturnLists();
     }
 
     /// <summary>Rolls back unless committed.</summary>
     public void Dispose() => Rollback();
 
     internal void TrackTake(FileEventQueue.Entry entry) => _takes.Add(entry);
+
+    /// <summary>Once ended the transaction never touches its lists again (EnsureOpen guards every use).</summary>
+    private void ReturnLists()
+    {
+        _queue.PutLists.Return(_puts);
+        _queue.TakeLists.Return(_takes);
+    }
 
     private void EnsureOpen()
     {

@@ -26,13 +26,15 @@ public sealed partial class ChannelProcessor
         _selector = selector;
         _interceptors = interceptors;
         _logger = logger;
-        KeepsBorrowedBodies = interceptors.Count == 0 && selector is ReplicatingChannelSelector && AllMemoryChannels(selector.AllChannels);
+        KeepsBorrowedBodies = interceptors.Count == 0 && selector is ReplicatingChannelSelector && AllKeepBorrowedBodies(selector.AllChannels);
     }
 
     /// <summary>
     /// Whether events may borrow their bodies from a source's pooled request buffer (<see cref="EventBuffer"/>):
-    /// only when every event goes unchanged to memory channels, which retain the buffer for as long as they hold the
-    /// events. Interceptors may keep or rebuild events, and other channels keep events in ways that do not retain it.
+    /// only when every event goes unchanged to memory or file channels, which retain the buffer for as long as they
+    /// hold the events in memory (the file channel copies each body into its log at commit, and retains the buffer of
+    /// events its event cache keeps). Interceptors may keep or rebuild events, and other channels keep events in ways
+    /// that do not retain it.
     /// </summary>
     internal bool KeepsBorrowedBodies { get; }
 
@@ -165,11 +167,11 @@ public sealed partial class ChannelProcessor
         return current;
     }
 
-    private static bool AllMemoryChannels(IReadOnlyList<IChannel> channels)
+    private static bool AllKeepBorrowedBodies(IReadOnlyList<IChannel> channels)
     {
         for (var i = 0; i < channels.Count; i++)
         {
-            if (channels[i] is not MemoryChannel)
+            if (channels[i] is not (MemoryChannel or DurableFileChannel))
             {
                 return false;
             }

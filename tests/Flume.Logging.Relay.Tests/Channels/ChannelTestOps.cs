@@ -20,6 +20,29 @@ internal static class ChannelTestOps
         await tx.CommitAsync(CancellationToken.None);
     }
 
+    public static async Task PutAsync(IChannel channel, IEnumerable<FlumeEvent> events)
+    {
+        using var tx = channel.BeginTransaction();
+        foreach (var flumeEvent in events)
+        {
+            tx.Put(flumeEvent);
+        }
+
+        await tx.CommitAsync(CancellationToken.None);
+    }
+
+    /// <summary>Takes up to <paramref name="count"/> events in an open transaction, leaving it to the caller to end.</summary>
+    public static List<FlumeEvent> Take(IChannelTransaction transaction, int count)
+    {
+        var taken = new List<FlumeEvent>();
+        while (taken.Count < count && transaction.Take() is { } flumeEvent)
+        {
+            taken.Add(flumeEvent);
+        }
+
+        return taken;
+    }
+
     public static async Task<List<string>> TakeAllAsync(IChannel channel, int max = 100)
     {
         var taken = new List<string>();
