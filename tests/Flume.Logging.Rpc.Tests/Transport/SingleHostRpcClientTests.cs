@@ -122,6 +122,48 @@ public sealed class SingleHostRpcClientTests : IAsyncLifetime
         Assert.Equal(2, client.Connections);
     }
 
+    [Fact]
+    public async Task Each_request_gets_the_whole_timeout_however_long_the_client_sat_idle_before_it()
+    {
+        await using var client = Create(o => o.RequestTimeout = TimeSpan.FromSeconds(5));
+        await client.AppendAsync(Event("first"));
+        _time.Advance(TimeSpan.FromSeconds(4));
+        client.Exchange = Hang;
+
+        var pending = client.AppendAsync(Event("hangs")).AsTask();
+        _time.Advance(TimeSpan.FromSeconds(4));
+        Assert.False(pending.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        var error = await Assert.ThrowsAsync<EventDeliveryException>(() => pending.WaitAsync(Bound));
+        Assert.Equal($"scripted 127.0.0.1:{_server.Host.Port}: request timed out after 5 s", error.Message);
+    }
+
+    [Fact]
+    public async Task A_deadline_that_ran_out_while_the_client_sat_idle_does_not_fail_the_next_request()
+    {
+        await using var client = Create(o => o.RequestTimeout = TimeSpan.FromSeconds(5));
+        await client.AppendAsync(Event("first"));
+        _time.Advance(TimeSpan.FromSeconds(60));
+
+        await client.AppendAsync(Event("second")).AsTask().WaitAsync(Bound);
+
+        Assert.Equal(1, client.Connections);
+    }
+
+    [Fact]
+    public async Task A_caller_cancelling_after_its_request_completed_leaves_later_requests_alone()
+    {
+        await using var client = Create();
+        using var giveUp = new CancellationTokenSource();
+        await client.AppendAsync(Event("first"), giveUp.Token);
+        await giveUp.CancelAsync();
+
+        await client.AppendAsync(Event("second")).AsTask().WaitAsync(Bound);
+
+        Assert.Equal(1, client.Connections);
+    }
+
     [Theory]
     [InlineData(true, 2, "opening timed out after 2 s")]
     [InlineData(false, 5, "request timed out after 5 s")]
