@@ -28,7 +28,7 @@ public class AvroClientHandshakeTests
             using var socket = await listener.AcceptSocketAsync().WaitAsync(Bound);
             var (serial, first) = await ReadRequestAsync(socket);
             Assert.Equal(0x00, first[16]);
-            await socket.SendAsync(Frame(serial, [0x04, 0x02, .. AvroBytes.String(serverProtocol), 0x02, .. otherHash, 0x00]));
+            await socket.SendAsync(AvroBytes.Frame([0x04, 0x02, .. AvroBytes.String(serverProtocol), 0x02, .. otherHash, 0x00], serial));
 
             var (resentSerial, second) = await ReadRequestAsync(socket);
             Assert.Equal(0x02, second[16]);
@@ -38,7 +38,7 @@ public class AvroClientHandshakeTests
             Assert.Equal(otherHash, second[protocolEnd..(protocolEnd + 16)]);
 
             // BOTH, then the call's answer: empty meta, no error, OK.
-            await socket.SendAsync(Frame(resentSerial, [0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]));
+            await socket.SendAsync(AvroBytes.Frame([0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00], resentSerial));
         });
 
         var options = new RpcClientOptions { ConnectTimeout = Bound, RequestTimeout = Bound };
@@ -57,13 +57,6 @@ public class AvroClientHandshakeTests
         Assert.Equal(1, BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4)));
         var message = await RawPeer.ReadExactlyAsync(socket, BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(8)));
         return (BinaryPrimitives.ReadInt32BigEndian(header), message);
-    }
-
-    private static byte[] Frame(int serial, byte[] message)
-    {
-        var length = new byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(length, message.Length);
-        return [.. AvroBytes.Header(serial, 1), .. length, .. message];
     }
 
     private static (long Value, int Length) ReadLong(ReadOnlySpan<byte> bytes)
