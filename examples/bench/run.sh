@@ -8,7 +8,8 @@
 #   examples/bench/run.sh thrift-memory-null
 #   examples/bench/run.sh syslogtcp-memory-null (400-byte RFC 3164 lines over 10 connections, syslog-ng's published shape)
 #   examples/bench/run.sh http-memory-null    (JSON batches POSTed to the http source, Flume's JSONHandler format)
-#   examples/bench/run.sh two-hops
+#   examples/bench/run.sh two-hops            [--rate 300000] (load -> avro -> memory -> avro sink -> avro -> memory -> null;
+#                                             prints each hop's CPU per event, comparable at a fixed --rate)
 #   examples/bench/run.sh half-rate           (avro -> memory -> null at --rate 500000)
 #   examples/bench/run.sh overload            (60 s, sink slower than source; prints RSS every 5 s)
 #   examples/bench/run.sh avro-file-null
@@ -165,14 +166,29 @@ case "$scenario" in
     sed "s|\${FC_DIR}|$FC_DIR|g" examples/bench/avro-file-null.properties >"$out/avro-file-null.properties"
     run_single "$out/avro-file-null.properties" "$@" ;;
   two-hops)
+    # Options pass to the load tool: --rate 300000 offers a fixed rate, which makes CPU per event comparable.
     start_relay examples/bench/hop-second.properties second
     start_relay examples/bench/hop-first.properties first
-    load --duration 3 >/dev/null
+    # Warm-up with the same options but 3 s long.
+    warm=() skip=
+    for option in "$@"; do
+      if [ -n "$skip" ]; then skip=; elif [[ $option == --duration || $option == --events ]]; then skip=1; else warm+=("$option"); fi
+    done
+    load --duration 3 "${warm[@]}" >/dev/null
+    first_before=$(cpu_ticks "${pids[1]}") second_before=$(cpu_ticks "${pids[0]}")
     json=$(load "$@")
+    first_after=$(cpu_ticks "${pids[1]}") second_after=$(cpu_ticks "${pids[0]}")
     stop_relays first second
     echo "$json"
-    report first 0 1 | sed 's/relay CPU [0-9]*% of one core during the load, //'
-    report second 0 1 | sed 's/relay CPU [0-9]*% of one core during the load, //' ;;
+    seconds=$(echo "$json" | sed 's/.*"seconds":\([0-9.]*\).*/\1/') events=$(echo "$json" | sed 's/.*"events":\([0-9]*\).*/\1/')
+    # Each hop's CPU over the measured window, per event the load tool delivered to the first (the second hop gets
+    # the same events, a batch or so later).
+    for hop in first second; do
+      before=${hop}_before after=${hop}_after
+      cpu=$(echo "(${!after} - ${!before}) / $(getconf CLK_TCK)" | bc -l)
+      report "$hop" "$cpu" "$seconds"
+      per_event "$cpu" "$events" | sed "s/^relay/$hop relay/"
+    done ;;
   overload)
     start_relay examples/bench/overload-logger.properties relay
     (for i in $(seq 1 13); do

@@ -12,39 +12,56 @@ internal static class AvroEventCodec
     /// <summary>Smallest encoding of an event: an empty header map (one 0 byte) and an empty body (one 0 byte).</summary>
     public const int MinEventBytes = 2;
 
+    /// <summary>
+    /// Writes one event with one <c>GetSpan</c> and one <c>Advance</c> on <paramref name="output"/>: the event is
+    /// sized first (exactly for packed headers and the body, by the UTF-8 worst case for string headers), then
+    /// encoded straight into the span.
+    /// </summary>
     public static void WriteEvent(IBufferWriter<byte> output, FlumeEvent flumeEvent)
     {
+        // One look at the representation: a reader of Headers turns packed headers into a map, and the sizing and
+        // the writing must see the same one.
         if (flumeEvent.TryGetPacked(out var packed))
         {
-            AvroWriter.WriteLong(output, packed.Count);
+            var span = output.GetSpan(checked((int)MaxLength(packed, flumeEvent.Body.Length)));
+            var written = AvroWriter.WriteLong(span, packed.Count);
             if (packed.TryGetAvroEntries(out var entries))
             {
                 // Already Avro: the map's entries go out as they came in.
-                output.Write(entries);
+                entries.CopyTo(span[written..]);
+                written += entries.Length;
             }
             else
             {
                 foreach (var (key, value) in packed)
                 {
                     // An Avro string is its UTF-8 bytes with a length: the same encoding as bytes.
-                    AvroWriter.WriteBytes(output, key);
-                    AvroWriter.WriteBytes(output, value);
+                    written += AvroWriter.WriteBytes(span[written..], key);
+                    written += AvroWriter.WriteBytes(span[written..], value);
                 }
             }
+
+            output.Advance(WriteBody(span, written, flumeEvent.Body.Span));
         }
         else if (flumeEvent.HeaderCount > 0)
         {
             var headers = flumeEvent.HeaderMap;
-            AvroWriter.WriteLong(output, headers.Count);
+            var span = output.GetSpan(checked((int)MaxLength(headers, flumeEvent.Body.Length)));
+            var written = AvroWriter.WriteLong(span, headers.Count);
             foreach (var header in headers)
             {
-                AvroWriter.WriteString(output, header.Key);
-                AvroWriter.WriteString(output, header.Value);
+                written += AvroWriter.WriteString(span[written..], header.Key);
+                written += AvroWriter.WriteString(span[written..], header.Value);
             }
-        }
 
-        AvroWriter.WriteLong(output, 0);
-        AvroWriter.WriteBytes(output, flumeEvent.Body.Span);
+            output.Advance(WriteBody(span, written, flumeEvent.Body.Span));
+        }
+        else
+        {
+            var body = flumeEvent.Body.Span;
+            var span = output.GetSpan(1 + AvroWriter.MaxLongLength + body.Length);
+            output.Advance(WriteBody(span, 0, body));
+        }
     }
 
     public static void WriteEvents(IBufferWriter<byte> output, IReadOnlyList<FlumeEvent> events, int start, int count)
@@ -59,6 +76,36 @@ internal static class AvroEventCodec
         }
 
         AvroWriter.WriteLong(output, 0);
+    }
+
+    // The end of the header map (a 0 block count) and the body, after the header blocks written so far.
+    private static int WriteBody(Span<byte> span, int written, ReadOnlySpan<byte> body)
+    {
+        span[written++] = 0;
+        return written + AvroWriter.WriteBytes(span[written..], body);
+    }
+
+    // The block count, each header with two length prefixes, the end of the map and the body with its length.
+    private static long MaxLength(PackedHeaders packed, int bodyLength)
+    {
+        long length = AvroWriter.MaxLongLength + 1 + AvroWriter.MaxLongLength + bodyLength;
+        foreach (var (key, value) in packed)
+        {
+            length += 2 * AvroWriter.MaxLongLength + key.Length + value.Length;
+        }
+
+        return length;
+    }
+
+    private static long MaxLength(Dictionary<string, string> headers, int bodyLength)
+    {
+        long length = AvroWriter.MaxLongLength + 1 + AvroWriter.MaxLongLength + bodyLength;
+        foreach (var header in headers)
+        {
+            length += AvroWriter.MaxStringLength(header.Key) + AvroWriter.MaxStringLength(header.Value);
+        }
+
+        return length;
     }
 
     /// <summary>

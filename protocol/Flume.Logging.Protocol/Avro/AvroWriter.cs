@@ -3,22 +3,30 @@ using System.Text;
 
 namespace Flume.Logging.Protocol.Avro;
 
-/// <summary>Writes Avro binary primitives to a buffer writer.</summary>
+/// <summary>
+/// Writes Avro binary primitives to a buffer writer, or to a span the caller sized (one <c>GetSpan</c> for many
+/// primitives, which is what the event encoder does per event).
+/// </summary>
 internal static class AvroWriter
 {
-    public static void WriteLong(IBufferWriter<byte> output, long value)
+    /// <summary>The most bytes a long takes as a zigzag varint.</summary>
+    public const int MaxLongLength = 10;
+
+    public static void WriteLong(IBufferWriter<byte> output, long value) => output.Advance(WriteLong(output.GetSpan(MaxLongLength), value));
+
+    /// <summary>Writes <paramref name="value"/> at the start of <paramref name="destination"/>; returns the bytes written.</summary>
+    public static int WriteLong(Span<byte> destination, long value)
     {
-        var span = output.GetSpan(10);
         var raw = (ulong)((value << 1) ^ (value >> 63));
         var i = 0;
         while (raw >= 0x80)
         {
-            span[i++] = (byte)(raw | 0x80);
+            destination[i++] = (byte)(raw | 0x80);
             raw >>= 7;
         }
 
-        span[i++] = (byte)raw;
-        output.Advance(i);
+        destination[i++] = (byte)raw;
+        return i;
     }
 
     public static void WriteInt(IBufferWriter<byte> output, int value) => WriteLong(output, value);
@@ -33,6 +41,14 @@ internal static class AvroWriter
     {
         WriteLong(output, value.Length);
         WriteFixed(output, value);
+    }
+
+    /// <summary>Writes <paramref name="value"/> with its length in front; returns the bytes written.</summary>
+    public static int WriteBytes(Span<byte> destination, ReadOnlySpan<byte> value)
+    {
+        var written = WriteLong(destination, value.Length);
+        value.CopyTo(destination[written..]);
+        return written + value.Length;
     }
 
     public static void WriteFixed(IBufferWriter<byte> output, ReadOnlySpan<byte> value)
@@ -54,4 +70,17 @@ internal static class AvroWriter
             output.Advance(written);
         }
     }
+
+    /// <summary>
+    /// Writes <paramref name="value"/> as UTF-8 with its length in front; returns the bytes written.
+    /// <paramref name="destination"/> must have room for <see cref="MaxStringLength"/>.
+    /// </summary>
+    public static int WriteString(Span<byte> destination, string value)
+    {
+        var written = WriteLong(destination, Encoding.UTF8.GetByteCount(value));
+        return written + Encoding.UTF8.GetBytes(value, destination[written..]);
+    }
+
+    /// <summary>The most bytes <see cref="WriteString(Span{byte}, string)"/> writes for <paramref name="value"/>.</summary>
+    public static long MaxStringLength(string value) => MaxLongLength + ((long)value.Length + 1) * 3;
 }

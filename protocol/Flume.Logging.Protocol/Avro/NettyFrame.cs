@@ -87,14 +87,25 @@ internal static class NettyFrame
         }
     }
 
+    /// <summary>Bytes in front of the message of a frame with a single buffer: serial, count and the buffer's length.</summary>
+    public const int SingleBufferHeaderLength = HeaderLength + 4;
+
     /// <summary>Writes <paramref name="message"/> as one frame with a single buffer.</summary>
     public static void Write(IBufferWriter<byte> output, int serial, ReadOnlySpan<byte> message)
     {
-        var header = output.GetSpan(HeaderLength + 4);
-        BinaryPrimitives.WriteInt32BigEndian(header, serial);
-        BinaryPrimitives.WriteInt32BigEndian(header[4..], 1);
-        BinaryPrimitives.WriteInt32BigEndian(header[8..], message.Length);
-        output.Advance(HeaderLength + 4);
+        WriteHeader(output.GetSpan(SingleBufferHeaderLength), serial, message.Length);
+        output.Advance(SingleBufferHeaderLength);
         AvroWriter.WriteFixed(output, message);
+    }
+
+    /// <summary>
+    /// Writes the header of a single-buffer frame whose message of <paramref name="messageLength"/> bytes follows it,
+    /// so that a sender can encode the message right behind the header's room and send header and message at once.
+    /// </summary>
+    public static void WriteHeader(Span<byte> destination, int serial, int messageLength)
+    {
+        BinaryPrimitives.WriteInt32BigEndian(destination, serial);
+        BinaryPrimitives.WriteInt32BigEndian(destination[4..], 1);
+        BinaryPrimitives.WriteInt32BigEndian(destination[8..], messageLength);
     }
 }

@@ -58,8 +58,15 @@ internal static class ThriftFraming
     public static void WriteFrame(IBufferWriter<byte> output, ReadOnlySpan<byte> message)
     {
         ArgumentNullException.ThrowIfNull(output);
-        BinaryPrimitives.WriteInt32BigEndian(output.GetSpan(HeaderLength), message.Length);
+        WriteHeader(output.GetSpan(HeaderLength), message.Length);
         output.Advance(HeaderLength);
         output.Write(message);
     }
+
+    /// <summary>
+    /// Writes the length prefix of a frame whose message of <paramref name="messageLength"/> bytes follows it, so
+    /// that a sender can encode the message right behind the prefix's room and send both at once.
+    /// </summary>
+    public static void WriteHeader(Span<byte> destination, int messageLength) =>
+        BinaryPrimitives.WriteInt32BigEndian(destination, messageLength);
 }

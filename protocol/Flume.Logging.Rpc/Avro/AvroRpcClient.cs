@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Flume.Logging.Protocol;
 using Flume.Logging.Protocol.Avro;
 using Flume.Logging.Rpc.Compression;
@@ -58,13 +60,19 @@ internal sealed partial class AvroRpcClient : SingleHostRpcClient
     protected override string DescribeStatus(EventStatus status, bool single) =>
         $"{(single ? AvroCall.Append : AvroCall.AppendBatch)} answered {status.ToString().ToUpperInvariant()}";
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     protected override async ValueTask<EventStatus> ExchangeAsync(
         Connection connection, FlumeEvent? single, IReadOnlyList<FlumeEvent>? events, int start, int count, CancellationToken cancellationToken)
     {
         while (true)
         {
             var sentHandshake = !_handshakeDone;
+
+            // The frame header goes in front of the message in the same buffer, filled in once the message's length
+            // is known, so that the whole request is one write.
             _request.ResetWrittenCount();
+            _request.GetSpan(NettyFrame.SingleBufferHeaderLength);
+            _request.Advance(NettyFrame.SingleBufferHeaderLength);
             if (sentHandshake)
             {
                 new AvroHandshakeRequest(AvroSourceProtocol.Hash, _sendProtocol ? AvroSourceProtocol.Text : null, _serverHash).Write(_request);
@@ -80,24 +88,11 @@ internal sealed partial class AvroRpcClient : SingleHostRpcClient
             }
 
             var serial = _serial++;
-            NettyFrame.Write(connection.Output, serial, _request.WrittenSpan);
-            var flushed = await connection.Output.FlushAsync(cancellationToken);
-            if (flushed.IsCompleted)
-            {
-                throw new EventDeliveryException($"{Target}: connection closed by the server");
-            }
+            var frame = MemoryMarshal.AsMemory(_request.WrittenMemory);
+            NettyFrame.WriteHeader(frame.Span, serial, frame.Length - NettyFrame.SingleBufferHeaderLength);
+            await connection.SendAsync(frame, cancellationToken);
 
-            var (message, length) = await ReadFrameAsync(connection.Input, serial, cancellationToken);
-            Response response;
-            try
-            {
-                response = Decode(message.AsSpan(0, length), sentHandshake);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(message);
-            }
-
+            var response = await ReadResponseAsync(connection.Input, serial, sentHandshake, cancellationToken);
             if (response.Error is not null)
             {
                 throw new EventDeliveryException($"{Target}: {response.Error}");
@@ -118,7 +113,8 @@ internal sealed partial class AvroRpcClient : SingleHostRpcClient
         }
     }
 
-    private async ValueTask<(byte[] Message, int Length)> ReadFrameAsync(PipeReader input, int serial, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<Response> ReadResponseAsync(PipeReader input, int serial, bool sentHandshake, CancellationToken cancellationToken)
     {
         var limits = Options.Limits;
         while (true)
@@ -147,10 +143,33 @@ internal sealed partial class AvroRpcClient : SingleHostRpcClient
                 throw new EventDeliveryException($"{Target}: response serial {responseSerial} does not match request serial {serial}");
             }
 
-            var message = ArrayPool<byte>.Shared.Rent(length);
-            NettyFrame.CopyMessage(frame, message);
+            var response = Decode(frame, length, sentHandshake);
             input.AdvanceTo(frame.End);
-            return (message, length);
+            return response;
+        }
+    }
+
+    // A call response is a few bytes and is decoded from the stack; a handshake response with the server's protocol
+    // text from a pooled array.
+    private Response Decode(in ReadOnlySequence<byte> frame, int length, bool sentHandshake)
+    {
+        const int StackLimit = 256;
+        if (length <= StackLimit)
+        {
+            Span<byte> message = stackalloc byte[StackLimit];
+            NettyFrame.CopyMessage(frame, message);
+            return Decode(message[..length], sentHandshake);
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            NettyFrame.CopyMessage(frame, rented);
+            return Decode(rented.AsSpan(0, length), sentHandshake);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Flume.Logging.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -28,6 +29,7 @@ internal sealed class FailoverRpcClient : MultiHostRpcClient
     }
 
     /// <inheritdoc/>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private protected override async ValueTask SendAsync(FlumeEvent? single, IReadOnlyList<FlumeEvent>? batch, int eventCount, CancellationToken cancellationToken)
     {
         var endpoints = Endpoints;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Flume.Logging.Protocol;
 using Flume.Logging.Rpc.Backoff;
 using Microsoft.Extensions.Logging;
@@ -47,6 +48,7 @@ internal sealed class HostEndpoint : IAsyncDisposable
     /// client discarded). Throws only when <paramref name="cancellationToken"/> is cancelled or the endpoint
     /// was disposed.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     internal async ValueTask<Exception?> TrySendAsync(FlumeEvent? single, IReadOnlyList<FlumeEvent>? batch, CancellationToken cancellationToken)
     {
         IRpcClient? client = null;

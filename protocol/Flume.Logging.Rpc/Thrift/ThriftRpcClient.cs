@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Flume.Logging.Protocol;
 using Flume.Logging.Protocol.Thrift;
 using Flume.Logging.Rpc.Transport;
@@ -46,11 +48,17 @@ internal sealed partial class ThriftRpcClient : SingleHostRpcClient
 
     protected override string DescribeStatus(EventStatus status, bool single) => $"{Method(single)} answered status {status}";
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     protected override async ValueTask<EventStatus> ExchangeAsync(
         Connection connection, FlumeEvent? single, IReadOnlyList<FlumeEvent>? batch, int start, int count, CancellationToken cancellationToken)
     {
         var seqId = unchecked(++_seqId);
+
+        // The length prefix goes in front of the message in the same buffer, filled in once the message is encoded,
+        // so that the whole frame is one write.
         _message.ResetWrittenCount();
+        _message.GetSpan(ThriftFraming.HeaderLength);
+        _message.Advance(ThriftFraming.HeaderLength);
         if (single is not null)
         {
             ThriftMessageCodec.WriteAppendCall(_protocol, _message, seqId, single);
@@ -63,8 +71,9 @@ internal sealed partial class ThriftRpcClient : SingleHostRpcClient
         ThriftReply reply;
         try
         {
-            ThriftFraming.WriteFrame(connection.Output, _message.WrittenSpan);
-            await connection.Output.FlushAsync(cancellationToken);
+            var frame = MemoryMarshal.AsMemory(_message.WrittenMemory);
+            ThriftFraming.WriteHeader(frame.Span, frame.Length - ThriftFraming.HeaderLength);
+            await connection.SendAsync(frame, cancellationToken);
             reply = await ReadReplyAsync(connection, single is not null, seqId, cancellationToken);
         }
         finally
@@ -86,6 +95,7 @@ internal sealed partial class ThriftRpcClient : SingleHostRpcClient
 
     private static string Method(bool single) => single ? "append" : "appendBatch";
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ThriftReply> ReadReplyAsync(Connection connection, bool single, int seqId, CancellationToken cancellationToken)
     {
         var input = connection.Input;

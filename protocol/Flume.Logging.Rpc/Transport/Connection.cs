@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace Flume.Logging.Rpc.Transport;
 
@@ -81,6 +82,21 @@ internal sealed class Connection : IAsyncDisposable
     }
 
     public PipeWriter Output => _output ?? throw new InvalidOperationException("the connection is not open yet");
+
+    /// <summary>
+    /// Writes <paramref name="bytes"/> to the stream in one write and flushes it (for deflate, a zlib sync flush), past
+    /// <see cref="Output"/>. A request the client encoded whole in one buffer, frame header included, so goes out in
+    /// one send on a plain TCP connection; through <see cref="Output"/> it was first copied into the pipe's segments
+    /// and each segment written on its own (a 12-byte frame header and the message: two sends, two TCP segments, and
+    /// the peer read the header alone). Only for connections that never leave bytes unflushed in <see cref="Output"/>.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        var stream = _stream ?? throw new InvalidOperationException("the connection is not open yet");
+        await stream.WriteAsync(bytes, cancellationToken);
+        await stream.FlushAsync(cancellationToken);
+    }
 
     /// <summary>
     /// Whether the peer closed the connection while it sat between requests (the socket reads as ended or reset).

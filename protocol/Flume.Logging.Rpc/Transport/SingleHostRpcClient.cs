@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Flume.Logging.Protocol;
 using Flume.Logging.Rpc.Tls;
 
@@ -23,6 +24,9 @@ internal abstract class SingleHostRpcClient : IRpcClient
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Connection? _connection;
     private long _connectedAt;
+
+    // The request deadline, re-armed for each request while it never fired (a request allocates no timer then).
+    private CancellationTokenSource? _deadline;
     private volatile bool _disposed;
 
     /// <param name="host">The one host this client talks to.</param>
@@ -80,6 +84,9 @@ internal abstract class SingleHostRpcClient : IRpcClient
         return AppendOneAsync(flumeEvent, cancellationToken);
     }
 
+    // The pooling builders keep the state machines of a request (here, SendAsync and the protocol's exchange) out of the
+    // heap: a sink or an appender makes one call per batch for as long as it runs.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask AppendBatchAsync(IReadOnlyList<FlumeEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
@@ -127,6 +134,8 @@ internal abstract class SingleHostRpcClient : IRpcClient
         }
         finally
         {
+            _deadline?.Dispose();
+            _deadline = null;
             _gate.Release();
             _tls?.Dispose();
         }
@@ -157,6 +166,7 @@ internal abstract class SingleHostRpcClient : IRpcClient
     /// <summary>What the peer answered, after "host:port: ", when its status was not OK.</summary>
     protected abstract string DescribeStatus(EventStatus status, bool single);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask AppendOneAsync(FlumeEvent flumeEvent, CancellationToken cancellationToken)
     {
         await EnterAsync(cancellationToken);
@@ -196,6 +206,7 @@ internal abstract class SingleHostRpcClient : IRpcClient
         ObjectDisposedException.ThrowIf(true, this);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendAsync(FlumeEvent? single, IReadOnlyList<FlumeEvent>? batch, int start, int count, CancellationToken cancellationToken)
     {
         if (_connection is { IsClosedByPeer: true })
@@ -218,13 +229,15 @@ internal abstract class SingleHostRpcClient : IRpcClient
 
         var opening = _connection is null;
         var timeout = opening ? Options.ConnectTimeout : Options.RequestTimeout;
-        using var deadline = new CancellationTokenSource(timeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var deadline = ArmDeadline(timeout);
+
+        // The caller's cancellation cancels the deadline's source too: one token for the request, no linked source.
+        var link = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), deadline);
         EventStatus status;
         try
         {
-            var connection = _connection ?? await ConnectAsync(timeout, linked.Token);
-            status = await ExchangeAsync(connection, single, batch, start, count, linked.Token);
+            var connection = _connection ?? await ConnectAsync(timeout, deadline.Token);
+            status = await ExchangeAsync(connection, single, batch, start, count, deadline.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -253,6 +266,11 @@ internal abstract class SingleHostRpcClient : IRpcClient
             await DropConnectionAsync(abort: true);
             throw;
         }
+        finally
+        {
+            // Waits for the callback if the caller is cancelling right now, so it cannot cancel a later request.
+            link.Dispose();
+        }
 
         if (status != EventStatus.Ok)
         {
@@ -260,6 +278,23 @@ internal abstract class SingleHostRpcClient : IRpcClient
             await DropConnectionAsync(abort: !ClosesIdleConnectionGracefully);
             throw new EventDeliveryException($"{Target}: {DescribeStatus(status, single is not null)}");
         }
+    }
+
+    /// <summary>
+    /// The deadline's source, set to cancel after <paramref name="timeout"/>: the previous request's source when it
+    /// neither fired nor was cancelled (TryReset stops its timer), else a new one on the injected clock.
+    /// </summary>
+    private CancellationTokenSource ArmDeadline(TimeSpan timeout)
+    {
+        if (_deadline is { } reused && reused.TryReset())
+        {
+            reused.CancelAfter(timeout);
+            return reused;
+        }
+
+        _deadline?.Dispose();
+        _deadline = new CancellationTokenSource(timeout, _timeProvider);
+        return _deadline;
     }
 
     // A TLS port closes a plain-text connection before answering its first request; this is all the client can see of it.

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
 using Flume.Logging.Rpc;
@@ -31,6 +32,8 @@ internal sealed class RpcSink(string name, IChannel channel, int batchSize, IRpc
         return base.StopAsync(cancellationToken);
     }
 
+    // Pooled: the sink makes one call per batch for as long as it runs.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     protected override async ValueTask DeliverAsync(IReadOnlyList<FlumeEvent> batch, CancellationToken cancellationToken)
     {
         try

@@ -51,10 +51,10 @@ internal static class AvroBytes
         return header;
     }
 
-    public static byte[] Frame(byte[] message)
+    public static byte[] Frame(byte[] message, int serial = 1)
     {
         var length = new byte[4];
         BinaryPrimitives.WriteInt32BigEndian(length, message.Length);
-        return [.. Header(1, 1), .. length, .. message];
+        return [.. Header(serial, 1), .. length, .. message];
     }
 }

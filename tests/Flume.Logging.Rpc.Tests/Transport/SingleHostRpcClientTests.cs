@@ -103,11 +103,16 @@ public sealed class SingleHostRpcClientTests : IAsyncLifetime
         Assert.Equal(1, client.Connections);
     }
 
-    [Fact]
-    public async Task A_request_without_answer_times_out_on_the_injected_clock_and_is_dropped()
+    // idleSeconds: how long the client sat idle after its previous request; the timeout still runs from the new
+    // request's start (the deadline's source is re-armed, not left running from the previous request).
+    [Theory]
+    [InlineData(0)]
+    [InlineData(4)]
+    public async Task A_request_without_answer_times_out_on_the_injected_clock_from_its_own_start_and_is_dropped(int idleSeconds)
     {
         await using var client = Create(o => o.RequestTimeout = TimeSpan.FromSeconds(5));
         await client.AppendAsync(Event("first"));
+        _time.Advance(TimeSpan.FromSeconds(idleSeconds));
         client.Exchange = Hang;
 
         var pending = client.AppendAsync(Event("hangs")).AsTask();
@@ -120,6 +125,31 @@ public sealed class SingleHostRpcClientTests : IAsyncLifetime
         client.Exchange = (_, _) => ValueTask.FromResult(EventStatus.Ok);
         await client.AppendAsync(Event("after"));
         Assert.Equal(2, client.Connections);
+    }
+
+    [Fact]
+    public async Task A_deadline_that_ran_out_while_the_client_sat_idle_does_not_fail_the_next_request()
+    {
+        await using var client = Create(o => o.RequestTimeout = TimeSpan.FromSeconds(5));
+        await client.AppendAsync(Event("first"));
+        _time.Advance(TimeSpan.FromSeconds(60));
+
+        await client.AppendAsync(Event("second")).AsTask().WaitAsync(Bound);
+
+        Assert.Equal(1, client.Connections);
+    }
+
+    [Fact]
+    public async Task A_caller_cancelling_after_its_request_completed_leaves_later_requests_alone()
+    {
+        await using var client = Create();
+        using var giveUp = new CancellationTokenSource();
+        await client.AppendAsync(Event("first"), giveUp.Token);
+        await giveUp.CancelAsync();
+
+        await client.AppendAsync(Event("second")).AsTask().WaitAsync(Bound);
+
+        Assert.Equal(1, client.Connections);
     }
 
     [Theory]
