@@ -117,7 +117,7 @@ internal static class AvroCall
             status = AvroEventCodec.ReadStatus(ref reader, out var eventStatus);
             if (status == OperationStatus.Done)
             {
-                response = new AvroCallResponse(eventStatus, null);
+                response = AvroCallResponse.Of(eventStatus);
             }
 
             return status;
