@@ -32,11 +32,22 @@ internal static class LogRecord
     public static int PutSize(FlumeEvent flumeEvent)
     {
         var size = HeaderSize + BodyPrefix + VarintSize((uint)flumeEvent.HeaderCount);
-        foreach (var (key, value) in Headers(flumeEvent))
+        if (flumeEvent.TryGetPacked(out var packed))
         {
-            var keyBytes = Encoding.UTF8.GetByteCount(key);
-            var valueBytes = Encoding.UTF8.GetByteCount(value);
-            size += VarintSize((uint)keyBytes) + keyBytes + VarintSize((uint)valueBytes) + valueBytes;
+            // Headers still in UTF-8 (kept from the request or packed by an appender) are sized as they are.
+            foreach (var (key, value) in packed)
+            {
+                size += VarintSize((uint)key.Length) + key.Length + VarintSize((uint)value.Length) + value.Length;
+            }
+        }
+        else
+        {
+            foreach (var (key, value) in Headers(flumeEvent))
+            {
+                var keyBytes = Encoding.UTF8.GetByteCount(key);
+                var valueBytes = Encoding.UTF8.GetByteCount(value);
+                size += VarintSize((uint)keyBytes) + keyBytes + VarintSize((uint)valueBytes) + valueBytes;
+            }
         }
 
         return size + VarintSize((uint)flumeEvent.Body.Length) + flumeEvent.Body.Length;
@@ -51,10 +62,22 @@ internal static class LogRecord
         BinaryPrimitives.WriteInt64LittleEndian(body[1..], txId);
         var position = BodyPrefix;
         position += WriteVarint(body[position..], (uint)flumeEvent.HeaderCount);
-        foreach (var (key, value) in Headers(flumeEvent))
+        if (flumeEvent.TryGetPacked(out var packed))
         {
-            position += WriteString(body[position..], key);
-            position += WriteString(body[position..], value);
+            // Copied as they are, without making strings of them: the same bytes WriteString would write.
+            foreach (var (key, value) in packed)
+            {
+                position += WriteBytes(body[position..], key);
+                position += WriteBytes(body[position..], value);
+            }
+        }
+        else
+        {
+            foreach (var (key, value) in Headers(flumeEvent))
+            {
+                position += WriteString(body[position..], key);
+                position += WriteString(body[position..], value);
+            }
         }
 
         position += WriteVarint(body[position..], (uint)flumeEvent.Body.Length);
@@ -241,6 +264,13 @@ internal static class LogRecord
 
         destination[i++] = (byte)value;
         return i;
+    }
+
+    private static int WriteBytes(Span<byte> destination, ReadOnlySpan<byte> value)
+    {
+        var prefix = WriteVarint(destination, (uint)value.Length);
+        value.CopyTo(destination[prefix..]);
+        return prefix + value.Length;
     }
 
     private static int WriteString(Span<byte> destination, string value)

@@ -109,6 +109,32 @@ public sealed class FileChannelBorrowedBodyTests : IDisposable
     }
 
     [Fact]
+    public async Task Headers_kept_as_avro_bytes_are_logged_as_they_are_and_read_back_as_strings()
+    {
+        await using var channel = Channel(eventCacheBytes: 0);
+        await channel.StartAsync(CancellationToken.None);
+        var headers = new Dictionary<string, string> { ["timestamp"] = "1733400000000", ["host"] = "h\u00e9te-1", ["empty"] = "" };
+        var wire = new System.Buffers.ArrayBufferWriter<byte>();
+        Protocol.Avro.AvroEventCodec.WriteEvents(wire, [new FlumeEvent(new Dictionary<string, string>(headers), "body"u8.ToArray())], 0, 1);
+        var buffer = EventBuffer.Rent(wire.WrittenCount);
+        wire.WrittenSpan.CopyTo(buffer.Memory.Span);
+        var reader = new Protocol.Avro.AvroReader(buffer.Memory.Span);
+        Assert.Equal(System.Buffers.OperationStatus.Done, Protocol.Avro.AvroEventCodec.ReadEvents(ref reader, 10, out var events, buffer));
+        Assert.True(events![0].TryGetPacked(out _));
+
+        await PutAsync(channel, events);
+        Assert.True(events[0].TryGetPacked(out _), "logging the headers made strings of them");
+        Scribble(buffer);
+        buffer.Release();
+
+        using var transaction = channel.BeginTransaction();
+        var taken = Assert.Single(Take(transaction, 1));
+        Assert.Equal(headers, taken.Headers);
+        Assert.Equal("body", Encoding.UTF8.GetString(taken.Body.Span));
+        await transaction.CommitAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task A_rolled_back_take_lets_go_of_the_buffer_and_the_retake_reads_the_log()
     {
         await using var channel = Channel();
