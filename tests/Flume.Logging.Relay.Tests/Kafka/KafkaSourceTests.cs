@@ -120,17 +120,15 @@ public sealed class KafkaSourceTests : IAsyncDisposable
     private static string Body(FlumeEvent e) => Encoding.UTF8.GetString(e.Body.Span);
 
     /// <summary>Takes <paramref name="count"/> events (waiting up to 30 s), or whatever is there when count is 0.</summary>
-    private static async Task<List<FlumeEvent>> TakeAsync(IChannel channel, int count)
+    private static async Task<List<FlumeEvent>> TakeAsync(MemoryChannel channel, int count)
     {
         var taken = new List<FlumeEvent>();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         do
         {
+            // At most a transaction's worth: one take more than that fails, even when the channel has no more.
             using var transaction = channel.BeginTransaction();
-            while (transaction.Take() is { } e)
-            {
-                taken.Add(e);
-            }
+            transaction.TakeBatch(taken, channel.Capacity);
 
             await transaction.CommitAsync(CancellationToken.None);
             if (taken.Count < count)
