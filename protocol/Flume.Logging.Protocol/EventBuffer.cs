@@ -114,13 +114,19 @@ internal sealed class EventBuffer
     /// Retains or releases (<paramref name="delta"/> +1 or -1 per event) the buffers of <paramref name="events"/>,
     /// one interlocked operation per run of events from the same buffer (a batch's events sit together).
     /// </summary>
-    public static void Adjust(IReadOnlyList<FlumeEvent> events, int delta)
+    public static void Adjust(IReadOnlyList<FlumeEvent> events, int delta) => Adjust(events, static e => e.Buffer, delta);
+
+    /// <summary>
+    /// <see cref="Adjust(IReadOnlyList{FlumeEvent}, int)"/> for a list of items that may hold a borrowed event, such as
+    /// a channel's entries; <paramref name="bufferOf"/> gives an item's buffer, or null.
+    /// </summary>
+    public static void Adjust<T>(IReadOnlyList<T> items, Func<T, EventBuffer?> bufferOf, int delta)
     {
         EventBuffer? run = null;
         var count = 0;
-        for (var i = 0; i < events.Count; i++)
+        for (var i = 0; i < items.Count; i++)
         {
-            var buffer = events[i].Buffer;
+            var buffer = bufferOf(items[i]);
             if (buffer == run)
             {
                 count++;

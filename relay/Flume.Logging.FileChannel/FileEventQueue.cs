@@ -336,7 +336,7 @@ public sealed partial class FileEventQueue : IAsyncDisposable
         }
 
         // The events went back without their cached copy (a retake reads them from the log): their buffers are free.
-        ReleaseBuffers(takes);
+        EventBuffer.Adjust(takes, static take => take.Event?.Buffer, -1);
         woken.TrySetResult();
     }
 
@@ -410,34 +410,9 @@ public sealed partial class FileEventQueue : IAsyncDisposable
         }
 
         // The sink is done with the events it took once their take commits: their borrowed buffers are free.
-        ReleaseBuffers(takes);
+        EventBuffer.Adjust(takes, static take => take.Event?.Buffer, -1);
         events?.TrySetResult();
         space?.TrySetResult();
-    }
-
-    /// <summary>
-    /// Gives back the request buffers that taken cached events borrowed their bodies from, one release per run of
-    /// events from the same buffer (a batch's events sit together).
-    /// </summary>
-    private static void ReleaseBuffers(List<Entry> takes)
-    {
-        EventBuffer? run = null;
-        var count = 0;
-        for (var i = 0; i < takes.Count; i++)
-        {
-            var buffer = takes[i].Event?.Buffer;
-            if (buffer == run)
-            {
-                count++;
-                continue;
-            }
-
-            run?.Release(count);
-            run = buffer;
-            count = 1;
-        }
-
-        run?.Release(count);
     }
 
     private async ValueTask ReserveAsync(int count, CancellationToken cancellationToken)
