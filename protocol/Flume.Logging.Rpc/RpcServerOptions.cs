@@ -53,6 +53,14 @@ public sealed class RpcServerOptions
     /// <summary>Told when connections open and close and when a peer's input is rejected. Default: none.</summary>
     public IConnectionObserver? ConnectionObserver { get; set; }
 
+    /// <summary>
+    /// How many plain TCP connections at a time are each served on a thread of their own, which costs one thread
+    /// wake-up per request instead of the socket engine's two (see <c>Connection.RunOnOwnThread</c>). Further
+    /// connections, and every TLS or compressed one, go through the socket engine. Not a Flume property: ours to tune
+    /// and to test both paths with. Default: 64.
+    /// </summary>
+    internal int OwnThreadConnections { get; set; } = 64;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -74,6 +82,11 @@ public sealed class RpcServerOptions
         if (CompressionLevel is < 0 or > 9)
         {
             throw new ArgumentException($"compression-level {CompressionLevel} is not in 0-9", nameof(CompressionLevel));
+        }
+
+        if (OwnThreadConnections < 0)
+        {
+            throw new ArgumentException($"OwnThreadConnections {OwnThreadConnections} must not be negative", nameof(OwnThreadConnections));
         }
 
         Limits.Validate();

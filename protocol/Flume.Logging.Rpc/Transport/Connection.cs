@@ -10,7 +10,7 @@ namespace Flume.Logging.Rpc.Transport;
 /// framing. A server's connection exists from accept and gets its stream (<see cref="Open"/>) once the TLS handshake,
 /// if any, is done, so its limits cover the handshake.
 /// </summary>
-internal sealed class Connection : IAsyncDisposable
+internal sealed partial class Connection : IAsyncDisposable
 {
     /// <summary>
     /// Bytes each read asks the socket for. The default 4 KB took three or four reads (and as many trips through the
@@ -169,6 +169,23 @@ internal sealed class Connection : IAsyncDisposable
         }
         finally
         {
+            if (_readerDone is not null)
+            {
+                // The connection's own thread (RunOnOwnThread) sits in recv. A shutdown wakes it and ends the connection
+                // with a FIN, as closing an idle socket does; closing it under a blocked recv would make .NET reset
+                // it, and a reset can destroy an answer the peer has not read yet.
+                try
+                {
+                    _socket.Shutdown(SocketShutdown.Both);
+                }
+                catch (Exception e) when (e is SocketException or ObjectDisposedException)
+                {
+                    // Already reset by the peer, or aborted: the thread's recv has failed or will.
+                }
+
+                await _readerDone.Task;
+            }
+
             _socket.Dispose();
         }
     }

@@ -17,6 +17,12 @@ internal sealed partial class TcpServer : IRpcServer
     /// <summary>Least time between two log lines about refused or timed-out connections.</summary>
     private static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>What the log says of a peer that opens a plain-text connection with a TLS handshake.</summary>
+    private const string PlainPortTlsHello = "began a TLS handshake on this plain-text port (set ssl = true here, or ssl = false on the client)";
+
+    /// <summary>The name of a connection's own thread (Linux shows its first 15 characters).</summary>
+    private const string OwnThreadName = "Flume connection";
+
     private readonly string _name;
     private readonly RpcServerOptions _options;
     private readonly IConnectionHandler _handler;
@@ -33,6 +39,7 @@ internal sealed partial class TcpServer : IRpcServer
     private long _lastRefusalLog;
     private int _refusedSinceLog;
     private IPEndPoint? _localEndPoint;
+    private int _ownThreads;
     private int _started;
     private int _stopped;
 
@@ -248,6 +255,23 @@ internal sealed partial class TcpServer : IRpcServer
         _options.ConnectionObserver?.ConnectionOpened();
         try
         {
+            if (_tls is null && _wrapStream is null && TryTakeOwnThread())
+            {
+                try
+                {
+                    await connection.RunOnOwnThread(
+                        c => _handler.RunAsync(c, _stopping.Token),
+                        () => LogTlsMismatch(_name, connection.Peer, PlainPortTlsHello),
+                        OwnThreadName);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _ownThreads);
+                }
+
+                return;
+            }
+
             if (await OpenStreamAsync(connection.Socket, connection.Peer) is not { } stream)
             {
                 return;
@@ -281,6 +305,18 @@ internal sealed partial class TcpServer : IRpcServer
             _options.ConnectionObserver?.ConnectionClosed();
             LogConnectionClosed(_name, connection.Peer);
         }
+    }
+
+    /// <summary>Whether the connection may have a thread of its own under <see cref="RpcServerOptions.OwnThreadConnections"/>; if so it counts.</summary>
+    private bool TryTakeOwnThread()
+    {
+        if (Interlocked.Increment(ref _ownThreads) <= _options.OwnThreadConnections)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _ownThreads);
+        return false;
     }
 
     /// <summary>Whether <see cref="RpcServerOptions.PeerFilter"/> lets the connection's peer in; a refusal is logged.</summary>
@@ -397,7 +433,7 @@ internal sealed partial class TcpServer : IRpcServer
         var tlsHello = await TlsAuthenticator.StartsWithTlsHandshakeAsync(socket, _stopping.Token);
         if (_tls is null && tlsHello == true)
         {
-            LogTlsMismatch(_name, peer, "began a TLS handshake on this plain-text port (set ssl = true here, or ssl = false on the client)");
+            LogTlsMismatch(_name, peer, PlainPortTlsHello);
             return null;
         }
 
