@@ -5,8 +5,8 @@ namespace Flume.Logging.Protocol;
 
 /// <summary>
 /// Headers already in UTF-8, laid out one after another as <c>[key length][key][value length][value]</c>, with
-/// 4-byte little-endian lengths or, for headers still in the Avro request they were decoded from, Avro's zig-zag
-/// varint lengths (the entries of a one-block Avro map). A producer that builds events at high rate (an appender)
+/// 4-byte little-endian lengths or, for headers still in the request they were decoded from, that wire's lengths
+/// (<see cref="PackedLayout"/>: the entries of a one-block Avro map or of a Thrift map). A producer that builds events at high rate (an appender)
 /// writes them once, straight from its log records, a server keeps them where they arrived, and every wire encoder
 /// copies the bytes with its own length prefix instead of going through a dictionary of strings. Keys are distinct
 /// and valid UTF-8, as whoever builds the block guarantees.
@@ -17,34 +17,53 @@ internal readonly struct PackedHeaders
     public const int LengthPrefix = 4;
 
     private readonly ReadOnlyMemory<byte> _bytes;
-    private readonly bool _avro;
+    private readonly PackedLayout _layout;
 
     public PackedHeaders(ReadOnlyMemory<byte> bytes, int count)
-        : this(bytes, count, avro: false)
+        : this(bytes, count, PackedLayout.Fixed)
     {
     }
 
-    private PackedHeaders(ReadOnlyMemory<byte> bytes, int count, bool avro)
+    private PackedHeaders(ReadOnlyMemory<byte> bytes, int count, PackedLayout layout)
     {
         _bytes = bytes;
         Count = count;
-        _avro = avro;
+        _layout = layout;
     }
 
     /// <summary>How many headers the block holds.</summary>
     public int Count { get; }
 
-    /// <summary>The entries of a one-block Avro <c>map&lt;string&gt;</c>, already checked: distinct keys, valid UTF-8.</summary>
-    public static PackedHeaders FromAvroEntries(ReadOnlyMemory<byte> entries, int count) => new(entries, count, avro: true);
+    /// <summary>
+    /// The entries of a map as a request carried them, in <paramref name="layout"/>, already checked: their lengths
+    /// fit, keys are distinct and keys and values are valid UTF-8.
+    /// </summary>
+    public static PackedHeaders FromWireEntries(ReadOnlyMemory<byte> entries, int count, PackedLayout layout) => new(entries, count, layout);
 
     /// <summary>The entries as Avro encodes them, when that is how they are held: an Avro encoder copies them as is.</summary>
     public bool TryGetAvroEntries(out ReadOnlySpan<byte> entries)
     {
-        entries = _avro ? _bytes.Span : default;
-        return _avro;
+        var avro = _layout == PackedLayout.Avro;
+        entries = avro ? _bytes.Span : default;
+        return avro;
     }
 
-    public Enumerator GetEnumerator() => new(_bytes.Span, _avro);
+    public Enumerator GetEnumerator() => new(_bytes.Span, _layout);
+
+    /// <summary>
+    /// Headers as strings from <paramref name="count"/> entries in <paramref name="layout"/> whose lengths are known
+    /// to fit, leniently as Java decodes them: invalid UTF-8 becomes U+FFFD and a repeated key keeps its last value.
+    /// </summary>
+    public static Dictionary<string, string> ToDictionary(ReadOnlySpan<byte> entries, int count, PackedLayout layout)
+    {
+        var headers = new Dictionary<string, string>(count, StringComparer.Ordinal);
+        foreach (var (key, value) in new EntryList(entries, layout))
+        {
+            headers[HeaderKeyCache.GetOrDecodeLenient(key)] = Encoding.UTF8.GetString(value);
+        }
+
+        return headers;
+    }
 
     /// <summary>Whether two headers have the same key; for the small blocks requests carry (it compares every pair).</summary>
     public bool HasDuplicateKeys()
@@ -66,27 +85,26 @@ internal readonly struct PackedHeaders
     }
 
     /// <summary>The headers as strings, for readers of <see cref="FlumeEvent.Headers"/>.</summary>
-    public Dictionary<string, string> ToDictionary()
-    {
-        var headers = new Dictionary<string, string>(Count, StringComparer.Ordinal);
-        foreach (var (key, value) in this)
-        {
-            headers[HeaderKeyCache.GetOrDecodeLenient(key)] = Encoding.UTF8.GetString(value);
-        }
+    public Dictionary<string, string> ToDictionary() => ToDictionary(_bytes.Span, Count, _layout);
 
-        return headers;
+    /// <summary>Entries in a span, to walk with <c>foreach</c>.</summary>
+    private readonly ref struct EntryList(ReadOnlySpan<byte> entries, PackedLayout layout)
+    {
+        private readonly ReadOnlySpan<byte> _entries = entries;
+
+        public Enumerator GetEnumerator() => new(_entries, layout);
     }
 
     /// <summary>Walks the block's key/value pairs without allocating.</summary>
     public ref struct Enumerator
     {
-        private readonly bool _avro;
+        private readonly PackedLayout _layout;
         private ReadOnlySpan<byte> _rest;
 
-        public Enumerator(ReadOnlySpan<byte> bytes, bool avro)
+        public Enumerator(ReadOnlySpan<byte> bytes, PackedLayout layout)
         {
             _rest = bytes;
-            _avro = avro;
+            _layout = layout;
         }
 
         public Header Current { get; private set; }
@@ -107,26 +125,31 @@ internal readonly struct PackedHeaders
         {
             int prefix;
             int length;
-            if (_avro)
+            switch (_layout)
             {
-                // Checked when the block was built: a non-negative zig-zag varint that fits the block.
-                ulong raw = 0;
-                prefix = 0;
-                byte b;
-                do
-                {
-                    b = _rest[prefix];
-                    raw |= (ulong)(b & 0x7F) << (7 * prefix);
-                    prefix++;
-                }
-                while ((b & 0x80) != 0);
+                case PackedLayout.Fixed:
+                    prefix = LengthPrefix;
+                    length = BinaryPrimitives.ReadInt32LittleEndian(_rest);
+                    break;
+                case PackedLayout.ThriftBinary:
+                    prefix = 4;
+                    length = BinaryPrimitives.ReadInt32BigEndian(_rest);
+                    break;
+                default:
+                    // Checked when the block was built: a varint that fits the block, zig-zag (non-negative) for Avro.
+                    ulong raw = 0;
+                    prefix = 0;
+                    byte b;
+                    do
+                    {
+                        b = _rest[prefix];
+                        raw |= (ulong)(b & 0x7F) << (7 * prefix);
+                        prefix++;
+                    }
+                    while ((b & 0x80) != 0);
 
-                length = (int)(raw >> 1);
-            }
-            else
-            {
-                prefix = LengthPrefix;
-                length = BinaryPrimitives.ReadInt32LittleEndian(_rest);
+                    length = (int)(_layout == PackedLayout.Avro ? raw >> 1 : raw);
+                    break;
             }
 
             var field = _rest.Slice(prefix, length);

@@ -89,7 +89,7 @@ public class PackedHeadersTests
     }
 
     [Fact]
-    public void Duplicate_keys_are_found_in_either_layout()
+    public void Duplicate_keys_are_found_in_every_layout()
     {
         Assert.False(Packed(("a", "1"), ("b", "2"), ("c", "3")).HasDuplicateKeys());
         Assert.True(Packed(("a", "1"), ("b", "2"), ("a", "3")).HasDuplicateKeys());
@@ -100,8 +100,16 @@ public class PackedHeadersTests
             AvroWriter.WriteString(avro, text);
         }
 
-        Assert.True(PackedHeaders.FromAvroEntries(avro.WrittenMemory, 3).HasDuplicateKeys());
-        Assert.False(PackedHeaders.FromAvroEntries(avro.WrittenMemory[..^4], 2).HasDuplicateKeys());
+        Assert.True(PackedHeaders.FromWireEntries(avro.WrittenMemory, 3, PackedLayout.Avro).HasDuplicateKeys());
+        Assert.False(PackedHeaders.FromWireEntries(avro.WrittenMemory[..^4], 2, PackedLayout.Avro).HasDuplicateKeys());
+
+        // Thrift's compact protocol writes an unsigned varint before each string, the binary protocol 4 bytes big-endian.
+        byte[] compact = [1, (byte)'a', 1, (byte)'1', 1, (byte)'b', 1, (byte)'2', 1, (byte)'b', 1, (byte)'3'];
+        Assert.True(PackedHeaders.FromWireEntries(compact, 3, PackedLayout.ThriftCompact).HasDuplicateKeys());
+        Assert.False(PackedHeaders.FromWireEntries(compact.AsMemory(0, 8), 2, PackedLayout.ThriftCompact).HasDuplicateKeys());
+        byte[] binary = [0, 0, 0, 1, (byte)'a', 0, 0, 0, 1, (byte)'1', 0, 0, 0, 1, (byte)'a', 0, 0, 0, 1, (byte)'2'];
+        Assert.True(PackedHeaders.FromWireEntries(binary, 2, PackedLayout.ThriftBinary).HasDuplicateKeys());
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "2" }, PackedHeaders.FromWireEntries(binary, 2, PackedLayout.ThriftBinary).ToDictionary());
     }
 
     private static PackedHeaders Packed(params (string Key, string Value)[] headers)

@@ -255,7 +255,7 @@ internal static class AvroEventCodec
             return false;
         }
 
-        packed = PackedHeaders.FromAvroEntries(buffer.Memory[start..end], count);
+        packed = PackedHeaders.FromWireEntries(buffer.Memory[start..end], count, PackedLayout.Avro);
         return !packed.HasDuplicateKeys();
     }
 

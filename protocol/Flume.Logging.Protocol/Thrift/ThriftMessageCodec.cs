@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Flume.Logging.Protocol.Thrift;
 
@@ -15,6 +16,12 @@ internal static class ThriftMessageCodec
 
     /// <summary>The event's body field.</summary>
     private const short BodyField = 2;
+
+    /// <summary>
+    /// Most headers an event may keep as bytes in its request (<see cref="PackedHeaders"/>): finding repeated keys
+    /// compares every pair, cheap for the few headers events carry; more go to a map.
+    /// </summary>
+    private const int MaxPackedHeaders = 16;
 
     /// <summary>The <c>success</c> field of a result struct.</summary>
     private const short SuccessField = 0;
@@ -296,6 +303,7 @@ internal static class ThriftMessageCodec
     {
         flumeEvent = null;
         Dictionary<string, string>? headers = null;
+        var packed = default(PackedHeaders);
         var bodyStart = 0;
         var bodyLength = 0;
         var hasHeaders = false;
@@ -315,7 +323,7 @@ internal static class ThriftMessageCodec
 
             if (fieldId == FirstField && fieldType == ThriftType.Map)
             {
-                if (!ReadHeaders(ref reader, frame, materialize, out headers))
+                if (!ReadHeaders(ref reader, frame, materialize, borrowFrom, out packed, out headers))
                 {
                     return false;
                 }
@@ -353,15 +361,22 @@ internal static class ThriftMessageCodec
         {
             flumeEvent = borrowFrom is null
                 ? new FlumeEvent(headers, frame.Slice(bodyStart, bodyLength).ToArray())
-                : borrowFrom.NextEvent(default, headers, borrowFrom.Memory.Slice(bodyStart, bodyLength));
+                : borrowFrom.NextEvent(packed, headers, borrowFrom.Memory.Slice(bodyStart, bodyLength));
         }
 
         return true;
     }
 
-    private static bool ReadHeaders<TReader>(ref TReader reader, ReadOnlySpan<byte> frame, bool materialize, out Dictionary<string, string>? headers)
+    /// <summary>
+    /// Reads an event's headers map. Materialized from a request whose events borrow from <paramref name="borrowFrom"/>,
+    /// a map of at most <see cref="MaxPackedHeaders"/> distinct keys, all valid UTF-8, stays where it is, as
+    /// <paramref name="packed"/>; any other becomes <paramref name="headers"/> (null for an empty map).
+    /// </summary>
+    private static bool ReadHeaders<TReader>(
+        ref TReader reader, ReadOnlySpan<byte> frame, bool materialize, EventBuffer? borrowFrom, out PackedHeaders packed, out Dictionary<string, string>? headers)
         where TReader : IThriftReader
     {
+        packed = default;
         headers = null;
         if (!reader.ReadMapBegin(frame, out var keyType, out var valueType, out var count))
         {
@@ -373,12 +388,8 @@ internal static class ThriftMessageCodec
             return reader.Fail("event headers are not a map of strings");
         }
 
-        if (materialize && count > 0)
-        {
-            // An event without headers gets no map: FlumeEvent creates one only if someone asks.
-            headers = new Dictionary<string, string>(count, StringComparer.Ordinal);
-        }
-
+        var start = reader.Position;
+        var packable = materialize && borrowFrom is not null && count <= MaxPackedHeaders;
         for (var i = 0; i < count; i++)
         {
             if (!reader.ReadBinary(frame, out var keyStart, out var keyLength) || !reader.ReadBinary(frame, out var valueStart, out var valueLength))
@@ -386,13 +397,29 @@ internal static class ThriftMessageCodec
                 return false;
             }
 
-            if (headers is not null)
-            {
-                // Like Thrift's generated code: invalid UTF-8 becomes U+FFFD, and a repeated key keeps the last value.
-                headers[HeaderKeyCache.GetOrDecodeLenient(frame.Slice(keyStart, keyLength))] = Encoding.UTF8.GetString(frame.Slice(valueStart, valueLength));
-            }
+            packable = packable && Utf8.IsValid(frame.Slice(keyStart, keyLength)) && Utf8.IsValid(frame.Slice(valueStart, valueLength));
         }
 
+        if (!materialize || count == 0)
+        {
+            // An event without headers gets no map: FlumeEvent creates one only if someone asks.
+            return true;
+        }
+
+        var layout = typeof(TReader) == typeof(BinaryProtocolReader) ? PackedLayout.ThriftBinary : PackedLayout.ThriftCompact;
+        if (packable)
+        {
+            packed = PackedHeaders.FromWireEntries(borrowFrom!.Memory[start..reader.Position], count, layout);
+            if (!packed.HasDuplicateKeys())
+            {
+                return true;
+            }
+
+            packed = default;
+        }
+
+        // Like Thrift's generated code: invalid UTF-8 becomes U+FFFD, and a repeated key keeps the last value.
+        headers = PackedHeaders.ToDictionary(frame[start..reader.Position], count, layout);
         return true;
     }
 
