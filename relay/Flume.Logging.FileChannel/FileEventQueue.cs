@@ -342,11 +342,14 @@ public sealed partial class FileEventQueue : IAsyncDisposable
 
     internal int TransactionCapacity => _options.TransactionCapacity;
 
+    /// <summary>Free put or take lists kept: one per concurrent transaction is enough.</summary>
+    private const int RetainedLists = 16;
+
     /// <summary>Reused put lists of transactions.</summary>
-    internal ListPool<FlumeEvent> PutLists { get; } = new();
+    internal ListPool<FlumeEvent> PutLists { get; } = new(RetainedLists, 0);
 
     /// <summary>Reused take lists of transactions.</summary>
-    internal ListPool<Entry> TakeLists { get; } = new();
+    internal ListPool<Entry> TakeLists { get; } = new(RetainedLists, 0);
 
     private static int EstimateSize(List<FlumeEvent> puts, int takes)
     {

@@ -27,7 +27,7 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
     private readonly int _byteSlotSize;
     // Put and take lists of ended transactions, reused by the next ones (guarded by _lock): a new pair per
     // transaction was about 2 KB, 20-40 bytes per event at batches of 100.
-    private readonly Stack<List<FlumeEvent>> _freeLists = new();
+    private readonly ListPool<FlumeEvent> _lists;
     private int _occupied;
     private long _byteSlotsUsed;
 
@@ -40,6 +40,10 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
         _timeProvider = timeProvider;
         _logger = logger;
         _queue = new Deque<FlumeEvent>(Math.Min(options.Capacity, 1024));
+
+        // As many free lists as a busy agent has concurrent source connections and sinks; each sized up front for a
+        // typical batch, since growing by doubling cost more than twice those bytes per transaction.
+        _lists = new ListPool<FlumeEvent>(retained: 64, initialCapacity: Math.Min(options.TransactionCapacity, 128));
         var usable = options.EffectiveByteCapacity * (100 - options.ByteCapacityBufferPercentage) / 100;
         _byteSlotSize = options.ByteSlotSize;
         _byteSlotCapacity = Math.Max(1, usable / _byteSlotSize);
@@ -145,7 +149,7 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
             var count = Math.Min(max, _queue.Count);
             if (count > 0 && takes is null)
             {
-                takes = _freeLists.TryPop(out var free) ? free : NewList();
+                takes = _lists.Rent();
             }
 
             for (var i = 0; i < count; i++)
@@ -240,8 +244,8 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
             _spaceAvailable.Pulse();
         }
 
-        Recycle(puts);
-        Recycle(takes);
+        _lists.Return(puts);
+        _lists.Return(takes);
     }
 
     /// <summary>Puts the taken events back at the head, in order, and recycles both lists.</summary>
@@ -264,38 +268,8 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
                 _eventsAvailable.Pulse();
             }
 
-            Recycle(puts);
-            Recycle(takes);
-        }
-    }
-
-    /// <summary>A list for a transaction's puts or takes, reused when one is free.</summary>
-    private List<FlumeEvent> RentList()
-    {
-        lock (_lock)
-        {
-            if (_freeLists.TryPop(out var list))
-            {
-                return list;
-            }
-        }
-
-        return NewList();
-    }
-
-    // Sized for a typical batch up front: growing by doubling cost more than twice these bytes per transaction.
-    private List<FlumeEvent> NewList() => new(Math.Min(_options.TransactionCapacity, 128));
-
-    /// <summary>Keeps an ended transaction's list for the next one. Call under the lock.</summary>
-    private void Recycle(List<FlumeEvent>? list)
-    {
-        // Enough for every concurrent source connection and sink of a busy agent; more are left to the GC.
-        const int MaxFreeLists = 64;
-        if (list is not null && _freeLists.Count < MaxFreeLists)
-        {
-            // Cleared so the channel does not keep events alive through a free list.
-            list.Clear();
-            _freeLists.Push(list);
+            _lists.Return(puts);
+            _lists.Return(takes);
         }
     }
 
@@ -322,7 +296,7 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
             ArgumentNullException.ThrowIfNull(flumeEvent);
             EnsureOpen();
             _putAttempts++;
-            var puts = _puts ??= channel.RentList();
+            var puts = _puts ??= channel._lists.Rent();
             TransactionLists.EnsureRoom(channel.Name, "put", puts.Count, channel._options.TransactionCapacity);
 
             puts.Add(flumeEvent);
@@ -338,7 +312,7 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
             var taken = channel.TakeOne();
             if (taken is not null)
             {
-                (_takes ??= channel.RentList()).Add(taken);
+                (_takes ??= channel._lists.Rent()).Add(taken);
                 _takeSlots += channel.SlotsFor(taken);
             }
 
