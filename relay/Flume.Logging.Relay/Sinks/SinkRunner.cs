@@ -7,8 +7,9 @@ namespace Flume.Logging.Relay.Sinks;
 /// <summary>
 /// Runs a sink processor in a loop on its own task, Flume's <c>SinkRunner</c>: a failing step is logged and backed
 /// off (growing by <see cref="BackoffIncrement"/> up to <see cref="MaxBackoff"/>, as Flume's 1 s / 5 s); an
-/// empty channel is waited on rather than polled. On stop it keeps draining until the channels are empty or the
-/// stop deadline passes.
+/// empty channel is waited on rather than polled, and once woken the runner lingers (<see cref="DefaultLinger"/>) so
+/// that what arrives meanwhile joins its batch. On stop it keeps draining until the channels are empty or the stop
+/// deadline passes.
 /// </summary>
 internal sealed partial class SinkRunner : ILifecycle, IDisposable
 {
@@ -20,22 +21,34 @@ internal sealed partial class SinkRunner : ILifecycle, IDisposable
 
     private static readonly BackoffPolicy Backoff = BackoffPolicy.Linear(BackoffIncrement, MaxBackoff);
 
+    /// <summary>
+    /// How long a runner that found its channels empty waits, once events arrive, before it takes them. Without it a
+    /// busy source woke the runner for every request it put (a thread wake-up each, the dearest thing the relay did
+    /// per request: at 500,000 events/s in requests of 100 the relay used 0.50-0.55 us of CPU per event, with 5 ms
+    /// 0.35-0.42 us). The price is at most this much more latency per event between channel and sink, where Flume's
+    /// runner backs off for a second or more. Kafka's producer lingers the same 5 ms by default.
+    /// </summary>
+    internal static readonly TimeSpan DefaultLinger = TimeSpan.FromMilliseconds(5);
+
     /// <summary>The longest an idle runner sleeps before looking at its channels again.</summary>
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(500);
 
     private readonly ISinkProcessor _processor;
     private readonly IReadOnlyList<IChannel> _channels;
     private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _linger;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
     private int _consecutiveFailures;
 
-    public SinkRunner(ISinkProcessor processor, IReadOnlyList<IChannel> channels, TimeProvider timeProvider, ILogger<SinkRunner> logger)
+    /// <summary>A runner of <paramref name="processor"/>; <paramref name="linger"/> defaults to <see cref="DefaultLinger"/>.</summary>
+    public SinkRunner(ISinkProcessor processor, IReadOnlyList<IChannel> channels, TimeProvider timeProvider, ILogger<SinkRunner> logger, TimeSpan? linger = null)
     {
         _processor = processor;
         _channels = channels;
         _timeProvider = timeProvider;
+        _linger = linger ?? DefaultLinger;
         _logger = logger;
     }
 
@@ -92,6 +105,11 @@ internal sealed partial class SinkRunner : ILifecycle, IDisposable
                 if (status == SinkStatus.Backoff)
                 {
                     await WaitForEventsAsync(stopping);
+                    if (_linger > TimeSpan.Zero)
+                    {
+                        // Puts while the runner lingers wake nobody: the channel wakes only a runner that waits on it.
+                        await Task.Delay(_linger, _timeProvider, stopping);
+                    }
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
