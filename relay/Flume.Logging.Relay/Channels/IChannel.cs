@@ -14,4 +14,12 @@ public interface IChannel : ILifecycle
     /// runner sleep while the channel is empty without polling.
     /// </summary>
     ValueTask WaitForEventsAsync(TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Completes after <paramref name="linger"/> on <paramref name="timeProvider"/>, or sooner once the channel holds as
+    /// many events as one transaction may take: how long a sink runner woken by a put waits for more to join its
+    /// batch, without holding more than a batch back at high rates. This default waits the whole linger.
+    /// </summary>
+    ValueTask LingerAsync(TimeSpan linger, TimeProvider timeProvider, CancellationToken cancellationToken) =>
+        new(Task.Delay(linger, timeProvider, cancellationToken));
 }

@@ -23,6 +23,7 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
     private readonly Deque<FlumeEvent> _queue;
     private readonly AsyncSignal _eventsAvailable = new();
     private readonly AsyncSignal _spaceAvailable = new();
+    private readonly AsyncSignal _batchAvailable = new();
     private readonly long _byteSlotCapacity;
     private readonly int _byteSlotSize;
     // Put and take lists of ended transactions, reused by the next ones (guarded by _lock): a new pair per
@@ -123,6 +124,30 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
         catch (TimeoutException)
         {
             // Nothing arrived in time; the caller polls again.
+        }
+    }
+
+    public async ValueTask LingerAsync(TimeSpan linger, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        Task batch;
+        lock (_lock)
+        {
+            if (_queue.Count >= _options.TransactionCapacity)
+            {
+                return;
+            }
+
+            batch = _batchAvailable.WaitTask;
+        }
+
+        try
+        {
+            // WaitAsync drops its timer when the batch comes first, so an early end leaves no timer to fire later.
+            await batch.WaitAsync(linger, timeProvider, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // The linger is over with less than a batch: the runner takes what there is.
         }
     }
 
@@ -237,6 +262,10 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
         if (putCount > 0)
         {
             _eventsAvailable.Pulse();
+            if (_queue.Count >= _options.TransactionCapacity)
+            {
+                _batchAvailable.Pulse();
+            }
         }
 
         if (takeCount > 0)

@@ -69,6 +69,29 @@ public sealed class SinkRunnerLingerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_lingering_runner_takes_at_once_when_the_channel_holds_a_whole_transactions_worth()
+    {
+        await StartAsync(Linger);
+        var timers = _clock.TimersCreated;
+        await PutAsync("a");
+        await Eventually.TrueAsync(() => _clock.TimersCreated > timers && _clock.ActiveTimerCount == 1, "the woken runner lingers on a timer");
+
+        // transactionCapacity is 100: with 100 events in the channel the linger ends without the clock moving.
+        using (var transaction = _channel.BeginTransaction())
+        {
+            for (var i = 0; i < 99; i++)
+            {
+                transaction.Put(FlumeEvent.FromText($"b{i}"));
+            }
+
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+
+        await Eventually.TrueAsync(() => _sink.Counter.EventDrainSuccessCount == 100, "the hundred events were taken");
+        Assert.Equal(1, _sink.Counter.BatchCompleteCount);
+    }
+
+    [Fact]
     public async Task Without_a_linger_the_runner_takes_each_put_as_it_comes_without_the_clock_moving()
     {
         await StartAsync(TimeSpan.Zero);
