@@ -45,8 +45,8 @@ public sealed class TaildirTests(ITestOutputHelper output) : IAsyncLifetime
         a1.sources.r1.filegroups = f1
         a1.sources.r1.filegroups.f1 = {Logs}/{pattern}
         a1.sources.r1.writePosInterval = 500
-        a1.sources.r1.maxBackoffSleep = 300
-        a1.sources.r1.backoffSleepIncrement = 100
+        a1.sources.r1.maxBackoffSleep = 100
+        a1.sources.r1.backoffSleepIncrement = 50
         a1.channels.c1.type = file
         a1.channels.c1.checkpointDir = {_root}/checkpoint
         a1.channels.c1.dataDirs = {_root}/data
@@ -123,6 +123,9 @@ public sealed class TaildirTests(ITestOutputHelper output) : IAsyncLifetime
     {
         // The copies (app.log.N) do not match, as with logrotate's copytruncate; the writer rotates only once the
         // relay has its lines, since lines written after the copy and before the truncation are lost to any reader.
+        // A truncation is seen as the file shrinking below the read offset, so the source must look (idle, at most
+        // every maxBackoffSleep = 100 ms) before the writer has refilled it to that size: 20 chunks 10 ms apart. With
+        // 300 ms the refilled file once looked unchanged and its 1,000 lines never arrived (seen once in CI).
         const int total = 6000;
         using var relay = await RelayProcess.StartRunningAsync(Config("app[.]log"));
         var writer = new RotatingLogWriter(Logs, copyTruncate: true, linesPerFile: 1000);

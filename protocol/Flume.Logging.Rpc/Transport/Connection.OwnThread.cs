@@ -41,7 +41,17 @@ internal sealed partial class Connection
             IsBackground = true,
             Name = threadName,
         };
-        thread.UnsafeStart();
+        try
+        {
+            thread.UnsafeStart();
+        }
+        catch
+        {
+            // No thread (the process is out of them): nothing reads, and disposing must not wait for a reader.
+            _readerDone.SetResult();
+            throw;
+        }
+
         return started.Task.Unwrap();
     }
 
