@@ -26,8 +26,8 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
     private readonly AsyncSignal _batchAvailable = new();
     private readonly long _byteSlotCapacity;
     private readonly int _byteSlotSize;
-    // Put and take lists of ended transactions, reused by the next ones (guarded by _lock): a new pair per
-    // transaction was about 2 KB, 20-40 bytes per event at batches of 100.
+    // Put and take lists of ended transactions, reused by the next ones: a new pair per transaction was about 2 KB,
+    // 20-40 bytes per event at batches of 100.
     private readonly ListPool<FlumeEvent> _lists;
     private int _occupied;
     private long _byteSlotsUsed;
@@ -104,50 +104,38 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
     /// </summary>
     internal IChannelTransaction BeginTransaction(TimeSpan keepAlive) => new Transaction(this, keepAlive);
 
-    public async ValueTask WaitForEventsAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    public ValueTask WaitForEventsAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        WaitForQueuedAsync(1, _eventsAvailable, timeout, _timeProvider, cancellationToken);
+
+    public ValueTask LingerAsync(TimeSpan linger, TimeProvider timeProvider, CancellationToken cancellationToken) =>
+        WaitForQueuedAsync(_options.TransactionCapacity, _batchAvailable, linger, timeProvider, cancellationToken);
+
+    /// <summary>
+    /// Completes once the queue holds <paramref name="count"/> events (<paramref name="signal"/> is pulsed when it may),
+    /// or when <paramref name="timeout"/> passes; the caller looks at the channel either way.
+    /// </summary>
+    private async ValueTask WaitForQueuedAsync(
+        int count, AsyncSignal signal, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         Task wait;
         lock (_lock)
         {
-            if (_queue.Count > 0)
+            if (_queue.Count >= count)
             {
                 return;
             }
 
-            wait = _eventsAvailable.WaitTask;
+            wait = signal.WaitTask;
         }
 
         try
         {
-            await wait.WaitAsync(timeout, _timeProvider, cancellationToken);
+            // WaitAsync drops its timer when the signal comes first, so an early end leaves no timer to fire later.
+            await wait.WaitAsync(timeout, timeProvider, cancellationToken);
         }
         catch (TimeoutException)
         {
-            // Nothing arrived in time; the caller polls again.
-        }
-    }
-
-    public async ValueTask LingerAsync(TimeSpan linger, TimeProvider timeProvider, CancellationToken cancellationToken)
-    {
-        Task batch;
-        lock (_lock)
-        {
-            if (_queue.Count >= _options.TransactionCapacity)
-            {
-                return;
-            }
-
-            batch = _batchAvailable.WaitTask;
-        }
-
-        try
-        {
-            // WaitAsync drops its timer when the batch comes first, so an early end leaves no timer to fire later.
-            await batch.WaitAsync(linger, timeProvider, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            // The linger is over with less than a batch: the runner takes what there is.
+            // Not enough arrived in time: the caller takes what there is, or polls again.
         }
     }
 

@@ -24,9 +24,10 @@ internal sealed partial class SinkRunner : ILifecycle, IDisposable
     /// <summary>
     /// How long a runner that found its channels empty waits, once events arrive, before it takes them. Without it a
     /// busy source woke the runner for every request it put (a thread wake-up each, the dearest thing the relay did
-    /// per request: at 500,000 events/s in requests of 100 the relay used 0.50-0.55 us of CPU per event, with 5 ms
-    /// 0.35-0.42 us). A channel ends the linger early once it holds a transaction's worth (IChannel.LingerAsync), so at
-    /// high rates no more than a batch waits. The price is at most this much more latency per event between channel
+    /// per request: at 500,000 events/s in requests of 100 the relay used 0.50-0.55 us of CPU per event, with a fixed
+    /// 5 ms linger 0.35-0.42 us). A channel ends the linger early once it holds a transaction's worth
+    /// (IChannel.LingerAsync), so at high rates no more than a batch waits; that keeps part of the saving (0.50-0.52 us
+    /// against 0.59-0.69 us before the connection threads and the linger, BENCHMARKS.md "Third pass"). The price is at most this much more latency per event between channel
     /// and sink, where Flume's runner backs off for a second or more. Kafka's producer lingers the same 5 ms by default.
     /// </summary>
     internal static readonly TimeSpan DefaultLinger = TimeSpan.FromMilliseconds(5);
