@@ -1,13 +1,14 @@
 using System.Buffers.Binary;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Flume.Logging.Protocol;
 
 /// <summary>
 /// Headers already in UTF-8, laid out one after another as <c>[key length][key][value length][value]</c>, with
 /// 4-byte little-endian lengths or, for headers still in the request they were decoded from, that wire's lengths
-/// (<see cref="PackedLayout"/>: the entries of a one-block Avro map or of a Thrift map). A producer that builds events at high rate (an appender)
-/// writes them once, straight from its log records, a server keeps them where they arrived, and every wire encoder
+/// (<see cref="PackedLayout"/>: the entries of a one-block Avro map or of a Thrift map). A producer that builds
+/// events at high rate (an appender) writes them once, straight from its log records, a server keeps them where they arrived, and every wire encoder
 /// copies the bytes with its own length prefix instead of going through a dictionary of strings. Keys are distinct
 /// and valid UTF-8, as whoever builds the block guarantees.
 /// </summary>
@@ -35,10 +36,42 @@ internal readonly struct PackedHeaders
     public int Count { get; }
 
     /// <summary>
-    /// The entries of a map as a request carried them, in <paramref name="layout"/>, already checked: their lengths
-    /// fit, keys are distinct and keys and values are valid UTF-8.
+    /// Most headers a request's event keeps as bytes: finding repeated keys compares every pair, cheap for the few
+    /// headers events carry; more go to a map.
     /// </summary>
-    public static PackedHeaders FromWireEntries(ReadOnlyMemory<byte> entries, int count, PackedLayout layout) => new(entries, count, layout);
+    public const int MaxWireEntries = 16;
+
+    /// <summary>
+    /// The <paramref name="count"/> entries of a map as a request carried them, in <paramref name="layout"/>, whose
+    /// lengths the decoder has checked, kept as they are when they can be read back exactly: at most
+    /// <see cref="MaxWireEntries"/>, keys and values valid UTF-8, keys distinct. False for any other map, which the
+    /// decoder reads into strings instead.
+    /// </summary>
+    public static bool TryFromWireEntries(ReadOnlyMemory<byte> entries, int count, PackedLayout layout, out PackedHeaders packed)
+    {
+        packed = default;
+        if (count > MaxWireEntries)
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in new EntryList(entries.Span, layout))
+        {
+            if (!Utf8.IsValid(key) || !Utf8.IsValid(value))
+            {
+                return false;
+            }
+        }
+
+        var candidate = new PackedHeaders(entries, count, layout);
+        if (candidate.HasDuplicateKeys())
+        {
+            return false;
+        }
+
+        packed = candidate;
+        return true;
+    }
 
     /// <summary>The entries as Avro encodes them, when that is how they are held: an Avro encoder copies them as is.</summary>
     public bool TryGetAvroEntries(out ReadOnlySpan<byte> entries)

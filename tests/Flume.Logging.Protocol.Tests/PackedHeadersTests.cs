@@ -100,16 +100,17 @@ public class PackedHeadersTests
             AvroWriter.WriteString(avro, text);
         }
 
-        Assert.True(PackedHeaders.FromWireEntries(avro.WrittenMemory, 3, PackedLayout.Avro).HasDuplicateKeys());
-        Assert.False(PackedHeaders.FromWireEntries(avro.WrittenMemory[..^4], 2, PackedLayout.Avro).HasDuplicateKeys());
+        Assert.False(PackedHeaders.TryFromWireEntries(avro.WrittenMemory, 3, PackedLayout.Avro, out _));
+        Assert.True(PackedHeaders.TryFromWireEntries(avro.WrittenMemory[..^4], 2, PackedLayout.Avro, out var distinct));
+        Assert.False(distinct.HasDuplicateKeys());
 
         // Thrift's compact protocol writes an unsigned varint before each string, the binary protocol 4 bytes big-endian.
         byte[] compact = [1, (byte)'a', 1, (byte)'1', 1, (byte)'b', 1, (byte)'2', 1, (byte)'b', 1, (byte)'3'];
-        Assert.True(PackedHeaders.FromWireEntries(compact, 3, PackedLayout.ThriftCompact).HasDuplicateKeys());
-        Assert.False(PackedHeaders.FromWireEntries(compact.AsMemory(0, 8), 2, PackedLayout.ThriftCompact).HasDuplicateKeys());
+        Assert.False(PackedHeaders.TryFromWireEntries(compact, 3, PackedLayout.ThriftCompact, out _));
+        Assert.True(PackedHeaders.TryFromWireEntries(compact.AsMemory(0, 8), 2, PackedLayout.ThriftCompact, out _));
         byte[] binary = [0, 0, 0, 1, (byte)'a', 0, 0, 0, 1, (byte)'1', 0, 0, 0, 1, (byte)'a', 0, 0, 0, 1, (byte)'2'];
-        Assert.True(PackedHeaders.FromWireEntries(binary, 2, PackedLayout.ThriftBinary).HasDuplicateKeys());
-        Assert.Equal(new Dictionary<string, string> { ["a"] = "2" }, PackedHeaders.FromWireEntries(binary, 2, PackedLayout.ThriftBinary).ToDictionary());
+        Assert.False(PackedHeaders.TryFromWireEntries(binary, 2, PackedLayout.ThriftBinary, out _));
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "2" }, PackedHeaders.ToDictionary(binary, 2, PackedLayout.ThriftBinary));
     }
 
     private static PackedHeaders Packed(params (string Key, string Value)[] headers)

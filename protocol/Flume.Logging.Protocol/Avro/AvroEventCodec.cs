@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Unicode;
 
 namespace Flume.Logging.Protocol.Avro;
 
@@ -227,10 +226,8 @@ internal static class AvroEventCodec
     /// </summary>
     private static bool TryReadPackedHeaders(ref AvroReader reader, EventBuffer buffer, out PackedHeaders packed)
     {
-        // Comparing every pair of keys is cheap for the few headers events carry; more go to the map.
-        const int MaxPackedHeaders = 16;
         packed = default;
-        if (reader.ReadBlockCount(2, MaxPackedHeaders, "event headers", out var count) != OperationStatus.Done)
+        if (reader.ReadBlockCount(2, PackedHeaders.MaxWireEntries, "event headers", out var count) != OperationStatus.Done)
         {
             return false;
         }
@@ -243,7 +240,7 @@ internal static class AvroEventCodec
         var start = reader.Position;
         for (var i = 0; i < 2 * count; i++)
         {
-            if (reader.ReadBytes(out var text) != OperationStatus.Done || !Utf8.IsValid(text))
+            if (reader.ReadBytes(out _) != OperationStatus.Done)
             {
                 return false;
             }
@@ -255,8 +252,7 @@ internal static class AvroEventCodec
             return false;
         }
 
-        packed = PackedHeaders.FromWireEntries(buffer.Memory[start..end], count, PackedLayout.Avro);
-        return !packed.HasDuplicateKeys();
+        return PackedHeaders.TryFromWireEntries(buffer.Memory[start..end], count, PackedLayout.Avro, out packed);
     }
 
     public static void WriteStatus(IBufferWriter<byte> output, EventStatus status) =>

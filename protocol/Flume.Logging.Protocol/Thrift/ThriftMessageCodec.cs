@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Unicode;
 
 namespace Flume.Logging.Protocol.Thrift;
 
@@ -16,12 +15,6 @@ internal static class ThriftMessageCodec
 
     /// <summary>The event's body field.</summary>
     private const short BodyField = 2;
-
-    /// <summary>
-    /// Most headers an event may keep as bytes in its request (<see cref="PackedHeaders"/>): finding repeated keys
-    /// compares every pair, cheap for the few headers events carry; more go to a map.
-    /// </summary>
-    private const int MaxPackedHeaders = 16;
 
     /// <summary>The <c>success</c> field of a result struct.</summary>
     private const short SuccessField = 0;
@@ -369,8 +362,8 @@ internal static class ThriftMessageCodec
 
     /// <summary>
     /// Reads an event's headers map. Materialized from a request whose events borrow from <paramref name="borrowFrom"/>,
-    /// a map of at most <see cref="MaxPackedHeaders"/> distinct keys, all valid UTF-8, stays where it is, as
-    /// <paramref name="packed"/>; any other becomes <paramref name="headers"/> (null for an empty map).
+    /// a map that <see cref="PackedHeaders.TryFromWireEntries"/> keeps stays where it is, as <paramref name="packed"/>;
+    /// any other becomes <paramref name="headers"/> (null for an empty map).
     /// </summary>
     private static bool ReadHeaders<TReader>(
         ref TReader reader, ReadOnlySpan<byte> frame, bool materialize, EventBuffer? borrowFrom, out PackedHeaders packed, out Dictionary<string, string>? headers)
@@ -389,15 +382,12 @@ internal static class ThriftMessageCodec
         }
 
         var start = reader.Position;
-        var packable = materialize && borrowFrom is not null && count <= MaxPackedHeaders;
         for (var i = 0; i < count; i++)
         {
-            if (!reader.ReadBinary(frame, out var keyStart, out var keyLength) || !reader.ReadBinary(frame, out var valueStart, out var valueLength))
+            if (!reader.ReadBinary(frame, out _, out _) || !reader.ReadBinary(frame, out _, out _))
             {
                 return false;
             }
-
-            packable = packable && Utf8.IsValid(frame.Slice(keyStart, keyLength)) && Utf8.IsValid(frame.Slice(valueStart, valueLength));
         }
 
         if (!materialize || count == 0)
@@ -407,15 +397,9 @@ internal static class ThriftMessageCodec
         }
 
         var layout = typeof(TReader) == typeof(BinaryProtocolReader) ? PackedLayout.ThriftBinary : PackedLayout.ThriftCompact;
-        if (packable)
+        if (borrowFrom is not null && PackedHeaders.TryFromWireEntries(borrowFrom.Memory[start..reader.Position], count, layout, out packed))
         {
-            packed = PackedHeaders.FromWireEntries(borrowFrom!.Memory[start..reader.Position], count, layout);
-            if (!packed.HasDuplicateKeys())
-            {
-                return true;
-            }
-
-            packed = default;
+            return true;
         }
 
         // Like Thrift's generated code: invalid UTF-8 becomes U+FFFD, and a repeated key keeps the last value.
