@@ -22,4 +22,17 @@ public interface IChannel : ILifecycle
     /// </summary>
     ValueTask LingerAsync(TimeSpan linger, TimeProvider timeProvider, CancellationToken cancellationToken) =>
         new(Task.Delay(linger, timeProvider, cancellationToken));
+
+    /// <summary>
+    /// Blocks the calling thread as <see cref="WaitForEventsAsync"/> waits: how a sink runner, which has a thread of its
+    /// own, waits on its one channel. This default blocks on <see cref="WaitForEventsAsync"/>.
+    /// </summary>
+    void WaitForEvents(TimeSpan timeout, CancellationToken cancellationToken) =>
+        WaitForEventsAsync(timeout, cancellationToken).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Blocks the calling thread as <see cref="LingerAsync"/> waits. This default blocks on <see cref="LingerAsync"/>.
+    /// </summary>
+    void Linger(TimeSpan linger, TimeProvider timeProvider, CancellationToken cancellationToken) =>
+        LingerAsync(linger, timeProvider, cancellationToken).AsTask().GetAwaiter().GetResult();
 }

@@ -110,6 +110,38 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
     public ValueTask LingerAsync(TimeSpan linger, TimeProvider timeProvider, CancellationToken cancellationToken) =>
         WaitForQueuedAsync(_options.TransactionCapacity, _batchAvailable, linger, timeProvider, cancellationToken);
 
+    public void WaitForEvents(TimeSpan timeout, CancellationToken cancellationToken) =>
+        WaitForQueued(1, _eventsAvailable, timeout, _timeProvider, cancellationToken);
+
+    public void Linger(TimeSpan linger, TimeProvider timeProvider, CancellationToken cancellationToken) =>
+        WaitForQueued(_options.TransactionCapacity, _batchAvailable, linger, timeProvider, cancellationToken);
+
+    /// <summary>Blocks as <see cref="WaitForQueuedAsync"/> waits.</summary>
+    private void WaitForQueued(int count, AsyncSignal signal, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        ManualResetEventSlim woken;
+        lock (_lock)
+        {
+            if (_queue.Count >= count)
+            {
+                return;
+            }
+
+            woken = signal.BlockingHandle;
+        }
+
+        if (timeProvider == TimeProvider.System)
+        {
+            // The kernel's wait keeps the time: no timer, so no timer thread woken to arm and to fire one per wait.
+            woken.Wait(timeout, cancellationToken);
+            return;
+        }
+
+        // Any other clock keeps its own time (a test's manual clock): its timer ends the wait.
+        using var timer = timeProvider.CreateTimer(static state => ((ManualResetEventSlim)state!).Set(), woken, timeout, Timeout.InfiniteTimeSpan);
+        woken.Wait(cancellationToken);
+    }
+
     /// <summary>
     /// Completes once the queue holds <paramref name="count"/> events (<paramref name="signal"/> is pulsed when it may),
     /// or when <paramref name="timeout"/> passes; the caller looks at the channel either way.
@@ -182,6 +214,7 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
     {
         var netEvents = (puts?.Count ?? 0) - (takes?.Count ?? 0);
         var deadline = _timeProvider.GetTimestamp() + (long)(keepAlive.TotalSeconds * _timeProvider.TimestampFrequency);
+        Blocked blocked;
         while (true)
         {
             Task wait;
@@ -191,8 +224,8 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
                 var bytesFit = putSlots == 0 || _byteSlotsUsed + putSlots <= _byteSlotCapacity;
                 if (eventsFit && bytesFit)
                 {
-                    Apply(puts, takes, putSlots, takeSlots);
-                    return;
+                    blocked = Apply(puts, takes, putSlots, takeSlots);
+                    break;
                 }
 
                 var remaining = _timeProvider.GetElapsedTime(_timeProvider.GetTimestamp(), deadline);
@@ -219,9 +252,12 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
                 // Loop once more: the check under the lock decides, and reports the failure.
             }
         }
+
+        blocked.Wake();
     }
 
-    private void Apply(List<FlumeEvent>? puts, List<FlumeEvent>? takes, long putSlots, long takeSlots)
+    /// <summary>Applies a commit under the lock; returns the sink threads to wake once it is released.</summary>
+    private Blocked Apply(List<FlumeEvent>? puts, List<FlumeEvent>? takes, long putSlots, long takeSlots)
     {
         var putCount = puts?.Count ?? 0;
         var takeCount = takes?.Count ?? 0;
@@ -247,22 +283,23 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
         _occupied += putCount - takeCount;
         Counter.SetChannelSize(_occupied);
         _byteSlotsUsed += putSlots - takeSlots;
+        var blocked = default(Blocked);
         if (putCount > 0)
         {
-            _eventsAvailable.Pulse();
-            if (_queue.Count >= _options.TransactionCapacity)
-            {
-                _batchAvailable.Pulse();
-            }
+            blocked = new Blocked(
+                _eventsAvailable.Pulse(),
+                _queue.Count >= _options.TransactionCapacity ? _batchAvailable.Pulse() : null);
         }
 
         if (takeCount > 0)
         {
-            _spaceAvailable.Pulse();
+            // Only commits wait for space, and they await.
+            _spaceAvailable.Pulse()?.Set();
         }
 
         _lists.Return(puts);
         _lists.Return(takes);
+        return blocked;
     }
 
     /// <summary>Puts the taken events back at the head, in order, and recycles both lists.</summary>
@@ -273,6 +310,7 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
             return;
         }
 
+        ManualResetEventSlim? blocked = null;
         lock (_lock)
         {
             if (takes is { Count: > 0 })
@@ -282,12 +320,14 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
                     _queue.AddFirst(takes[i]);
                 }
 
-                _eventsAvailable.Pulse();
+                blocked = _eventsAvailable.Pulse();
             }
 
             _lists.Return(puts);
             _lists.Return(takes);
         }
+
+        blocked?.Set();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "channel {Channel} started (memory, capacity {Capacity}, transactionCapacity {TransactionCapacity})")]
@@ -295,6 +335,16 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "channel {Channel} stopped holding {Count} events; a memory channel does not keep them across restarts")]
     private partial void LogStoppedWithEvents(string channel, int count);
+
+    /// <summary>The handles of sink threads blocked for events and for a batch, set after the lock is released.</summary>
+    private readonly record struct Blocked(ManualResetEventSlim? Events, ManualResetEventSlim? Batch)
+    {
+        public void Wake()
+        {
+            Events?.Set();
+            Batch?.Set();
+        }
+    }
 
     private sealed class Transaction(MemoryChannel channel, TimeSpan keepAlive) : IChannelTransaction
     {

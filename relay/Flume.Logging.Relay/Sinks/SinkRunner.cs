@@ -5,12 +5,19 @@ using Microsoft.Extensions.Logging;
 namespace Flume.Logging.Relay.Sinks;
 
 /// <summary>
-/// Runs a sink processor in a loop on its own task, Flume's <c>SinkRunner</c>: a failing step is logged and backed
-/// off (growing by <see cref="BackoffIncrement"/> up to <see cref="MaxBackoff"/>, as Flume's 1 s / 5 s); an
-/// empty channel is waited on rather than polled, and once woken the runner lingers (<see cref="DefaultLinger"/>) so
-/// that what arrives meanwhile joins its batch. On stop it keeps draining until the channels are empty or the stop
+/// Runs a sink processor in a loop on a thread of its own, as Flume's <c>SinkRunner</c> does: a failing step is logged
+/// and backed off (growing by <see cref="BackoffIncrement"/> up to <see cref="MaxBackoff"/>, as Flume's 1 s / 5 s);
+/// an empty channel is waited on rather than polled, and once woken the runner lingers (<see cref="DefaultLinger"/>)
+/// so that what arrives meanwhile joins its batch. On stop it keeps draining until the channels are empty or the stop
 /// deadline passes.
 /// </summary>
+/// <remarks>
+/// The thread blocks in its waits, so a put wakes it directly. On the thread pool each wake-up went through a
+/// continuation queued to a worker, which woke further workers, and each wait armed a timer on the timer thread. On a
+/// thread of its own the runner used 0.05-0.08 us of CPU per event instead of 0.12-0.15 us, and at full speed the relay
+/// took 2.44 million events/s instead of 2.24-2.25 million (BENCHMARKS.md, "Fourth pass"). A sink whose step completes
+/// asynchronously is waited for on the thread.
+/// </remarks>
 internal sealed partial class SinkRunner : ILifecycle, IDisposable
 {
     /// <summary>How much each consecutive failure adds to the pause.</summary>
@@ -26,7 +33,7 @@ internal sealed partial class SinkRunner : ILifecycle, IDisposable
     /// busy source woke the runner for every request it put (a thread wake-up each, the dearest thing the relay did
     /// per request: at 500,000 events/s in requests of 100 the relay used 0.50-0.55 us of CPU per event, with a fixed
     /// 5 ms linger 0.35-0.42 us). A channel ends the linger early once it holds a transaction's worth
-    /// (IChannel.LingerAsync), so at high rates no more than a batch waits; that keeps part of the saving (0.50-0.52 us
+    /// (IChannel.Linger), so at high rates no more than a batch waits; that keeps part of the saving (0.50-0.52 us
     /// against 0.59-0.69 us before the connection threads and the linger, BENCHMARKS.md "Third pass"). The price is at most this much more latency per event between channel
     /// and sink, where Flume's runner backs off for a second or more. Kafka's producer lingers the same 5 ms by default.
     /// </summary>
@@ -60,7 +67,7 @@ internal sealed partial class SinkRunner : ILifecycle, IDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await _processor.StartAsync(cancellationToken);
-        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        _loop = Task.Factory.StartNew(() => Run(_stopping.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>
@@ -96,21 +103,23 @@ internal sealed partial class SinkRunner : ILifecycle, IDisposable
 
     public void Dispose() => _stopping.Dispose();
 
-    private async Task RunAsync(CancellationToken stopping)
+    private void Run(CancellationToken stopping)
     {
+        Thread.CurrentThread.Name = $"Flume sink {Name}";
         while (!stopping.IsCancellationRequested)
         {
             try
             {
-                var status = await _processor.ProcessAsync(stopping);
+                var step = _processor.ProcessAsync(stopping);
+                var status = step.IsCompletedSuccessfully ? step.Result : step.AsTask().GetAwaiter().GetResult();
                 _consecutiveFailures = 0;
                 if (status == SinkStatus.Backoff)
                 {
-                    await WaitForEventsAsync(stopping);
+                    WaitForEvents(stopping);
                     if (_linger > TimeSpan.Zero)
                     {
                         // Puts while the runner lingers wake nobody, until a channel holds a whole transaction's worth.
-                        await LingerAsync(stopping);
+                        Linger(stopping);
                     }
                 }
             }
@@ -136,7 +145,7 @@ internal sealed partial class SinkRunner : ILifecycle, IDisposable
 
                 try
                 {
-                    await Task.Delay(pause, _timeProvider, stopping);
+                    Task.Delay(pause, _timeProvider, stopping).GetAwaiter().GetResult();
                 }
                 catch (OperationCanceledException)
                 {
@@ -173,18 +182,32 @@ internal sealed partial class SinkRunner : ILifecycle, IDisposable
         }
     }
 
-    private ValueTask WaitForEventsAsync(CancellationToken stopping) =>
-        _channels.Count == 1
-            ? _channels[0].WaitForEventsAsync(IdleWait, stopping)
-            : OnAnyChannelAsync(channel => channel.WaitForEventsAsync(IdleWait, stopping));
+    private void WaitForEvents(CancellationToken stopping)
+    {
+        if (_channels.Count == 1)
+        {
+            _channels[0].WaitForEvents(IdleWait, stopping);
+        }
+        else
+        {
+            OnAnyChannel(channel => channel.WaitForEventsAsync(IdleWait, stopping));
+        }
+    }
 
-    private ValueTask LingerAsync(CancellationToken stopping) =>
-        _channels.Count == 1
-            ? _channels[0].LingerAsync(_linger, _timeProvider, stopping)
-            : OnAnyChannelAsync(channel => channel.LingerAsync(_linger, _timeProvider, stopping));
+    private void Linger(CancellationToken stopping)
+    {
+        if (_channels.Count == 1)
+        {
+            _channels[0].Linger(_linger, _timeProvider, stopping);
+        }
+        else
+        {
+            OnAnyChannel(channel => channel.LingerAsync(_linger, _timeProvider, stopping));
+        }
+    }
 
-    /// <summary>Completes when <paramref name="wait"/> completes for any of several channels (a sink group's).</summary>
-    private async ValueTask OnAnyChannelAsync(Func<IChannel, ValueTask> wait)
+    /// <summary>Returns when <paramref name="wait"/> completes for any of several channels (a sink group's).</summary>
+    private void OnAnyChannel(Func<IChannel, ValueTask> wait)
     {
         var waits = new Task[_channels.Count];
         for (var i = 0; i < waits.Length; i++)
@@ -192,7 +215,7 @@ internal sealed partial class SinkRunner : ILifecycle, IDisposable
             waits[i] = wait(_channels[i]).AsTask();
         }
 
-        await Task.WhenAny(waits);
+        Task.WhenAny(waits).GetAwaiter().GetResult();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "sink {Sink} failed, backing off {PauseMs} ms: {Reason}")]

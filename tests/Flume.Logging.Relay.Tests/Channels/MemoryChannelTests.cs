@@ -1,5 +1,6 @@
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
+using Flume.Logging.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 using static Flume.Logging.Relay.Tests.Channels.ChannelTestOps;
@@ -179,6 +180,75 @@ public sealed class MemoryChannelTests
 
         await PutAsync(channel, "a");
         await wait.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_thread_blocked_in_WaitForEvents_is_woken_by_a_put_commit()
+    {
+        var channel = Create();
+        var waiter = await BlockedAsync(() => channel.WaitForEvents(TimeSpan.FromSeconds(30), CancellationToken.None));
+
+        await PutAsync(channel, "a");
+        await waiter.Done.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Two_threads_blocked_in_WaitForEvents_are_both_woken_by_one_put()
+    {
+        var channel = Create();
+        var first = await BlockedAsync(() => channel.WaitForEvents(TimeSpan.FromSeconds(30), CancellationToken.None));
+        var second = await BlockedAsync(() => channel.WaitForEvents(TimeSpan.FromSeconds(30), CancellationToken.None));
+
+        await PutAsync(channel, "a");
+        await Task.WhenAll(first.Done, second.Done).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_thread_blocked_in_Linger_is_woken_once_the_channel_holds_a_transactions_worth()
+    {
+        var channel = Create(transactionCapacity: 3);
+        var waiter = await BlockedAsync(() => channel.Linger(TimeSpan.FromSeconds(30), TimeProvider.System, CancellationToken.None));
+
+        await PutAsync(channel, "a", "b");
+        Assert.True(waiter.Thread.ThreadState.HasFlag(ThreadState.WaitSleepJoin), "two events of three do not end the linger");
+
+        await PutAsync(channel, "c");
+        await waiter.Done.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_blocked_wait_ends_with_OperationCanceledException_when_cancelled()
+    {
+        var channel = Create();
+        using var cancellation = new CancellationTokenSource();
+        var waiter = await BlockedAsync(() => channel.WaitForEvents(TimeSpan.FromSeconds(30), cancellation.Token));
+
+        await cancellation.CancelAsync();
+        await Assert.ThrowsAsync<OperationCanceledException>(() => waiter.Done.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    /// <summary>Runs <paramref name="wait"/> on a thread of its own and returns once that thread is blocked in it.</summary>
+    private static async Task<(Thread Thread, Task Done)> BlockedAsync(Action wait)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                wait();
+                done.SetResult();
+            }
+#pragma warning disable CA1031 // The test looks at what the wait threw.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                done.SetException(e);
+            }
+        })
+        { IsBackground = true };
+        thread.Start();
+        await Eventually.TrueAsync(() => thread.ThreadState.HasFlag(ThreadState.WaitSleepJoin), "the thread blocks in the wait");
+        return (thread, done.Task);
     }
 
     [Fact]
