@@ -1,0 +1,96 @@
+using Flume.Logging.Relay.Channels;
+using Flume.Logging.Relay.Sinks;
+using Flume.Logging.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Flume.Logging.Relay.Tests.Sinks;
+
+public sealed class SinkRunnerTests
+{
+    [Fact]
+    public async Task Steps_run_on_a_thread_of_its_own_named_after_the_sink_and_not_on_the_pool()
+    {
+        var processor = new RecordingProcessor(asynchronous: false);
+        using var runner = await StartAsync(processor);
+
+        await Eventually.TrueAsync(() => processor.Steps >= 3, "the runner steps");
+        await runner.StopAsync(CancellationToken.None);
+
+        Assert.Equal("Flume sink k1", processor.ThreadName);
+        Assert.False(processor.OnPool);
+    }
+
+    [Fact]
+    public async Task A_step_that_completes_asynchronously_is_waited_for_before_the_next_one()
+    {
+        var processor = new RecordingProcessor(asynchronous: true);
+        using var runner = await StartAsync(processor);
+
+        await Eventually.TrueAsync(() => processor.Steps >= 3, "the runner steps");
+        await runner.StopAsync(CancellationToken.None);
+
+        Assert.Equal(1, processor.MostAtOnce);
+    }
+
+    private static async Task<SinkRunner> StartAsync(ISinkProcessor processor)
+    {
+        var channel = new MemoryChannel("c1", new MemoryChannelOptions(), TimeProvider.System, NullLogger<MemoryChannel>.Instance);
+        var runner = new SinkRunner(processor, [channel], TimeProvider.System, NullLogger<SinkRunner>.Instance);
+        await runner.StartAsync(CancellationToken.None);
+        return runner;
+    }
+
+    /// <summary>Records where its first step runs and how many steps overlap; Ready for three steps, then Backoff.</summary>
+    private sealed class RecordingProcessor(bool asynchronous) : ISinkProcessor
+    {
+        private int _steps;
+        private int _running;
+        private int _mostAtOnce;
+
+        public IReadOnlyList<ISink> Sinks => [];
+
+        public string Name => "k1";
+
+        public int Steps => Volatile.Read(ref _steps);
+
+        public int MostAtOnce => Volatile.Read(ref _mostAtOnce);
+
+        public string? ThreadName { get; private set; }
+
+        public bool OnPool { get; private set; }
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public async ValueTask<SinkStatus> ProcessAsync(CancellationToken cancellationToken)
+        {
+            // The first step is the runner's; a stop drains on the thread that stops it.
+            if (Steps == 0)
+            {
+                ThreadName = Thread.CurrentThread.Name;
+                OnPool = Thread.CurrentThread.IsThreadPoolThread;
+            }
+
+            var running = Interlocked.Increment(ref _running);
+            InterlockedMax(ref _mostAtOnce, running);
+            if (asynchronous)
+            {
+                await Task.Delay(1, cancellationToken);
+            }
+
+            Interlocked.Decrement(ref _running);
+            Interlocked.Increment(ref _steps);
+            return Steps >= 3 ? SinkStatus.Backoff : SinkStatus.Ready;
+        }
+
+        private static void InterlockedMax(ref int target, int value)
+        {
+            var seen = Volatile.Read(ref target);
+            while (value > seen && Interlocked.CompareExchange(ref target, value, seen) is var actual && actual != seen)
+            {
+                seen = actual;
+            }
+        }
+    }
+}
