@@ -14,9 +14,9 @@ namespace Flume.Logging.Relay.Sinks;
 /// <remarks>
 /// The thread blocks in its waits, so a put wakes it directly. On the thread pool each wake-up went through a
 /// continuation queued to a worker, which woke further workers, and each wait armed a timer on the timer thread. On a
-/// thread of its own the runner used 0.05-0.08 us of CPU per event instead of 0.12-0.15 us, and at full speed the relay
-/// took 2.44 million events/s instead of 2.24-2.25 million (BENCHMARKS.md, "Fourth pass"). A sink whose step completes
-/// asynchronously is waited for on the thread.
+/// thread of its own the runner used 0.06-0.08 us of CPU per event instead of 0.12-0.16 us at 500,000 events/s, and at
+/// full speed the relay took 2.61-2.83 million events/s instead of 2.40-2.50 million (BENCHMARKS.md, "Fourth pass"). A
+/// sink whose step completes asynchronously is waited for on the thread, at the price of one more wake-up per step.
 /// </remarks>
 internal sealed partial class SinkRunner : ILifecycle, IDisposable
 {
