@@ -137,9 +137,18 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
             return;
         }
 
-        // Any other clock keeps its own time (a test's manual clock): its timer ends the wait.
-        using var timer = timeProvider.CreateTimer(static state => ((ManualResetEventSlim)state!).Set(), woken, timeout, Timeout.InfiniteTimeSpan);
-        woken.Wait(cancellationToken);
+        // Any other clock keeps its own time (a test's manual clock): its timer ends the wait. It cancels the wait
+        // rather than setting the handle, which later waits share until the next pulse.
+        using var timedOut = new CancellationTokenSource(timeout, timeProvider);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timedOut.Token);
+        try
+        {
+            woken.Wait(either.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Timed out: the caller looks at the channel either way.
+        }
     }
 
     /// <summary>

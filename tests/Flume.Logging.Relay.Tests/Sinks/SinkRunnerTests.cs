@@ -74,12 +74,19 @@ public sealed class SinkRunnerTests
 
             var running = Interlocked.Increment(ref _running);
             InterlockedMax(ref _mostAtOnce, running);
-            if (asynchronous)
+            try
             {
-                await Task.Delay(1, cancellationToken);
+                if (asynchronous)
+                {
+                    // A stop may cancel it; the step still ends.
+                    await Task.Delay(1, cancellationToken);
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _running);
             }
 
-            Interlocked.Decrement(ref _running);
             Interlocked.Increment(ref _steps);
             return Steps >= 3 ? SinkStatus.Backoff : SinkStatus.Ready;
         }
