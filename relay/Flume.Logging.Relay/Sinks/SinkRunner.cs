@@ -29,13 +29,14 @@ internal sealed partial class SinkRunner : ILifecycle, IDisposable
     private static readonly BackoffPolicy Backoff = BackoffPolicy.Linear(BackoffIncrement, MaxBackoff);
 
     /// <summary>
-    /// How long a runner that found its channels empty waits, once events arrive, before it takes them. Without it a
-    /// busy source woke the runner for every request it put (a thread wake-up each, the dearest thing the relay did
-    /// per request: at 500,000 events/s in requests of 100 the relay used 0.50-0.55 us of CPU per event, with a fixed
-    /// 5 ms linger 0.35-0.42 us). A channel ends the linger early once it holds a transaction's worth
-    /// (IChannel.Linger), so at high rates no more than a batch waits; that keeps part of the saving (0.50-0.52 us
-    /// against 0.59-0.69 us before the connection threads and the linger, BENCHMARKS.md "Third pass"). The price is at most this much more latency per event between channel
-    /// and sink, where Flume's runner backs off for a second or more. Kafka's producer lingers the same 5 ms by default.
+    /// How long a runner that found its channels empty waits for more before it takes again: right after it emptied
+    /// them, or once a put woke it from idle. Without it a busy source woke the runner for every request it put (a
+    /// thread wake-up each, the dearest thing the relay did per request: at 500,000 events/s in requests of 100 the
+    /// relay used 0.50-0.55 us of CPU per event, with a fixed 5 ms linger 0.35-0.42 us). A channel ends the linger
+    /// early once it holds a transaction's worth (IChannel.Linger), so at high rates no more than a batch waits
+    /// (BENCHMARKS.md "Third pass" and "Fourth pass"). The price is at most this much more latency per event between
+    /// channel and sink, where Flume's runner backs off for a second or more. Kafka's producer lingers the same 5 ms by
+    /// default.
     /// </summary>
     internal static readonly TimeSpan DefaultLinger = TimeSpan.FromMilliseconds(5);
 
@@ -106,6 +107,10 @@ internal sealed partial class SinkRunner : ILifecycle, IDisposable
     private void Run(CancellationToken stopping)
     {
         Thread.CurrentThread.Name = $"Flume sink {Name}";
+
+        // Whether the channels were found empty after a linger: only then are they idle, worth a wait for the next put.
+        // A runner that has just emptied them lingers at once, so under load the batch's worth is its only wake-up.
+        var idle = true;
         while (!stopping.IsCancellationRequested)
         {
             try
@@ -115,12 +120,22 @@ internal sealed partial class SinkRunner : ILifecycle, IDisposable
                 _consecutiveFailures = 0;
                 if (status == SinkStatus.Backoff)
                 {
-                    WaitForEvents(stopping);
+                    if (idle || _linger == TimeSpan.Zero)
+                    {
+                        WaitForEvents(stopping);
+                    }
+
                     if (_linger > TimeSpan.Zero)
                     {
                         // Puts while the runner lingers wake nobody, until a channel holds a whole transaction's worth.
                         Linger(stopping);
                     }
+
+                    idle = true;
+                }
+                else
+                {
+                    idle = false;
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)

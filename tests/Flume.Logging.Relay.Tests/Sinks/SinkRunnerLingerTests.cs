@@ -92,6 +92,31 @@ public sealed class SinkRunnerLingerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_runner_that_emptied_its_channel_lingers_at_once_and_sleeps_until_a_put_once_a_linger_found_nothing()
+    {
+        await StartAsync(Linger);
+        var timers = _clock.TimersCreated;
+        await PutAsync("a");
+        await Eventually.TrueAsync(() => _clock.TimersCreated > timers && _clock.ActiveTimerCount == 1, "the woken runner lingers on a timer");
+        timers = _clock.TimersCreated;
+        _clock.Advance(Linger);
+        await Eventually.TrueAsync(() => _sink.Counter.EventDrainSuccessCount == 1, "the event was taken");
+
+        // Having emptied the channel it lingers again without waiting for a put: its timer fires after one linger.
+        await Eventually.TrueAsync(() => _clock.TimersCreated > timers && _clock.ActiveTimerCount == 1, "the runner lingers again");
+        timers = _clock.TimersCreated;
+        var fired = _clock.TimersFired;
+        _clock.Advance(Linger);
+        Assert.Equal(fired + 1, _clock.TimersFired);
+
+        // That linger found nothing: now it is idle, on the idle wait's timer, which one linger does not fire.
+        await Eventually.TrueAsync(() => _clock.TimersCreated > timers && _clock.ActiveTimerCount == 1, "the runner waits idle");
+        fired = _clock.TimersFired;
+        _clock.Advance(Linger);
+        Assert.Equal(fired, _clock.TimersFired);
+    }
+
+    [Fact]
     public async Task Without_a_linger_the_runner_takes_each_put_as_it_comes_without_the_clock_moving()
     {
         await StartAsync(TimeSpan.Zero);
