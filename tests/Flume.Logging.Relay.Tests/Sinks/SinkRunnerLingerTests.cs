@@ -42,6 +42,14 @@ public sealed class SinkRunnerLingerTests : IAsyncDisposable
         await Eventually.TrueAsync(() => _sink.Counter.BatchEmptyCount >= 1 && _clock.ActiveTimerCount == 1, "the runner waits on the empty channel");
     }
 
+    /// <summary>Puts <paramref name="body"/> into the empty channel; returns once the woken runner lingers on a timer.</summary>
+    private async Task WakeWithAsync(string body)
+    {
+        var timers = _clock.TimersCreated;
+        await PutAsync(body);
+        await Eventually.TrueAsync(() => _clock.TimersCreated > timers && _clock.ActiveTimerCount == 1, "the woken runner lingers on a timer");
+    }
+
     private async Task PutAsync(string body)
     {
         using var transaction = _channel.BeginTransaction();
@@ -53,10 +61,7 @@ public sealed class SinkRunnerLingerTests : IAsyncDisposable
     public async Task Events_put_while_the_woken_runner_lingers_are_taken_in_its_one_batch_once_the_linger_is_over()
     {
         await StartAsync(Linger);
-        var timers = _clock.TimersCreated;
-
-        await PutAsync("a");
-        await Eventually.TrueAsync(() => _clock.TimersCreated > timers && _clock.ActiveTimerCount == 1, "the woken runner lingers on a timer");
+        await WakeWithAsync("a");
         await PutAsync("b");
         await PutAsync("c");
 
@@ -72,9 +77,7 @@ public sealed class SinkRunnerLingerTests : IAsyncDisposable
     public async Task A_lingering_runner_takes_at_once_when_the_channel_holds_a_whole_transactions_worth()
     {
         await StartAsync(Linger);
-        var timers = _clock.TimersCreated;
-        await PutAsync("a");
-        await Eventually.TrueAsync(() => _clock.TimersCreated > timers && _clock.ActiveTimerCount == 1, "the woken runner lingers on a timer");
+        await WakeWithAsync("a");
 
         // transactionCapacity is 100: with 100 events in the channel the linger ends without the clock moving.
         using (var transaction = _channel.BeginTransaction())
@@ -95,10 +98,8 @@ public sealed class SinkRunnerLingerTests : IAsyncDisposable
     public async Task A_runner_that_emptied_its_channel_lingers_at_once_and_sleeps_until_a_put_once_a_linger_found_nothing()
     {
         await StartAsync(Linger);
+        await WakeWithAsync("a");
         var timers = _clock.TimersCreated;
-        await PutAsync("a");
-        await Eventually.TrueAsync(() => _clock.TimersCreated > timers && _clock.ActiveTimerCount == 1, "the woken runner lingers on a timer");
-        timers = _clock.TimersCreated;
         _clock.Advance(Linger);
         await Eventually.TrueAsync(() => _sink.Counter.EventDrainSuccessCount == 1, "the event was taken");
 
@@ -133,9 +134,7 @@ public sealed class SinkRunnerLingerTests : IAsyncDisposable
     public async Task Stopping_a_lingering_runner_drains_what_it_was_waiting_for()
     {
         await StartAsync(Linger);
-        var timers = _clock.TimersCreated;
-        await PutAsync("a");
-        await Eventually.TrueAsync(() => _clock.TimersCreated > timers && _clock.ActiveTimerCount == 1, "the woken runner lingers on a timer");
+        await WakeWithAsync("a");
 
         await _runner!.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
 
