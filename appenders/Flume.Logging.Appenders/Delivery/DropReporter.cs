@@ -2,7 +2,9 @@ namespace Flume.Logging.Appenders.Delivery;
 
 /// <summary>
 /// Counts lost events, reports them to the self-log at most once per interval (a flood of drops must not flood the
-/// log), and hands the framework's own events of dropped records to the drop listener, for a fallback.
+/// log), and hands the framework's own events of dropped records to the drop listener, for a fallback. After the
+/// close's report, drops are reported at once: a delivery loop that outlived the shutdown timeout still drops what
+/// it held, and no periodic report would follow.
 /// </summary>
 internal sealed class DropReporter
 {
@@ -16,6 +18,8 @@ internal sealed class DropReporter
     private long _unreported;
     private long _lastReport = long.MinValue;
     private string _lastReason = "";
+    private int _closed;
+    private int _reportQueued;
 
     public DropReporter(DeliveryCounters counters, SelfLog selfLog, Action<IReadOnlyList<object>, string>? listener, TimeProvider time)
     {
@@ -71,6 +75,7 @@ internal sealed class DropReporter
     {
         lock (_reportLock)
         {
+            Volatile.Write(ref _closed, 1);
             if (!WriteReport() && _counters.Dropped is var total and > 0)
             {
                 _selfLog.Write($"Flume appender: closed; {total} dropped in total");
@@ -83,6 +88,24 @@ internal sealed class DropReporter
         _counters.AddDropped(count);
         Interlocked.Add(ref _unreported, count);
         Volatile.Write(ref _lastReason, reason);
+        if (Volatile.Read(ref _closed) != 0)
+        {
+            // One report queued at a time; it takes every count made before it runs.
+            if (Interlocked.Exchange(ref _reportQueued, 1) == 0)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(
+                    static self =>
+                    {
+                        Volatile.Write(ref self._reportQueued, 0);
+                        self.WriteReport();
+                    },
+                    this,
+                    preferLocal: false);
+            }
+
+            return;
+        }
+
         var now = _time.GetTimestamp();
         var last = Interlocked.Read(ref _lastReport);
         if ((last != long.MinValue && _time.GetElapsedTime(last, now) < ReportInterval)
