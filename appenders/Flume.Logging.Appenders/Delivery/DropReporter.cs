@@ -88,35 +88,38 @@ internal sealed class DropReporter
         _counters.AddDropped(count);
         Interlocked.Add(ref _unreported, count);
         Volatile.Write(ref _lastReason, reason);
-        if (Volatile.Read(ref _closed) != 0)
-        {
-            // One report queued at a time; it takes every count made before it runs.
-            if (Interlocked.Exchange(ref _reportQueued, 1) == 0)
-            {
-                ThreadPool.UnsafeQueueUserWorkItem(
-                    static self =>
-                    {
-                        Volatile.Write(ref self._reportQueued, 0);
-                        self.WriteReport();
-                    },
-                    this,
-                    preferLocal: false);
-            }
-
-            return;
-        }
-
-        var now = _time.GetTimestamp();
-        var last = Interlocked.Read(ref _lastReport);
-        if ((last != long.MinValue && _time.GetElapsedTime(last, now) < ReportInterval)
-            || Interlocked.CompareExchange(ref _lastReport, now, last) != last)
+        if (!ReportDue())
         {
             return;
         }
 
         // A log call may be the one dropping: the self-log may write to a console or a file, so the report is
         // written from the thread pool rather than the application's thread.
-        ThreadPool.UnsafeQueueUserWorkItem(static self => self.WriteReport(), this, preferLocal: false);
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static self =>
+            {
+                Volatile.Write(ref self._reportQueued, 0);
+                self.WriteReport();
+            },
+            this,
+            preferLocal: false);
+    }
+
+    /// <summary>
+    /// Whether this drop queues a report: the first in each interval; after the close every drop, as no periodic report
+    /// follows, one report queued at a time (it takes every count made before it runs).
+    /// </summary>
+    private bool ReportDue()
+    {
+        if (Volatile.Read(ref _closed) != 0)
+        {
+            return Interlocked.Exchange(ref _reportQueued, 1) == 0;
+        }
+
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastReport);
+        return (last == long.MinValue || _time.GetElapsedTime(last, now) >= ReportInterval)
+            && Interlocked.CompareExchange(ref _lastReport, now, last) == last;
     }
 
     /// <summary>Writes what is not yet reported; false when there was nothing (another report just took it).</summary>
