@@ -28,6 +28,11 @@
 #   Front ends: core (the delivery core alone, the default), mel, serilog, nlog, log4net; and mel-baseline,
 #   serilog-baseline, nlog-baseline, log4net-baseline: the framework with a sink that only renders the message, to
 #   show what the framework itself costs (with appender, events/s of the calls alone).
+#   examples/bench/run.sh floor [rate] [connections] [size]
+#                                             (no relay: floor.c, built with cc, answers each request of `size` bytes,
+#                                             10,330 unless given, the avro request of 100 events of 100 bytes, on a
+#                                             thread per connection; 5,000 requests/s over 4 connections unless given:
+#                                             the server's CPU per request is what recv, send and the wake-ups alone cost)
 #   examples/bench/run.sh replay              (1,000,000 events left in a file channel; restart after kill -9 and after a clean stop)
 #   examples/bench/run.sh avro-memory-kafka   (avro -> memory -> Kafka sink, acks 1, into librdkafka's mock cluster of 3
 #                                             brokers held by kcat in a process of its own)
@@ -189,6 +194,21 @@ case "$scenario" in
       report "$hop" "$cpu" "$seconds"
       per_event "$cpu" "$events" | sed "s/^relay/$hop relay/"
     done ;;
+  floor)
+    rate=${1:-5000} conns=${2:-4} size=${3:-10330}
+    cc -O2 -pthread -o "$out/floor" examples/bench/floor.c
+    coproc FLOOR { exec "$out/floor" server; }
+    read -r floor_port <&"${FLOOR[0]}"
+    pids+=("$FLOOR_PID")
+    "$out/floor" client "$floor_port" "$conns" "$rate" "$size" 16 &
+    client=$!
+    # 10 s measured after 3 s of warm-up.
+    sleep 3
+    before=$(cpu_ticks "$FLOOR_PID")
+    sleep 10
+    after=$(cpu_ticks "$FLOOR_PID")
+    wait "$client"
+    echo "floor: $rate requests/s of $size bytes over $conns connections: $(echo "($after - $before) / $(getconf CLK_TCK) * 1000000 / ($rate * 10)" | bc -l | cut -c1-5) us of server CPU per request" ;;
   overload)
     start_relay examples/bench/overload-logger.properties relay
     (for i in $(seq 1 13); do

@@ -1,0 +1,80 @@
+// What one request and its answer cost on this machine with nothing else done: the floor under the relay's CPU per
+// request (examples/bench/run.sh floor). The server serves each connection on a thread blocked in recv, as the relay
+// does, reads one length-prefixed request and sends a 24-byte answer; no decoding, no channel, no sink. The client
+// paces each connection to its share of the rate and waits for each answer, as Flume's RPC clients do.
+//   floor server                                       (prints the port it bound on 127.0.0.1)
+//   floor client PORT CONNECTIONS RATE SIZE SECONDS    (RATE requests/s in all, SIZE bytes each)
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static long requests;
+static void *serve(void *arg) {
+  int fd = (int)(intptr_t)arg;
+  static __thread char buf[1 << 20];
+  char answer[24] = {0};
+  for (;;) {
+    size_t have = 0, need = 4;
+    while (have < need) {
+      ssize_t n = recv(fd, buf + have, sizeof buf - have, 0);
+      if (n <= 0) { close(fd); return NULL; }
+      have += n;
+      if (need == 4 && have >= 4) need = 4 + ntohl(*(uint32_t *)buf);
+    }
+    __atomic_add_fetch(&requests, 1, __ATOMIC_RELAXED);
+    if (send(fd, answer, sizeof answer, 0) != sizeof answer) { close(fd); return NULL; }
+  }
+}
+
+static int port, size, seconds; static double rate;
+static void *client(void *arg) {
+  (void)arg;
+  int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
+  inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+  if (connect(fd, (struct sockaddr *)&a, sizeof a)) { perror("connect"); exit(1); }
+  char *req = calloc(1, size), answer[24];
+  *(uint32_t *)req = htonl(size - 4);
+  struct timespec next; clock_gettime(CLOCK_MONOTONIC, &next);
+  long step = (long)(1e9 / rate), total = (long)(rate * seconds);
+  for (long i = 0; i < total; i++) {
+    next.tv_nsec += step; while (next.tv_nsec >= 1000000000) { next.tv_nsec -= 1000000000; next.tv_sec++; }
+    clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+    if (send(fd, req, size, 0) != size) { perror("send"); exit(1); }
+    size_t got = 0; while (got < sizeof answer) { ssize_t n = recv(fd, answer + got, sizeof answer - got, 0); if (n <= 0) exit(1); got += n; }
+  }
+  close(fd);
+  return NULL;
+}
+
+int main(int argc, char **argv) {
+  if (argc > 1 && !strcmp(argv[1], "server")) {
+    int l = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    socklen_t len = sizeof a;
+    bind(l, (struct sockaddr *)&a, sizeof a); listen(l, 64); getsockname(l, (struct sockaddr *)&a, &len);
+    printf("%d\n", ntohs(a.sin_port)); fflush(stdout);
+    for (;;) {
+      int fd = accept(l, NULL, NULL), one = 1;
+      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      pthread_t t; pthread_create(&t, NULL, serve, (void *)(intptr_t)fd); pthread_detach(t);
+    }
+  }
+  port = atoi(argv[2]); int conns = atoi(argv[3]); rate = atof(argv[4]) / conns; size = atoi(argv[5]); seconds = atoi(argv[6]);
+  pthread_t t[64];
+  for (int i = 0; i < conns; i++) pthread_create(&t[i], NULL, client, NULL);
+  for (int i = 0; i < conns; i++) pthread_join(t[i], NULL);
+  return 0;
+}
