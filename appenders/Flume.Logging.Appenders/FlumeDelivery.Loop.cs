@@ -1,3 +1,4 @@
+using System.Globalization;
 using Flume.Logging.Appenders.Delivery;
 using Flume.Logging.Protocol;
 
@@ -103,10 +104,10 @@ internal sealed partial class FlumeDelivery
                 continue;
             }
 
-            if (!await WaitToRetryAsync(failure).ConfigureAwait(false))
+            if (await WaitToRetryAsync(failure).ConfigureAwait(false) is { } givenUp)
             {
-                // Down, or up but too slow: either way they did not take these before the deadline.
-                var reason = $"no relay took them before the ShutdownTimeout {_shutdownTimeout} ended ({failure.Message})";
+                // Down, or up but too slow: either way they did not take these in the time shutdown allows.
+                var reason = $"{givenUp} ({failure.Message})";
                 DropBatches(reason);
                 DropQueued(reason);
                 return;
@@ -189,27 +190,38 @@ internal sealed partial class FlumeDelivery
     }
 
     /// <summary>
-    /// Waits as long as the relays' backoff says. False at shutdown when that wait would use more than half the time
-    /// left (the other half is for the attempt and for counting what is lost), or the deadline passed: what is left
-    /// cannot be sent in time, and the application's exit should not wait for nothing.
+    /// Waits as long as the relays' backoff says, then null (retry). At shutdown, gives up instead, saying why, when
+    /// that wait would use more than half the time left (the other half is for the attempt and for counting what is
+    /// lost) or the deadline passed: what is left cannot be sent in time, and the application's exit should not wait
+    /// for nothing.
     /// </summary>
-    private async Task<bool> WaitToRetryAsync(Exception failure)
+    private async Task<string?> WaitToRetryAsync(Exception failure)
     {
         var delay = RetryDelay.After(failure);
         if (Stopping)
         {
-            var left = _shutdownTimeout - _time.GetElapsedTime(_shutdownStarted);
-            if (_deadline.IsCancellationRequested || delay > left / 2)
+            var ended = $"no relay took them before the ShutdownTimeout {_shutdownTimeout} ended";
+            if (_deadline.IsCancellationRequested)
             {
-                return false;
+                return ended;
             }
 
-            return await WaitAsync(delay, _deadline.Token).ConfigureAwait(false);
+            var left = _shutdownTimeout - _time.GetElapsedTime(_shutdownStarted);
+            if (delay > left / 2)
+            {
+                // Said apart from the deadline's end, so that a shutdown that returned early is not read as one that
+                // waited its whole timeout.
+                return string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"no relay took them, and the next retry was due in {delay.TotalSeconds:0.0} s, more than half of the {left.TotalSeconds:0.0} s left of the ShutdownTimeout {_shutdownTimeout}");
+            }
+
+            return await WaitAsync(delay, _deadline.Token).ConfigureAwait(false) ? null : ended;
         }
 
         // Disposal cuts the wait short: the loop then looks again, with the shutdown deadline.
         await WaitAsync(delay, _stop.Token).ConfigureAwait(false);
-        return true;
+        return null;
     }
 
     /// <summary>Waits <paramref name="delay"/>; false when <paramref name="cancellationToken"/> ended it early.</summary>

@@ -69,6 +69,10 @@ public sealed class RetryScheduleTests
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"dispose took {watch.Elapsed}");
         Assert.EndsWith("5000 dropped in total", log.Last(), StringComparison.Ordinal);
+
+        // It gave up before the timeout ended, and says so instead of claiming the timeout ran out.
+        Assert.Contains(log, line => line.Contains("the next retry was due in", StringComparison.Ordinal) && line.Contains("left of the ShutdownTimeout 00:00:03", StringComparison.Ordinal));
+        Assert.DoesNotContain(log, line => line.Contains("ShutdownTimeout 00:00:03 ended", StringComparison.Ordinal));
         Assert.Equal(5000, delivery.EventsDropped);
         Assert.Equal(0, delivery.EventsSent);
     }
