@@ -107,7 +107,7 @@ internal sealed partial class FlumeDelivery
             if (await WaitToRetryAsync(failure).ConfigureAwait(false) is { } givenUp)
             {
                 // Down, or up but too slow: either way they did not take these in the time shutdown allows.
-                var reason = $"{givenUp} ({failure.Message})";
+                var reason = $"{givenUp}; last failure: {failure.Message}";
                 DropBatches(reason);
                 DropQueued(reason);
                 return;
