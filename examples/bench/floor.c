@@ -13,12 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
-static long requests;
 static void *serve(void *arg) {
   int fd = (int)(intptr_t)arg;
   static __thread char buf[1 << 20];
@@ -31,7 +29,6 @@ static void *serve(void *arg) {
       have += n;
       if (need == 4 && have >= 4) need = 4 + ntohl(*(uint32_t *)buf);
     }
-    __atomic_add_fetch(&requests, 1, __ATOMIC_RELAXED);
     if (send(fd, answer, sizeof answer, 0) != sizeof answer) { close(fd); return NULL; }
   }
 }
@@ -64,13 +61,21 @@ int main(int argc, char **argv) {
     struct sockaddr_in a = {.sin_family = AF_INET};
     inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
     socklen_t len = sizeof a;
-    bind(l, (struct sockaddr *)&a, sizeof a); listen(l, 64); getsockname(l, (struct sockaddr *)&a, &len);
+    if (bind(l, (struct sockaddr *)&a, sizeof a) || listen(l, 64) || getsockname(l, (struct sockaddr *)&a, &len)) {
+      perror("listen on 127.0.0.1");
+      return 1;
+    }
     printf("%d\n", ntohs(a.sin_port)); fflush(stdout);
     for (;;) {
       int fd = accept(l, NULL, NULL), one = 1;
+      if (fd < 0) continue;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
       pthread_t t; pthread_create(&t, NULL, serve, (void *)(intptr_t)fd); pthread_detach(t);
     }
+  }
+  if (argc != 7 || strcmp(argv[1], "client") || atoi(argv[3]) < 1 || atoi(argv[3]) > 64 || atoi(argv[5]) < 5 || atoi(argv[5]) > (1 << 20)) {
+    fprintf(stderr, "usage: floor server | floor client PORT CONNECTIONS(1-64) RATE SIZE(5 bytes-1 MiB) SECONDS\n");
+    return 2;
   }
   port = atoi(argv[2]); int conns = atoi(argv[3]); rate = atof(argv[4]) / conns; size = atoi(argv[5]); seconds = atoi(argv[6]);
   pthread_t t[64];
