@@ -23,9 +23,10 @@ public sealed class Log4NetAppLoadBalancingTests : IDisposable
         var config = Log4NetAppRun.WriteConfig(_directory, relays.Hosts);
         using var app = Log4NetAppRun.Start(config, Lines, threads: 4, "shutdown");
 
-        // The calls are done and the lines are on their way: the appender is sending to both relays.
+        // The calls are done and the appender is sending them to both relays: kill one at once. Waiting for the first
+        // lines to come out of the relays as well left too narrow a window (a fresh CI run saw the app deliver all
+        // 50,000 and exit before the kill); the file channels' syncs make the delivery take far longer than this.
         await app.WaitForLineAsync("log calls took");
-        await Eventually.TrueAsync(() => !relays.Received.Events.IsEmpty, "the first lines at the receiver");
         relays.Kill(1);
         Assert.False(app.HasExited, "the app had delivered everything before the relay could be killed");
 
