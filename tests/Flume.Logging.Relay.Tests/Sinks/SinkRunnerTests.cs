@@ -10,11 +10,7 @@ public sealed class SinkRunnerTests
     [Fact]
     public async Task Steps_run_on_a_thread_of_its_own_named_after_the_sink_and_not_on_the_pool()
     {
-        var processor = new RecordingProcessor(asynchronous: false);
-        using var runner = await StartAsync(processor);
-
-        await Eventually.TrueAsync(() => processor.Steps >= 3, "the runner steps");
-        await runner.StopAsync(CancellationToken.None);
+        var processor = await RunThreeStepsAsync(asynchronous: false);
 
         Assert.Equal("Flume sink k1", processor.ThreadName);
         Assert.False(processor.OnPool);
@@ -23,21 +19,21 @@ public sealed class SinkRunnerTests
     [Fact]
     public async Task A_step_that_completes_asynchronously_is_waited_for_before_the_next_one()
     {
-        var processor = new RecordingProcessor(asynchronous: true);
-        using var runner = await StartAsync(processor);
-
-        await Eventually.TrueAsync(() => processor.Steps >= 3, "the runner steps");
-        await runner.StopAsync(CancellationToken.None);
+        var processor = await RunThreeStepsAsync(asynchronous: true);
 
         Assert.False(processor.Overlapped, "a step began before the one before it had ended");
     }
 
-    private static async Task<SinkRunner> StartAsync(ISinkProcessor processor)
+    /// <summary>Runs a runner over a recording processor until it has stepped three times, then stops it.</summary>
+    private static async Task<RecordingProcessor> RunThreeStepsAsync(bool asynchronous)
     {
+        var processor = new RecordingProcessor(asynchronous);
         var channel = new MemoryChannel("c1", new MemoryChannelOptions(), TimeProvider.System, NullLogger<MemoryChannel>.Instance);
-        var runner = new SinkRunner(processor, [channel], TimeProvider.System, NullLogger<SinkRunner>.Instance);
+        using var runner = new SinkRunner(processor, [channel], TimeProvider.System, NullLogger<SinkRunner>.Instance);
         await runner.StartAsync(CancellationToken.None);
-        return runner;
+        await Eventually.TrueAsync(() => processor.Steps >= 3, "the runner steps");
+        await runner.StopAsync(CancellationToken.None);
+        return processor;
     }
 
     /// <summary>Records where its first step runs and whether steps overlap; Ready for three steps, then Backoff.</summary>
