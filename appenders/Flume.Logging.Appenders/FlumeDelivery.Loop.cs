@@ -200,10 +200,9 @@ internal sealed partial class FlumeDelivery
         var delay = RetryDelay.After(failure);
         if (Stopping)
         {
-            var ended = $"no relay took them before the ShutdownTimeout {_shutdownTimeout} ended";
             if (_deadline.IsCancellationRequested)
             {
-                return ended;
+                return DeadlineEnded();
             }
 
             var left = _shutdownTimeout - _time.GetElapsedTime(_shutdownStarted);
@@ -216,13 +215,15 @@ internal sealed partial class FlumeDelivery
                     $"no relay took them, and the next retry was due in {delay.TotalSeconds:0.0} s, more than half of the {left.TotalSeconds:0.0} s left of the ShutdownTimeout {_shutdownTimeout}");
             }
 
-            return await WaitAsync(delay, _deadline.Token).ConfigureAwait(false) ? null : ended;
+            return await WaitAsync(delay, _deadline.Token).ConfigureAwait(false) ? null : DeadlineEnded();
         }
 
         // Disposal cuts the wait short: the loop then looks again, with the shutdown deadline.
         await WaitAsync(delay, _stop.Token).ConfigureAwait(false);
         return null;
     }
+
+    private string DeadlineEnded() => $"no relay took them before the ShutdownTimeout {_shutdownTimeout} ended";
 
     /// <summary>Waits <paramref name="delay"/>; false when <paramref name="cancellationToken"/> ended it early.</summary>
     private async Task<bool> WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
