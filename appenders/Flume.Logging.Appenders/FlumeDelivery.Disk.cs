@@ -41,24 +41,18 @@ internal sealed partial class FlumeDelivery
                 return false;
             }
 
-            // Before disposal a drain attempt is cut short by dispose, which then looks again with the deadline.
-            var token = Stopping ? _deadline.Token : _stop.Token;
+            // Only the shutdown deadline cuts an attempt short, as on the memory path: disposal itself must not, since
+            // a batch in flight may already be with the relay, and sending it again would deliver it twice.
             Exception? failure;
             try
             {
-                (var sent, failure) = await disk.SendOldestAsync(_diskScratch, batch => SendAsync(batch, token)).ConfigureAwait(false);
+                (var sent, failure) = await disk.SendOldestAsync(_diskScratch, batch => SendAsync(batch, _deadline.Token)).ConfigureAwait(false);
                 _counters.AddSent(sent);
             }
             catch (Exception e) when (DiskBuffer.IsDiskFailure(e))
             {
                 _selfLog.Write($"Flume appender: the disk buffer at {disk.Path} failed ({e.Message}); retrying");
                 failure = e;
-            }
-
-            if (failure is OperationCanceledException && Stopping && !_deadline.IsCancellationRequested)
-            {
-                // Dispose cut this attempt short, which says nothing about the relays: look again with the deadline.
-                continue;
             }
 
             if (failure is not null && !await WaitToRetryWhileSpillingAsync(disk, failure).ConfigureAwait(false))

@@ -163,6 +163,45 @@ public sealed class RelayDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task Disposing_while_a_buffered_batch_is_with_the_relay_waits_for_its_answer_instead_of_sending_it_again()
+    {
+        using var closed = new ClosedPort();
+        var options = new FlumeAppenderOptions
+        {
+            Hosts = closed.HostAndPort,
+            BufferPath = _bufferPath,
+            FlushInterval = TimeSpan.FromMilliseconds(20),
+        };
+        var first = new FlumeDelivery(options);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True(first.TryEnqueue(Event(i)));
+        }
+
+        await first.DisposeAsync();
+        Assert.Equal(10, first.EventsBuffered);
+
+        // The relay holds the next run's first batch, unanswered, while the run is disposed.
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var receiver = new RecordingReceiver { Hold = answer.Task };
+        await using var server = await ServeAsync(receiver);
+        options.Hosts = $"127.0.0.1:{server.LocalEndPoint.Port}";
+        var second = new FlumeDelivery(options);
+        await receiver.Entered.Task.WaitAsync(Wait);
+        var disposing = second.DisposeAsync().AsTask();
+
+        // Time for a cancelled attempt to be sent again, which the held relay would also take.
+        await Task.Delay(300);
+        answer.SetResult();
+        await disposing.WaitAsync(Wait);
+
+        Assert.Equal(Enumerable.Range(0, 10), Numbers(receiver.Events));
+        Assert.Equal([10], receiver.BatchSizes);
+        Assert.Equal(10, second.EventsSent);
+        Assert.Equal(0, second.EventsDropped);
+    }
+
+    [Fact]
     public async Task With_several_hosts_a_batch_failed_on_a_dead_one_goes_to_a_live_one()
     {
         var receiver = new RecordingReceiver();
