@@ -66,6 +66,14 @@ public sealed class RpcClientOptions
     /// <summary>Caps on the responses this client reads.</summary>
     public RpcLimits Limits { get; set; } = new();
 
+    /// <summary>
+    /// Whether the caller's thread is the client's own (a relay sink's runner thread, which waits for each answer
+    /// anyway): connections then connect, send and read with blocking calls on it, and an answer wakes that thread
+    /// alone instead of the socket engine's thread and a pool thread before it. Timeouts close the socket. Not for a
+    /// caller on the thread pool, whose threads it would hold. Default: false (asynchronous sockets).
+    /// </summary>
+    internal bool BlockingIo { get; set; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting by its Flume property name.</summary>
     public void Validate()
     {

@@ -31,7 +31,7 @@ internal sealed partial class Connection
             writerScheduler: PipeScheduler.Inline,
             minimumSegmentSize: ReadBufferSize,
             useSynchronizationContext: false));
-        _stream = new SocketSendStream(_socket);
+        _stream = new BlockingSocketStream(_socket);
         _input = new WatchedPipeReader(pipe.Reader, _timeProvider);
         _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
         _readerDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

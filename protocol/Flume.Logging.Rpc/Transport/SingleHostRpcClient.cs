@@ -237,12 +237,22 @@ internal abstract class SingleHostRpcClient : IRpcClient
         try
         {
             var connection = _connection ?? await ConnectAsync(timeout, deadline.Token);
+
+            // A blocking exchange sees no token: the deadline (or the caller, through it) ends it by closing the socket.
+            using var abortAtDeadline = Options.BlockingIo ? deadline.Token.UnsafeRegister(static connection => ((Connection)connection!).Abort(), connection) : default;
             status = await ExchangeAsync(connection, single, batch, start, count, deadline.Token);
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested && (e is OperationCanceledException || Options.BlockingIo))
         {
             await DropConnectionAsync(abort: true);
             throw new EventDeliveryException($"{Target}: {DescribeTimeout(opening, timeout, single is not null)}");
+        }
+        catch (Exception e) when (Options.BlockingIo && cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
+        {
+            // The caller gave up mid-request, which closed the socket under a blocking call: report it as asynchronous
+            // calls do, as the caller's cancellation.
+            await DropConnectionAsync(abort: true);
+            throw new OperationCanceledException($"{Target}: the request was cancelled", e, cancellationToken);
         }
         catch (EventDeliveryException e) when (opening && _connection is not null && _tls is null)
         {
@@ -302,7 +312,7 @@ internal abstract class SingleHostRpcClient : IRpcClient
 
     private async ValueTask<Connection> ConnectAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var connection = await TcpConnector.ConnectAsync(_host, timeout, _wrapStream, _tls, cancellationToken);
+        var connection = await TcpConnector.ConnectAsync(_host, timeout, _wrapStream, _tls, Options.BlockingIo, cancellationToken);
         _connection = connection;
         _connectedAt = _timeProvider.GetTimestamp();
         OnConnected();

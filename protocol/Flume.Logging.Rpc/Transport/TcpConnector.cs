@@ -10,27 +10,42 @@ internal static class TcpConnector
     /// <summary>
     /// Connects to <paramref name="host"/>. Throws <see cref="EventDeliveryException"/> naming the host when the
     /// connection is refused, cannot be resolved, takes longer than <paramref name="timeout"/>, or, with
-    /// <paramref name="tls"/>, when the TLS handshake (within the same timeout) fails.
+    /// <paramref name="tls"/>, when the TLS handshake (within the same timeout) fails. A <paramref name="blocking"/>
+    /// connection's socket is used with blocking calls only (<see cref="RpcClientOptions.BlockingIo"/>).
     /// </summary>
     public static async Task<Connection> ConnectAsync(
-        RpcHost host, TimeSpan timeout, StreamWrapper? wrapStream, TlsAuthenticator? tls, CancellationToken cancellationToken)
+        RpcHost host, TimeSpan timeout, StreamWrapper? wrapStream, TlsAuthenticator? tls, bool blocking, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+
+        // A blocking call sees no token: the deadline (or the caller) ends it by closing the socket under it.
+        using var closeAtDeadline = blocking ? deadline.Token.UnsafeRegister(static socket => ((Socket)socket!).Dispose(), socket) : default;
         try
         {
-            await socket.ConnectAsync(host.Host, host.Port, deadline.Token);
+            if (blocking)
+            {
+                socket.Connect(host.Host, host.Port);
+            }
+            else
+            {
+                await socket.ConnectAsync(host.Host, host.Port, deadline.Token);
+            }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (deadline.IsCancellationRequested && e is OperationCanceledException or SocketException or ObjectDisposedException)
         {
             socket.Dispose();
+            cancellationToken.ThrowIfCancellationRequested();
             throw new EventDeliveryException($"connect to {host.Host}:{host.Port} timed out after {timeout.TotalMilliseconds:0} ms");
         }
         catch (SocketException e)
         {
+            // A blocking connect's message ends with the address it tried ("Connection refused [::ffff:127.0.0.1]:41501");
+            // the reason alone reads as the asynchronous one does, after the host as it was configured.
             socket.Dispose();
-            throw new EventDeliveryException($"cannot connect to {host.Host}:{host.Port}: {e.Message}", e);
+            var reason = blocking ? new SocketException((int)e.SocketErrorCode).Message : e.Message;
+            throw new EventDeliveryException($"cannot connect to {host.Host}:{host.Port}: {reason}", e);
         }
         catch
         {
@@ -38,7 +53,7 @@ internal static class TcpConnector
             throw;
         }
 
-        Stream stream = new NetworkStream(socket, ownsSocket: false);
+        Stream stream = blocking ? new BlockingSocketStream(socket) : new NetworkStream(socket, ownsSocket: false);
         if (tls is not null)
         {
             stream = await HandshakeAsync(socket, stream, host, tls, timeout, deadline.Token, cancellationToken);
@@ -59,9 +74,11 @@ internal static class TcpConnector
         {
             return await tls.AuthenticateAsClientAsync(network, host.Host, deadline);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (deadline.IsCancellationRequested && e is OperationCanceledException or IOException or ObjectDisposedException or AuthenticationException)
         {
+            // Blocking, the deadline shows as the socket closed under the handshake rather than as a cancellation.
             socket.Dispose();
+            cancellationToken.ThrowIfCancellationRequested();
             throw new EventDeliveryException($"TLS handshake with {host.Host}:{host.Port} timed out after {timeout.TotalMilliseconds:0} ms");
         }
         catch (AuthenticationException e)

@@ -79,6 +79,10 @@ internal static class RpcComponentProperties
             CompressionLevel = properties.GetInt32("compression-level", 6, 0, 9),
             ThriftProtocol = avro ? ThriftProtocolKind.Compact : properties.GetEnum("protocol", ThriftProtocolKind.Compact),
             Tls = TlsComponentProperties.Read(properties, server: false),
+
+            // The sink's runner thread waits for each answer anyway: it reads it itself, woken by the kernel, instead
+            // of the socket engine's thread waking a pool thread that then wakes it.
+            BlockingIo = true,
         };
         properties.Require(options.ConnectTimeout > TimeSpan.Zero, "connect-timeout", "must be positive");
         properties.Require(options.RequestTimeout > TimeSpan.Zero, "request-timeout", "must be positive");
