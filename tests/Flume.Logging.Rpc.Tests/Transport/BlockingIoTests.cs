@@ -93,6 +93,23 @@ public sealed class BlockingIoTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_send_blocked_on_a_peer_that_reads_nothing_fails_at_the_request_timeout()
+    {
+        using var silent = Listen(backlog: 4);
+        var client = Client(((IPEndPoint)silent.LocalEndPoint!).Port, thrift: true, options => options.RequestTimeout = Short);
+
+        // 40 MB: more than the kernel buffers on both ends can hold (tcp_rmem and tcp_wmem allow 32 + 4 MB at most), so
+        // the send blocks until the deadline closes the socket.
+        var body = new byte[1024 * 1024];
+        var batch = Enumerable.Range(0, 40).Select(_ => new FlumeEvent(body)).ToArray();
+        var watch = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<EventDeliveryException>(() => OnOwnThread(() => client.AppendBatchAsync(batch)));
+
+        Assert.Contains("within the request timeout of 300 ms", error.Message, StringComparison.Ordinal);
+        Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task An_avro_handshake_the_server_never_answers_fails_at_the_connect_timeout()
     {
         using var silent = Listen(backlog: 4);
