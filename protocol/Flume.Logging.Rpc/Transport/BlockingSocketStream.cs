@@ -9,22 +9,8 @@ namespace Flume.Logging.Rpc.Transport;
 /// (its epoll thread, then a pool thread), and the socket, never used asynchronously, stays out of the engine. A call
 /// blocks until the peer sends, its window opens, or the socket is closed here (a stop, a timeout), which ends it.
 /// </summary>
-internal sealed class BlockingSocketStream(Socket socket) : Stream
+internal sealed class BlockingSocketStream(Socket socket) : ConnectionStream
 {
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override int Read(Span<byte> buffer) => socket.Receive(buffer);
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
@@ -76,10 +62,6 @@ internal sealed class BlockingSocketStream(Socket socket) : Stream
     }
 
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     // As an asynchronous call would report it: in the task, a socket error wrapped as NetworkStream wraps it.
     private static Exception AsStreamError(Exception e) => e is SocketException ? new IOException(e.Message, e) : e;

@@ -2,24 +2,10 @@ namespace Flume.Logging.Rpc.Transport;
 
 /// <summary>
 /// A connection-like stream made of two one-way streams: reads come from <see cref="ReadSide"/>, writes and flushes
-/// go to <see cref="WriteSide"/>. Not seekable. Subclasses decide what disposing releases.
+/// go to <see cref="WriteSide"/>. Subclasses decide what disposing releases.
 /// </summary>
-internal abstract class DuplexStream : Stream
+internal abstract class DuplexStream : ConnectionStream
 {
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     /// <summary>Where reads come from.</summary>
     protected abstract Stream ReadSide { get; }
 
@@ -45,8 +31,4 @@ internal abstract class DuplexStream : Stream
     public override void Flush() => WriteSide.Flush();
 
     public override Task FlushAsync(CancellationToken cancellationToken) => WriteSide.FlushAsync(cancellationToken);
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }
