@@ -36,6 +36,27 @@ public sealed class RelayDeliveryTests : IDisposable
 
     private static FlumeEvent Event(int i) => FlumeEvent.FromText(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>
+    /// A first run whose relay port refuses connections: it logs events 0 to <paramref name="count"/> - 1, and its
+    /// disposal, within the shutdown timeout, puts all of them in the disk buffer for the next run.
+    /// </summary>
+    private static async Task BufferWhileNoRelayListensAsync(FlumeAppenderOptions options, int count)
+    {
+        using var closed = new ClosedPort();
+        options.Hosts = closed.HostAndPort;
+        var first = new FlumeDelivery(options);
+        for (var i = 0; i < count; i++)
+        {
+            Assert.True(first.TryEnqueue(Event(i)));
+        }
+
+        var watch = Stopwatch.StartNew();
+        await first.DisposeAsync();
+        Assert.InRange(watch.Elapsed, TimeSpan.Zero, options.ShutdownTimeout);
+        Assert.Equal(count, first.EventsBuffered);
+        Assert.Equal(0, first.EventsDropped);
+    }
+
     private static List<int> Numbers(IEnumerable<FlumeEvent> events) =>
         events.Select(e => int.Parse(Encoding.UTF8.GetString(e.Body.Span), System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
@@ -127,25 +148,13 @@ public sealed class RelayDeliveryTests : IDisposable
     [Fact]
     public async Task A_buffered_run_against_a_relay_that_never_came_up_is_delivered_by_the_next_run()
     {
-        using var closed = new ClosedPort();
         var options = new FlumeAppenderOptions
         {
-            Hosts = closed.HostAndPort,
             BufferPath = _bufferPath,
             FlushInterval = TimeSpan.FromMilliseconds(20),
             MaxBackoff = TimeSpan.FromMilliseconds(200),
         };
-        var first = new FlumeDelivery(options);
-        for (var i = 0; i < 1000; i++)
-        {
-            Assert.True(first.TryEnqueue(Event(i)));
-        }
-
-        var watch = Stopwatch.StartNew();
-        await first.DisposeAsync();
-        Assert.InRange(watch.Elapsed, TimeSpan.Zero, options.ShutdownTimeout);
-        Assert.Equal(1000, first.EventsBuffered);
-        Assert.Equal(0, first.EventsDropped);
+        await BufferWhileNoRelayListensAsync(options, 1000);
 
         // The next run starts while its relay still refuses connections, and is let in once it has tried: the relay
         // listens all along on its own port (only the buffer carries over between runs, not the hosts).
@@ -165,21 +174,8 @@ public sealed class RelayDeliveryTests : IDisposable
     [Fact]
     public async Task Disposing_while_a_buffered_batch_is_with_the_relay_waits_for_its_answer_instead_of_sending_it_again()
     {
-        using var closed = new ClosedPort();
-        var options = new FlumeAppenderOptions
-        {
-            Hosts = closed.HostAndPort,
-            BufferPath = _bufferPath,
-            FlushInterval = TimeSpan.FromMilliseconds(20),
-        };
-        var first = new FlumeDelivery(options);
-        for (var i = 0; i < 10; i++)
-        {
-            Assert.True(first.TryEnqueue(Event(i)));
-        }
-
-        await first.DisposeAsync();
-        Assert.Equal(10, first.EventsBuffered);
+        var options = new FlumeAppenderOptions { BufferPath = _bufferPath, FlushInterval = TimeSpan.FromMilliseconds(20) };
+        await BufferWhileNoRelayListensAsync(options, 10);
 
         // The relay holds the next run's first batch, unanswered, while the run is disposed.
         var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
