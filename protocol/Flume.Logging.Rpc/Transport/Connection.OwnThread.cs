@@ -32,7 +32,8 @@ internal sealed partial class Connection
             minimumSegmentSize: ReadBufferSize,
             useSynchronizationContext: false));
         _stream = new BlockingSocketStream(_socket);
-        _input = new WatchedPipeReader(pipe.Reader, _timeProvider);
+        // Nothing has been read since the accept, which the watch loop timed until this reader existed.
+        _input = new WatchedPipeReader(pipe.Reader, _timeProvider, _acceptedAt);
         _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
         _readerDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var started = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -51,7 +51,7 @@ internal sealed partial class Connection : IAsyncDisposable
     public void Open(Stream stream)
     {
         _stream = stream;
-        _input = new WatchedPipeReader(PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: ReadBufferSize, leaveOpen: true)), _timeProvider);
+        _input = new WatchedPipeReader(PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: ReadBufferSize, leaveOpen: true)), _timeProvider, _timeProvider.GetTimestamp());
         _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
     }
 

@@ -23,10 +23,16 @@ internal sealed class WatchedPipeReader : PipeReader
     private long _frameWaitedTicks;
     private long _frameBytes;
 
-    public WatchedPipeReader(PipeReader inner, TimeProvider time)
+    /// <summary>
+    /// Watches <paramref name="inner"/>, waiting on the peer since <paramref name="waitingSince"/> (a timestamp of
+    /// <paramref name="time"/>): until the handler's first read, the time its start takes counts as the peer's too.
+    /// </summary>
+    public WatchedPipeReader(PipeReader inner, TimeProvider time, long waitingSince)
     {
         _inner = inner;
         _time = time;
+        _waitingSince = waitingSince;
+        _waiting = true;
     }
 
     // Pooled: a connection's every read that waits on the peer would otherwise allocate its state machine.
@@ -35,8 +41,12 @@ internal sealed class WatchedPipeReader : PipeReader
     {
         lock (_lock)
         {
-            _waitingSince = _time.GetTimestamp();
-            _waiting = true;
+            // Already waiting only at the first read, whose wait began when the connection was opened.
+            if (!_waiting)
+            {
+                _waitingSince = _time.GetTimestamp();
+                _waiting = true;
+            }
         }
 
         ReadResult result;
