@@ -41,15 +41,16 @@ public sealed class ThriftInteropTests : IClassFixture<ThriftPeerFixture>
     }
 
     [Theory]
-    [InlineData(ThriftProtocolKind.Compact)]
-    [InlineData(ThriftProtocolKind.Binary)]
-    public async Task Our_client_delivers_several_batches_to_the_generated_python_server(ThriftProtocolKind protocol)
+    [InlineData(ThriftProtocolKind.Compact, false)]
+    [InlineData(ThriftProtocolKind.Binary, false)]
+    [InlineData(ThriftProtocolKind.Compact, true)]
+    public async Task Our_client_delivers_several_batches_to_the_generated_python_server(ThriftProtocolKind protocol, bool blockingIo)
     {
         using var server = PeerProcess.Start(Python.Executable, [
             ThriftPeerFixture.Script("thrift_server.py"), _peers.GeneratedDirectory, ProtocolArgument(protocol)]);
         var listening = await server.WaitForLineAsync("LISTENING ", Bound);
         var port = int.Parse(listening["LISTENING ".Length..], CultureInfo.InvariantCulture);
-        var options = new RpcClientOptions { ClientType = RpcClientType.Thrift, ThriftProtocol = protocol, BatchSize = 4 };
+        var options = new RpcClientOptions { ClientType = RpcClientType.Thrift, ThriftProtocol = protocol, BatchSize = 4, BlockingIo = blockingIo };
         await using var client = ThriftRpc.CreateClient(new RpcHost("h1", "127.0.0.1", port), options, _logs);
         var batches = Enumerable.Range(0, 3).Select(b => Enumerable.Range(b * 10, 10).Select(ThriftTestEvents.Make).ToList()).ToList();
         var single = ThriftTestEvents.Make(99);

@@ -48,16 +48,25 @@ public class AvroPythonInteropTests
     }
 
     [Theory]
-    [InlineData(CompressionType.None)]
-    [InlineData(CompressionType.Deflate)]
-    public async Task Our_client_delivers_several_batches_over_one_connection_to_a_python_responder(CompressionType compression)
+    [InlineData(CompressionType.None, false)]
+    [InlineData(CompressionType.Deflate, false)]
+    [InlineData(CompressionType.None, true)]
+    [InlineData(CompressionType.Deflate, true)]
+    public async Task Our_client_delivers_several_batches_over_one_connection_to_a_python_responder(CompressionType compression, bool blockingIo)
     {
         Python.RequireModules("avro.ipc");
         using var python = PeerProcess.Start(Python.Executable, [Script("avro_responder.py"), .. Flags(compression)], AppContext.BaseDirectory);
         var listening = await python.WaitForLineAsync("LISTENING ", PeerTimeout);
         var port = int.Parse(listening["LISTENING ".Length..], System.Globalization.CultureInfo.InvariantCulture);
 
-        var options = new RpcClientOptions { BatchSize = 3, ConnectTimeout = PeerTimeout, RequestTimeout = PeerTimeout, Compression = compression };
+        var options = new RpcClientOptions
+        {
+            BatchSize = 3,
+            ConnectTimeout = PeerTimeout,
+            RequestTimeout = PeerTimeout,
+            Compression = compression,
+            BlockingIo = blockingIo,
+        };
         var sent = new List<FlumeEvent>();
         await using (var client = AvroRpc.CreateClient(new RpcHost("py", "127.0.0.1", port), options, new CapturingLoggerFactory()))
         {
