@@ -32,15 +32,15 @@ public sealed class BlockingIoTests : IAsyncDisposable
     [InlineData("thrift")]
     public async Task Each_call_completes_with_its_answer_on_the_calling_thread(string transport)
     {
-        using var certificates = TestCertificates.Create();
         var tls = transport.EndsWith("tls", StringComparison.Ordinal);
+        using var certificates = tls ? TestCertificates.Create() : null;
         var compression = transport.EndsWith("deflate", StringComparison.Ordinal) ? CompressionType.Deflate : CompressionType.None;
         var serverOptions = new RpcServerOptions
         {
             Bind = "127.0.0.1",
             Port = 0,
             Compression = compression,
-            Tls = tls ? new TlsOptions { Keystore = certificates.KeystoreP12, KeystorePassword = TestCertificates.Password } : null,
+            Tls = certificates is null ? null : new TlsOptions { Keystore = certificates.KeystoreP12, KeystorePassword = TestCertificates.Password },
         };
         var thrift = transport == "thrift";
         var server = thrift ? ThriftRpc.CreateServer("thrift source", serverOptions, _receiver, _logs) : AvroRpc.CreateServer("avro source", serverOptions, _receiver, _logs);
@@ -49,7 +49,7 @@ public sealed class BlockingIoTests : IAsyncDisposable
         var client = Client(server.LocalEndPoint.Port, thrift, options =>
         {
             options.Compression = compression;
-            options.Tls = tls ? new TlsOptions { Truststore = certificates.TruststorePem } : null;
+            options.Tls = certificates is null ? null : new TlsOptions { Truststore = certificates.TruststorePem };
         });
 
         for (var round = 0; round < 3; round++)
