@@ -47,10 +47,10 @@ public sealed class SelfLogTests : IDisposable
         Assert.True(logging.Elapsed < TimeSpan.FromSeconds(1), $"50 log calls took {logging.Elapsed}");
         Assert.True(disposing.Elapsed < TimeSpan.FromSeconds(3), $"dispose took {disposing.Elapsed} with a 300 ms shutdown timeout");
         Assert.Equal(0, sink.EventsSent);
-        Assert.Equal(50, sink.EventsDropped);
 
-        // Under load the delivery loop can outlive the shutdown timeout; what it drops after the close's total is
-        // reported in a line of its own.
+        // Under load the delivery loop can outlive the shutdown timeout and its grace (CI once counted 48 here when
+        // dispose returned): what it drops after that is still counted, and reported in a line of its own.
+        await Eventually.TrueAsync(() => sink.EventsDropped == 50, "all 50 events counted as dropped", TimeSpan.FromSeconds(10));
         await Eventually.TrueAsync(
             () => _selfLog.Any(line => line.Contains("50 dropped in total", StringComparison.Ordinal)),
             "a SelfLog line gives the total of 50",
