@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Flume.Logging.Protocol;
 using Flume.Logging.Rpc.Avro;
@@ -123,12 +121,9 @@ public class AvroClientServerTests
     [Fact]
     public async Task Silent_server_times_out_within_the_connect_timeout()
     {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(4);
-        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        using var silent = new SilentPort();
         var options = new RpcClientOptions { ConnectTimeout = TimeSpan.FromMilliseconds(300) };
-        await using var client = AvroRpc.CreateClient(new RpcHost("h1", "127.0.0.1", port), options, new CapturingLoggerFactory());
+        await using var client = AvroRpc.CreateClient(new RpcHost("h1", "127.0.0.1", silent.Port), options, new CapturingLoggerFactory());
 
         var error = await Assert.ThrowsAsync<EventDeliveryException>(async () => await client.AppendAsync(FlumeEvent.FromText("x")));
         Assert.Contains("timed out after 300 ms", error.Message, StringComparison.Ordinal);

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Flume.Logging.Protocol;
 using Flume.Logging.Rpc.Thrift;
 using Flume.Logging.Testing;
@@ -160,9 +158,8 @@ public sealed class ThriftClientServerTests : IAsyncLifetime
     [Fact]
     public async Task Times_out_a_request_the_server_never_answers()
     {
-        using var silent = new TcpListener(IPAddress.Loopback, 0);
-        silent.Start();
-        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        using var silent = new SilentPort();
+        var port = silent.Port;
         var client = CreateClient(port, ThriftProtocolKind.Compact, o => o.RequestTimeout = TimeSpan.FromMilliseconds(300));
 
         var e = await Assert.ThrowsAsync<EventDeliveryException>(() => client.AppendAsync(ThriftTestEvents.Make(1)).AsTask());

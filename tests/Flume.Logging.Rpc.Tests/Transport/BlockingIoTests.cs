@@ -77,9 +77,8 @@ public sealed class BlockingIoTests : IAsyncDisposable
     [Fact]
     public async Task A_request_the_server_never_answers_fails_at_the_request_timeout_and_the_next_reconnects()
     {
-        using var silent = Listen(backlog: 4);
-        var port = ((IPEndPoint)silent.LocalEndPoint!).Port;
-        var client = Client(port, thrift: true, options => options.RequestTimeout = Short);
+        using var silent = new SilentPort();
+        var client = Client(silent.Port, thrift: true, options => options.RequestTimeout = Short);
 
         var watch = Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<EventDeliveryException>(() => OnOwnThread(() => client.AppendAsync(FlumeEvent.FromText("x"))));
@@ -89,14 +88,14 @@ public sealed class BlockingIoTests : IAsyncDisposable
 
         // The timed-out connection was dropped: the next call opens another, which the listener queues as well.
         await Assert.ThrowsAsync<EventDeliveryException>(() => OnOwnThread(() => client.AppendAsync(FlumeEvent.FromText("y"))));
-        Assert.Equal(2, AcceptAll(silent));
+        Assert.Equal(2, silent.AcceptQueued());
     }
 
     [Fact]
     public async Task A_send_blocked_on_a_peer_that_reads_nothing_fails_at_the_request_timeout()
     {
-        using var silent = Listen(backlog: 4);
-        var client = Client(((IPEndPoint)silent.LocalEndPoint!).Port, thrift: true, options => options.RequestTimeout = Short);
+        using var silent = new SilentPort();
+        var client = Client(silent.Port, thrift: true, options => options.RequestTimeout = Short);
 
         // 40 MB: more than the kernel buffers on both ends can hold (tcp_rmem and tcp_wmem allow 32 + 4 MB at most), so
         // the send blocks until the deadline closes the socket.
@@ -112,8 +111,8 @@ public sealed class BlockingIoTests : IAsyncDisposable
     [Fact]
     public async Task An_avro_handshake_the_server_never_answers_fails_at_the_connect_timeout()
     {
-        using var silent = Listen(backlog: 4);
-        var client = Client(((IPEndPoint)silent.LocalEndPoint!).Port, thrift: false, options => options.ConnectTimeout = Short);
+        using var silent = new SilentPort();
+        var client = Client(silent.Port, thrift: false, options => options.ConnectTimeout = Short);
 
         var error = await Assert.ThrowsAsync<EventDeliveryException>(() => OnOwnThread(() => client.AppendAsync(FlumeEvent.FromText("x"))));
 
@@ -124,8 +123,8 @@ public sealed class BlockingIoTests : IAsyncDisposable
     public async Task A_connect_the_server_never_accepts_fails_at_the_connect_timeout()
     {
         // A listener whose accept queue is full drops further SYNs, so a connect waits for as long as it is let.
-        using var full = Listen(backlog: 0);
-        var port = ((IPEndPoint)full.LocalEndPoint!).Port;
+        using var full = new SilentPort(backlog: 0);
+        var port = full.Port;
         var queued = new List<Socket>();
         try
         {
@@ -149,8 +148,8 @@ public sealed class BlockingIoTests : IAsyncDisposable
     [Fact]
     public async Task A_tls_handshake_the_server_never_answers_fails_at_the_connect_timeout()
     {
-        using var silent = Listen(backlog: 4);
-        var port = ((IPEndPoint)silent.LocalEndPoint!).Port;
+        using var silent = new SilentPort();
+        var port = silent.Port;
 
         // Thrift: its connect and TLS handshake come before its first request (avro's count as that request's, and a
         // timeout there says "connect and handshake").
@@ -168,8 +167,8 @@ public sealed class BlockingIoTests : IAsyncDisposable
     [Fact]
     public async Task A_caller_that_cancels_a_blocked_request_gets_its_cancellation_at_once()
     {
-        using var silent = Listen(backlog: 4);
-        var client = Client(((IPEndPoint)silent.LocalEndPoint!).Port, thrift: true);
+        using var silent = new SilentPort();
+        var client = Client(silent.Port, thrift: true);
         using var cancel = new CancellationTokenSource();
 
         var watch = Stopwatch.StartNew();
@@ -190,27 +189,6 @@ public sealed class BlockingIoTests : IAsyncDisposable
         Task.Factory.StartNew(() => call().AsTask(), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
             .Unwrap()
             .WaitAsync(TimeSpan.FromSeconds(10));
-
-    private static Socket Listen(int backlog)
-    {
-        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(backlog);
-        return listener;
-    }
-
-    /// <summary>Accepts what the listener has queued; how many connections there were.</summary>
-    private static int AcceptAll(Socket listener)
-    {
-        var accepted = 0;
-        while (listener.Poll(0, SelectMode.SelectRead))
-        {
-            listener.Accept().Dispose();
-            accepted++;
-        }
-
-        return accepted;
-    }
 
     /// <summary>Connects a socket that the listener queues; false once the queue is full and a connect hangs.</summary>
     private static async Task<bool> TryConnectAsync(int port, List<Socket> queued)
