@@ -8,8 +8,8 @@ namespace Flume.Logging.Relay.Sinks;
 /// Runs a sink processor in a loop on a thread of its own, as Flume's <c>SinkRunner</c> does: a failing step is logged
 /// and backed off (growing by <see cref="BackoffIncrement"/> up to <see cref="MaxBackoff"/>, as Flume's 1 s / 5 s);
 /// an empty channel is waited on rather than polled, and once woken the runner lingers (<see cref="DefaultLinger"/>)
-/// so that what arrives meanwhile joins its batch. On stop it keeps draining until the channels are empty or the stop
-/// deadline passes.
+/// so that what arrives meanwhile joins its batch. On stop the step in flight finishes, then the runner keeps draining
+/// until the channels are empty or the stop deadline passes.
 /// </summary>
 /// <remarks>
 /// The thread blocks in its waits, so a put wakes it directly. On the thread pool each wake-up went through a
@@ -49,6 +49,13 @@ internal sealed partial class SinkRunner : ILifecycle, IDisposable
     private readonly TimeSpan _linger;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>
+    /// Cancels a step in flight: only the stop deadline does. A stop that cancelled the step as soon as it began rolled
+    /// back a batch the sink had already partly written (an HDFS file, a next hop's request), and the drain then wrote it
+    /// again: every graceful stop under load duplicated a batch.
+    /// </summary>
+    private readonly CancellationTokenSource _abortStep = new();
     private Task? _loop;
     private int _consecutiveFailures;
 
@@ -77,32 +84,42 @@ internal sealed partial class SinkRunner : ILifecycle, IDisposable
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
-        if (_loop is not null)
-        {
-            await _loop;
-        }
-
+        await EndLoopAsync(cancellationToken);
         await DrainAsync(cancellationToken);
         await _processor.StopAsync(cancellationToken);
     }
 
     /// <summary>
     /// Stops the loop and the processor without draining: what the sinks have not taken stays in the channel for
-    /// whoever drains it next (a reload's restarted sink). A batch in flight is rolled back by its cancellation.
+    /// whoever drains it next (a reload's restarted sink). A batch in flight finishes, or is rolled back when
+    /// <paramref name="cancellationToken"/> fires.
     /// </summary>
     public async Task StopWithoutDrainingAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
-        if (_loop is not null)
-        {
-            await _loop;
-        }
-
+        await EndLoopAsync(cancellationToken);
         await _processor.StopAsync(cancellationToken);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _abortStep.Dispose();
+    }
+
+    /// <summary>Ends the loop's waits at once; a step in flight runs on until it ends or <paramref name="deadline"/> fires.</summary>
+    private async Task EndLoopAsync(CancellationToken deadline)
+    {
+        await _stopping.CancelAsync();
+        if (_loop is null)
+        {
+            return;
+        }
+
+        using (deadline.Register(static abort => ((CancellationTokenSource)abort!).Cancel(), _abortStep))
+        {
+            await _loop;
+        }
+    }
 
     private void Run(CancellationToken stopping)
     {
@@ -115,7 +132,7 @@ internal sealed partial class SinkRunner : ILifecycle, IDisposable
         {
             try
             {
-                var step = _processor.ProcessAsync(stopping);
+                var step = _processor.ProcessAsync(_abortStep.Token);
                 var status = step.IsCompletedSuccessfully ? step.Result : step.AsTask().GetAwaiter().GetResult();
                 _consecutiveFailures = 0;
                 if (status == SinkStatus.Backoff)

@@ -24,6 +24,57 @@ public sealed class SinkRunnerTests
         Assert.False(processor.Overlapped, "a step began before the one before it had ended");
     }
 
+    [Fact]
+    public async Task Stopping_lets_the_step_in_flight_finish_instead_of_cancelling_it()
+    {
+        var processor = new GatedProcessor();
+        using var runner = await StartAsync(processor);
+        await processor.InStep.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var stop = runner.StopAsync(CancellationToken.None);
+        await Task.Delay(100);
+        Assert.False(stop.IsCompleted, "the stop returned while a step was in flight");
+        processor.Release.SetResult();
+        await stop.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(StepEnd.Finished, processor.FirstStepEnd);
+    }
+
+    [Fact]
+    public async Task A_step_in_flight_at_stop_is_cancelled_once_the_stop_deadline_passes()
+    {
+        var processor = new GatedProcessor();
+        using var runner = await StartAsync(processor);
+        await processor.InStep.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        await runner.StopAsync(deadline.Token).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(StepEnd.Cancelled, processor.FirstStepEnd);
+    }
+
+    [Fact]
+    public async Task Stopping_without_draining_also_lets_the_step_in_flight_finish()
+    {
+        var processor = new GatedProcessor();
+        using var runner = await StartAsync(processor);
+        await processor.InStep.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var stop = runner.StopWithoutDrainingAsync(CancellationToken.None);
+        processor.Release.SetResult();
+        await stop.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(StepEnd.Finished, processor.FirstStepEnd);
+    }
+
+    private static async Task<SinkRunner> StartAsync(ISinkProcessor processor)
+    {
+        var channel = new MemoryChannel("c1", new MemoryChannelOptions(), TimeProvider.System, NullLogger<MemoryChannel>.Instance);
+        var runner = new SinkRunner(processor, [channel], TimeProvider.System, NullLogger<SinkRunner>.Instance);
+        await runner.StartAsync(CancellationToken.None);
+        return runner;
+    }
+
     /// <summary>Runs a runner over a recording processor until it has stepped three times, then stops it.</summary>
     private static async Task<RecordingProcessor> RunThreeStepsAsync(bool asynchronous)
     {
@@ -88,6 +139,54 @@ public sealed class SinkRunnerTests
 
             Interlocked.Increment(ref _steps);
             return Steps >= 3 ? SinkStatus.Backoff : SinkStatus.Ready;
+        }
+    }
+
+    private enum StepEnd
+    {
+        None,
+        Finished,
+        Cancelled,
+    }
+
+    /// <summary>Its first step waits for <see cref="Release"/> and records how it ended; later steps find nothing.</summary>
+    private sealed class GatedProcessor : ISinkProcessor
+    {
+        private int _steps;
+
+        public IReadOnlyList<ISink> Sinks => [];
+
+        public string Name => "k1";
+
+        public TaskCompletionSource InStep { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public StepEnd FirstStepEnd { get; private set; }
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public async ValueTask<SinkStatus> ProcessAsync(CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _steps) > 1)
+            {
+                return SinkStatus.Backoff;
+            }
+
+            InStep.SetResult();
+            try
+            {
+                await Release.Task.WaitAsync(cancellationToken);
+                FirstStepEnd = StepEnd.Finished;
+                return SinkStatus.Ready;
+            }
+            catch (OperationCanceledException)
+            {
+                FirstStepEnd = StepEnd.Cancelled;
+                throw;
+            }
         }
     }
 }
