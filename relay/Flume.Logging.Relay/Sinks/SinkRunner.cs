@@ -59,6 +59,9 @@ internal sealed partial class SinkRunner : ILifecycle, IDisposable
     private Task? _loop;
     private int _consecutiveFailures;
 
+    /// <summary>Set when the step in flight at stop failed: the sink's downstream is failing now, so a drain would only wait out its timeouts again.</summary>
+    private bool _failedDuringStop;
+
     /// <summary>A runner of <paramref name="processor"/>; <paramref name="linger"/> defaults to <see cref="DefaultLinger"/>.</summary>
     public SinkRunner(ISinkProcessor processor, IReadOnlyList<IChannel> channels, TimeProvider timeProvider, ILogger<SinkRunner> logger, TimeSpan? linger = null)
     {
@@ -79,13 +82,17 @@ internal sealed partial class SinkRunner : ILifecycle, IDisposable
     }
 
     /// <summary>
-    /// Drains: keeps delivering until a step finds nothing, a step fails, or <paramref name="cancellationToken"/>
-    /// fires; then stops the loop and the processor.
+    /// Lets the step in flight finish, then drains: keeps delivering until a step finds nothing, a step fails, or
+    /// <paramref name="cancellationToken"/> fires; then stops the processor. A step in flight that fails ends the drain.
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await EndLoopAsync(cancellationToken);
-        await DrainAsync(cancellationToken);
+        if (!_failedDuringStop)
+        {
+            await DrainAsync(cancellationToken);
+        }
+
         await _processor.StopAsync(cancellationToken);
     }
 
@@ -163,6 +170,13 @@ internal sealed partial class SinkRunner : ILifecycle, IDisposable
             catch (Exception e)
 #pragma warning restore CA1031
             {
+                if (stopping.IsCancellationRequested)
+                {
+                    _failedDuringStop = true;
+                    LogDrainFailed(Name, e.Message);
+                    return;
+                }
+
                 _consecutiveFailures++;
                 var pause = Backoff.Delay(_consecutiveFailures);
                 if (e is ChannelException or Rpc.EventDeliveryException)

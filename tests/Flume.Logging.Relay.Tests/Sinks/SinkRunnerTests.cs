@@ -1,5 +1,6 @@
 using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Sinks;
+using Flume.Logging.Rpc;
 using Flume.Logging.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -51,6 +52,20 @@ public sealed class SinkRunnerTests
         await runner.StopAsync(deadline.Token).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(StepEnd.Cancelled, processor.FirstStepEnd);
+    }
+
+    [Fact]
+    public async Task A_step_in_flight_that_fails_at_stop_ends_the_drain_without_another_attempt()
+    {
+        var processor = new GatedProcessor(failFirstStep: true);
+        using var runner = await StartAsync(processor);
+        await processor.InStep.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var stop = runner.StopAsync(CancellationToken.None);
+        processor.Release.SetResult();
+        await stop.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1, processor.Steps);
     }
 
     [Fact]
@@ -149,10 +164,15 @@ public sealed class SinkRunnerTests
         Cancelled,
     }
 
-    /// <summary>Its first step waits for <see cref="Release"/> and records how it ended; later steps find nothing.</summary>
-    private sealed class GatedProcessor : ISinkProcessor
+    /// <summary>
+    /// Its first step waits for <see cref="Release"/>, records how it ended and then succeeds or (with
+    /// <paramref name="failFirstStep"/>) fails as a dead downstream does; later steps find nothing.
+    /// </summary>
+    private sealed class GatedProcessor(bool failFirstStep = false) : ISinkProcessor
     {
         private int _steps;
+
+        public int Steps => Volatile.Read(ref _steps);
 
         public IReadOnlyList<ISink> Sinks => [];
 
@@ -180,7 +200,7 @@ public sealed class SinkRunnerTests
             {
                 await Release.Task.WaitAsync(cancellationToken);
                 FirstStepEnd = StepEnd.Finished;
-                return SinkStatus.Ready;
+                return failFirstStep ? throw new EventDeliveryException("the next hop timed out") : SinkStatus.Ready;
             }
             catch (OperationCanceledException)
             {
