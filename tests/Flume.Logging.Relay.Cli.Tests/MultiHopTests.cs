@@ -86,6 +86,32 @@ public sealed class MultiHopTests
     }
 
     [Fact]
+    public async Task A_stop_while_the_next_hop_holds_a_batch_waits_for_its_answer_and_delivers_it_once()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var nextHop = new RecordingReceiver { Hold = release.Task };
+        await using var server = await nextHop.ServeAvroAsync();
+        using var forwarder = await RelayProcess.StartRunningAsync(Forwarder(server.LocalEndPoint.Port));
+        await using (var client = SinkGroupTests.Client(await forwarder.ListeningPortAsync("r1")))
+        {
+            await client.AppendBatchAsync(SinkGroupTests.Events(0, 20), CancellationToken.None);
+        }
+
+        await nextHop.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        forwarder.Process.Terminate();
+        await forwarder.Process.WaitForLineAsync("agent a1 stopping");
+
+        // Answered only now, after the stop began: a stop that gave up on the batch would send it again in its drain.
+        await Task.Delay(500);
+        release.SetResult();
+
+        Assert.Equal(0, await forwarder.Process.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(Enumerable.Range(0, 20), SinkGroupTests.Ids(nextHop).Order());
+        Assert.Equal(20, nextHop.Events.Count);
+        Assert.Equal(0, forwarder.Process.CountLines("stopped holding"));
+    }
+
+    [Fact]
     public async Task Thrift_compact_in_and_thrift_binary_out_deliver_every_event()
     {
         var collector = Collector(0)
