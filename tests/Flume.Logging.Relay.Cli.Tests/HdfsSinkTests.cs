@@ -279,8 +279,8 @@ public sealed class HdfsSinkTests(ITestOutputHelper output) : IAsyncDisposable
             }
             catch (InvalidDataException e)
             {
-                // Seen once in CI with other test classes running beside it: say which file, how long, and what the
-                // NameNode knows of it, so the next occurrence can be diagnosed.
+                // Seen in CI while a stop still cancelled the sink's batch in flight, which left the file it had just
+                // opened abandoned with 0 bytes: say which file, how long, and what the NameNode knows of it.
                 var (_, listing) = await _cluster.RunCliAsync("ls", "-l", file);
                 throw new InvalidDataException($"{file} ({bytes.Length} bytes read; hdfs-cli ls -l: {listing.Trim()}) is not a whole SequenceFile", e);
             }
