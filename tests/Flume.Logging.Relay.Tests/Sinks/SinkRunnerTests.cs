@@ -29,14 +29,8 @@ public sealed class SinkRunnerTests
     public async Task Stopping_lets_the_step_in_flight_finish_instead_of_cancelling_it()
     {
         var processor = new GatedProcessor();
-        using var runner = await StartAsync(processor);
-        await processor.InStep.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
-        var stop = runner.StopAsync(CancellationToken.None);
-        await Task.Delay(100);
-        Assert.False(stop.IsCompleted, "the stop returned while a step was in flight");
-        processor.Release.SetResult();
-        await stop.WaitAsync(TimeSpan.FromSeconds(10));
+        await StopDuringFirstStepAsync(processor, runner => runner.StopAsync(CancellationToken.None));
 
         Assert.Equal(StepEnd.Finished, processor.FirstStepEnd);
     }
@@ -58,12 +52,8 @@ public sealed class SinkRunnerTests
     public async Task A_step_in_flight_that_fails_at_stop_ends_the_drain_without_another_attempt()
     {
         var processor = new GatedProcessor(failFirstStep: true);
-        using var runner = await StartAsync(processor);
-        await processor.InStep.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
-        var stop = runner.StopAsync(CancellationToken.None);
-        processor.Release.SetResult();
-        await stop.WaitAsync(TimeSpan.FromSeconds(10));
+        await StopDuringFirstStepAsync(processor, runner => runner.StopAsync(CancellationToken.None));
 
         Assert.Equal(1, processor.Steps);
     }
@@ -72,14 +62,26 @@ public sealed class SinkRunnerTests
     public async Task Stopping_without_draining_also_lets_the_step_in_flight_finish()
     {
         var processor = new GatedProcessor();
+
+        await StopDuringFirstStepAsync(processor, runner => runner.StopWithoutDrainingAsync(CancellationToken.None));
+
+        Assert.Equal(StepEnd.Finished, processor.FirstStepEnd);
+    }
+
+    /// <summary>
+    /// Starts a runner over <paramref name="processor"/>, calls <paramref name="stop"/> once the first step is in flight,
+    /// checks the stop is still waiting 100 ms later, then releases the step and waits for the stop.
+    /// </summary>
+    private static async Task StopDuringFirstStepAsync(GatedProcessor processor, Func<SinkRunner, Task> stop)
+    {
         using var runner = await StartAsync(processor);
         await processor.InStep.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
-        var stop = runner.StopWithoutDrainingAsync(CancellationToken.None);
+        var stopping = stop(runner);
+        await Task.Delay(100);
+        Assert.False(stopping.IsCompleted, "the stop returned while a step was in flight");
         processor.Release.SetResult();
-        await stop.WaitAsync(TimeSpan.FromSeconds(10));
-
-        Assert.Equal(StepEnd.Finished, processor.FirstStepEnd);
+        await stopping.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     private static async Task<SinkRunner> StartAsync(ISinkProcessor processor)
