@@ -17,6 +17,12 @@ internal sealed class ZstdDecodingStream(Stream source) : DecodingStream(source)
         {
             throw new InvalidDataException("The data is not a valid zstd stream: " + e.Message, e);
         }
+        catch (EndOfStreamException e)
+        {
+            // ZstdSharp's word for input that ends inside a frame (found by the random-bytes property with a lone 0x28,
+            // the first byte of a frame's magic number).
+            throw new InvalidDataException("The data ends inside a zstd frame.", e);
+        }
     }
 
     protected override void Dispose(bool disposing)

@@ -240,6 +240,27 @@ public sealed class HadoopCodecsTests : IDisposable
         Assert.Contains(codec.Extension, new[] { ".gz", ".bz2", ".deflate", ".snappy", ".lz4", ".zst" });
     }
 
+    [Theory]
+    [MemberData(nameof(CodecNames))]
+    public void A_stream_cut_anywhere_decodes_or_fails_with_a_format_error(string name)
+    {
+        var codec = Codec(name);
+        var encoded = File.ReadAllBytes(WriteFile(codec, Batches()));
+
+        // Every cut in the first frame's header, then about 200 more across the rest.
+        for (var length = 1; length < encoded.Length; length += length < 64 ? 1 : Math.Max(1, encoded.Length / 200))
+        {
+            try
+            {
+                Decode(codec, encoded[..length]);
+            }
+            catch (InvalidDataException)
+            {
+                // What a cut stream should give when it gives an error at all.
+            }
+        }
+    }
+
     [Fact]
     public void Decoders_fed_random_bytes_fail_only_with_a_format_error() =>
         Prop.ForAll(
