@@ -44,8 +44,10 @@ internal sealed class ConcatenatedBZip2Stream(Stream source) : DecodingStream(so
                 _member = null;
             }
         }
-        catch (Exception e) when (e is SharpZipBaseException or EndOfStreamException or IndexOutOfRangeException)
+        catch (Exception e) when (e is SharpZipBaseException or EndOfStreamException or IndexOutOfRangeException or NullReferenceException)
         {
+            // SharpZipLib's bzip2 decoder fails on some corrupt data with the last two instead of its own exception
+            // (a NullReferenceException in its move-to-front decoding, found by changing bytes of valid streams).
             throw new InvalidDataException("The data is not a valid bzip2 stream: " + e.Message, e);
         }
     }

@@ -54,8 +54,10 @@ internal sealed class ConcatenatedZlibStream(Stream source) : DecodingStream(sou
             {
                 produced = _inflater.Inflate(_output, 0, room);
             }
-            catch (SharpZipBaseException e)
+            catch (Exception e) when (e is SharpZipBaseException or IndexOutOfRangeException)
             {
+                // SharpZipLib's inflater indexes past its tables on some corrupt Huffman code lengths instead of
+                // reporting them (found by changing bytes of valid streams).
                 throw new InvalidDataException("The data is not a valid zlib stream: " + e.Message, e);
             }
 
