@@ -69,6 +69,7 @@ internal static class BuiltInComponents
             c.Name,
             c.ChannelProcessor,
             source => AvroRpc.CreateServer($"avro source {c.Name}", AvroSourceOptions(c, source), source, c.Services.LoggerFactory),
+            c.Services.TimeProvider,
             c.Services.LoggerFactory.CreateLogger<RpcSource>()));
 
         registry.AddSink("avro", c =>
@@ -80,6 +81,7 @@ internal static class BuiltInComponents
             c.Name,
             c.ChannelProcessor,
             source => ThriftRpc.CreateServer($"thrift source {c.Name}", RpcComponentProperties.Server(c.Properties, avro: false, source.Counter, c.Services.TimeProvider), source, c.Services.LoggerFactory),
+            c.Services.TimeProvider,
             c.Services.LoggerFactory.CreateLogger<RpcSource>()));
 
         registry.AddSink("thrift", c =>

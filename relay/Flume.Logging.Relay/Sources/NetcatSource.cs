@@ -26,6 +26,7 @@ internal sealed partial class NetcatSource : ListeningSource, IConnectionHandler
     private readonly TcpServer _server;
 
     private readonly byte[] _tooLong;
+    private readonly ChannelRefusals _refusals;
 
     public NetcatSource(string name, NetcatSourceOptions options, ChannelProcessor processor, TimeProvider timeProvider, ILoggerFactory loggerFactory)
         : base(name)
@@ -37,6 +38,7 @@ internal sealed partial class NetcatSource : ListeningSource, IConnectionHandler
         _processor = processor;
         _logger = loggerFactory.CreateLogger<NetcatSource>();
         _tooLong = System.Text.Encoding.ASCII.GetBytes($"FAILED: Event exceeds the maximum length ({options.MaxLineLength} bytes)\n");
+        _refusals = new ChannelRefusals(timeProvider);
         var serverOptions = new RpcServerOptions
         {
             Bind = options.Bind,
@@ -153,12 +155,19 @@ internal sealed partial class NetcatSource : ListeningSource, IConnectionHandler
             await _processor.ProcessBatchAsync(batch, CancellationToken.None);
             committed = true;
             Counter.AddEventsAccepted(batch.Count);
+            if (_refusals.Accepted() is { } tally)
+            {
+                LogTakenAgain(Name, tally.Requests, tally.Events);
+            }
         }
         catch (ChannelException e)
         {
             committed = false;
             Counter.IncrementChannelWriteFail();
-            LogChannelFailed(Name, connection.Peer, batch.Count, e.Message);
+            if (_refusals.Refused(batch.Count) is { } tally)
+            {
+                LogChannelFailed(Name, batch.Count, connection.Peer, e.Message, tally.Requests, tally.Events);
+            }
         }
 
         if (!_options.AckEveryEvent)
@@ -176,6 +185,9 @@ internal sealed partial class NetcatSource : ListeningSource, IConnectionHandler
     [LoggerMessage(Level = LogLevel.Warning, Message = "netcat source {Source}: {Peer} sent a line of {Length} bytes or more, over max-line-length; refused")]
     private partial void LogLineTooLong(string source, string peer, long length);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "netcat source {Source}: {Count} events from {Peer} not stored: {Reason}")]
-    private partial void LogChannelFailed(string source, string peer, int count, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "netcat source {Source}: {Count} events from {Peer} not stored: {Reason}. Refused since the last such warning (one per 10 s at most): {Batches} batches, {Events} events")]
+    private partial void LogChannelFailed(string source, int count, string peer, string reason, int batches, long events);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "netcat source {Source}: the channels take events again. Refused since the last warning: {Batches} batches, {Events} events")]
+    private partial void LogTakenAgain(string source, int batches, long events);
 }

@@ -15,6 +15,7 @@ internal sealed partial class RpcSource : ListeningSource, IBorrowingEventReceiv
     private readonly ChannelProcessor _processor;
     private readonly ILogger _logger;
     private readonly IRpcServer _server;
+    private readonly ChannelRefusals _refusals;
 
     /// <param name="name">The source's name.</param>
     /// <param name="processor">Where accepted events go.</param>
@@ -22,13 +23,15 @@ internal sealed partial class RpcSource : ListeningSource, IBorrowingEventReceiv
     /// Builds the Avro or Thrift server around this receiver; set <see cref="ListeningSource.Counter"/> as the server's
     /// <see cref="RpcServerOptions.ConnectionObserver"/> to count connections and unreadable input.
     /// </param>
+    /// <param name="timeProvider">The clock that paces the warnings about refused requests.</param>
     /// <param name="logger">The source's log.</param>
-    public RpcSource(string name, ChannelProcessor processor, Func<RpcSource, IRpcServer> createServer, ILogger<RpcSource> logger)
+    public RpcSource(string name, ChannelProcessor processor, Func<RpcSource, IRpcServer> createServer, TimeProvider timeProvider, ILogger<RpcSource> logger)
         : base(name)
     {
         ArgumentNullException.ThrowIfNull(createServer);
         _processor = processor;
         _logger = logger;
+        _refusals = new ChannelRefusals(timeProvider);
         _server = createServer(this);
     }
 
@@ -67,16 +70,28 @@ internal sealed partial class RpcSource : ListeningSource, IBorrowingEventReceiv
         {
             await _processor.ProcessBatchAsync(events, cancellationToken);
             Counter.AddEventsAccepted(events.Count);
+            if (_refusals.Accepted() is { } tally)
+            {
+                LogTakenAgain(Name, tally.Requests, tally.Events);
+            }
+
             return EventStatus.Ok;
         }
         catch (ChannelException e)
         {
             Counter.IncrementChannelWriteFail();
-            LogRefused(Name, events.Count, e.Message);
+            if (_refusals.Refused(events.Count) is { } tally)
+            {
+                LogRefused(Name, events.Count, e.Message, tally.Requests, tally.Events);
+            }
+
             return EventStatus.Failed;
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "source {Source}: answered FAILED to {Count} events, the client will retry: {Reason}")]
-    private partial void LogRefused(string source, int count, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "source {Source}: answered FAILED to {Count} events, the client will retry: {Reason}. Refused since the last such warning (one per 10 s at most): {Requests} requests, {Events} events")]
+    private partial void LogRefused(string source, int count, string reason, int requests, long events);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "source {Source}: the channels take requests again. Refused since the last warning: {Requests} requests, {Events} events")]
+    private partial void LogTakenAgain(string source, int requests, long events);
 }

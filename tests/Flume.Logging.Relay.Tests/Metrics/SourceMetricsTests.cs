@@ -35,6 +35,7 @@ public sealed class SourceMetricsTests
                     ? ThriftRpc.CreateServer("thrift source r1", options, source, NullLoggerFactory.Instance)
                     : AvroRpc.CreateServer("avro source r1", options, source, NullLoggerFactory.Instance);
             },
+            TimeProvider.System,
             NullLogger<RpcSource>.Instance);
         await source.StartAsync(CancellationToken.None);
         return source;

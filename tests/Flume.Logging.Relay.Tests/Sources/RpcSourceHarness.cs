@@ -3,6 +3,7 @@ using Flume.Logging.Relay.Sources;
 using Flume.Logging.Rpc;
 using Flume.Logging.Rpc.Avro;
 using Flume.Logging.Rpc.Thrift;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flume.Logging.Relay.Tests.Sources;
@@ -10,7 +11,11 @@ namespace Flume.Logging.Relay.Tests.Sources;
 /// <summary>Starts an avro or thrift source on 127.0.0.1, port 0, in front of a channel processor.</summary>
 internal static class RpcSourceHarness
 {
-    public static async Task<RpcSource> StartAsync(ChannelProcessor processor, bool thrift)
+    /// <param name="processor">Where the source puts what it receives.</param>
+    /// <param name="thrift">A thrift source rather than an avro one.</param>
+    /// <param name="timeProvider">The source's clock (default: the system's).</param>
+    /// <param name="logger">The source's log (default: none).</param>
+    public static async Task<RpcSource> StartAsync(ChannelProcessor processor, bool thrift, TimeProvider? timeProvider = null, ILogger<RpcSource>? logger = null)
     {
         var options = new RpcServerOptions { Bind = "127.0.0.1", Port = 0 };
         var source = new RpcSource(
@@ -19,7 +24,8 @@ internal static class RpcSourceHarness
             receiver => thrift
                 ? ThriftRpc.CreateServer("thrift source r1", options, receiver, NullLoggerFactory.Instance)
                 : AvroRpc.CreateServer("avro source r1", options, receiver, NullLoggerFactory.Instance),
-            NullLogger<RpcSource>.Instance);
+            timeProvider ?? TimeProvider.System,
+            logger ?? NullLogger<RpcSource>.Instance);
         await source.StartAsync(CancellationToken.None);
         return source;
     }

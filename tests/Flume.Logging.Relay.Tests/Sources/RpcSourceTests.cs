@@ -4,7 +4,10 @@ using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Selectors;
 using Flume.Logging.Relay.Sources;
 using Flume.Logging.Rpc;
+using Flume.Logging.Testing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Relay.Tests.Sources;
 
@@ -71,6 +74,38 @@ public sealed class RpcSourceTests
         await client.AppendBatchAsync(Events(30, "second"));
         Assert.Equal(30, channel.Size);
         Assert.Equal(Encoding.UTF8.GetBytes("second0"), PeekFirstBody(channel));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Clients_retrying_into_a_full_channel_get_one_warning_per_interval_and_a_count_when_it_takes_again(bool thrift)
+    {
+        var channel = Channel(50);
+        var time = new FakeTimeProvider();
+        var logs = new CapturingLoggerFactory();
+        await using var source = await RpcSourceHarness.StartAsync(
+            new ChannelProcessor(new ReplicatingChannelSelector([channel], []), [], NullLogger<ChannelProcessor>.Instance), thrift, time, logs.CreateLogger<RpcSource>());
+        await using var client = Client(source, thrift);
+        await client.AppendBatchAsync(Events(40, "first"));
+
+        for (var i = 0; i < 20; i++)
+        {
+            await Assert.ThrowsAsync<EventDeliveryException>(async () => await client.AppendBatchAsync(Events(30, "refused")));
+            time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        var refused = Assert.Single(logs.Entries);
+        Assert.Equal(LogLevel.Warning, refused.Level);
+        Assert.StartsWith("source r1: answered FAILED to 30 events, the client will retry: channel c1", refused.Message, StringComparison.Ordinal);
+        Assert.EndsWith(". Refused since the last such warning (one per 10 s at most): 1 requests, 30 events", refused.Message, StringComparison.Ordinal);
+
+        Assert.Equal(40, Drain(channel));
+        time.Advance(ChannelRefusals.Interval);
+        await client.AppendBatchAsync(Events(30, "taken"));
+        Assert.Equal(2, logs.Entries.Count);
+        Assert.Equal("source r1: the channels take requests again. Refused since the last warning: 19 requests, 570 events", logs.Entries.Last().Message);
+        Assert.Equal(20, source.Counter.ChannelWriteFail);
     }
 
     private static byte[] PeekFirstBody(IChannel channel)

@@ -44,6 +44,7 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
     private readonly IHttpSourceHandler _handler;
     private readonly HttpsConnections? _https;
     private readonly PlainHttpConnections? _plain;
+    private readonly ChannelRefusals _refusals;
     private ServiceProvider? _services;
     private KestrelServer? _server;
     private IPEndPoint? _localEndPoint;
@@ -58,6 +59,7 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
         _options = options;
         _processor = processor;
         _time = time;
+        _refusals = new ChannelRefusals(time);
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<HttpSource>();
         _handler = options.Handler switch
@@ -229,7 +231,11 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
         catch (ChannelException e)
         {
             Counter.IncrementChannelWriteFail();
-            LogChannelFailed(Name, events.Count, e.Message);
+            if (_refusals.Refused(events.Count) is { } tally)
+            {
+                LogChannelFailed(Name, events.Count, e.Message, tally.Requests, tally.Events);
+            }
+
             await AnswerAsync(context, StatusCodes.Status503ServiceUnavailable, "Error appending event to channel. Channel might be full. " + e.Message);
             return;
         }
@@ -245,6 +251,10 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
         context.Response.StatusCode = StatusCodes.Status200OK;
         Counter.IncrementAppendBatchAccepted();
         Counter.AddEventsAccepted(events.Count);
+        if (_refusals.Accepted() is { } refused)
+        {
+            LogTakenAgain(Name, refused.Requests, refused.Events);
+        }
     }
 
     /// <summary>
@@ -404,8 +414,11 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
     [LoggerMessage(Level = LogLevel.Warning, Message = "http source {Source}: {Peer} sent {Received} body bytes and then nothing within requestTimeout; answered 408")]
     private partial void LogTimedOut(string source, IPAddress? peer, int received);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "http source {Source}: {Count} events not stored, answered 503: {Reason}. Consider increasing the channel capacity or make sure the sinks perform faster")]
-    private partial void LogChannelFailed(string source, int count, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "http source {Source}: {Count} events not stored, answered 503: {Reason}. Consider increasing the channel capacity or make sure the sinks perform faster. Refused since the last such warning (one per 10 s at most): {Requests} requests, {Events} events")]
+    private partial void LogChannelFailed(string source, int count, string reason, int requests, long events);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "http source {Source}: the channels take requests again. Refused since the last warning: {Requests} requests, {Events} events")]
+    private partial void LogTakenAgain(string source, int requests, long events);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "http source {Source}: unexpected error storing {Count} events; answered 500")]
     private partial void LogUnexpected(Exception exception, string source, int count);
