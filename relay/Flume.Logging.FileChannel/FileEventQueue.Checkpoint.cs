@@ -12,49 +12,78 @@ public sealed partial class FileEventQueue
     {
         lock (_checkpointLock)
         {
-            long[] snapshot;
-            var starts = new Dictionary<string, (int, long)>(StringComparer.Ordinal);
-            long nextSequence;
-            long nextTransaction;
-            lock (_lock)
+            var referenced = WriteCheckpointOnce();
+
+            // Puts refused for lack of space: a file being written whose events are all taken would only be freed at
+            // maxFileSize, which needs the puts it prevents. Start new files and checkpoint again to delete it now.
+            if (Volatile.Read(ref _lowSpaceDirectory) is not null && RollSettledLogs(referenced))
             {
-                // Taken-but-uncommitted events go first: after a crash they must come back, at the head.
-                snapshot = new long[_inflightTakes.Count + _queue.Count];
-                var i = 0;
-                foreach (var pointer in _inflightTakes)
-                {
-                    snapshot[i++] = pointer;
-                }
+                WriteCheckpointOnce();
+            }
+        }
+    }
 
-                for (var q = 0; q < _queue.Count; q++)
-                {
-                    snapshot[i++] = _queue[q].Pointer;
-                }
+    private bool RollSettledLogs(HashSet<int> referenced)
+    {
+        var rolled = false;
+        foreach (var log in _logs)
+        {
+            var current = log.CurrentFileId;
+            if (!referenced.Contains(current) && log.RollIfSettled())
+            {
+                LogRolledForSpace(Name, log.Directory, current);
+                rolled = true;
+            }
+        }
 
-                foreach (var log in _logs)
-                {
-                    starts[log.Directory] = log.ReplayStart();
-                }
+        return rolled;
+    }
 
-                nextSequence = Interlocked.Read(ref _nextCommitSequence);
-                nextTransaction = Interlocked.Read(ref _nextTransactionId);
+    /// <summary>Writes one checkpoint and deletes the files it no longer needs; returns the files queued events are in.</summary>
+    private HashSet<int> WriteCheckpointOnce()
+    {
+        long[] snapshot;
+        var starts = new Dictionary<string, (int, long)>(StringComparer.Ordinal);
+        long nextSequence;
+        long nextTransaction;
+        lock (_lock)
+        {
+            // Taken-but-uncommitted events go first: after a crash they must come back, at the head.
+            snapshot = new long[_inflightTakes.Count + _queue.Count];
+            var i = 0;
+            foreach (var pointer in _inflightTakes)
+            {
+                snapshot[i++] = pointer;
             }
 
-            // Everything before the replay starts must be on disk before a checkpoint says it need not be read.
+            for (var q = 0; q < _queue.Count; q++)
+            {
+                snapshot[i++] = _queue[q].Pointer;
+            }
+
             foreach (var log in _logs)
             {
-                log.Flush();
+                starts[log.Directory] = log.ReplayStart();
             }
 
-            var checkpoint = new Checkpoint(nextSequence, nextTransaction, starts, snapshot);
-            checkpoint.Write(_options.CheckpointDir);
-            if (_options.UseDualCheckpoints && _options.BackupCheckpointDir is not null)
-            {
-                checkpoint.Write(_options.BackupCheckpointDir);
-            }
-
-            DeleteConsumedFiles(snapshot, starts);
+            nextSequence = Interlocked.Read(ref _nextCommitSequence);
+            nextTransaction = Interlocked.Read(ref _nextTransactionId);
         }
+
+        // Everything before the replay starts must be on disk before a checkpoint says it need not be read.
+        foreach (var log in _logs)
+        {
+            log.Flush();
+        }
+
+        var checkpoint = new Checkpoint(nextSequence, nextTransaction, starts, snapshot);
+        checkpoint.Write(_options.CheckpointDir);
+        if (_options.UseDualCheckpoints && _options.BackupCheckpointDir is not null)
+        {
+            checkpoint.Write(_options.BackupCheckpointDir);
+        }
+
+        return DeleteConsumedFiles(snapshot, starts);
     }
 
     private void CheckpointQuietly()
@@ -79,7 +108,7 @@ public sealed partial class FileEventQueue
         }
     }
 
-    private void DeleteConsumedFiles(long[] snapshot, Dictionary<string, (int FileId, long Offset)> starts)
+    private HashSet<int> DeleteConsumedFiles(long[] snapshot, Dictionary<string, (int FileId, long Offset)> starts)
     {
         var referenced = new HashSet<int>();
         foreach (var pointer in snapshot)
@@ -104,10 +133,15 @@ public sealed partial class FileEventQueue
                 LogDeletedFile(Name, path);
             }
         }
+
+        return referenced;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "channel {Channel}: checkpoint failed, keeping the previous one: {Reason}")]
     private partial void LogCheckpointFailed(string channel, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "channel {Channel}: space is low and no queued event is in log file {FileId} of {Directory}; started a new file so that it can be deleted")]
+    private partial void LogRolledForSpace(string channel, string directory, int fileId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "channel {Channel}: deleted {Path}, all of its events are taken")]
     private partial void LogDeletedFile(string channel, string path);

@@ -23,6 +23,8 @@ public sealed partial class FileEventQueue : IAsyncDisposable
     private readonly DataLog[] _logs;
     private readonly EventReader _reader;
     private readonly DirectoryLocks _locks;
+    private readonly Lock _spaceLock = new();
+    private readonly long[] _freeAtCheck;
     private TaskCompletionSource _eventsAvailable = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _spaceAvailable = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _reserved;
@@ -31,6 +33,7 @@ public sealed partial class FileEventQueue : IAsyncDisposable
     private long _nextTransactionId;
     private int _nextFileId;
     private long _freeSpaceCheckedAt = long.MinValue;
+    private long _growthAtCheck;
     private string? _lowSpaceDirectory;
     private ITimer? _checkpointTimer;
     private int _closed;
@@ -44,6 +47,7 @@ public sealed partial class FileEventQueue : IAsyncDisposable
         _locks = locks;
         var dirs = options.EffectiveDataDirs;
         _logs = new DataLog[dirs.Count];
+        _freeAtCheck = new long[dirs.Count];
         for (var i = 0; i < dirs.Count; i++)
         {
             _logs[i] = new DataLog(Path.GetFullPath(dirs[i]), options.MaxFileSize, () => Interlocked.Increment(ref _nextFileId), options.Writer);
@@ -221,9 +225,10 @@ public sealed partial class FileEventQueue : IAsyncDisposable
         }
 
         var net = puts.Count - takes.Count;
+        var size = EstimateSize(puts, takes.Count);
         if (puts.Count > 0)
         {
-            CheckFreeSpace();
+            CheckFreeSpace(size);
         }
 
         if (net > 0)
@@ -252,7 +257,7 @@ public sealed partial class FileEventQueue : IAsyncDisposable
         var pointers = ArrayPool<long>.Shared.Rent(puts.Count);
         try
         {
-            using (var buffer = new PooledBufferWriter(EstimateSize(puts, takes.Count)))
+            using (var buffer = new PooledBufferWriter(size))
             {
                 try
                 {
@@ -471,43 +476,62 @@ public sealed partial class FileEventQueue : IAsyncDisposable
         space.TrySetResult();
     }
 
-    private void CheckFreeSpace()
+    /// <summary>
+    /// Refuses a put of <paramref name="commitBytes"/> unless every data directory keeps minimumRequiredSpace free
+    /// after it, after the zeros its log may write ahead next (<see cref="DataLog.PreallocationBytes"/>) too. That
+    /// space is what takes (29 bytes of log per event) and checkpoints need, so a disk that fills up still drains.
+    /// </summary>
+    private void CheckFreeSpace(int commitBytes)
     {
-        // Asking the file system on every commit would cost a syscall per batch; once every 250 ms is enough to
-        // stop well before minimumRequiredSpace is crossed at any realistic write rate.
-        var now = _timeProvider.GetTimestamp();
-        if (_freeSpaceCheckedAt != long.MinValue && _timeProvider.GetElapsedTime(_freeSpaceCheckedAt, now) < TimeSpan.FromMilliseconds(250))
-        {
-            ThrowIfLowSpace();
-            return;
-        }
-
         string? low = null;
-        foreach (var log in _logs)
+        long lowFree = 0;
+        lock (_spaceLock)
         {
-            if (_options.FreeSpace(log.Directory) < _options.MinimumRequiredSpace)
+            // Asking the file system on every commit would cost a syscall per batch: it is asked every 250 ms, and in
+            // between each reading is lowered by what the logs have grown since, whatever the write rate.
+            var now = _timeProvider.GetTimestamp();
+            var growth = 0L;
+            foreach (var log in _logs)
             {
-                low = log.Directory;
-                break;
+                growth += log.Growth;
             }
+
+            if (_freeSpaceCheckedAt == long.MinValue || _timeProvider.GetElapsedTime(_freeSpaceCheckedAt, now) >= TimeSpan.FromMilliseconds(250))
+            {
+                for (var i = 0; i < _logs.Length; i++)
+                {
+                    _freeAtCheck[i] = _options.FreeSpace(_logs[i].Directory);
+                }
+
+                _growthAtCheck = growth;
+                _freeSpaceCheckedAt = now;
+            }
+
+            for (var i = 0; i < _logs.Length; i++)
+            {
+                // Every log's growth counts against every directory: they may share a file system.
+                var free = _freeAtCheck[i] - (growth - _growthAtCheck);
+                if (free - DataLog.PreallocationBytes - commitBytes < _options.MinimumRequiredSpace)
+                {
+                    low = _logs[i].Directory;
+                    lowFree = free;
+                    break;
+                }
+            }
+
+            if (low is null && _lowSpaceDirectory is not null)
+            {
+                LogSpaceRecovered(Name, _lowSpaceDirectory);
+            }
+
+            _lowSpaceDirectory = low;
         }
 
-        if (low is null && _lowSpaceDirectory is not null)
-        {
-            LogSpaceRecovered(Name, _lowSpaceDirectory);
-        }
-
-        _lowSpaceDirectory = low;
-        _freeSpaceCheckedAt = now;
-        ThrowIfLowSpace();
-    }
-
-    private void ThrowIfLowSpace()
-    {
-        if (_lowSpaceDirectory is { } directory)
+        if (low is not null)
         {
             throw new FileChannelException(
-                $"channel {Name}: free space in {directory} is below minimumRequiredSpace ({_options.MinimumRequiredSpace} bytes); " +
+                $"channel {Name}: free space in {low} (about {Math.Max(lowFree, 0)} bytes) would fall below minimumRequiredSpace " +
+                $"({_options.MinimumRequiredSpace} bytes) with this put and the log's next {DataLog.PreallocationBytes} bytes; " +
                 "puts are refused until space returns, takes continue");
         }
     }

@@ -48,6 +48,17 @@ public sealed class FileEventQueueTests : IDisposable
         await tx.CommitAsync();
     }
 
+    private static async Task<int> DrainAsync(FileEventQueue queue)
+    {
+        var total = 0;
+        while (await TakeAsync(queue, 1000) is { Count: > 0 } taken)
+        {
+            total += taken.Count;
+        }
+
+        return total;
+    }
+
     private static async Task<List<string>> TakeAsync(FileEventQueue queue, int max, bool commit = true)
     {
         var taken = new List<string>();
@@ -253,6 +264,101 @@ public sealed class FileEventQueueTests : IDisposable
         time.Advance(TimeSpan.FromSeconds(1));
         await PutAsync(queue, ["accepted again"]);
         Assert.Equal(["accepted again"], await TakeAsync(queue, 100));
+    }
+
+    [Fact]
+    public async Task Puts_stop_while_minimumRequiredSpace_is_still_free_between_readings_of_the_free_space()
+    {
+        // The file system is asked at most every 250 ms: this one reports the same figure throughout, and the clock
+        // does not move, so only the bytes the log writes can tell the channel that the space is going.
+        const long minimum = 1024 * 1024;
+        const long reported = minimum + DataLog.PreallocationBytes + (3 * 1024 * 1024);
+        var options = Options();
+        options.MinimumRequiredSpace = minimum;
+        options.FreeSpace = _ => reported;
+        await using var queue = FileEventQueue.Open("c1", options, new FakeTimeProvider());
+        var dataDir = Path.Combine(_root, "data0");
+        var body = new string('x', 1000);
+
+        var batches = 0;
+        FileChannelException? refused = null;
+        while (refused is null && batches < 100)
+        {
+            try
+            {
+                await PutAsync(queue, Enumerable.Repeat(body, 100));
+                batches++;
+            }
+            catch (FileChannelException e)
+            {
+                refused = e;
+            }
+        }
+
+        Assert.NotNull(refused);
+        Assert.Contains("minimumRequiredSpace", refused.Message, StringComparison.Ordinal);
+
+        // The log, with the zeros it wrote ahead, took at most the space above the reserve, and still took some of
+        // it: each batch is about 200 KB, and the log may claim a megabyte more than its records at any time.
+        var written = LogFiles.List(dataDir).Sum(f => new FileInfo(f.Path).Length);
+        Assert.InRange(written, 2 * 1024 * 1024, reported - minimum);
+        Assert.InRange(batches, 5, 20);
+
+        // The reserve is there for takes: the whole channel drains.
+        Assert.Equal(batches * 100, await DrainAsync(queue));
+    }
+
+    [Fact]
+    public async Task A_channel_that_filled_its_disk_drains_and_takes_puts_again_once_a_checkpoint_frees_the_file()
+    {
+        // A fake 8 MiB disk holding nothing but the log.
+        const long disk = 8 * 1024 * 1024;
+        var dataDir = Path.Combine(_root, "data0");
+        var options = Options();
+        options.MinimumRequiredSpace = 1024 * 1024;
+        options.FreeSpace = _ => disk - LogFiles.List(dataDir).Sum(f => new FileInfo(f.Path).Length);
+        var time = new FakeTimeProvider();
+        await using var queue = FileEventQueue.Open("c1", options, time);
+        var body = new string('x', 1000);
+
+        async Task<int> FillAsync()
+        {
+            var put = 0;
+            while (put < 100_000)
+            {
+                try
+                {
+                    await PutAsync(queue, Enumerable.Repeat(body, 100));
+                    put += 100;
+                    time.Advance(TimeSpan.FromMilliseconds(100));
+                }
+                catch (FileChannelException e)
+                {
+                    Assert.Contains("minimumRequiredSpace", e.Message, StringComparison.Ordinal);
+                    return put;
+                }
+            }
+
+            throw new InvalidOperationException("puts were never refused");
+        }
+
+        var put = await FillAsync();
+        Assert.InRange(put, 1000, 4000);
+        Assert.True(options.FreeSpace(dataDir) >= options.MinimumRequiredSpace, "the reserve was used by puts");
+        Assert.Equal(put, await DrainAsync(queue));
+
+        // Drained, but the file being written keeps its space: the next puts soon find the disk full again.
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(await FillAsync(), await DrainAsync(queue));
+        Assert.True(options.FreeSpace(dataDir) < 3 * 1024 * 1024);
+
+        // A checkpoint starts a new file and deletes the drained one.
+        queue.Checkpoint();
+        time.Advance(TimeSpan.FromSeconds(1));
+        await PutAsync(queue, Enumerable.Repeat(body, 100));
+        Assert.Equal(100, await DrainAsync(queue));
+        Assert.Single(LogFiles.List(dataDir));
+        Assert.True(options.FreeSpace(dataDir) > disk - (2 * 1024 * 1024));
     }
 
     [Fact]

@@ -39,6 +39,8 @@ internal sealed class DataLog : IDisposable
     private int _fileId;
     private long _position;
     private long _allocated;
+    private long _extent;
+    private long _growth;
     private long _uncachedUpTo;
     private Task? _fill;
     private long _fillEnd;
@@ -67,6 +69,7 @@ internal sealed class DataLog : IDisposable
             _fileId = fileId;
             _position = position;
             _allocated = position;
+            _extent = position;
             _uncachedUpTo = 0;
             RandomAccess.SetLength(_handle, position);
         }
@@ -91,6 +94,7 @@ internal sealed class DataLog : IDisposable
             try
             {
                 Preallocate(records.Length);
+                Claim(start + records.Length);
                 _write(_handle, records, start);
             }
             catch (IOException)
@@ -106,6 +110,13 @@ internal sealed class DataLog : IDisposable
             return write;
         }
     }
+
+    /// <summary>
+    /// Bytes this log has added to its files since it was opened: records, and zeros written ahead of them. It never
+    /// goes down (space given back by a trim or a deleted file is left out), so a free-space reading taken earlier,
+    /// less the growth since, is at most what is free now, as far as this log is concerned.
+    /// </summary>
+    public long Growth => Interlocked.Read(ref _growth);
 
     /// <summary>Completes when everything written up to <paramref name="write"/> is on disk.</summary>
     public async ValueTask SyncAsync(PendingWrite write)
@@ -213,6 +224,26 @@ internal sealed class DataLog : IDisposable
         }
     }
 
+    /// <summary>
+    /// Starts a new file now when the current one holds records and every write to it is applied, so that a checkpoint
+    /// can delete it once none of its events is queued. Otherwise the file being written stays until it reaches
+    /// maxFileSize, however little of it is still needed: on a disk that ran low, that space would never come back.
+    /// </summary>
+    /// <returns>Whether a new file was started.</returns>
+    public bool RollIfSettled()
+    {
+        lock (_writeLock)
+        {
+            if (_handle is null || _position == 0 || _unapplied.Count > 0)
+            {
+                return false;
+            }
+
+            Roll();
+            return true;
+        }
+    }
+
     /// <summary>The file being written; a checkpoint must never delete it.</summary>
     public int CurrentFileId
     {
@@ -283,6 +314,7 @@ internal sealed class DataLog : IDisposable
         _handle = File.OpenHandle(LogFiles.PathOf(Directory, _fileId), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
         _position = 0;
         _allocated = 0;
+        _extent = 0;
         _uncachedUpTo = 0;
         _rollBeforeNextWrite = false;
         Durability.FlushDirectory(Directory);
@@ -310,8 +342,19 @@ internal sealed class DataLog : IDisposable
             {
                 var handle = _handle!;
                 _fillEnd = to;
+                Claim(to);
                 _fill = Task.Run(() => _write(handle, Zeros.AsSpan(0, (int)(to - from)), from));
             }
+        }
+    }
+
+    /// <summary>Counts the file as reaching <paramref name="end"/>, adding what that takes to <see cref="Growth"/>. Under the write lock.</summary>
+    private void Claim(long end)
+    {
+        if (end > _extent)
+        {
+            Interlocked.Add(ref _growth, end - _extent);
+            _extent = end;
         }
     }
 
@@ -362,6 +405,7 @@ internal sealed class DataLog : IDisposable
         {
             RandomAccess.SetLength(_handle, _position);
             _allocated = _position;
+            _extent = _position;
         }
         catch (IOException)
         {
@@ -376,6 +420,7 @@ internal sealed class DataLog : IDisposable
         {
             RandomAccess.SetLength(_handle!, start);
             _allocated = start;
+            _extent = start;
         }
         catch (IOException)
         {

@@ -60,6 +60,8 @@ internal sealed class DurableFileChannel(string name, FileChannelOptions options
     public ValueTask WaitForEventsAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
         _queue?.WaitForEventsAsync(timeout, cancellationToken) ?? new ValueTask(Task.Delay(timeout, timeProvider, cancellationToken));
 
+    private const long MinimumRequiredSpaceFloor = 1024 * 1024;
+
     /// <summary>Reads a <c>file</c> channel's Flume properties; errors name the exact key.</summary>
     internal static FileChannelOptions Options(ComponentContext properties)
     {
@@ -71,7 +73,8 @@ internal sealed class DurableFileChannel(string name, FileChannelOptions options
             TransactionCapacity = properties.GetInt32("transactionCapacity", defaults.TransactionCapacity, 1, int.MaxValue),
             CheckpointInterval = properties.GetMilliseconds("checkpointInterval", defaults.CheckpointInterval),
             MaxFileSize = properties.GetInt64("maxFileSize", defaults.MaxFileSize, 1024 * 1024, int.MaxValue),
-            MinimumRequiredSpace = properties.GetInt64("minimumRequiredSpace", defaults.MinimumRequiredSpace, 0, long.MaxValue),
+            // Flume raises anything below 1 MiB to 1 MiB, which leaves takes room for about 36,000 events.
+            MinimumRequiredSpace = Math.Max(properties.GetInt64("minimumRequiredSpace", defaults.MinimumRequiredSpace, 0, long.MaxValue), MinimumRequiredSpaceFloor),
             KeepAlive = properties.GetSeconds("keep-alive", defaults.KeepAlive),
             UseDualCheckpoints = properties.GetBoolean("useDualCheckpoints", false),
             BackupCheckpointDir = properties.GetString("backupCheckpointDir")?.Trim(),
