@@ -56,7 +56,8 @@ internal sealed partial class AvroConnectionHandler : IConnectionHandler
             var status = NettyFrame.TryRead(buffer, _limits.MaxBufferCount, _limits.MaxFrameLength, out var serial, out var frame, out var length, out var frameError);
             if (status == OperationStatus.InvalidData)
             {
-                LogRejected(_name, connection.Peer, frameError!);
+                var foreign = handshakeDone ? "" : ForeignProtocol.Describe(buffer, "Flume's Avro RPC (NettyTransceiver frames)");
+                LogRejected(_name, connection.Peer, frameError! + foreign);
                 return;
             }
 

@@ -37,6 +37,7 @@ internal sealed partial class ThriftConnectionHandler : IConnectionHandler
         ArgumentNullException.ThrowIfNull(connection);
         var input = connection.Input;
         var message = new ArrayBufferWriter<byte>(256);
+        var served = false;
         while (true)
         {
             var result = await input.ReadAsync(stopping);
@@ -51,8 +52,9 @@ internal sealed partial class ThriftConnectionHandler : IConnectionHandler
 
                 if (status == OperationStatus.InvalidData)
                 {
+                    var foreign = served ? "" : ForeignProtocol.Describe(buffer, "Flume's Thrift RPC (framed transport)");
                     input.AdvanceTo(buffer.Start);
-                    LogClosingConnection(_name, connection.Peer, error.ToString());
+                    LogClosingConnection(_name, connection.Peer, error + foreign);
                     return;
                 }
 
@@ -62,6 +64,8 @@ internal sealed partial class ThriftConnectionHandler : IConnectionHandler
                     input.AdvanceTo(buffer.Start);
                     return;
                 }
+
+                served = true;
 
                 buffer = buffer.Slice(frame.End);
             }

@@ -55,6 +55,19 @@ public sealed class ThriftHostileInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Names_HTTP_when_an_HTTP_client_is_pointed_at_the_port()
+    {
+        await StartServerAsync(ThriftProtocolKind.Compact);
+        using var socket = await ConnectAsync();
+
+        await socket.SendAsync(Encoding.ASCII.GetBytes("POST /events HTTP/1.1\r\nContent-Length: 2\r\n\r\n[]"));
+
+        await AssertClosedWithWarningAsync(
+            socket, "frame length is over the maximum frame length: 1347375956 (at byte 0); the bytes are an HTTP request (POST /events): this port speaks Flume's Thrift RPC (framed transport), not HTTP");
+        await AssertServerStillServesAsync(ThriftProtocolKind.Compact);
+    }
+
+    [Fact]
     public async Task Closes_a_connection_announcing_a_negative_frame_length()
     {
         await StartServerAsync(ThriftProtocolKind.Binary);

@@ -1,0 +1,36 @@
+using System.Buffers;
+using System.Text;
+using Flume.Logging.Rpc.Transport;
+
+namespace Flume.Logging.Rpc.Tests.Transport;
+
+public sealed class ForeignProtocolTests
+{
+    private static string Describe(byte[] bytes) => ForeignProtocol.Describe(new ReadOnlySequence<byte>(bytes), "RPC");
+
+    [Theory]
+    [InlineData("GET / HTTP/1.1\r\n", "; the bytes are an HTTP request (GET /): this port speaks RPC, not HTTP")]
+    [InlineData("HEAD /health HTTP/1.0\r\n\r\n", "; the bytes are an HTTP request (HEAD /health): this port speaks RPC, not HTTP")]
+    [InlineData("OPTIONS *", "; the bytes are an HTTP request (OPTIONS *): this port speaks RPC, not HTTP")]
+    [InlineData("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "; the bytes are an HTTP/2 preface: this port speaks RPC, not HTTP")]
+    public void Names_HTTP_requests_with_their_method_and_target(string start, string expected)
+    {
+        Assert.Equal(expected, Describe(Encoding.ASCII.GetBytes(start)));
+    }
+
+    [Fact]
+    public void Shows_a_target_s_unprintable_bytes_as_question_marks()
+    {
+        Assert.Equal("; the bytes are an HTTP request (GET /a?b): this port speaks RPC, not HTTP", Describe([.. "GET /a"u8, 0x01, .. "b HTTP/1.1"u8]));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0, 0, 0, 1, 0, 0, 0, 1 })]
+    [InlineData(new byte[] { (byte)'G', (byte)'E', (byte)'T' })]
+    [InlineData(new byte[] { (byte)'G', (byte)'E', (byte)'T', (byte)'/' })]
+    [InlineData(new byte[] { })]
+    public void Anything_else_adds_nothing(byte[] start)
+    {
+        Assert.Equal("", Describe(start));
+    }
+}
