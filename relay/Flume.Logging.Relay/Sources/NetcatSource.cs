@@ -147,36 +147,84 @@ internal sealed partial class NetcatSource : ListeningSource, IConnectionHandler
 
     private async ValueTask CommitAndAckAsync(List<FlumeEvent> batch, Connection connection)
     {
-        bool committed;
         Counter.AddEventsReceived(batch.Count);
+        ChannelException? failure;
         try
         {
             // Not cancelled by the stop signal: a batch already read is committed and answered before closing.
             await _processor.ProcessBatchAsync(batch, CancellationToken.None);
-            committed = true;
-            Counter.AddEventsAccepted(batch.Count);
-            if (_refusals.Accepted() is { } tally)
-            {
-                LogTakenAgain(Name, tally.Requests, tally.Events);
-            }
+            failure = null;
         }
         catch (ChannelException e)
         {
-            committed = false;
-            Counter.IncrementChannelWriteFail();
-            if (_refusals.Refused(batch.Count) is { } tally)
-            {
-                LogChannelFailed(Name, batch.Count, connection.Peer, e.Message, tally.Requests, tally.Events);
-            }
+            failure = e;
         }
 
+        if (failure is not null && batch.Count > 1 && failure is not ChannelFullException)
+        {
+            // Flume's netcat source commits each line on its own; this one commits the lines of a read together. A
+            // batch a channel refuses for another reason than lack of room (more lines than its transactionCapacity,
+            // say) goes line by line instead, as Flume would, each line answered for itself. A full channel is not
+            // retried line by line: each line would wait out the channel's keep-alive.
+            for (var i = 0; i < batch.Count; i++)
+            {
+                failure = await CommitAsync([batch[i]], connection.Peer);
+                Answer(connection, failure is null, 1);
+            }
+
+            return;
+        }
+
+        Record(batch.Count, connection.Peer, failure);
+        Answer(connection, failure is null, batch.Count);
+    }
+
+    private async ValueTask<ChannelException?> CommitAsync(FlumeEvent[] events, string peer)
+    {
+        ChannelException? failure = null;
+        try
+        {
+            await _processor.ProcessBatchAsync(events, CancellationToken.None);
+        }
+        catch (ChannelException e)
+        {
+            failure = e;
+        }
+
+        Record(events.Length, peer, failure);
+        return failure;
+    }
+
+    /// <summary>Counts a commit of <paramref name="count"/> events and reports refusals (paced).</summary>
+    private void Record(int count, string peer, ChannelException? failure)
+    {
+        if (failure is null)
+        {
+            Counter.AddEventsAccepted(count);
+            if (_refusals.Accepted() is { } taken)
+            {
+                LogTakenAgain(Name, taken.Requests, taken.Events);
+            }
+
+            return;
+        }
+
+        Counter.IncrementChannelWriteFail();
+        if (_refusals.Refused(count) is { } tally)
+        {
+            LogChannelFailed(Name, count, peer, failure.Message, tally.Requests, tally.Events);
+        }
+    }
+
+    private void Answer(Connection connection, bool committed, int lines)
+    {
         if (!_options.AckEveryEvent)
         {
             return;
         }
 
         var answer = committed ? Ok : FailedToStore;
-        for (var i = 0; i < batch.Count; i++)
+        for (var i = 0; i < lines; i++)
         {
             connection.Output.Write(answer);
         }

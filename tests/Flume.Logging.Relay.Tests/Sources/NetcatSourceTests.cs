@@ -22,9 +22,9 @@ public sealed class NetcatSourceTests : IAsyncLifetime
         await _source.DisposeAsync();
     }
 
-    private async Task StartAsync(int capacity, int maxLineLength)
+    private async Task StartAsync(int capacity, int maxLineLength, int? transactionCapacity = null)
     {
-        _channel = new MemoryChannel("c1", new MemoryChannelOptions { Capacity = capacity, TransactionCapacity = capacity, KeepAlive = TimeSpan.Zero },
+        _channel = new MemoryChannel("c1", new MemoryChannelOptions { Capacity = capacity, TransactionCapacity = transactionCapacity ?? capacity, KeepAlive = TimeSpan.Zero },
             TimeProvider.System, NullLogger<MemoryChannel>.Instance);
         var processor = new ChannelProcessor(new ReplicatingChannelSelector([_channel], []), [], NullLogger<ChannelProcessor>.Instance);
         _source = new NetcatSource("r1", new NetcatSourceOptions { Bind = "127.0.0.1", Port = 0, MaxLineLength = maxLineLength }, processor, TimeProvider.System, _logs);
@@ -71,6 +71,29 @@ public sealed class NetcatSourceTests : IAsyncLifetime
         }
 
         Assert.Equal(["Hello world!\r", "second"], Drain());
+    }
+
+    [Fact]
+    public async Task Lines_arriving_together_beyond_the_channels_transactionCapacity_are_each_stored_and_acknowledged_as_in_Flume()
+    {
+        // Flume commits each netcat line on its own, so its transactionCapacity never limits a burst of lines.
+        await _source.StopAsync(CancellationToken.None);
+        await _source.DisposeAsync();
+        await StartAsync(capacity: 100, maxLineLength: 512, transactionCapacity: 5);
+        var lines = Enumerable.Range(1, 20).Select(i => $"line {i}").ToList();
+
+        var (client, reader, stream) = await ConnectAsync();
+        using (client)
+        {
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(string.Concat(lines.Select(l => l + "\n"))));
+            for (var i = 0; i < lines.Count; i++)
+            {
+                Assert.Equal("OK", await ReadLineAsync(reader));
+            }
+        }
+
+        Assert.Equal(lines, Drain());
+        Assert.Equal(0, _source.Counter.ChannelWriteFail);
     }
 
     [Fact]
