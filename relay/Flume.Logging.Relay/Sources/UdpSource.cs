@@ -190,24 +190,55 @@ internal abstract partial class UdpSource : ISource, IMonitoredComponent, IAsync
         }
 
         Counter.AddEventsReceived(batch.Count);
+        var failure = await TryCommitAsync(batch);
+        if (failure is not null && batch.Count > 1 && failure is not ChannelFullException)
+        {
+            // Flume's UDP sources commit each datagram on its own; this one commits the datagrams of a burst together.
+            // A burst a channel refuses for another reason than lack of room (more datagrams than its
+            // transactionCapacity, say) goes one datagram at a time instead, as Flume would. A full channel is not
+            // retried one by one: each would wait out the channel's keep-alive.
+            foreach (var flumeEvent in batch)
+            {
+                Record(1, await TryCommitAsync([flumeEvent]));
+            }
+
+            return;
+        }
+
+        Record(batch.Count, failure);
+    }
+
+    private async ValueTask<ChannelException?> TryCommitAsync(IReadOnlyList<FlumeEvent> events)
+    {
         try
         {
-            await _processor.ProcessBatchAsync(batch, CancellationToken.None);
-            Counter.AddEventsAccepted(batch.Count);
+            await _processor.ProcessBatchAsync(events, CancellationToken.None);
+            return null;
         }
         catch (ChannelException e)
         {
-            Counter.IncrementChannelWriteFail();
-            _droppedSinceLog += batch.Count;
+            return e;
+        }
+    }
 
-            // A full channel refuses batch after batch: say so once per interval, with the count, not per batch.
-            var now = TimeProvider.GetTimestamp();
-            if (_lastDropLog == 0 || TimeProvider.GetElapsedTime(_lastDropLog, now) >= DropLogInterval)
-            {
-                LogDropped(_kind, Name, _droppedSinceLog, e.Message);
-                _droppedSinceLog = 0;
-                _lastDropLog = now;
-            }
+    private void Record(int count, ChannelException? failure)
+    {
+        if (failure is null)
+        {
+            Counter.AddEventsAccepted(count);
+            return;
+        }
+
+        Counter.IncrementChannelWriteFail();
+        _droppedSinceLog += count;
+
+        // A full channel refuses batch after batch: say so once per interval, with the count, not per batch.
+        var now = TimeProvider.GetTimestamp();
+        if (_lastDropLog == 0 || TimeProvider.GetElapsedTime(_lastDropLog, now) >= DropLogInterval)
+        {
+            LogDropped(_kind, Name, _droppedSinceLog, failure.Message);
+            _droppedSinceLog = 0;
+            _lastDropLog = now;
         }
     }
 

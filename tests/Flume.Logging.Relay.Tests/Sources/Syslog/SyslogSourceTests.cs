@@ -4,6 +4,7 @@ using System.Text;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Config;
+using Flume.Logging.Relay.Interceptors;
 using Flume.Logging.Relay.Selectors;
 using Flume.Logging.Relay.Sources;
 using Flume.Logging.Relay.Sources.Syslog;
@@ -192,6 +193,34 @@ public sealed class SyslogSourceTests
         Assert.Equal($"/127.0.0.1:{((IPEndPoint)client.Client.LocalEndPoint!).Port}", events[0].Headers["from"]);
     }
 
+    [Fact]
+    public async Task A_UDP_burst_beyond_the_channels_transactionCapacity_is_stored_one_datagram_at_a_time_as_in_Flume()
+    {
+        // The first datagram's commit is held, so the next 20 wait in the socket and are read as one batch.
+        var channel = new MemoryChannel("c1", new MemoryChannelOptions { Capacity = 100, TransactionCapacity = 5, KeepAlive = TimeSpan.Zero },
+            TimeProvider.System, NullLogger<MemoryChannel>.Instance);
+        using var gate = new HoldFirstEvent();
+        var processor = new ChannelProcessor(new ReplicatingChannelSelector([channel], []), [gate], NullLogger<ChannelProcessor>.Instance);
+        await using var source = new NetcatUdpSource("r1", new NetcatUdpSourceOptions { Bind = "127.0.0.1", Port = 0 }, processor, TimeProvider.System, NullLoggerFactory.Instance);
+        await source.StartAsync(CancellationToken.None);
+        using var client = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+
+        await client.SendAsync("first"u8.ToArray(), source.LocalEndPoint);
+        Assert.True(gate.Held.Wait(Timeout), "the first datagram never reached the channel processor");
+        var burst = Enumerable.Range(1, 20).Select(i => $"burst {i}").ToList();
+        foreach (var line in burst)
+        {
+            await client.SendAsync(Encoding.ASCII.GetBytes(line), source.LocalEndPoint);
+        }
+
+        // A datagram sent on loopback is in the receiving socket's buffer once the send returns.
+        gate.Release.Set();
+
+        var events = await DrainAsync(channel, 21);
+        Assert.Equal(["first", .. burst], events.Select(Body));
+        Assert.Equal(0, source.Counter.ChannelWriteFail);
+    }
+
     [Theory]
     [InlineData("keepFields", "hostname hots", "a1.sources.r1.keepFields 'hots' is not a field")]
     [InlineData("charset.default", "UTF-16", "a1.sources.r1.charset.default 'UTF-16' is not supported")]
@@ -221,5 +250,32 @@ public sealed class SyslogSourceTests
         Assert.Equal(SyslogFields.None, options.KeepFields);
         Assert.Equal("UTF-8", options.DefaultCharset.Name);
         Assert.Equal("ISO-8859-1", options.PortCharsets[10002].Name);
+    }
+
+    /// <summary>Holds the source's first event until released, as a slow channel would.</summary>
+    private sealed class HoldFirstEvent : IInterceptor, IDisposable
+    {
+        private int _seen;
+
+        public ManualResetEventSlim Held { get; } = new();
+
+        public ManualResetEventSlim Release { get; } = new();
+
+        public FlumeEvent? Intercept(FlumeEvent flumeEvent)
+        {
+            if (Interlocked.Increment(ref _seen) == 1)
+            {
+                Held.Set();
+                Release.Wait(Timeout);
+            }
+
+            return flumeEvent;
+        }
+
+        public void Dispose()
+        {
+            Held.Dispose();
+            Release.Dispose();
+        }
     }
 }
