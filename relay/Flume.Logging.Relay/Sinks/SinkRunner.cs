@@ -179,9 +179,10 @@ internal sealed partial class SinkRunner : ILifecycle, IDisposable
 
                 _consecutiveFailures++;
                 var pause = Backoff.Delay(_consecutiveFailures);
-                if (e is ChannelException or Rpc.EventDeliveryException)
+                if (e is ChannelException or Rpc.EventDeliveryException or IOException or UnauthorizedAccessException)
                 {
-                    // Expected operational failures (a dead next hop): the reason is enough, a stack trace is noise.
+                    // Expected operational failures (a dead next hop, a full disk, a folder without write permission):
+                    // the reason, which names the host or the path, is enough; a stack trace is noise.
                     LogStepFailed(Name, e.Message, pause.TotalMilliseconds);
                 }
                 else

@@ -2,6 +2,7 @@ using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Sinks;
 using Flume.Logging.Rpc;
 using Flume.Logging.Testing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flume.Logging.Relay.Tests.Sinks;
@@ -68,6 +69,50 @@ public sealed class SinkRunnerTests
         Assert.Equal(StepEnd.Finished, processor.FirstStepEnd);
     }
 
+    [Theory]
+    [InlineData("io")]
+    [InlineData("permission")]
+    [InlineData("next hop")]
+    public async Task Operational_failures_are_logged_as_a_warning_with_their_reason_and_no_stack_trace(string kind)
+    {
+        Exception failure = kind switch
+        {
+            "io" => new IOException("No space left on device : '/data/out/1796539015671-1'"),
+            "permission" => new UnauthorizedAccessException("Access to the path '/data/out/1796539015671-1' is denied."),
+            _ => new EventDeliveryException("127.0.0.1:4545: connection refused"),
+        };
+
+        var entry = await FirstFailureLogAsync(failure);
+
+        Assert.Equal(LogLevel.Warning, entry.Level);
+        Assert.Equal($"sink k1 failed, backing off 1000 ms: {failure.Message}", entry.Message);
+        Assert.Null(entry.Exception);
+    }
+
+    [Fact]
+    public async Task A_bug_in_a_sink_is_logged_as_an_error_with_its_stack_trace()
+    {
+        var entry = await FirstFailureLogAsync(new InvalidOperationException("a bug"));
+
+        Assert.Equal(LogLevel.Error, entry.Level);
+        Assert.Equal("sink k1 failed unexpectedly, backing off 1000 ms", entry.Message);
+        Assert.IsType<InvalidOperationException>(entry.Exception);
+    }
+
+    private static async Task<CapturingLoggerFactory.LogEntry> FirstFailureLogAsync(Exception failure)
+    {
+        var logs = new CapturingLoggerFactory();
+        var channel = new MemoryChannel("c1", new MemoryChannelOptions(), TimeProvider.System, NullLogger<MemoryChannel>.Instance);
+        using (var runner = new SinkRunner(new FailingProcessor(failure), [channel], TimeProvider.System, logs.CreateLogger<SinkRunner>()))
+        {
+            await runner.StartAsync(CancellationToken.None);
+            await Eventually.TrueAsync(() => logs.Entries.Any(e => e.Message.StartsWith("sink k1 failed", StringComparison.Ordinal)), "the failure's log line");
+            await runner.StopAsync(CancellationToken.None);
+        }
+
+        return logs.Entries.First(e => e.Message.StartsWith("sink k1 failed", StringComparison.Ordinal));
+    }
+
     /// <summary>
     /// Starts a runner over <paramref name="processor"/>, calls <paramref name="stop"/> once the first step is in flight,
     /// checks the stop is still waiting 100 ms later, then releases the step and waits for the stop.
@@ -102,6 +147,23 @@ public sealed class SinkRunnerTests
         await Eventually.TrueAsync(() => processor.Steps >= 3, "the runner steps");
         await runner.StopAsync(CancellationToken.None);
         return processor;
+    }
+
+    /// <summary>Throws <paramref name="failure"/> on its first step, then finds nothing.</summary>
+    private sealed class FailingProcessor(Exception failure) : ISinkProcessor
+    {
+        private int _steps;
+
+        public IReadOnlyList<ISink> Sinks => [];
+
+        public string Name => "k1";
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public ValueTask<SinkStatus> ProcessAsync(CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _steps) == 1 ? throw failure : ValueTask.FromResult(SinkStatus.Backoff);
     }
 
     /// <summary>Records where its first step runs and whether steps overlap; Ready for three steps, then Backoff.</summary>
