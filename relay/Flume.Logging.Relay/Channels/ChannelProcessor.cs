@@ -42,6 +42,24 @@ public sealed partial class ChannelProcessor
     public IReadOnlyList<IChannel> Channels => _selector.AllChannels;
 
     /// <summary>
+    /// <see cref="ProcessBatchAsync"/> for sources that decide per outcome: returns the <see cref="ChannelException"/>
+    /// a required channel refused the events with, or null once they are committed. Not cancellable: a batch already
+    /// read is committed or refused whole.
+    /// </summary>
+    public async ValueTask<ChannelException?> TryProcessBatchAsync(IReadOnlyList<FlumeEvent> events)
+    {
+        try
+        {
+            await ProcessBatchAsync(events, CancellationToken.None);
+            return null;
+        }
+        catch (ChannelException e)
+        {
+            return e;
+        }
+    }
+
+    /// <summary>
     /// Puts the events into their channels. Throws <see cref="ChannelException"/> when a required channel cannot
     /// take them; the source must then answer FAILED so the client retries.
     /// </summary>

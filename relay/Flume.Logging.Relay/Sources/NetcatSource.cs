@@ -148,27 +148,17 @@ internal sealed partial class NetcatSource : ListeningSource, IConnectionHandler
     private async ValueTask CommitAndAckAsync(List<FlumeEvent> batch, Connection connection)
     {
         Counter.AddEventsReceived(batch.Count);
-        ChannelException? failure;
-        try
-        {
-            // Not cancelled by the stop signal: a batch already read is committed and answered before closing.
-            await _processor.ProcessBatchAsync(batch, CancellationToken.None);
-            failure = null;
-        }
-        catch (ChannelException e)
-        {
-            failure = e;
-        }
-
+        var failure = await _processor.TryProcessBatchAsync(batch);
         if (failure is not null && batch.Count > 1 && failure is not ChannelFullException)
         {
             // Flume's netcat source commits each line on its own; this one commits the lines of a read together. A
             // batch a channel refuses for another reason than lack of room (more lines than its transactionCapacity,
             // say) goes line by line instead, as Flume would, each line answered for itself. A full channel is not
             // retried line by line: each line would wait out the channel's keep-alive.
-            for (var i = 0; i < batch.Count; i++)
+            foreach (var line in batch)
             {
-                failure = await CommitAsync([batch[i]], connection.Peer);
+                failure = await _processor.TryProcessBatchAsync([line]);
+                Record(1, connection.Peer, failure);
                 Answer(connection, failure is null, 1);
             }
 
@@ -177,22 +167,6 @@ internal sealed partial class NetcatSource : ListeningSource, IConnectionHandler
 
         Record(batch.Count, connection.Peer, failure);
         Answer(connection, failure is null, batch.Count);
-    }
-
-    private async ValueTask<ChannelException?> CommitAsync(FlumeEvent[] events, string peer)
-    {
-        ChannelException? failure = null;
-        try
-        {
-            await _processor.ProcessBatchAsync(events, CancellationToken.None);
-        }
-        catch (ChannelException e)
-        {
-            failure = e;
-        }
-
-        Record(events.Length, peer, failure);
-        return failure;
     }
 
     /// <summary>Counts a commit of <paramref name="count"/> events and reports refusals (paced).</summary>

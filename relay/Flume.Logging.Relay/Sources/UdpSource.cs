@@ -190,7 +190,7 @@ internal abstract partial class UdpSource : ISource, IMonitoredComponent, IAsync
         }
 
         Counter.AddEventsReceived(batch.Count);
-        var failure = await TryCommitAsync(batch);
+        var failure = await _processor.TryProcessBatchAsync(batch);
         if (failure is not null && batch.Count > 1 && failure is not ChannelFullException)
         {
             // Flume's UDP sources commit each datagram on its own; this one commits the datagrams of a burst together.
@@ -199,26 +199,13 @@ internal abstract partial class UdpSource : ISource, IMonitoredComponent, IAsync
             // retried one by one: each would wait out the channel's keep-alive.
             foreach (var flumeEvent in batch)
             {
-                Record(1, await TryCommitAsync([flumeEvent]));
+                Record(1, await _processor.TryProcessBatchAsync([flumeEvent]));
             }
 
             return;
         }
 
         Record(batch.Count, failure);
-    }
-
-    private async ValueTask<ChannelException?> TryCommitAsync(IReadOnlyList<FlumeEvent> events)
-    {
-        try
-        {
-            await _processor.ProcessBatchAsync(events, CancellationToken.None);
-            return null;
-        }
-        catch (ChannelException e)
-        {
-            return e;
-        }
     }
 
     private void Record(int count, ChannelException? failure)
