@@ -42,11 +42,31 @@ public sealed partial class ChannelProcessor
     public IReadOnlyList<IChannel> Channels => _selector.AllChannels;
 
     /// <summary>
-    /// <see cref="ProcessBatchAsync"/> for sources that decide per outcome: returns the <see cref="ChannelException"/>
-    /// a required channel refused the events with, or null once they are committed. Not cancellable: a batch already
-    /// read is committed or refused whole.
+    /// Commits <paramref name="events"/> together and reports the outcome to <paramref name="onOutcome"/> (state, how
+    /// many events, and the <see cref="ChannelException"/> a required channel refused them with, or null). For sources
+    /// that batch what Flume's commit one event at a time (netcat, the UDP sources): a batch refused for another reason
+    /// than lack of room (more events than a channel's transactionCapacity, say) is committed one event at a time
+    /// instead, each reported on its own, as Flume would have. A full channel is not retried event by event: each
+    /// would wait out the channel's keep-alive. Not cancellable: a batch already read is committed or refused.
     /// </summary>
-    public async ValueTask<ChannelException?> TryProcessBatchAsync(IReadOnlyList<FlumeEvent> events)
+    public async ValueTask ProcessBatchOrEachAsync<TState>(IReadOnlyList<FlumeEvent> events, TState state, Action<TState, int, ChannelException?> onOutcome)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(onOutcome);
+        var failure = await TryProcessBatchAsync(events);
+        if (failure is null || events.Count == 1 || failure is ChannelFullException)
+        {
+            onOutcome(state, events.Count, failure);
+            return;
+        }
+
+        foreach (var flumeEvent in events)
+        {
+            onOutcome(state, 1, await TryProcessBatchAsync([flumeEvent]));
+        }
+    }
+
+    private async ValueTask<ChannelException?> TryProcessBatchAsync(IReadOnlyList<FlumeEvent> events)
     {
         try
         {

@@ -148,25 +148,13 @@ internal sealed partial class NetcatSource : ListeningSource, IConnectionHandler
     private async ValueTask CommitAndAckAsync(List<FlumeEvent> batch, Connection connection)
     {
         Counter.AddEventsReceived(batch.Count);
-        var failure = await _processor.TryProcessBatchAsync(batch);
-        if (failure is not null && batch.Count > 1 && failure is not ChannelFullException)
+        // Flume's netcat source commits each line on its own; this one commits the lines of a read together, and
+        // falls back to line by line, each line answered for itself, where Flume's way would have stored them.
+        await _processor.ProcessBatchOrEachAsync(batch, (Source: this, Connection: connection), static (s, count, failure) =>
         {
-            // Flume's netcat source commits each line on its own; this one commits the lines of a read together. A
-            // batch a channel refuses for another reason than lack of room (more lines than its transactionCapacity,
-            // say) goes line by line instead, as Flume would, each line answered for itself. A full channel is not
-            // retried line by line: each line would wait out the channel's keep-alive.
-            foreach (var line in batch)
-            {
-                failure = await _processor.TryProcessBatchAsync([line]);
-                Record(1, connection.Peer, failure);
-                Answer(connection, failure is null, 1);
-            }
-
-            return;
-        }
-
-        Record(batch.Count, connection.Peer, failure);
-        Answer(connection, failure is null, batch.Count);
+            s.Source.Record(count, s.Connection.Peer, failure);
+            s.Source.Answer(s.Connection, failure is null, count);
+        });
     }
 
     /// <summary>Counts a commit of <paramref name="count"/> events and reports refusals (paced).</summary>

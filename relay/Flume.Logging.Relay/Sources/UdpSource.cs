@@ -190,22 +190,9 @@ internal abstract partial class UdpSource : ISource, IMonitoredComponent, IAsync
         }
 
         Counter.AddEventsReceived(batch.Count);
-        var failure = await _processor.TryProcessBatchAsync(batch);
-        if (failure is not null && batch.Count > 1 && failure is not ChannelFullException)
-        {
-            // Flume's UDP sources commit each datagram on its own; this one commits the datagrams of a burst together.
-            // A burst a channel refuses for another reason than lack of room (more datagrams than its
-            // transactionCapacity, say) goes one datagram at a time instead, as Flume would. A full channel is not
-            // retried one by one: each would wait out the channel's keep-alive.
-            foreach (var flumeEvent in batch)
-            {
-                Record(1, await _processor.TryProcessBatchAsync([flumeEvent]));
-            }
-
-            return;
-        }
-
-        Record(batch.Count, failure);
+        // Flume's UDP sources commit each datagram on its own; this one commits the datagrams of a burst together,
+        // and falls back to one at a time where Flume's way would have stored them.
+        await _processor.ProcessBatchOrEachAsync(batch, this, static (source, count, failure) => source.Record(count, failure));
     }
 
     private void Record(int count, ChannelException? failure)
