@@ -35,11 +35,10 @@ internal abstract partial class UdpSource : ISource, IMonitoredComponent, IAsync
     private readonly ChannelProcessor _processor;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger _logger;
+    private readonly ChannelRefusals _drops;
     private Socket? _socket;
     private Task? _receiveLoop;
     private IPEndPoint? _localEndPoint;
-    private long _droppedSinceLog;
-    private long _lastDropLog;
 
     protected UdpSource(string kind, string name, string bind, int port, ChannelProcessor processor, TimeProvider timeProvider, ILogger logger)
     {
@@ -62,6 +61,7 @@ internal abstract partial class UdpSource : ISource, IMonitoredComponent, IAsync
         _port = port;
         _processor = processor;
         TimeProvider = timeProvider;
+        _drops = new ChannelRefusals(timeProvider, DropLogInterval);
         _logger = logger;
         Counter = new SourceCounter(name);
     }
@@ -203,16 +203,11 @@ internal abstract partial class UdpSource : ISource, IMonitoredComponent, IAsync
             return;
         }
 
-        Counter.IncrementChannelWriteFail();
-        _droppedSinceLog += count;
-
         // A full channel refuses batch after batch: say so once per interval, with the count, not per batch.
-        var now = TimeProvider.GetTimestamp();
-        if (_lastDropLog == 0 || TimeProvider.GetElapsedTime(_lastDropLog, now) >= DropLogInterval)
+        Counter.IncrementChannelWriteFail();
+        if (_drops.Refused(count) is { } tally)
         {
-            LogDropped(_kind, Name, _droppedSinceLog, failure.Message);
-            _droppedSinceLog = 0;
-            _lastDropLog = now;
+            LogDropped(_kind, Name, tally.Events, failure.Message);
         }
     }
 

@@ -47,6 +47,18 @@ public sealed class ChannelRefusalsTests
     }
 
     [Fact]
+    public void A_given_interval_replaces_the_push_sources_10_s()
+    {
+        var refusals = new ChannelRefusals(_time, TimeSpan.FromSeconds(5));
+        Assert.NotNull(refusals.Refused(3));
+
+        _time.Advance(TimeSpan.FromSeconds(5) - TimeSpan.FromTicks(1));
+        Assert.Null(refusals.Refused(4));
+        _time.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal(new ChannelRefusals.Tally(2, 9), refusals.Refused(5));
+    }
+
+    [Fact]
     public void Accepted_requests_without_refusals_report_nothing()
     {
         var refusals = new ChannelRefusals(_time);
