@@ -47,30 +47,39 @@ public sealed partial class ChannelProcessor
     /// that batch what Flume's commit one event at a time (netcat, the UDP sources): a batch refused for another reason
     /// than lack of room (more events than a channel's transactionCapacity, say) is committed one event at a time
     /// instead, each reported on its own, as Flume would have. A full channel is not retried event by event: each
-    /// would wait out the channel's keep-alive. Not cancellable: a batch already read is committed or refused.
+    /// would wait out the channel's keep-alive. Each outcome is awaited before the next event is tried, so a source can
+    /// answer every event as soon as it is processed.
     /// </summary>
-    public async ValueTask ProcessBatchOrEachAsync<TState>(IReadOnlyList<FlumeEvent> events, TState state, Action<TState, int, ChannelException?> onOutcome)
+    /// <param name="events">The batch.</param>
+    /// <param name="state">Passed to <paramref name="onOutcome"/>, so that it need not capture.</param>
+    /// <param name="onOutcome">Told each outcome, in order.</param>
+    /// <param name="cancellationToken">
+    /// Abandons a put that waits for room (the source is stopping): that put and the events after it are neither
+    /// committed nor reported, and <see cref="OperationCanceledException"/> is thrown.
+    /// </param>
+    public async ValueTask ProcessBatchOrEachAsync<TState>(
+        IReadOnlyList<FlumeEvent> events, TState state, Func<TState, int, ChannelException?, ValueTask> onOutcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(onOutcome);
-        var failure = await TryProcessBatchAsync(events);
+        var failure = await TryProcessBatchAsync(events, cancellationToken);
         if (failure is null || events.Count == 1 || failure is ChannelFullException)
         {
-            onOutcome(state, events.Count, failure);
+            await onOutcome(state, events.Count, failure);
             return;
         }
 
         foreach (var flumeEvent in events)
         {
-            onOutcome(state, 1, await TryProcessBatchAsync([flumeEvent]));
+            await onOutcome(state, 1, await TryProcessBatchAsync([flumeEvent], cancellationToken));
         }
     }
 
-    private async ValueTask<ChannelException?> TryProcessBatchAsync(IReadOnlyList<FlumeEvent> events)
+    private async ValueTask<ChannelException?> TryProcessBatchAsync(IReadOnlyList<FlumeEvent> events, CancellationToken cancellationToken)
     {
         try
         {
-            await ProcessBatchAsync(events, CancellationToken.None);
+            await ProcessBatchAsync(events, cancellationToken);
             return null;
         }
         catch (ChannelException e)

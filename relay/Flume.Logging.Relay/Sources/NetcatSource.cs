@@ -10,7 +10,8 @@ namespace Flume.Logging.Relay.Sources;
 /// <summary>
 /// Flume's <c>netcat</c> source: every newline-terminated line on a TCP connection becomes one event (the line
 /// without its <c>\n</c>, bytes as sent). Lines that arrived together are committed in one batch, and each is
-/// answered <c>OK</c> only after that commit.
+/// answered <c>OK</c> only after that commit. Answers keep the lines' order, and a refused line is answered
+/// <c>FAILED</c> even with <c>ack-every-event</c> off, as in Flume.
 /// </summary>
 internal sealed partial class NetcatSource : ListeningSource, IConnectionHandler
 {
@@ -60,9 +61,20 @@ internal sealed partial class NetcatSource : ListeningSource, IConnectionHandler
         {
             var read = await connection.Input.ReadAsync(stopping);
             var buffer = read.Buffer;
-            var failures = 0;
-            while (batch.Count < MaxLinesPerBatch && TryReadLine(ref buffer, out var line))
+            var moreBuffered = false;
+            while (true)
             {
+                if (batch.Count == MaxLinesPerBatch)
+                {
+                    moreBuffered = true;
+                    break;
+                }
+
+                if (!TryReadLine(ref buffer, out var line))
+                {
+                    break;
+                }
+
                 if (discardingLongLine)
                 {
                     // The tail of a line already refused as too long: it is not an event of its own.
@@ -70,8 +82,9 @@ internal sealed partial class NetcatSource : ListeningSource, IConnectionHandler
                 }
                 else if (line.Length > _options.MaxLineLength)
                 {
-                    failures++;
-                    LogLineTooLong(Name, connection.Peer, line.Length);
+                    // Answers follow the lines' order: the lines before this one are committed and answered first.
+                    await CommitAndAnswerAsync(batch, connection, stopping);
+                    await RefuseTooLongAsync(connection, line.Length);
                 }
                 else
                 {
@@ -79,20 +92,9 @@ internal sealed partial class NetcatSource : ListeningSource, IConnectionHandler
                 }
             }
 
-            if (!discardingLongLine && batch.Count < MaxLinesPerBatch && buffer.Length > _options.MaxLineLength)
-            {
-                // No newline within the limit: refuse now instead of buffering an unbounded line.
-                failures++;
-                discardingLongLine = true;
-                LogLineTooLong(Name, connection.Peer, buffer.Length);
-                buffer = buffer.Slice(buffer.End);
-            }
-            else if (discardingLongLine)
-            {
-                buffer = buffer.Slice(buffer.End);
-            }
-
-            var moreBuffered = batch.Count == MaxLinesPerBatch;
+            var refuseUnterminated = !discardingLongLine && !moreBuffered && buffer.Length > _options.MaxLineLength;
+            var unterminatedLength = buffer.Length;
+            var skipRest = refuseUnterminated || discardingLongLine;
             if (moreBuffered)
             {
                 // More complete lines may wait in the buffer: mark nothing as examined so the next read returns them.
@@ -100,27 +102,16 @@ internal sealed partial class NetcatSource : ListeningSource, IConnectionHandler
             }
             else
             {
-                connection.Input.AdvanceTo(buffer.Start, buffer.End);
-            }
-            if (failures > 0)
-            {
-                Counter.AddEventReadFail(failures);
+                // An unterminated line over the limit is refused now instead of buffered without bound, and its
+                // tail, up to the next newline, is skipped as it arrives.
+                connection.Input.AdvanceTo(skipRest ? buffer.End : buffer.Start, buffer.End);
             }
 
-            for (var i = 0; i < failures; i++)
+            await CommitAndAnswerAsync(batch, connection, stopping);
+            if (refuseUnterminated)
             {
-                connection.Output.Write(_tooLong);
-            }
-
-            if (batch.Count > 0)
-            {
-                await CommitAndAckAsync(batch, connection);
-                batch.Clear();
-            }
-
-            if (failures > 0 || _options.AckEveryEvent)
-            {
-                await connection.Output.FlushAsync(CancellationToken.None);
+                discardingLongLine = true;
+                await RefuseTooLongAsync(connection, unterminatedLength);
             }
 
             if (read.IsCompleted && !moreBuffered)
@@ -145,16 +136,36 @@ internal sealed partial class NetcatSource : ListeningSource, IConnectionHandler
         return true;
     }
 
-    private async ValueTask CommitAndAckAsync(List<FlumeEvent> batch, Connection connection)
+    /// <summary>
+    /// Commits the lines read so far and answers each, flushing after every commit as Flume flushes after every line:
+    /// when a batch falls back to one line at a time, each answer goes out as soon as its line is processed. A put
+    /// still waiting for room when the source stops is abandoned: its lines get no answer, so the client sends them
+    /// again.
+    /// </summary>
+    private async ValueTask CommitAndAnswerAsync(List<FlumeEvent> batch, Connection connection, CancellationToken stopping)
     {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
         Counter.AddEventsReceived(batch.Count);
         // Flume's netcat source commits each line on its own; this one commits the lines of a read together, and
         // falls back to line by line, each line answered for itself, where Flume's way would have stored them.
         await _processor.ProcessBatchOrEachAsync(batch, (Source: this, Connection: connection), static (s, count, failure) =>
         {
             s.Source.Record(count, s.Connection.Peer, failure);
-            s.Source.Answer(s.Connection, failure is null, count);
-        });
+            return s.Source.AnswerAsync(s.Connection, failure is null, count);
+        }, stopping);
+        batch.Clear();
+    }
+
+    private async ValueTask RefuseTooLongAsync(Connection connection, long length)
+    {
+        Counter.AddEventReadFail(1);
+        LogLineTooLong(Name, connection.Peer, length);
+        connection.Output.Write(_tooLong);
+        await connection.Output.FlushAsync(CancellationToken.None);
     }
 
     /// <summary>Counts a commit of <paramref name="count"/> events and reports refusals (paced).</summary>
@@ -178,9 +189,13 @@ internal sealed partial class NetcatSource : ListeningSource, IConnectionHandler
         }
     }
 
-    private void Answer(Connection connection, bool committed, int lines)
+    /// <summary>
+    /// Answers <c>OK</c> per committed line when <c>ack-every-event</c> is on, and <c>FAILED</c> per refused line
+    /// always, as Flume's netcat source does.
+    /// </summary>
+    private async ValueTask AnswerAsync(Connection connection, bool committed, int lines)
     {
-        if (!_options.AckEveryEvent)
+        if (committed && !_options.AckEveryEvent)
         {
             return;
         }
@@ -190,6 +205,8 @@ internal sealed partial class NetcatSource : ListeningSource, IConnectionHandler
         {
             connection.Output.Write(answer);
         }
+
+        await connection.Output.FlushAsync(CancellationToken.None);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "netcat source {Source}: {Peer} sent a line of {Length} bytes or more, over max-line-length; refused")]

@@ -191,8 +191,13 @@ internal abstract partial class UdpSource : ISource, IMonitoredComponent, IAsync
 
         Counter.AddEventsReceived(batch.Count);
         // Flume's UDP sources commit each datagram on its own; this one commits the datagrams of a burst together,
-        // and falls back to one at a time where Flume's way would have stored them.
-        await _processor.ProcessBatchOrEachAsync(batch, this, static (source, count, failure) => source.Record(count, failure));
+        // and falls back to one at a time where Flume's way would have stored them. Not cancelled at stop: a datagram
+        // cannot be sent again, so what was received gets its chance.
+        await _processor.ProcessBatchOrEachAsync(batch, this, static (source, count, failure) =>
+        {
+            source.Record(count, failure);
+            return ValueTask.CompletedTask;
+        }, CancellationToken.None);
     }
 
     private void Record(int count, ChannelException? failure)

@@ -5,6 +5,7 @@ using Flume.Logging.Relay.Selectors;
 using Flume.Logging.Relay.Sources;
 using Flume.Logging.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Relay.Tests.Sources;
 
@@ -22,12 +23,16 @@ public sealed class NetcatSourceTests : IAsyncLifetime
         await _source.DisposeAsync();
     }
 
-    private async Task StartAsync(int capacity, int maxLineLength, int? transactionCapacity = null)
+    private async Task StartAsync(
+        int capacity, int maxLineLength, int? transactionCapacity = null, bool ackEveryEvent = true, FakeTimeProvider? channelTime = null)
     {
-        _channel = new MemoryChannel("c1", new MemoryChannelOptions { Capacity = capacity, TransactionCapacity = transactionCapacity ?? capacity, KeepAlive = TimeSpan.Zero },
-            TimeProvider.System, NullLogger<MemoryChannel>.Instance);
+        // With a fake clock the channel waits out its default 3 s keep-alive in that clock's time.
+        var keepAlive = channelTime is null ? TimeSpan.Zero : TimeSpan.FromSeconds(3);
+        _channel = new MemoryChannel("c1", new MemoryChannelOptions { Capacity = capacity, TransactionCapacity = transactionCapacity ?? capacity, KeepAlive = keepAlive },
+            (TimeProvider?)channelTime ?? TimeProvider.System, NullLogger<MemoryChannel>.Instance);
         var processor = new ChannelProcessor(new ReplicatingChannelSelector([_channel], []), [], NullLogger<ChannelProcessor>.Instance);
-        _source = new NetcatSource("r1", new NetcatSourceOptions { Bind = "127.0.0.1", Port = 0, MaxLineLength = maxLineLength }, processor, TimeProvider.System, _logs);
+        var options = new NetcatSourceOptions { Bind = "127.0.0.1", Port = 0, MaxLineLength = maxLineLength, AckEveryEvent = ackEveryEvent };
+        _source = new NetcatSource("r1", options, processor, TimeProvider.System, _logs);
         await _source.StartAsync(CancellationToken.None);
     }
 
@@ -110,6 +115,94 @@ public sealed class NetcatSourceTests : IAsyncLifetime
 
         Assert.Equal(["next"], Drain());
         Assert.True(_logs.Contains("max-line-length"), _logs.Dump());
+    }
+
+    [Fact]
+    public async Task Answers_keep_the_order_of_the_lines_when_a_too_long_line_sits_between_good_ones()
+    {
+        var (client, reader, stream) = await ConnectAsync();
+        using (client)
+        {
+            await stream.WriteAsync(Encoding.ASCII.GetBytes("before\n" + new string('x', 600) + "\nafter\n"));
+
+            Assert.Equal("OK", await ReadLineAsync(reader));
+            Assert.StartsWith("FAILED: Event exceeds the maximum length", await ReadLineAsync(reader), StringComparison.Ordinal);
+            Assert.Equal("OK", await ReadLineAsync(reader));
+        }
+
+        Assert.Equal(["before", "after"], Drain());
+    }
+
+    [Fact]
+    public async Task Without_ack_every_event_a_stored_line_gets_no_answer_but_a_refused_line_gets_FAILED_as_in_Flume()
+    {
+        await DisposeAsync();
+        await StartAsync(capacity: 1, maxLineLength: 512, ackEveryEvent: false);
+        var (client, reader, stream) = await ConnectAsync();
+        using (client)
+        {
+            await stream.WriteAsync("one\ntwo\n"u8.ToArray());
+
+            Assert.StartsWith("FAILED", await ReadLineAsync(reader), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(["one"], Drain());
+    }
+
+    [Fact]
+    public async Task When_a_burst_is_split_line_by_line_each_answer_is_sent_as_soon_as_its_line_is_processed()
+    {
+        // 8 lines over a transactionCapacity of 5 go one by one; the last 3 find the channel full and each waits out
+        // the keep-alive. The first 5 answers must not wait for those.
+        await DisposeAsync();
+        var time = new FakeTimeProvider();
+        await StartAsync(capacity: 5, maxLineLength: 512, transactionCapacity: 5, channelTime: time);
+        var (client, reader, stream) = await ConnectAsync();
+        using (client)
+        {
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(1, 8).Select(i => $"line {i}\n"))));
+            for (var i = 0; i < 5; i++)
+            {
+                Assert.Equal("OK", await ReadLineAsync(reader));
+            }
+
+            for (var i = 0; i < 3; i++)
+            {
+                var answer = reader.ReadLineAsync();
+                for (var step = 0; step < 200 && !answer.IsCompleted; step++)
+                {
+                    time.Advance(TimeSpan.FromSeconds(1));
+                    await Task.WhenAny(answer, Task.Delay(50));
+                }
+
+                Assert.StartsWith("FAILED", await answer.WaitAsync(TimeSpan.FromSeconds(10)), StringComparison.Ordinal);
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(1, 5).Select(i => $"line {i}"), Drain());
+        Assert.Equal(3, _source.Counter.ChannelWriteFail);
+    }
+
+    [Fact]
+    public async Task Stopping_abandons_a_put_waiting_for_room_and_leaves_its_lines_unanswered_for_the_client_to_resend()
+    {
+        // The channel's keep-alive runs on a clock that never moves, so only the stop can end the wait.
+        await DisposeAsync();
+        await StartAsync(capacity: 1, maxLineLength: 512, channelTime: new FakeTimeProvider());
+        var (client, reader, stream) = await ConnectAsync();
+        using (client)
+        {
+            await stream.WriteAsync("one\ntwo\n"u8.ToArray());
+
+            // Two lines over a transactionCapacity of 1 go one by one: the first fits, the second waits for room.
+            Assert.Equal("OK", await ReadLineAsync(reader));
+            await _source.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+            Assert.Null(await ReadLineAsync(reader));
+        }
+
+        Assert.Equal(["one"], Drain());
+        Assert.Equal(1, _source.Counter.EventAcceptedCount);
     }
 
     [Fact]
