@@ -360,6 +360,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
             sinkRunners[sink.Name] = runner;
         }
 
+        BatchSizeCheck.Verify(configuration, channels, sources, sinks);
         return new AgentFlow(configuration, channels, sources, sinks, groupRunners, sinkRunners);
     }
 

@@ -11,11 +11,13 @@ namespace Flume.Logging.Relay.Channels;
 /// (replaying what the last run left) when the agent starts, and checkpoints when it stops.
 /// </summary>
 internal sealed class DurableFileChannel(string name, FileChannelOptions options, TimeProvider timeProvider, ILogger logger)
-    : IChannel, IMonitoredComponent, IAsyncDisposable
+    : IChannel, ITransactionCapacitySupported, IMonitoredComponent, IAsyncDisposable
 {
     private FileEventQueue? _queue;
 
     public string Name { get; } = name;
+
+    public int TransactionCapacity => options.TransactionCapacity;
 
     /// <summary>Flume's channel counters.</summary>
     public ChannelCounter Counter { get; } = new(name, options.Capacity, timeProvider);

@@ -14,7 +14,7 @@ namespace Flume.Logging.Relay.Channels;
 /// Capacity counts events taken but not yet committed, as in Flume, so a sink's rollback always has room to put
 /// its events back. Bodies are accounted in 100-byte slots, as in Flume.
 /// </remarks>
-internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
+internal sealed partial class MemoryChannel : IChannel, ITransactionCapacitySupported, IMonitoredComponent
 {
     private readonly MemoryChannelOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -66,6 +66,8 @@ internal sealed partial class MemoryChannel : IChannel, IMonitoredComponent
     }
 
     public int Capacity => _options.Capacity;
+
+    public int TransactionCapacity => _options.TransactionCapacity;
 
     /// <summary>Flume's channel counters of this channel.</summary>
     public ChannelCounter Counter { get; }

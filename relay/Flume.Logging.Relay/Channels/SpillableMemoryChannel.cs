@@ -15,7 +15,7 @@ namespace Flume.Logging.Relay.Channels;
 /// and at start those events drain before anything new; once overflow is active, puts try memory without waiting
 /// until <c>overflowDeactivationThreshold</c> percent of memory is free again.
 /// </remarks>
-internal sealed partial class SpillableMemoryChannel : IChannel, IMonitoredComponent, IAsyncDisposable
+internal sealed partial class SpillableMemoryChannel : IChannel, ITransactionCapacitySupported, IMonitoredComponent, IAsyncDisposable
 {
     public const string FlumeClass = "org.apache.flume.channel.SpillableMemoryChannel";
 
@@ -51,6 +51,8 @@ internal sealed partial class SpillableMemoryChannel : IChannel, IMonitoredCompo
     }
 
     public string Name { get; }
+
+    public int TransactionCapacity => _options.TransactionCapacity;
 
     /// <summary>Flume's channel counters, over both stores.</summary>
     public ChannelCounter Counter { get; }

@@ -9,7 +9,7 @@ namespace Flume.Logging.Relay.Sinks;
 /// after delivery succeeded; on any failure roll back (the events return to the head of the channel) and rethrow
 /// so the runner backs off. One runner calls a sink at a time, so the batch list is reused.
 /// </summary>
-internal abstract class BatchSink : ISink, IMonitoredComponent
+internal abstract class BatchSink : ISink, IBatchSizeSupported, IMonitoredComponent
 {
     private readonly List<FlumeEvent> _batch;
 
@@ -27,7 +27,7 @@ internal abstract class BatchSink : ISink, IMonitoredComponent
 
     protected IChannel Channel { get; }
 
-    protected int BatchSize { get; }
+    public int BatchSize { get; }
 
     /// <summary>Flume's sink counters of this sink.</summary>
     public SinkCounter Counter { get; }

@@ -13,7 +13,7 @@ namespace Flume.Logging.Relay.Sources;
 /// batches of <c>batchSize</c>. A batch the channel refuses is retried with the same numbers, so after
 /// de-duplication the receiver sees exactly <c>totalEvents</c> distinct events.
 /// </summary>
-internal sealed partial class SeqSource : ISource, IAsyncDisposable, IMonitoredComponent
+internal sealed partial class SeqSource : ISource, IBatchSizeSupported, IAsyncDisposable, IMonitoredComponent
 {
     private static readonly BackoffPolicy RetryPause = BackoffPolicy.Exponential(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5));
 
@@ -36,6 +36,8 @@ internal sealed partial class SeqSource : ISource, IAsyncDisposable, IMonitoredC
     }
 
     public string Name { get; }
+
+    public int BatchSize => _options.BatchSize;
 
     /// <summary>Flume's source counters of this source.</summary>
     public SourceCounter Counter { get; }

@@ -105,6 +105,53 @@ public sealed class RelayAgentTests
         Assert.Contains("test.properties:", error.Message, StringComparison.Ordinal);
     }
 
+    private static string SeqToNull(string extra) => $"""
+        a1.sources = r1
+        a1.channels = c1
+        a1.sinks = k1
+        a1.sources.r1.type = seq
+        a1.sources.r1.channels = c1
+        a1.channels.c1.type = memory
+        a1.sinks.k1.type = null
+        a1.sinks.k1.channel = c1
+        {extra}
+        """;
+
+    [Fact]
+    public void A_sink_batch_larger_than_its_channels_transactionCapacity_is_refused_naming_the_channel_key_as_in_Flume()
+    {
+        // The memory channel's transactionCapacity defaults to 100: a take of 200 could never commit.
+        var error = Assert.Throws<ConfigurationException>(() => Build(SeqToNull("a1.sinks.k1.batchSize = 200")));
+
+        Assert.Contains("a1.channels.c1.transactionCapacity (100)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("200 events sink k1 takes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_source_batch_larger_than_a_channels_transactionCapacity_is_refused_with_the_line_of_that_key()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => Build(SeqToNull("""
+            a1.sources.r1.batchSize = 10
+            a1.channels.c1.transactionCapacity = 5
+            a1.sinks.k1.batchSize = 5
+            """)));
+
+        Assert.Contains("a1.channels.c1.transactionCapacity (5)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("10 events source r1 puts", error.Message, StringComparison.Ordinal);
+        Assert.Contains("test.properties:", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_batch_equal_to_the_transactionCapacity_is_accepted()
+    {
+        await using var agent = Build(SeqToNull("""
+            a1.sources.r1.batchSize = 100
+            a1.sinks.k1.batchSize = 100
+            """));
+
+        Assert.Single(agent.Channels);
+    }
+
     [Fact]
     public void A_default_sink_group_takes_exactly_one_sink()
     {

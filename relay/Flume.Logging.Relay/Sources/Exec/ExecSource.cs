@@ -21,7 +21,7 @@ namespace Flume.Logging.Relay.Sources.Exec;
 /// seen. Lines end at <c>\n</c>, <c>\r</c> or <c>\r\n</c>, like Java's <c>readLine</c>. Stopping the source kills
 /// the command and every process it started.
 /// </remarks>
-internal sealed partial class ExecSource : ISource, IMonitoredComponent, IAsyncDisposable
+internal sealed partial class ExecSource : ISource, IBatchSizeSupported, IMonitoredComponent, IAsyncDisposable
 {
     /// <summary>Flume's class name for this source, accepted as a synonym of <c>exec</c>.</summary>
     public const string FlumeClass = "org.apache.flume.source.ExecSource";
@@ -49,6 +49,8 @@ internal sealed partial class ExecSource : ISource, IMonitoredComponent, IAsyncD
     }
 
     public string Name { get; }
+
+    public int BatchSize => _options.BatchSize;
 
     /// <summary>Flume's source counters of this source.</summary>
     public SourceCounter Counter { get; }

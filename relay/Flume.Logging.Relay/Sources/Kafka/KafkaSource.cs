@@ -17,7 +17,7 @@ namespace Flume.Logging.Relay.Sources.Kafka;
 /// A batch the channels refuse is read again from Kafka after a backoff. On a rebalance, records of partitions taken
 /// away are dropped from the batch in hand before it is put, uncommitted, so their new owner reads them.
 /// </summary>
-internal sealed partial class KafkaSource : ISource, IAsyncDisposable, IMonitoredComponent
+internal sealed partial class KafkaSource : ISource, IBatchSizeSupported, IAsyncDisposable, IMonitoredComponent
 {
     /// <summary>Flume's class name, which configurations use as the type.</summary>
     public const string FlumeClass = "org.apache.flume.source.kafka.KafkaSource";
@@ -47,6 +47,8 @@ internal sealed partial class KafkaSource : ISource, IAsyncDisposable, IMonitore
     }
 
     public string Name { get; }
+
+    public int BatchSize => _options.BatchSize;
 
     /// <summary>Flume's source counters of this source.</summary>
     public SourceCounter Counter { get; }

@@ -18,7 +18,7 @@ namespace Flume.Logging.Relay.Sources.Spooling;
 /// the channel refuses is re-read from the last committed position and retried after a backoff of 250 ms
 /// doubling up to <c>maxBackoff</c>.
 /// </remarks>
-internal sealed partial class SpoolDirectorySource : ISource, IAsyncDisposable
+internal sealed partial class SpoolDirectorySource : ISource, IBatchSizeSupported, IAsyncDisposable
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(250);
 
@@ -57,6 +57,8 @@ internal sealed partial class SpoolDirectorySource : ISource, IAsyncDisposable
     }
 
     public string Name { get; }
+
+    public int BatchSize => _options.BatchSize;
 
     /// <summary>Events committed so far.</summary>
     public long Committed { get; private set; }

@@ -35,7 +35,7 @@ namespace Flume.Logging.Relay.Sources.Taildir;
 /// file truncated and written past its old position between two polls looks like one that only grew.
 /// </para>
 /// </remarks>
-internal sealed partial class TaildirSource : ISource, IMonitoredComponent, IAsyncDisposable
+internal sealed partial class TaildirSource : ISource, IBatchSizeSupported, IMonitoredComponent, IAsyncDisposable
 {
     /// <summary>Flume's class name for this source, accepted as a synonym of <c>TAILDIR</c>.</summary>
     public const string FlumeClass = "org.apache.flume.source.taildir.TaildirSource";
@@ -91,6 +91,8 @@ internal sealed partial class TaildirSource : ISource, IMonitoredComponent, IAsy
     }
 
     public string Name { get; }
+
+    public int BatchSize => _options.BatchSize;
 
     /// <summary>Flume's source counters of this source.</summary>
     public SourceCounter Counter { get; }
