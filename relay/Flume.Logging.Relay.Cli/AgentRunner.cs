@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Flume.Logging.Relay.Agent;
+using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Metrics;
 using Flume.Logging.Rpc;
@@ -64,7 +65,8 @@ internal static partial class AgentRunner
 
             await agent.StartAsync(stop.Token);
         }
-        catch (Exception e) when (e is ConfigurationException or RpcServerException or IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception e) when (e is ConfigurationException or RpcServerException or ChannelException or IOException or UnauthorizedAccessException
+                                       or ArgumentException)
         {
             if (metrics is not null)
             {

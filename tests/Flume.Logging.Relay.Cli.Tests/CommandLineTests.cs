@@ -54,6 +54,32 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task A_file_channel_folder_held_by_another_relay_fails_the_start_naming_the_folder_without_a_stack_trace()
+    {
+        var root = Directory.CreateTempSubdirectory("locked-channel-").FullName;
+        try
+        {
+            var configuration = NetcatAgent(0).Replace("a1.channels.c1.type = memory", $"""
+                a1.channels.c1.type = file
+                a1.channels.c1.checkpointDir = {root}/checkpoint
+                a1.channels.c1.dataDirs = {root}/data
+                """, StringComparison.Ordinal);
+            using var first = await RelayProcess.StartRunningAsync(configuration);
+
+            using var second = RelayProcess.Start(configuration);
+
+            Assert.Equal(1, await second.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains($"{root}/checkpoint is in use by another channel or process", second.Process.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", second.Process.Output, StringComparison.Ordinal);
+            Assert.Equal(0, await first.StopAsync());
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_agent_name_is_optional_when_the_file_defines_one_agent()
     {
         using var relay = RelayProcess.Start(NetcatAgent(0));
