@@ -112,8 +112,9 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
         {
             await server.StartAsync(this, cancellationToken);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or SocketException)
         {
+            // Kestrel reports a port in use as an IOException, an address this host does not have as a SocketException.
             server.Dispose();
             var why = e.InnerException is AddressInUseException ? "the port is already in use" : e.Message;
             throw new RpcServerException($"http source {Name} cannot listen on {_options.Bind}:{_options.Port}: {why}", e);
