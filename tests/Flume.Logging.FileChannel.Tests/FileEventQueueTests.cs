@@ -194,6 +194,30 @@ public sealed class FileEventQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task A_second_queue_on_the_same_folders_is_refused_as_in_use()
+    {
+        await using var first = FileEventQueue.Open("c1", Options());
+
+        var error = Assert.Throws<FileChannelException>(() => FileEventQueue.Open("c2", Options()));
+
+        Assert.Contains($"channel c2: {Path.Combine(_root, "checkpoint")} is in use by another channel or process", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_folder_that_cannot_be_created_is_named_as_such_not_as_in_use()
+    {
+        // A checkpoint folder under a regular file cannot exist.
+        var blocker = Path.Combine(_root, "a-file");
+        File.WriteAllText(blocker, "");
+        var options = Options();
+        options.CheckpointDir = Path.Combine(blocker, "checkpoint");
+
+        var error = Assert.Throws<FileChannelException>(() => FileEventQueue.Open("c1", options));
+
+        Assert.Contains($"channel c1: cannot create the folder {options.CheckpointDir}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_deleted_checkpoint_replays_every_log_file()
     {
         await using (var queue = FileEventQueue.Open("c1", Options()))

@@ -31,15 +31,24 @@ internal sealed class DirectoryLocks : IDisposable
                 try
                 {
                     Directory.CreateDirectory(directory);
-                    locks.Add(new FileStream(Path.Combine(directory, LockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
                 }
-                catch (IOException e) when (e is not DirectoryNotFoundException)
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new FileChannelException($"channel {channel}: cannot create the folder {directory} ({e.Message})", e);
+                }
+
+                var path = Path.Combine(directory, LockName);
+                try
+                {
+                    locks.Add(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+                }
+                catch (IOException e) when (IsHeldElsewhere(e))
                 {
                     throw new FileChannelException($"channel {channel}: {directory} is in use by another channel or process ({e.Message})", e);
                 }
-                catch (UnauthorizedAccessException e)
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    throw new FileChannelException($"channel {channel}: cannot use {directory}: {e.Message}", e);
+                    throw new FileChannelException($"channel {channel}: cannot create the lock file {path} ({e.Message})", e);
                 }
             }
 
@@ -55,6 +64,16 @@ internal sealed class DirectoryLocks : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Whether opening the lock file failed because another handle holds it: a sharing violation on Windows, the
+    /// refused <c>flock</c> (EWOULDBLOCK: 11 on Linux, 35 on macOS) elsewhere. Other failures (a read-only or full disk,
+    /// a path that cannot be created) say something else and are reported as they are.
+    /// </summary>
+    private static bool IsHeldElsewhere(IOException e) =>
+        e.GetType() == typeof(IOException) && e.HResult is SharingViolation or 11 or 35;
+
+    private const int SharingViolation = unchecked((int)0x80070020);
 
     public void Dispose()
     {
