@@ -95,7 +95,23 @@ internal sealed partial class ExecSource : ISource, IBatchSizeSupported, IMonito
             {
                 return;
             }
-#pragma warning disable CA1031 // As in Flume, any failure (command not found, channel full) ends this run of the command, not the source.
+            catch (Win32Exception e)
+            {
+                // The command could not be started at all (not found, not executable): a one-line cause is enough.
+                LogCannotStart(Name, _options.Command, e.Message, _options.Restart ? "tried again after restartThrottle" : "not tried again (restart = false)");
+                if (!_options.Restart)
+                {
+                    return;
+                }
+
+                exitCode = "none (it did not start)";
+            }
+            catch (ChannelException e)
+            {
+                LogChannelRefused(Name, _options.Command, e.Message);
+                exitCode = KillCommand();
+            }
+#pragma warning disable CA1031 // As in Flume, any other failure ends this run of the command, not the source.
             catch (Exception e)
 #pragma warning restore CA1031
             {
@@ -300,6 +316,12 @@ internal sealed partial class ExecSource : ISource, IBatchSizeSupported, IMonito
 
     [LoggerMessage(Level = LogLevel.Error, Message = "exec source {Source}: failed while running command: {Command}")]
     private partial void LogCommandFailed(string source, string command, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "exec source {Source}: cannot start command [{Command}]: {Reason}; {Next}")]
+    private partial void LogCannotStart(string source, string command, string reason, string next);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "exec source {Source}: the channel refused a batch, so command [{Command}] is ended (as in Flume) and its batch lost: {Reason}")]
+    private partial void LogChannelRefused(string source, string command, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "exec source {Source}: command [{Command}] exited with {ExitCode}")]
     private partial void LogExited(string source, string command, string exitCode);

@@ -174,7 +174,21 @@ public sealed class ExecSourceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_command_that_cannot_start_is_logged_as_failed_and_retried_with_restart()
+    public async Task A_batch_the_full_channel_refuses_ends_the_command_with_one_line_naming_the_channel()
+    {
+        // 1,000 lines fill the test channel (capacity 1000), and nothing takes from it.
+        var source = await StartAsync("seq 1 5000", o => o.BatchSize = 100);
+
+        await Eventually.TrueAsync(() => _logs.Contains("the channel refused a batch"), "the refusal logged");
+        var refusal = _logs.Entries.First(e => e.Message.Contains("the channel refused a batch", StringComparison.Ordinal));
+        Assert.Contains("[seq 1 5000] is ended", refusal.Message, StringComparison.Ordinal);
+        Assert.Null(refusal.Exception);
+        Assert.Equal(1, source.Counter.ChannelWriteFail);
+        Assert.Equal(1000, Received.Count);
+    }
+
+    [Fact]
+    public async Task A_command_that_cannot_start_is_logged_in_one_line_with_the_cause_and_retried_with_restart()
     {
         var source = await StartAsync("/nonexistent/command", o =>
         {
@@ -182,8 +196,11 @@ public sealed class ExecSourceTests : IAsyncLifetime
             o.Restart = true;
             o.RestartThrottle = TimeSpan.FromSeconds(1);
         });
-        await Eventually.TrueAsync(() => _logs.Contains("failed while running command: /nonexistent/command"), "the failure logged");
+        await Eventually.TrueAsync(() => _logs.Contains("cannot start command [/nonexistent/command]"), "the failure logged");
         await Eventually.TrueAsync(() => _logs.Contains("restarting in 1000ms"), "the restart announced");
         Assert.Equal(0, source.Runs);
+        var failure = _logs.Entries.First(e => e.Message.Contains("cannot start command", StringComparison.Ordinal));
+        Assert.Contains("No such file or directory", failure.Message, StringComparison.Ordinal);
+        Assert.Null(failure.Exception);
     }
 }
