@@ -5,27 +5,32 @@ namespace Flume.Logging.Relay.Kafka;
 
 /// <summary>
 /// What librdkafka reports about one client's connections. librdkafka retries brokers on its own and repeats the
-/// same error every few seconds while a broker is down, so errors are logged at debug level and the latest is
-/// kept, for the component to name in the one failure it reports (a rolled-back take, a refused put).
+/// same error every few seconds while a broker is down, so the first error after the client worked (or after start)
+/// is a warning, the repeats are debug lines, and the latest is kept for the component to name in the one failure it
+/// reports (a rolled-back take, a refused put). When the client works again that is logged once.
 /// </summary>
 internal sealed partial class KafkaClientErrors(string component, string brokers, ILogger logger)
 {
-    private volatile string? _last;
+    private string? _last;
 
     /// <summary>The brokers the client was configured with.</summary>
     public string Brokers { get; } = brokers;
 
     /// <summary>The latest client-level error, or null when none was seen since the last success.</summary>
-    public string? Last => _last;
+    public string? Last => Volatile.Read(ref _last);
 
     /// <summary>For the builder's error handler.</summary>
     public void OnError(Error error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        _last = error.Reason;
+        var previous = Interlocked.Exchange(ref _last, error.Reason);
         if (error.IsFatal)
         {
             LogFatal(component, Brokers, error.Reason);
+        }
+        else if (previous is null)
+        {
+            LogFirstClientError(component, Brokers, error.Reason);
         }
         else
         {
@@ -47,11 +52,23 @@ internal sealed partial class KafkaClientErrors(string component, string brokers
         LogLibrdkafka(level, component, message.Facility, message.Message);
     }
 
-    /// <summary>Forgets the last error once the client worked again.</summary>
-    public void Clear() => _last = null;
+    /// <summary>Forgets the last error once the client worked again, saying so if there was one.</summary>
+    public void Clear()
+    {
+        if (Volatile.Read(ref _last) is not null && Interlocked.Exchange(ref _last, null) is not null)
+        {
+            LogWorksAgain(component, Brokers);
+        }
+    }
 
     /// <summary>" (last client error: ...)" when there is one, for failure messages.</summary>
-    public string Suffix() => _last is { } last ? $"; last client error: {last}" : "";
+    public string Suffix() => Last is { } last ? $"; last client error: {last}" : "";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Component}: kafka client error (brokers {Brokers}): {Reason}. librdkafka keeps retrying; repeats are logged at debug level until the client works again")]
+    private partial void LogFirstClientError(string component, string brokers, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Component}: the kafka client works again (brokers {Brokers})")]
+    private partial void LogWorksAgain(string component, string brokers);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Component}: kafka client error (brokers {Brokers}): {Reason}")]
     private partial void LogClientError(string component, string brokers, string reason);
