@@ -67,9 +67,29 @@ public sealed class KafkaSinkAcknowledgementTests
         Assert.Equal(0, _channel.Size);
     }
 
-    private async Task<KafkaSink> StartSinkAsync()
+    [Fact]
+    public async Task Stop_past_its_deadline_does_not_wait_the_close_timeout_for_records_kafka_never_acknowledges()
     {
+        // A broker that never answers: flushing would take as long as it is allowed to.
         var producer = new Mock<IProducer<string?, byte[]>>();
+        producer.Setup(p => p.Flush(It.IsAny<TimeSpan>())).Returns<TimeSpan>(wait =>
+        {
+            Thread.Sleep(wait);
+            return 1;
+        });
+        producer.Setup(p => p.Flush(It.IsAny<CancellationToken>())).Callback<CancellationToken>(token =>
+        {
+            token.WaitHandle.WaitOne(TimeSpan.FromSeconds(30));
+            token.ThrowIfCancellationRequested();
+        });
+        var sink = await StartSinkAsync(producer);
+
+        await sink.StopAsync(new CancellationToken(canceled: true)).WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    private async Task<KafkaSink> StartSinkAsync(Mock<IProducer<string?, byte[]>>? given = null)
+    {
+        var producer = given ?? new Mock<IProducer<string?, byte[]>>();
         producer
             .Setup(p => p.Produce(It.IsAny<TopicPartition>(), It.IsAny<Message<string?, byte[]>>(), It.IsAny<Action<DeliveryReport<string?, byte[]>>>()))
             .Callback<TopicPartition, Message<string?, byte[]>, Action<DeliveryReport<string?, byte[]>>>((_, message, handler) => _sent.Enqueue((message, handler)));

@@ -66,8 +66,11 @@ internal sealed partial class KafkaSink : BatchSink
     {
         if (_producer is { } producer)
         {
-            // Every committed take was acknowledged already; this only lets records of an abandoned take finish.
-            var left = await Task.Run(() => producer.Flush(_options.CloseTimeout), CancellationToken.None);
+            // Every committed take was acknowledged already; this only lets records of an abandoned take finish, within
+            // CloseTimeout and the stop's own deadline (already past when the take was abandoned for it).
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(_options.CloseTimeout);
+            var left = await Task.Run(() => FlushWithin(producer, limit.Token), CancellationToken.None);
             if (left > 0)
             {
                 LogStoppedWithRecords(Name, left);
@@ -78,6 +81,20 @@ internal sealed partial class KafkaSink : BatchSink
         }
 
         await base.StopAsync(cancellationToken);
+    }
+
+    /// <summary>Flushes until every record is reported or <paramref name="limit"/> fires; returns how many are left.</summary>
+    private static int FlushWithin(IProducer<string?, byte[]> producer, CancellationToken limit)
+    {
+        try
+        {
+            producer.Flush(limit);
+            return 0;
+        }
+        catch (OperationCanceledException)
+        {
+            return producer.Flush(TimeSpan.Zero);
+        }
     }
 
     protected override async ValueTask DeliverAsync(IReadOnlyList<FlumeEvent> batch, CancellationToken cancellationToken)
