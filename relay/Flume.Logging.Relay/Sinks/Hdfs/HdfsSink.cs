@@ -45,6 +45,7 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private IBucketFileSystem? _fileSystem;
     private ITimer? _timer;
+    private Task _firstTick = Task.CompletedTask;
     private bool _leftoversRecovered;
     private bool _dropLogged;
     private string? _failureCause;
@@ -76,8 +77,10 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
         await base.StartAsync(cancellationToken);
         _timer = _time.CreateTimer(_ => _ = TickAsync(), null, TickPeriod, TickPeriod);
 
-        // Done here when the file system answers, else before the first write (the first take fails until it does).
-        await TickAsync();
+        // The first tick (recovering files a crash left in use) starts now but is not awaited: a NameNode that is down
+        // must not hold up the agent's start (its sources would not listen) for hdfs.callTimeout. The first take
+        // waits for it, as every take runs after the tick in progress.
+        _firstTick = TickAsync();
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -88,6 +91,7 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
         }
 
         await _stopping.CancelAsync();
+        await _firstTick;
         using var bounded = new CancellationTokenSource(_options.CallTimeout + TimeSpan.FromSeconds(10), _time);
         await _gate.WaitAsync(CancellationToken.None);
         try

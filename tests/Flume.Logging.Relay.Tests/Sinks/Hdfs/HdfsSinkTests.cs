@@ -361,7 +361,7 @@ public sealed partial class HdfsSinkTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task A_file_a_crash_left_in_use_is_recovered_and_renamed_at_start()
+    public async Task A_file_a_crash_left_in_use_is_recovered_and_renamed_as_the_sink_starts()
     {
         // The crashed relay ran as the same user as the sink (no User given: HADOOP_USER_NAME or the process's user).
         await using (var crashed = _cluster.CreateFileSystem(new HdfsClientOptions()))
@@ -378,11 +378,22 @@ public sealed partial class HdfsSinkTests : IAsyncDisposable
 
         await sink.StartAsync(CancellationToken.None);
 
-        Assert.Contains("/flume/2026/FlumeData.1234", Files());
+        await Eventually.TrueAsync(() => Files().Contains("/flume/2026/FlumeData.1234"), "the file renamed");
         Assert.Contains("/flume/2026/Other.1.tmp", Files());
         Assert.Null(_cluster.NameNode.LeaseHolder("/flume/2026/FlumeData.1234"));
         Assert.Equal("left\n", await ReadTextAsync("/flume/2026/FlumeData.1234"));
         await sink.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_NameNode_that_is_down_does_not_hold_up_the_start_and_the_stop_ends_the_wait_for_it()
+    {
+        // Port 1 refuses at once; the NameNode client then waits to call again, on the test's clock that never moves.
+        using var sink = CreateSink(new() { ["hdfs.path"] = "hdfs://127.0.0.1:1/flume" });
+
+        await sink.StartAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        await sink.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
