@@ -56,7 +56,7 @@ internal sealed partial class AvroConnectionHandler : IConnectionHandler
             var status = NettyFrame.TryRead(buffer, _limits.MaxBufferCount, _limits.MaxFrameLength, out var serial, out var frame, out var length, out var frameError);
             if (status == OperationStatus.InvalidData)
             {
-                var foreign = handshakeDone ? "" : ForeignProtocol.Describe(buffer, "Flume's Avro RPC (NettyTransceiver frames)");
+                var foreign = handshakeDone ? "" : ForeignProtocol.Describe(buffer, "Flume's Avro RPC (NettyTransceiver frames)", RpcFamily.Avro);
                 LogRejected(_name, connection.Peer, frameError! + foreign);
                 return;
             }

@@ -52,7 +52,7 @@ internal sealed partial class ThriftConnectionHandler : IConnectionHandler
 
                 if (status == OperationStatus.InvalidData)
                 {
-                    var foreign = served ? "" : ForeignProtocol.Describe(buffer, "Flume's Thrift RPC (framed transport)");
+                    var foreign = served ? "" : ForeignProtocol.Describe(buffer, "Flume's Thrift RPC (framed transport)", RpcFamily.Thrift);
                     input.AdvanceTo(buffer.Start);
                     LogClosingConnection(_name, connection.Peer, error + foreign);
                     return;
@@ -151,7 +151,7 @@ internal sealed partial class ThriftConnectionHandler : IConnectionHandler
         var status = ThriftMessageCodec.DecodeCall(_protocol, bytes, _limits.MaxBatchSize, out call, out var error, borrowed);
         if (status != OperationStatus.Done)
         {
-            LogClosingConnection(_name, peer, error.ToString());
+            LogClosingConnection(_name, peer, error + ProtocolMismatch(bytes));
             return false;
         }
 
@@ -165,6 +165,19 @@ internal sealed partial class ThriftConnectionHandler : IConnectionHandler
 
         return true;
     }
+
+    /// <summary>
+    /// Names the other Thrift protocol when the message that failed to decode starts with its header (compact 0x82,
+    /// strict binary 0x8001), the usual cause being a source and client configured with different protocols.
+    /// </summary>
+    private string ProtocolMismatch(ReadOnlySpan<byte> message) => _protocol switch
+    {
+        ThriftWireProtocol.Binary when message.Length >= 1 && message[0] == 0x82 =>
+            "; the message is in Thrift's compact protocol while this source expects binary: set the same protocol on the source and its clients",
+        ThriftWireProtocol.Compact when message.Length >= 2 && message[0] == 0x80 && message[1] == 0x01 =>
+            "; the message is in Thrift's binary protocol while this source expects compact: set the same protocol on the source and its clients",
+        _ => "",
+    };
 
     private void LogClosingConnection(string server, string peer, string reason)
     {

@@ -1,12 +1,13 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Text;
 
 namespace Flume.Logging.Rpc.Transport;
 
 /// <summary>
 /// Names the protocol a peer spoke when its first bytes are not an RPC frame, so the warning tells a user who pointed
-/// curl, a browser or a load balancer's HTTP health check at an RPC port what went wrong, rather than only quoting the
-/// impossible frame length those bytes make.
+/// curl, a browser, a load balancer's HTTP health check or the other Flume RPC's client at a port what went wrong,
+/// rather than only quoting the impossible frame length those bytes make.
 /// </summary>
 internal static class ForeignProtocol
 {
@@ -14,14 +15,35 @@ internal static class ForeignProtocol
 
     /// <summary>
     /// A phrase for the warning (", the bytes are an HTTP request (GET /): this port speaks ...") when
-    /// <paramref name="start"/>, the start of the connection, is an HTTP request; otherwise an empty string.
+    /// <paramref name="start"/>, the start of the connection, is an HTTP request or a request of the Flume RPC other
+    /// than <paramref name="own"/>; otherwise an empty string.
     /// </summary>
-    public static string Describe(ReadOnlySequence<byte> start, string rpc)
+    public static string Describe(ReadOnlySequence<byte> start, string rpc, RpcFamily own)
     {
         Span<byte> head = stackalloc byte[64];
         var length = (int)Math.Min(start.Length, head.Length);
         start.Slice(0, length).CopyTo(head);
         head = head[..length];
+        if (HttpRequest(head) is { } http)
+        {
+            return $"; the bytes are {http}: this port speaks {rpc}, not HTTP";
+        }
+
+        if (own != RpcFamily.Thrift && ThriftRequest(head) is { } thrift)
+        {
+            return $"; the bytes are {thrift}: this port speaks {rpc}";
+        }
+
+        if (own != RpcFamily.Avro && IsAvroFrame(head))
+        {
+            return $"; the bytes are an Avro RPC request (NettyTransceiver frames): this port speaks {rpc}";
+        }
+
+        return "";
+    }
+
+    private static string? HttpRequest(ReadOnlySpan<byte> head)
+    {
         foreach (var method in HttpMethods)
         {
             if (head.Length >= method.Length && head.StartsWith(Encoding.ASCII.GetBytes(method)))
@@ -35,13 +57,34 @@ internal static class ForeignProtocol
 
                 var target = line[method.Length..];
                 var space = target.IndexOf((byte)' ');
-                var what = method == "PRI * HTTP/2" ? "an HTTP/2 preface" : $"an HTTP request ({method}{Printable(space >= 0 ? target[..space] : target)})";
-                return $"; the bytes are {what}: this port speaks {rpc}, not HTTP";
+                return method == "PRI * HTTP/2" ? "an HTTP/2 preface" : $"an HTTP request ({method}{Printable(space >= 0 ? target[..space] : target)})";
             }
         }
 
-        return "";
+        return null;
     }
+
+    /// <summary>A framed Thrift call: a positive frame length, then a compact (0x82, version 1) or strict binary (0x8001) message header.</summary>
+    private static string? ThriftRequest(ReadOnlySpan<byte> head)
+    {
+        if (head.Length < 6 || BinaryPrimitives.ReadInt32BigEndian(head) <= 0)
+        {
+            return null;
+        }
+
+        return head[4] switch
+        {
+            0x82 when (head[5] & 0x1F) == 1 => "a Thrift request in the compact protocol",
+            0x80 when head[5] == 0x01 => "a Thrift request in the binary protocol",
+            _ => null,
+        };
+    }
+
+    /// <summary>A NettyTransceiver frame: a serial, then a plausible buffer count and a positive first buffer length.</summary>
+    private static bool IsAvroFrame(ReadOnlySpan<byte> head) =>
+        head.Length >= 12
+        && BinaryPrimitives.ReadInt32BigEndian(head[4..]) is >= 1 and <= 16384
+        && BinaryPrimitives.ReadInt32BigEndian(head[8..]) > 0;
 
     private static string Printable(ReadOnlySpan<byte> bytes)
     {

@@ -13,6 +13,7 @@ public class AvroServerHostileInputTests
         { "garbage", [0xDE, 0xAD, 0xBE, 0xEF, 0xFF, 0xFF, 0xFF, 0xF0, 0x13, 0x37], "buffer count" },
         { "netcat text line", Encoding.ASCII.GetBytes("hello flume, are you there?\n"), "buffer count" },
         { "HTTP request", Encoding.ASCII.GetBytes("GET /metrics HTTP/1.1\r\nHost: relay\r\n\r\n"), "the bytes are an HTTP request (GET /metrics): this port speaks Flume's Avro RPC" },
+        { "thrift client", [0, 0, 0, 20, 0x82, 0x21, 0x00, 0x0B, .. "appendBatch"u8], "the bytes are a Thrift request in the compact protocol: this port speaks Flume's Avro RPC" },
         { "oversized count", AvroBytes.Header(1, 1_000_000), "buffer count 1000000" },
         { "oversized length", [.. AvroBytes.Header(1, 1), 0x7F, 0xFF, 0xFF, 0xFF], "longer than the" },
         { "truncated frame", [.. AvroBytes.Header(1, 1), 0, 0, 0, 100, 1, 2, 3], "closed inside a frame" },

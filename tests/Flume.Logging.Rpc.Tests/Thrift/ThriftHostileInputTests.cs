@@ -67,6 +67,37 @@ public sealed class ThriftHostileInputTests : IAsyncLifetime
         await AssertServerStillServesAsync(ThriftProtocolKind.Compact);
     }
 
+    [Theory]
+    [InlineData(ThriftProtocolKind.Binary, ThriftProtocolKind.Compact, "in Thrift's compact protocol while this source expects binary")]
+    [InlineData(ThriftProtocolKind.Compact, ThriftProtocolKind.Binary, "in Thrift's binary protocol while this source expects compact")]
+    public async Task Names_the_protocol_mismatch_when_a_client_speaks_the_other_thrift_protocol(
+        ThriftProtocolKind source, ThriftProtocolKind client, string expected)
+    {
+        await StartServerAsync(source);
+        var options = new RpcClientOptions { ThriftProtocol = client, RequestTimeout = Bound };
+        await using (var mismatched = ThriftRpc.CreateClient(new RpcHost("h1", "127.0.0.1", Port), options, _logs))
+        {
+            await Assert.ThrowsAnyAsync<Exception>(async () => await mismatched.AppendAsync(ThriftTestEvents.Make(1)));
+        }
+
+        await Eventually.TrueAsync(() => _logs.Contains(expected, LogLevel.Warning), "the mismatch named", Bound);
+        await AssertServerStillServesAsync(source);
+    }
+
+    [Fact]
+    public async Task Names_Avro_when_an_avro_client_is_pointed_at_the_port()
+    {
+        await StartServerAsync(ThriftProtocolKind.Compact);
+        using var socket = await ConnectAsync();
+
+        // A NettyTransceiver frame: serial 0 (read as an empty Thrift frame), 2 buffers, the first of 40 bytes.
+        await socket.SendAsync(new byte[] { 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 40, 0x12, 0x34 });
+
+        await AssertClosedWithWarningAsync(
+            socket, "frame is empty (at byte 0); the bytes are an Avro RPC request (NettyTransceiver frames): this port speaks Flume's Thrift RPC (framed transport)");
+        await AssertServerStillServesAsync(ThriftProtocolKind.Compact);
+    }
+
     [Fact]
     public async Task Closes_a_connection_announcing_a_negative_frame_length()
     {
