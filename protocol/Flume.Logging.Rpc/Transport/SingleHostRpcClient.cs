@@ -307,8 +307,10 @@ internal abstract class SingleHostRpcClient : IRpcClient
         return _deadline;
     }
 
-    // A TLS port closes a plain-text connection before answering its first request; this is all the client can see of it.
-    private const string PlainTextHint = " (TLS mismatch? the connection was closed before the first answer; if the server has ssl = true, set ssl = true here too)";
+    // A TLS port closes a plain-text connection before answering its first request, and so does a port of the other
+    // Flume RPC; this is all the client can see of either, and the server's log says which it was.
+    private const string PlainTextHint = " (TLS mismatch? the connection was closed before the first answer; if the server has ssl = true, set ssl = true here too. " +
+        "Or the port speaks another protocol, such as a thrift source for an avro client: the server's log names what it received)";
 
     private async ValueTask<Connection> ConnectAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
