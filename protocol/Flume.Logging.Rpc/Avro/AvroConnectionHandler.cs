@@ -48,7 +48,10 @@ internal sealed partial class AvroConnectionHandler : IConnectionHandler
             }
             catch (InvalidDataException e)
             {
-                LogRejected(_name, connection.Peer, $"compressed stream is corrupt: {e.Message}");
+                // Only a port with compression-type = deflate decompresses; before any answer, the usual cause is a client
+                // that does not compress.
+                var hint = handshakeDone ? "" : "; this source has compression-type = deflate, so its clients must set compression-type = deflate too";
+                LogRejected(_name, connection.Peer, $"compressed stream is corrupt: {e.Message}{hint}");
                 return;
             }
 

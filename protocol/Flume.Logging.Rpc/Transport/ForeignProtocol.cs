@@ -39,6 +39,11 @@ internal static class ForeignProtocol
             return $"; the bytes are an Avro RPC request (NettyTransceiver frames): this port speaks {rpc}";
         }
 
+        if (IsZlibHeader(head))
+        {
+            return $"; the bytes are zlib-compressed, as from a client with compression-type = deflate: this port speaks {rpc} uncompressed";
+        }
+
         return "";
     }
 
@@ -85,6 +90,10 @@ internal static class ForeignProtocol
         head.Length >= 12
         && BinaryPrimitives.ReadInt32BigEndian(head[4..]) is >= 1 and <= 16384
         && BinaryPrimitives.ReadInt32BigEndian(head[8..]) > 0;
+
+    /// <summary>A zlib stream header (RFC 1950): deflate with a window of at most 32 KiB, and a check that divides by 31.</summary>
+    private static bool IsZlibHeader(ReadOnlySpan<byte> head) =>
+        head.Length >= 2 && (head[0] & 0x0F) == 8 && head[0] >> 4 <= 7 && ((head[0] << 8) | head[1]) % 31 == 0;
 
     private static string Printable(ReadOnlySpan<byte> bytes)
     {

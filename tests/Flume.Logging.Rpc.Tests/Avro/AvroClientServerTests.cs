@@ -54,6 +54,21 @@ public class AvroClientServerTests
         Assert.Equal(body, fixture.Receiver.Events.First().Body.ToArray());
     }
 
+    [Theory]
+    [InlineData(CompressionType.Deflate, CompressionType.None, "this source has compression-type = deflate, so its clients must set compression-type = deflate too")]
+    [InlineData(CompressionType.None, CompressionType.Deflate, "the bytes are zlib-compressed, as from a client with compression-type = deflate")]
+    public async Task A_compression_mismatch_is_named_in_the_servers_warning(CompressionType server, CompressionType client, string expected)
+    {
+        await using var fixture = await AvroServerFixture.StartAsync(server);
+        await using (var mismatched = fixture.CreateClient(o => o.Compression = client))
+        {
+            await Assert.ThrowsAnyAsync<Exception>(async () => await mismatched.AppendAsync(FlumeEvent.FromText("x")));
+        }
+
+        await Eventually.TrueAsync(() => fixture.Logs.Contains(expected), "the mismatch named");
+        Assert.Empty(fixture.Receiver.Events);
+    }
+
     [Fact]
     public async Task Reconnects_after_the_server_restarts()
     {
