@@ -224,6 +224,15 @@ internal sealed partial class MemoryChannel : IChannel, ITransactionCapacitySupp
         List<FlumeEvent>? puts, List<FlumeEvent>? takes, long putSlots, long takeSlots, TimeSpan keepAlive, CancellationToken cancellationToken)
     {
         var netEvents = (puts?.Count ?? 0) - (takes?.Count ?? 0);
+        if (putSlots > _byteSlotCapacity)
+        {
+            // Waiting cannot help: even an empty channel has no room for these bodies. Not a full channel, so a source
+            // that can retry the events one by one does.
+            throw new ChannelException(
+                $"channel {Name}: the {puts!.Count} events put take {putSlots * _byteSlotSize} bytes of byteCapacity, more than the channel's " +
+                $"whole byte capacity of {_byteSlotCapacity * _byteSlotSize} bytes, so they can never be stored; raise byteCapacity");
+        }
+
         var deadline = _timeProvider.GetTimestamp() + (long)(keepAlive.TotalSeconds * _timeProvider.TimestampFrequency);
         Blocked blocked;
         while (true)

@@ -160,6 +160,20 @@ public sealed class MemoryChannelTests
     }
 
     [Fact]
+    public async Task Bodies_larger_than_the_whole_byte_capacity_are_refused_at_once_saying_they_never_fit()
+    {
+        // A keep-alive longer than the test's bound: only the check before waiting can answer in time.
+        var channel = Create(capacity: 100, byteCapacity: 1000, keepAlive: TimeSpan.FromMinutes(5));
+
+        using var tx = channel.BeginTransaction();
+        tx.Put(Event(new string('x', 2000)));
+        var error = await Assert.ThrowsAsync<ChannelException>(async () => await tx.CommitAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.IsNotType<ChannelFullException>(error);
+        Assert.Contains("can never be stored; raise byteCapacity", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Taking_frees_byte_capacity()
     {
         var channel = Create(capacity: 100, byteCapacity: 200);
