@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Flume.Logging.Relay.Cli;
 
 /// <summary>
-/// Runs one agent from a properties file until SIGTERM or Ctrl-C, then stops it cleanly: sources stop accepting,
+/// Runs one agent from a properties file until SIGTERM, SIGHUP or Ctrl-C, then stops it cleanly: sources stop accepting,
 /// sinks drain until the stop timeout, channels close, exit code 0. Startup problems exit 1 with one line naming
 /// the cause (the key at fault, the port in use, the missing file). With <c>flume.monitoring.type=http</c> (or
 /// <c>--metrics-port</c>) it also serves the agent's metrics until the agent has stopped. Unless
@@ -40,6 +40,10 @@ internal static partial class AgentRunner
         using var stop = new CancellationTokenSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Stop(context, stop));
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Stop(context, stop));
+
+        // A closed terminal or SSH session sends SIGHUP, which would end the process at once and lose what a memory
+        // channel holds; like Flume (whose JVM runs its shutdown hooks on it) the relay stops cleanly instead.
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => Stop(context, stop));
 
         RelayAgent agent;
         MetricsServer? metrics = null;
@@ -98,7 +102,7 @@ internal static partial class AgentRunner
             }
             catch (OperationCanceledException)
             {
-                // SIGTERM or Ctrl-C: stop cleanly below.
+                // SIGTERM, SIGHUP or Ctrl-C: stop cleanly below.
             }
 
             SystemdService.Stopping();

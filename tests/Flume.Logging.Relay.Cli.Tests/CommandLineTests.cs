@@ -80,6 +80,17 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task A_hangup_stops_the_agent_cleanly_as_SIGTERM_does()
+    {
+        using var relay = await RelayProcess.StartRunningAsync(NetcatAgent(0));
+
+        relay.Process.Signal("HUP");
+
+        Assert.Equal(0, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("agent a1 stopped", relay.Process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_agent_name_is_optional_when_the_file_defines_one_agent()
     {
         using var relay = RelayProcess.Start(NetcatAgent(0));

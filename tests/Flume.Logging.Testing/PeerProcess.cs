@@ -141,11 +141,14 @@ public sealed class PeerProcess : IDisposable
     }
 
     /// <summary>Sends SIGTERM, as an operator's stop or a service manager would.</summary>
-    public void Terminate()
+    public void Terminate() => Signal("TERM");
+
+    /// <summary>Sends the signal of that name (<c>TERM</c>, <c>HUP</c>, ...) with kill(1).</summary>
+    public void Signal(string name)
     {
         if (!_process.HasExited)
         {
-            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            using var kill = Process.Start("kill", [$"-{name}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             kill.WaitForExit();
         }
     }
