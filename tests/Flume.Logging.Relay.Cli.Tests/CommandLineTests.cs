@@ -80,6 +80,16 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task A_missing_configuration_file_is_named_as_the_configuration_file()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"no-such-relay-{Guid.NewGuid():N}.properties");
+        using var relay = RelayProcess.StartRaw("--conf", missing);
+
+        Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains($"cannot read the configuration file {missing}", relay.Process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_hangup_stops_the_agent_cleanly_as_SIGTERM_does()
     {
         using var relay = await RelayProcess.StartRunningAsync(NetcatAgent(0));
