@@ -116,6 +116,7 @@ internal sealed partial class SpoolDirectorySource : ISource, IBatchSizeSupporte
         var resume = _recorded;
         while (!_run.IsStopping)
         {
+            CheckLateWrites();
             FileInfo? file = null;
             long offset = 0;
             if (resume is { } position)
@@ -386,19 +387,23 @@ internal sealed partial class SpoolDirectorySource : ISource, IBatchSizeSupporte
             return;
         }
 
+        string? remaining;
         try
         {
             if (_options.DeletePolicy == SpoolDeletePolicy.Immediate)
             {
                 File.Delete(path);
+                remaining = null;
             }
             else if (_options.TrackingPolicy == SpoolTrackingPolicy.TrackerDir)
             {
                 _tracker.MarkCompleted(Path.GetRelativePath(_spoolDir, path));
+                remaining = path;
             }
             else
             {
                 File.Move(path, path + _options.FileSuffix, overwrite: false);
+                remaining = path + _options.FileSuffix;
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -409,6 +414,7 @@ internal sealed partial class SpoolDirectorySource : ISource, IBatchSizeSupporte
 
         CompletedFiles++;
         LogCompleted(Name, path);
+        RememberCompleted(remaining, path, identity.Size);
         try
         {
             _tracker.ClearPosition();

@@ -42,6 +42,34 @@ public sealed class SpoolDirectorySourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_file_its_writer_adds_to_after_completion_is_reported_as_an_error()
+    {
+        // The writer paused just long enough for the file to look finished, then wrote on into the renamed file.
+        var path = _spool.Write("app.log", SpoolHarness.Lines("a", 3));
+        var source = await _spool.StartAsync();
+        await _spool.UntilAsync(() => source.CompletedFiles == 1, "the file completed");
+        await File.AppendAllTextAsync(path + ".COMPLETED", "late\n");
+
+        await _spool.UntilAsync(() => Errors().Count == 1, "the late write reported");
+
+        Assert.Contains($"{path} was still being written after it was completed", Errors()[0], StringComparison.Ordinal);
+        Assert.Equal(["a-0", "a-1", "a-2"], SpoolHarness.Bodies(_spool.Drain()));
+    }
+
+    [Fact]
+    public async Task A_completed_file_left_alone_is_not_reported()
+    {
+        _spool.Write("app.log", SpoolHarness.Lines("a", 3));
+        var source = await _spool.StartAsync();
+        await _spool.UntilAsync(() => source.CompletedFiles == 1, "the file completed");
+
+        await _spool.PollAgainAsync();
+        await _spool.PollAgainAsync();
+
+        Assert.Empty(Errors());
+    }
+
+    [Fact]
     public async Task A_file_dropped_later_is_found_on_a_later_poll()
     {
         var source = await _spool.StartAsync();
