@@ -286,9 +286,14 @@ internal abstract class SingleHostRpcClient : IRpcClient
         {
             // The exchange completed, so the connection is between requests; dropping it still mirrors Flume.
             await DropConnectionAsync(abort: !ClosesIdleConnectionGracefully);
-            throw new EventDeliveryException($"{Target}: {DescribeStatus(status, single is not null)}");
+            throw new EventDeliveryException($"{Target}: {DescribeStatus(status, single is not null)}{StatusHint(status)}");
         }
     }
+
+    // FAILED carries no reason on the wire; the usual one, and where the real one is, save a user a guess.
+    private static string StatusHint(EventStatus status) => status == EventStatus.Failed
+        ? " (the source could not store the events, most often because its channel is full; the relay's log says why)"
+        : "";
 
     /// <summary>
     /// The deadline's source, set to cancel after <paramref name="timeout"/>: the previous request's source when it

@@ -96,7 +96,7 @@ public class AvroClientServerTests
     }
 
     [Fact]
-    public async Task Failed_status_surfaces_as_delivery_exception_naming_the_host()
+    public async Task Failed_status_surfaces_as_delivery_exception_naming_the_host_and_the_likely_cause()
     {
         await using var fixture = await AvroServerFixture.StartAsync();
         fixture.Receiver.Status = EventStatus.Failed;
@@ -105,6 +105,7 @@ public class AvroClientServerTests
         var error = await Assert.ThrowsAsync<EventDeliveryException>(async () => await client.AppendBatchAsync([FlumeEvent.FromText("x")]));
         Assert.Contains($"127.0.0.1:{fixture.Port}", error.Message, StringComparison.Ordinal);
         Assert.Contains("FAILED", error.Message, StringComparison.Ordinal);
+        Assert.Contains("most often because its channel is full; the relay's log says why", error.Message, StringComparison.Ordinal);
 
         fixture.Receiver.Status = EventStatus.Ok;
         await client.AppendAsync(FlumeEvent.FromText("y"));

@@ -60,7 +60,9 @@ public sealed class SingleHostRpcClientTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<EventDeliveryException>(() => client.AppendBatchAsync([Event("bad")]).AsTask());
         await client.AppendAsync(Event("good"));
 
-        Assert.Equal($"scripted 127.0.0.1:{_server.Host.Port}: appendBatch got Failed", error.Message);
+        Assert.Equal(
+            $"scripted 127.0.0.1:{_server.Host.Port}: appendBatch got Failed (the source could not store the events, most often because its channel is full; the relay's log says why)",
+            error.Message);
         Assert.Equal(2, client.Connections);
     }
 
