@@ -7,6 +7,9 @@ namespace Flume.Logging.FileChannel.Log;
 internal sealed class DirectoryLocks : IDisposable
 {
     private const string LockName = "in_use.lock";
+
+    // ERROR_SHARING_VIOLATION as an HRESULT: what Windows reports for a file another handle holds.
+    private const int SharingViolation = unchecked((int)0x80070020);
     private readonly List<FileStream> _locks;
 
     private DirectoryLocks(List<FileStream> locks)
@@ -72,8 +75,6 @@ internal sealed class DirectoryLocks : IDisposable
     /// </summary>
     private static bool IsHeldElsewhere(IOException e) =>
         e.GetType() == typeof(IOException) && e.HResult is SharingViolation or 11 or 35;
-
-    private const int SharingViolation = unchecked((int)0x80070020);
 
     public void Dispose()
     {
