@@ -167,6 +167,31 @@ public sealed class HttpSourceTests : IAsyncLifetime
         Assert.Equal(2, _source.Counter.EventReadFail);
     }
 
+    private static async Task<string> ReadUntilClosedAsync(Socket socket)
+    {
+        var received = new StringBuilder();
+        var buffer = new byte[4096];
+        while (true)
+        {
+            int read;
+            try
+            {
+                read = await socket.ReceiveAsync(buffer, SocketFlags.None);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+            {
+                return received.ToString();
+            }
+
+            if (read == 0)
+            {
+                return received.ToString();
+            }
+
+            received.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+    }
+
     [Fact]
     public async Task A_body_slower_than_requestTimeout_answers_408()
     {
@@ -182,8 +207,9 @@ public sealed class HttpSourceTests : IAsyncLifetime
         await Eventually.TrueAsync(() => time.TimersCreated >= 2 && time.ActiveTimerCount > 0, "the request timeout to be set");
         time.Advance(TimeSpan.FromSeconds(5));
 
-        using var reader = new StreamReader(stream, Encoding.ASCII);
-        var answer = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        // Kestrel may reset the connection right after the answer (the request body was never complete): what arrived
+        // before the reset is the answer.
+        var answer = await ReadUntilClosedAsync(client.Client).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.StartsWith("HTTP/1.1 408", answer, StringComparison.Ordinal);
         Assert.Contains("requestTimeout (5000 ms)", answer, StringComparison.Ordinal);
         Assert.Empty(Drain());
