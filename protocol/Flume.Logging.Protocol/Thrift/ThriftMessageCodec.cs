@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Text;
 
 namespace Flume.Logging.Protocol.Thrift;
@@ -27,6 +28,22 @@ internal static class ThriftMessageCodec
 
     /// <summary>Name of the batch call.</summary>
     public static ReadOnlySpan<byte> AppendBatchName => "appendBatch"u8;
+
+    /// <summary>
+    /// The protocol whose message header <paramref name="message"/> starts with: compact (protocol id 0x82, version 1)
+    /// or strict binary (0x8001); null for neither. For naming what a peer spoke when a message fails to decode.
+    /// </summary>
+    public static ThriftWireProtocol? ProtocolOf(ReadOnlySpan<byte> message)
+    {
+        if (message.Length >= 2 && message[0] == CompactProtocolReader.ProtocolId && (message[1] & 0x1f) == CompactProtocolReader.Version)
+        {
+            return ThriftWireProtocol.Compact;
+        }
+
+        return message.Length >= 2 && BinaryPrimitives.ReadUInt16BigEndian(message) == BinaryProtocolReader.Version1 >> 16
+            ? ThriftWireProtocol.Binary
+            : null;
+    }
 
     /// <summary>
     /// Decodes a call. Frames that name an unknown function decode as <see cref="ThriftMethod.Unknown"/> (their

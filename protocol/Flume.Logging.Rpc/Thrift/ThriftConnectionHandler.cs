@@ -167,17 +167,15 @@ internal sealed partial class ThriftConnectionHandler : IConnectionHandler
     }
 
     /// <summary>
-    /// Names the other Thrift protocol when the message that failed to decode starts with its header (compact 0x82,
-    /// strict binary 0x8001), the usual cause being a source and client configured with different protocols.
+    /// Names the other Thrift protocol when the message that failed to decode starts with its header, the usual cause
+    /// being a source and client configured with different protocols.
     /// </summary>
-    private string ProtocolMismatch(ReadOnlySpan<byte> message) => _protocol switch
-    {
-        ThriftWireProtocol.Binary when message.Length >= 1 && message[0] == 0x82 =>
-            "; the message is in Thrift's compact protocol while this source expects binary: set the same protocol on the source and its clients",
-        ThriftWireProtocol.Compact when message.Length >= 2 && message[0] == 0x80 && message[1] == 0x01 =>
-            "; the message is in Thrift's binary protocol while this source expects compact: set the same protocol on the source and its clients",
-        _ => "",
-    };
+    private string ProtocolMismatch(ReadOnlySpan<byte> message) =>
+        ThriftMessageCodec.ProtocolOf(message) is { } spoken && spoken != _protocol
+            ? $"; the message is in Thrift's {Name(spoken)} protocol while this source expects {Name(_protocol)}: set the same protocol on the source and its clients"
+            : "";
+
+    private static string Name(ThriftWireProtocol protocol) => protocol == ThriftWireProtocol.Compact ? "compact" : "binary";
 
     private void LogClosingConnection(string server, string peer, string reason)
     {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
+using Flume.Logging.Protocol.Thrift;
 
 namespace Flume.Logging.Rpc.Transport;
 
@@ -69,7 +70,7 @@ internal static class ForeignProtocol
         return null;
     }
 
-    /// <summary>A framed Thrift call: a positive frame length, then a compact (0x82, version 1) or strict binary (0x8001) message header.</summary>
+    /// <summary>A framed Thrift call: a positive frame length, then a compact or strict binary message header.</summary>
     private static string? ThriftRequest(ReadOnlySpan<byte> head)
     {
         if (head.Length < 6 || BinaryPrimitives.ReadInt32BigEndian(head) <= 0)
@@ -77,10 +78,10 @@ internal static class ForeignProtocol
             return null;
         }
 
-        return head[4] switch
+        return ThriftMessageCodec.ProtocolOf(head[4..]) switch
         {
-            0x82 when (head[5] & 0x1F) == 1 => "a Thrift request in the compact protocol",
-            0x80 when head[5] == 0x01 => "a Thrift request in the binary protocol",
+            ThriftWireProtocol.Compact => "a Thrift request in the compact protocol",
+            ThriftWireProtocol.Binary => "a Thrift request in the binary protocol",
             _ => null,
         };
     }
