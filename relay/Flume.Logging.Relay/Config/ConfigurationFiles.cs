@@ -18,24 +18,24 @@ public static class ConfigurationFiles
         var files = new List<IReadOnlyList<PropertyEntry>>(paths.Count);
         foreach (var path in paths)
         {
-            StreamReader reader;
-            try
-            {
-                reader = new StreamReader(path, System.Text.Encoding.UTF8);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // The runtime's text ("Could not find file '...'") does not say which file it was meant to be.
-                throw new IOException($"cannot read the configuration file {path}: {e.Message}", e);
-            }
-
-            using (reader)
-            {
-                files.Add(PropertiesReader.Read(reader, path));
-            }
+            using var reader = Open(path);
+            files.Add(PropertiesReader.Read(reader, path));
         }
 
         return Merge(files);
+    }
+
+    private static StreamReader Open(string path)
+    {
+        try
+        {
+            return new StreamReader(path, System.Text.Encoding.UTF8);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The runtime's text ("Could not find file '...'") does not say which file it was meant to be.
+            throw new IOException($"cannot read the configuration file {path}: {e.Message}", e);
+        }
     }
 
     /// <summary>Merges already-read files in order, later ones overriding the keys of earlier ones.</summary>
