@@ -256,18 +256,15 @@ public sealed class FlumeTarget : TargetWithContext
         {
             // NLog closes targets synchronously (at process exit too); the core bounds this wait by its ShutdownTimeout.
             delivery.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            var dropped = delivery.EventsDropped;
-            Interlocked.Add(ref _droppedBeforeClose, dropped);
-            if (dropped > 0)
-            {
-                InternalLogger.Warn("Flume target {0}: {1} events were dropped in total", Name, dropped);
-            }
+            // The core's closing report already ends with its dropped total; a second line would only repeat it.
+            Interlocked.Add(ref _droppedBeforeClose, delivery.EventsDropped);
         }
 
         base.CloseTarget();
     }
 
-    private static void ReportToInternalLogger(string message) => InternalLogger.Warn(message);
+    // The target's name tells two Flume targets' lines apart, as log4net's appender name does.
+    private void ReportToInternalLogger(string message) => InternalLogger.Warn("[{0}] {1}", Name, message);
 
     private static string Text(object? value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
 

@@ -36,8 +36,9 @@ namespace log4net.Appender;
 /// <para>
 /// Delivery problems and dropped events go to log4net's internal log as warnings (<c>log4net:WARN</c> on standard
 /// error, or <see cref="LogLog.LogReceived"/>), at most once per 10 s while logging, and closing the appender
-/// (<c>LogManager.Shutdown()</c>, or log4net's own shutdown at process exit) reports
-/// "<c>FlumeAppender [name]: N events were dropped in total</c>" when any were.
+/// (<c>LogManager.Shutdown()</c>, or log4net's own shutdown at process exit) ends with a line that closes with
+/// "<c>N dropped in total</c>" when any were; events dropped while the appender was not running (its settings were
+/// refused) are reported as "<c>FlumeAppender [name]: N events were dropped in total</c>".
 /// </para>
 /// </remarks>
 public sealed class FlumeAppender : AppenderSkeleton, IAppender, IBulkAppender
@@ -404,13 +405,17 @@ public sealed class FlumeAppender : AppenderSkeleton, IAppender, IBulkAppender
     protected override void OnClose()
     {
         _closed = true;
+        long reportedByCore = 0;
         if (Interlocked.Exchange(ref _running, null) is { } running)
         {
             Stop(running);
+            reportedByCore = running.Delivery.EventsDropped;
         }
 
+        // The closing core's report already ends with its own total; this line only adds the drops it could not see:
+        // while the appender was not running, or by cores closed by earlier reconfigurations.
         var dropped = EventsDropped;
-        if (dropped > 0)
+        if (dropped > reportedByCore)
         {
             LogLog.Warn(DeclaringType, $"FlumeAppender [{Name}]: {dropped} events were dropped in total");
         }

@@ -274,7 +274,10 @@ public sealed class FlumeTargetTests
         });
 
         Assert.Contains("cannot deliver to 127.0.0.1:1", text, StringComparison.Ordinal);
-        Assert.Contains("Flume target flume: 5 events were dropped in total", text, StringComparison.Ordinal);
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Contains("[flume] Flume appender: ", lines[^1], StringComparison.Ordinal);
+        Assert.EndsWith("; 5 dropped in total", lines[^1], StringComparison.Ordinal);
+        Assert.Single(lines, line => line.Contains("5 dropped in total", StringComparison.Ordinal));
         Assert.Empty(client.AcceptedEvents);
     }
 

@@ -67,20 +67,14 @@ internal sealed class DropReporter
     }
 
     /// <summary>
-    /// The appender is closing: reports what is not yet reported, and the total, at once. The total is written even
-    /// when a periodic report running on the thread pool took the last count a moment ago, so the close always ends
-    /// with the <c>N dropped in total</c> line when anything was dropped.
+    /// The appender is closing: reports what is not yet reported at once. Every report line ends with the running
+    /// total, so the close ends with <c>N dropped in total</c> when anything was dropped, without repeating a total
+    /// a periodic report wrote a moment ago; a drop counted after this is reported at once too.
     /// </summary>
     public void ReportNow()
     {
-        lock (_reportLock)
-        {
-            Volatile.Write(ref _closed, 1);
-            if (!WriteReport() && _counters.Dropped is var total and > 0)
-            {
-                _selfLog.Write($"Flume appender: closed; {total} dropped in total");
-            }
-        }
+        Volatile.Write(ref _closed, 1);
+        WriteReport();
     }
 
     private void Count(long count, string reason)
