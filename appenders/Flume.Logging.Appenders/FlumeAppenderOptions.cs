@@ -11,7 +11,8 @@ namespace Flume.Logging.Appenders;
 public sealed class FlumeAppenderOptions
 {
     /// <summary>
-    /// Space-separated <c>host:port</c> list of the relays. One host: a plain client. Several: load balancing over
+    /// <c>host:port</c> list of the relays, separated by spaces (as Flume writes it), commas or semicolons (as .NET
+    /// settings often are). One host: a plain client. Several: load balancing over
     /// them with <see cref="Selector"/>, a failed host skipped for up to <see cref="MaxBackoff"/>, and a failed batch
     /// tried on the next host. Required; no default.
     /// </summary>
@@ -192,11 +193,14 @@ public sealed class FlumeAppenderOptions
         ToTlsOptions()?.Validate(server: false);
     }
 
+    // A host:port never holds any of these, an IPv6 address in brackets included.
+    private static readonly char[] HostSeparators = [' ', '\t', '\r', '\n', ',', ';'];
+
     /// <summary>The hosts as RPC hosts named h1, h2, ... Throws <see cref="ArgumentException"/> for an entry that is not host:port.</summary>
     internal List<RpcHost> ParseHosts()
     {
         var hosts = new List<RpcHost>();
-        foreach (var entry in (Hosts ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var entry in (Hosts ?? "").Split(HostSeparators, StringSplitOptions.RemoveEmptyEntries))
         {
             try
             {

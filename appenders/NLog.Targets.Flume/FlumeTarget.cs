@@ -41,7 +41,7 @@ public sealed class FlumeTarget : TargetWithContext
         Layout = "${message}${onexception:inner=${newline}${exception:format=tostring}}";
     }
 
-    /// <summary>Space-separated <c>host:port</c> list of the relays (several: load balancing). Required.</summary>
+    /// <summary>Space-, comma- or semicolon-separated <c>host:port</c> list of the relays (several: load balancing). Required.</summary>
     public string Hosts { get; set; } = "";
 
     /// <summary>Wire protocol, <c>Avro</c> or <c>Thrift</c>. Default: Avro.</summary>

@@ -23,7 +23,7 @@ public static class FlumeLoggerConfigurationExtensions
     /// default shown.
     /// </summary>
     /// <param name="sinkConfiguration">Serilog's sink configuration.</param>
-    /// <param name="hosts">Space-separated <c>host:port</c> list of the relays; several hosts are load balanced. Required.</param>
+    /// <param name="hosts">Space-, comma- or semicolon-separated <c>host:port</c> list of the relays; several hosts are load balanced. Required.</param>
     /// <param name="protocol">Avro (default) or Thrift (compact), matching the relay's source.</param>
     /// <param name="compression">None (default) or Deflate, Avro only; the relay's source must use the same.</param>
     /// <param name="batchSizeLimit">Most events sent in one request. Default 100.</param>

@@ -82,8 +82,9 @@ public sealed class FlumeAppender : AppenderSkeleton, IAppender, IBulkAppender
     }
 
     /// <summary>
-    /// Space-separated <c>host:port</c> list of the relays (LoadBalancingLog4jAppender's name); several hosts are load
-    /// balanced. Required, unless <see cref="Hostname"/> and <see cref="Port"/> are set instead; setting both is an error.
+    /// Space-, comma- or semicolon-separated <c>host:port</c> list of the relays (LoadBalancingLog4jAppender's name);
+    /// several hosts are load balanced. Required, unless <see cref="Hostname"/> and <see cref="Port"/> are set instead;
+    /// setting both is an error.
     /// </summary>
     public string? Hosts { get; set; }
 
@@ -446,7 +447,7 @@ public sealed class FlumeAppender : AppenderSkeleton, IAppender, IBulkAppender
 
         if (!single)
         {
-            throw new ArgumentException("Hosts (or Hostname and Port) is required: the relays' space-separated host:port list", nameof(Hosts));
+            throw new ArgumentException("Hosts (or Hostname and Port) is required: the relays' host:port list", nameof(Hosts));
         }
 
         if (string.IsNullOrEmpty(hostname))

@@ -46,7 +46,19 @@ public class FlumeAppenderOptionsTests
     }
 
     [Theory]
+    [InlineData("relay1:41414,relay2:41415")]
+    [InlineData("relay1:41414, relay2:41415")]
+    [InlineData("relay1:41414;relay2:41415")]
+    [InlineData("relay1:41414 relay2:41415")]
+    public void Hosts_may_be_separated_by_spaces_commas_or_semicolons(string hosts)
+    {
+        var rpc = new FlumeAppenderOptions { Hosts = hosts }.ToRpcClientOptions();
+        Assert.Equal(["relay1:41414", "relay2:41415"], rpc.Hosts.Select(h => $"{h.Host}:{h.Port}"));
+    }
+
+    [Theory]
     [InlineData("", "Hosts")]
+    [InlineData(" , ", "Hosts")]
     [InlineData("relay1", "Hosts")]
     [InlineData("relay1:0", "Hosts")]
     public void Bad_hosts_are_named(string hosts, string parameter)
