@@ -72,6 +72,7 @@ internal sealed class AgentLoader
 
         var groups = BuildSinkGroups(groupNames, sinkNames);
 
+        WarnAboutChannelsWithoutSinks(channels, sources, sinks);
         WarnAboutUnlisted(SourcesKind, sourceNames);
         WarnAboutUnlisted(ChannelsKind, channelNames);
         WarnAboutUnlisted(SinksKind, sinkNames);
@@ -305,6 +306,46 @@ internal sealed class AgentLoader
         }
 
         return groups;
+    }
+
+    /// <summary>
+    /// A channel no sink drains fills to its capacity, and from then on every put to it fails: the sources feeding it
+    /// answer FAILED for good. Flume says nothing until then; the relay says so at load. A Kafka channel is exempt:
+    /// its topic is the destination, and a flow of sources into it alone is one of its documented uses.
+    /// </summary>
+    private void WarnAboutChannelsWithoutSinks(
+        List<ChannelConfiguration> channels, List<SourceConfiguration> sources, List<SinkConfiguration> sinks)
+    {
+        foreach (var channel in channels)
+        {
+            var drained = false;
+            foreach (var sink in sinks)
+            {
+                drained |= string.Equals(sink.Channel, channel.Name, StringComparison.Ordinal);
+            }
+
+            var feeders = new List<string>();
+            foreach (var source in sources)
+            {
+                if (Contains(source.Channels, channel.Name))
+                {
+                    feeders.Add(source.Name);
+                }
+            }
+
+            var where = Located(channel.Context.OriginOf("type"));
+            if (!drained && feeders.Count == 0)
+            {
+                _warnings.Add($"{where}channel {channel.Name} is unused: no source feeds it and no sink drains it");
+            }
+            else if (!drained && !string.Equals(channel.Type, Channels.Kafka.KafkaChannel.FlumeClass, StringComparison.Ordinal))
+            {
+                _warnings.Add(
+                    $"{where}channel {channel.Name} has no sink ({_prefix}sinks.<name>.channel = {channel.Name}): once " +
+                    $"full, every put to it fails, and {(feeders.Count == 1 ? "source" : "sources")} {ListText(feeders)} " +
+                    $"{(feeders.Count == 1 ? "refuses" : "refuse")} events for good");
+            }
+        }
     }
 
     private void WarnAboutUnlisted(string kind, List<string> listed)

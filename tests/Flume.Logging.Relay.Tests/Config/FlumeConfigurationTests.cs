@@ -437,6 +437,49 @@ public sealed class FlumeConfigurationTests
     }
 
     [Fact]
+    public void A_channel_no_sink_drains_is_warned_about_naming_its_sources_and_an_unused_one_too()
+    {
+        var text = """
+            a1.sources = r1 r2
+            a1.channels = c1 c2 c3
+            a1.sinks = k1
+            a1.sources.r1.type = avro
+            a1.sources.r1.channels = c1 c2
+            a1.sources.r2.type = avro
+            a1.sources.r2.channels = c2
+            a1.channels.c1.type = memory
+            a1.channels.c2.type = memory
+            a1.channels.c3.type = file
+            a1.sinks.k1.type = logger
+            a1.sinks.k1.channel = c1
+            """;
+
+        var agent = Load(text);
+
+        Assert.Equal(
+            [
+                "flume.conf:9: channel c2 has no sink (a1.sinks.<name>.channel = c2): once full, every put to it fails, " +
+                "and sources r1 r2 refuse events for good",
+                "flume.conf:10: channel c3 is unused: no source feeds it and no sink drains it",
+            ],
+            agent.Warnings);
+    }
+
+    [Fact]
+    public void A_Kafka_channel_without_a_sink_is_a_way_to_write_to_its_topic_and_is_not_warned_about()
+    {
+        var text = """
+            a1.sources = r1
+            a1.channels = c1
+            a1.sources.r1.type = avro
+            a1.sources.r1.channels = c1
+            a1.channels.c1.type = org.apache.flume.channel.kafka.KafkaChannel
+            """;
+
+        Assert.Empty(Load(text).Warnings);
+    }
+
+    [Fact]
     public void Keys_of_unlisted_components_are_ignored_with_a_warning()
     {
         var text = Base + """
