@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
+using Flume.Logging.Appenders.Delivery;
 using Flume.Logging.Protocol;
 using Flume.Logging.Testing;
 
@@ -97,6 +98,50 @@ public sealed class DiskBufferTests : IDisposable
 
         Assert.Equal(Enumerable.Range(0, 60), Numbers(client.AcceptedEvents));
         Assert.Equal(0, delivery.EventsDropped);
+    }
+
+    [Fact]
+    public async Task A_drained_buffer_gives_its_disk_back_but_for_the_one_file_being_written()
+    {
+        // 40 MiB buffered during an outage, then all sent: the application's disk must not keep those 40 MiB until
+        // the log file reaches Flume's 2 GB roll size.
+        var body = new byte[10 * 1024];
+        var batch = new List<FlumeEvent>();
+        for (var i = 0; i < 100; i++)
+        {
+            batch.Add(new FlumeEvent(new Dictionary<string, string>(), body));
+        }
+
+        var buffer = DiskBuffer.Open(_bufferPath, 10_000, 100, TimeProvider.System, new SelfLog(null));
+        Assert.NotNull(buffer);
+        await using (buffer)
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                await buffer.PutAsync(batch);
+            }
+
+            Assert.True(DataBytes() > 40L * 1024 * 1024, "the outage's events are on disk");
+            var scratch = new List<FlumeEvent>();
+            while ((await buffer.SendOldestAsync(scratch, _ => Task.FromResult<Exception?>(null))).Sent > 0)
+            {
+            }
+
+            Assert.Equal(0, buffer.Count);
+        }
+
+        Assert.True(DataBytes() <= DiskBuffer.MaxFileSize, $"{DataBytes()} bytes are left in the data folder");
+    }
+
+    private long DataBytes()
+    {
+        long total = 0;
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(_bufferPath, "data"), "log-*"))
+        {
+            total += new FileInfo(file).Length;
+        }
+
+        return total;
     }
 
     [Fact]

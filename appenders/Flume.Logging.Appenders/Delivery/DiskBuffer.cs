@@ -9,6 +9,12 @@ namespace Flume.Logging.Appenders.Delivery;
 /// </summary>
 internal sealed class DiskBuffer : IAsyncDisposable
 {
+    /// <summary>
+    /// The size at which a log file is closed and a new one started. A file is deleted once it is closed and all its
+    /// events are sent, so after an outage drains, the disk keeps at most this much (Flume's 2 GB would keep it all).
+    /// </summary>
+    internal const long MaxFileSize = 16L * 1024 * 1024;
+
     private readonly FileEventQueue _queue;
     private readonly int _batchSize;
 
@@ -39,6 +45,7 @@ internal sealed class DiskBuffer : IAsyncDisposable
             KeepAlive = TimeSpan.Zero,
             // An application host's disk is smaller than a relay's; Flume's 500 MB reserve would refuse most buffers.
             MinimumRequiredSpace = 16L * 1024 * 1024,
+            MaxFileSize = MaxFileSize,
         };
         options.DataDirs.Add(System.IO.Path.Combine(path, "data"));
         try
