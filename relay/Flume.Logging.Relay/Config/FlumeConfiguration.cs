@@ -82,7 +82,7 @@ public static class FlumeConfiguration
                 0 => throw new ConfigurationException(
                     "", $"no agent is defined in {source}: expected keys such as a1.sources, a1.channels and a1.sinks"),
                 _ => throw new ConfigurationException(
-                    "", $"several agents are defined in {source} ({string.Join(", ", names)}): choose one by name"),
+                    "", $"several agents are defined in {source} ({string.Join(", ", names)}): choose one by name (--name)"),
             };
         }
         else

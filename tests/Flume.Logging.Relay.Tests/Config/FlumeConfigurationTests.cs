@@ -152,7 +152,7 @@ public sealed class FlumeConfigurationTests
     {
         var error = LoadFails(TwoAgents, agent: null);
 
-        Assert.Equal("several agents are defined in flume.conf (web, collector): choose one by name", error.Message);
+        Assert.Equal("several agents are defined in flume.conf (web, collector): choose one by name (--name)", error.Message);
     }
 
     [Fact]
