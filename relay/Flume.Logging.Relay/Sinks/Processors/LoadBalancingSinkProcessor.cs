@@ -1,3 +1,4 @@
+using System.Numerics;
 using Flume.Logging.Relay.Agent;
 using Flume.Logging.Rpc;
 using Flume.Logging.Rpc.Backoff;
@@ -191,14 +192,23 @@ internal sealed partial class LoadBalancingSinkProcessor : ISinkProcessor
         {
             LogBackedOff(Name, _sinks[index].Name, penalty.TotalMilliseconds, failures, failure.Message);
         }
+        else if (BitOperations.IsPow2(failures))
+        {
+            // Without backoff a dead sink is tried, and fails, in every step it leads: warning each time would write
+            // thousands of lines a second. Warnings come at 1, 2, 4, 8, ... failures in a row; the rest are debug.
+            LogFailed(Name, _sinks[index].Name, failures, failure.Message, failures * 2);
+        }
         else
         {
-            LogFailed(Name, _sinks[index].Name, failures, failure.Message);
+            LogFailedAgain(Name, _sinks[index].Name, failures, failure.Message);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "sink group {Group}: sink {Sink} failed ({Failures} failures in a row), trying the next sink: {Reason}")]
-    private partial void LogFailed(string group, string sink, int failures, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "sink group {Group}: sink {Sink} failed ({Failures} failures in a row), trying the next sink: {Reason}; next warning at {Next} failures in a row")]
+    private partial void LogFailed(string group, string sink, int failures, string reason, int next);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "sink group {Group}: sink {Sink} failed ({Failures} failures in a row), trying the next sink: {Reason}")]
+    private partial void LogFailedAgain(string group, string sink, int failures, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "sink group {Group}: sink {Sink} failed and is backed off for {BackoffMs} ms ({Failures} failures in a row): {Reason}")]
     private partial void LogBackedOff(string group, string sink, double backoffMs, int failures, string reason);

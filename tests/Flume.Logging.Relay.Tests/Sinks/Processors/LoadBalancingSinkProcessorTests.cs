@@ -81,7 +81,24 @@ public sealed class LoadBalancingSinkProcessorTests
         k2.Failing = true;
 
         Assert.Equal("k1 k2+k3 k3 k1 k2+k3", await StepsAsync(processor, 5));
-        Assert.True(_logs.Contains("sink group g1: sink k2 failed (2 failures in a row), trying the next sink: k2 is down", LogLevel.Warning), _logs.Dump());
+        Assert.True(_logs.Contains("sink group g1: sink k2 failed (2 failures in a row), trying the next sink: k2 is down; next warning at 4 failures in a row", LogLevel.Warning), _logs.Dump());
+    }
+
+    [Fact]
+    public async Task Without_backoff_a_dead_sink_warns_at_1_2_4_8_failures_in_a_row_and_logs_the_rest_at_debug()
+    {
+        var k2 = Sink("k2");
+        var processor = Processor([Sink("k1"), k2]);
+        k2.Failing = true;
+
+        await StepsAsync(processor, 200);
+
+        var warned = _logs.Entries
+            .Where(e => e.Level == LogLevel.Warning && e.Message.Contains("sink k2 failed", StringComparison.Ordinal))
+            .Select(e => e.Message[(e.Message.IndexOf('(', StringComparison.Ordinal) + 1)..e.Message.IndexOf(' ', e.Message.IndexOf('(', StringComparison.Ordinal))])
+            .ToList();
+        Assert.Equal(["1", "2", "4", "8", "16", "32", "64"], warned);
+        Assert.Equal(100 - warned.Count, _logs.Entries.Count(e => e.Level == LogLevel.Debug && e.Message.Contains("sink k2 failed", StringComparison.Ordinal)));
     }
 
     [Fact]
