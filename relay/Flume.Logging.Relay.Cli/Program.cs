@@ -90,9 +90,12 @@ internal static class Program
         {
             if (result.ValueIfParsed(confFile) is not { Length: > 0 } && result.ValueIfParsed(conf) is not FileInfo)
             {
-                result.AddError("a configuration file is required: --conf <file>, or --conf-file/-f <file>");
+                // flume-ng's --conf is its configuration folder; a Flume user may give only that, out of habit.
+                result.AddError(result.ValueIfParsed(conf) is DirectoryInfo folder
+                    ? $"--conf {folder.FullName} is a folder (flume-ng's configuration folder) without a flume.opts naming the " +
+                      "properties file; name it with --conf-file/-f <file>"
+                    : "a configuration file is required: --conf <file>, or --conf-file/-f <file>");
             }
-
         });
         pollInterval.Validators.Add(result =>
         {

@@ -30,6 +30,24 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task A_conf_folder_alone_as_flume_ng_takes_it_says_to_name_the_file_with_conf_file()
+    {
+        var folder = Directory.CreateTempSubdirectory("relay-conf-folder-");
+        try
+        {
+            using var relay = RelayProcess.StartRaw("agent", "--conf", folder.FullName, "--name", "a1");
+
+            Assert.NotEqual(0, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains($"--conf {folder.FullName} is a folder", relay.Process.Output, StringComparison.Ordinal);
+            Assert.Contains("--conf-file/-f <file>", relay.Process.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_bad_number_refuses_to_start_naming_the_key_and_line()
     {
         using var relay = RelayProcess.Start(NetcatAgent(0) + "\na1.channels.c1.capacity = lots\n");
