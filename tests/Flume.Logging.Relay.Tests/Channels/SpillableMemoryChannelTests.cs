@@ -3,6 +3,7 @@ using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Config;
 using Flume.Logging.Testing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 using static Flume.Logging.Relay.Tests.Channels.ChannelTestOps;
@@ -15,7 +16,8 @@ public sealed class SpillableMemoryChannelTests : IDisposable
 
     public void Dispose() => TempFolder.Delete(_directory);
 
-    private SpillableMemoryChannel Create(int memoryCapacity, int overflowCapacity = 1000, long? byteCapacity = null, int avgEventSize = 500)
+    private SpillableMemoryChannel Create(
+        int memoryCapacity, int overflowCapacity = 1000, long? byteCapacity = null, int avgEventSize = 500, ILoggerFactory? loggerFactory = null)
     {
         var overflow = new FileChannelOptions
         {
@@ -36,7 +38,7 @@ public sealed class SpillableMemoryChannelTests : IDisposable
             AvgEventSize = avgEventSize,
             TransactionCapacity = 100,
             Overflow = overflow,
-        }, TimeProvider.System, NullLoggerFactory.Instance);
+        }, TimeProvider.System, loggerFactory ?? NullLoggerFactory.Instance);
     }
 
     private static async Task<SpillableMemoryChannel> StartedAsync(SpillableMemoryChannel channel)
@@ -106,6 +108,25 @@ public sealed class SpillableMemoryChannelTests : IDisposable
         await PutAsync(channel, "0123456789");
         await PutAsync(channel, "0123456789ab");
         Assert.Equal((1, 1), (channel.MemorySize, channel.OverflowSize));
+    }
+
+    [Fact]
+    public async Task Stop_then_dispose_warns_once_of_the_events_in_memory_and_names_those_kept_on_disk()
+    {
+        var logs = new CapturingLoggerFactory();
+        var channel = await StartedAsync(Create(memoryCapacity: 1, loggerFactory: logs));
+        await PutAsync(channel, "in memory");
+        await PutAsync(channel, "spilled 1", "spilled 2");
+
+        await channel.StopAsync(CancellationToken.None);
+        await channel.DisposeAsync();
+
+        var warning = Assert.Single(logs.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Equal(
+            "channel c1 stopped holding 1 events in memory, which a spillable memory channel does not keep across " +
+            "restarts; 2 events stay in its overflow on disk",
+            warning.Message);
+        Assert.DoesNotContain(logs.Entries, e => e.Category.EndsWith(".MemoryChannel", StringComparison.Ordinal));
     }
 
     [Fact]
