@@ -36,12 +36,14 @@ public sealed class IpFilterTests
     }
 
     [Fact]
-    public async Task A_deny_rule_matching_first_closes_the_client_unserved_and_logs_it()
+    public async Task A_deny_rule_matching_first_closes_the_client_unserved_logs_it_and_the_client_error_suggests_it()
     {
         using var relay = await RelayProcess.StartRunningAsync(Config("deny:ip:127.*,allow:ip:*"));
         var port = await relay.ListeningPortAsync("r1");
 
-        await Assert.ThrowsAsync<EventDeliveryException>(() => AppendAsync(port, "kept-out"));
+        var error = await Assert.ThrowsAsync<EventDeliveryException>(() => AppendAsync(port, "kept-out"));
+
+        Assert.Contains("ipFilterRules deny this host", error.Message, StringComparison.Ordinal);
 
         await Eventually.TrueAsync(() => relay.Process.CountLines("denied by ipFilterRules") >= 1, "the denial logged");
         Assert.Equal(0, relay.Process.CountLines("kept-out"));

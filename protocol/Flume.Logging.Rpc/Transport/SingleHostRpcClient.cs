@@ -312,10 +312,12 @@ internal abstract class SingleHostRpcClient : IRpcClient
         return _deadline;
     }
 
-    // A TLS port closes a plain-text connection before answering its first request, and so does a port of the other
-    // Flume RPC; this is all the client can see of either, and the server's log says which it was.
+    // A TLS port closes a plain-text connection before answering its first request, and so do a port of the other
+    // Flume RPC and a source whose ipFilterRules deny the client; this is all the client can see of any of them, and
+    // the server's log says which it was.
     private const string PlainTextHint = " (TLS mismatch? the connection was closed before the first answer; if the server has ssl = true, set ssl = true here too. " +
-        "Or the port speaks another protocol, such as a thrift source for an avro client: the server's log names what it received)";
+        "Or the port speaks another protocol, such as a thrift source for an avro client, or the source's ipFilterRules deny this host: " +
+        "the server's log says which)";
 
     private async ValueTask<Connection> ConnectAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
