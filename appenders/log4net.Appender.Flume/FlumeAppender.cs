@@ -130,7 +130,10 @@ public sealed class FlumeAppender : AppenderSkeleton, IAppender, IBulkAppender
     /// </summary>
     public string? MaxBackoff { get; set; }
 
-    /// <summary>Most events sent in one request; at most the relay channel's transactionCapacity. Default: 100.</summary>
+    /// <summary>
+    /// Most events sent in one request. Default: 100. Apache Flume refuses a batch larger than its channel's
+    /// transactionCapacity (default 100); our relay commits it in parts.
+    /// </summary>
     public string? BatchSize { get; set; }
 
     /// <summary>Longest an event waits for its batch to fill before it is sent anyway. Default: 00:00:01.</summary>

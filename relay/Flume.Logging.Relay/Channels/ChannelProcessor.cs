@@ -92,27 +92,40 @@ public sealed partial class ChannelProcessor
     /// Puts the events into their channels. Throws <see cref="ChannelException"/> when a required channel cannot
     /// take them; the source must then answer FAILED so the client retries.
     /// </summary>
-    public async ValueTask ProcessBatchAsync(IReadOnlyList<FlumeEvent> events, CancellationToken cancellationToken)
+    public ValueTask ProcessBatchAsync(IReadOnlyList<FlumeEvent> events, CancellationToken cancellationToken) =>
+        ProcessAsync(events, split: false, cancellationToken);
+
+    /// <summary>
+    /// Puts a batch whose size a client chose (the avro, thrift and http sources), as <see cref="ProcessBatchAsync"/>
+    /// does, except that the events a channel gets are put in transactions of at most its transactionCapacity. An
+    /// appender with a batch of 1000 against Flume's default transactionCapacity of 100 would otherwise be refused,
+    /// and retry, for ever. If a later part is refused, the earlier ones stay committed and the client's retry sends
+    /// them again: at least once, as for a batch that reached one channel of several before another refused it.
+    /// </summary>
+    public ValueTask ProcessClientBatchAsync(IReadOnlyList<FlumeEvent> events, CancellationToken cancellationToken) =>
+        ProcessAsync(events, split: true, cancellationToken);
+
+    private async ValueTask ProcessAsync(IReadOnlyList<FlumeEvent> events, bool split, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
         if (_interceptors.Count == 0 && _selector is ReplicatingChannelSelector && events.Count > 0)
         {
             // Every event goes to the same channels: put the batch as it is, with no per-event routing.
-            await PutEverywhereAsync(events, _selector.GetRequiredChannels(events[0]), _selector.GetOptionalChannels(events[0]), cancellationToken);
+            await PutEverywhereAsync(events, _selector.GetRequiredChannels(events[0]), _selector.GetOptionalChannels(events[0]), split, cancellationToken);
             return;
         }
 
         var routed = Route(events);
         foreach (var (channel, channelEvents) in routed.Required)
         {
-            await PutAllAsync(channel, channelEvents, cancellationToken);
+            await PutAllAsync(channel, channelEvents, split, cancellationToken);
         }
 
         foreach (var (channel, channelEvents) in routed.Optional)
         {
             try
             {
-                await PutAllAsync(channel, channelEvents, cancellationToken);
+                await PutAllAsync(channel, channelEvents, split, cancellationToken);
             }
             catch (ChannelException e)
             {
@@ -126,18 +139,18 @@ public sealed partial class ChannelProcessor
         ProcessBatchAsync([flumeEvent], cancellationToken);
 
     private async ValueTask PutEverywhereAsync(
-        IReadOnlyList<FlumeEvent> events, IReadOnlyList<IChannel> required, IReadOnlyList<IChannel> optional, CancellationToken cancellationToken)
+        IReadOnlyList<FlumeEvent> events, IReadOnlyList<IChannel> required, IReadOnlyList<IChannel> optional, bool split, CancellationToken cancellationToken)
     {
         for (var i = 0; i < required.Count; i++)
         {
-            await PutAllAsync(required[i], events, cancellationToken);
+            await PutAllAsync(required[i], events, split, cancellationToken);
         }
 
         for (var i = 0; i < optional.Count; i++)
         {
             try
             {
-                await PutAllAsync(optional[i], events, cancellationToken);
+                await PutAllAsync(optional[i], events, split, cancellationToken);
             }
             catch (ChannelException e)
             {
@@ -146,12 +159,29 @@ public sealed partial class ChannelProcessor
         }
     }
 
-    private static async ValueTask PutAllAsync(IChannel channel, IReadOnlyList<FlumeEvent> events, CancellationToken cancellationToken)
+    /// <summary>Puts the events in one transaction, or with <paramref name="split"/> in parts of the channel's transactionCapacity.</summary>
+    private static async ValueTask PutAllAsync(IChannel channel, IReadOnlyList<FlumeEvent> events, bool split, CancellationToken cancellationToken)
+    {
+        if (split && channel is ITransactionCapacitySupported { TransactionCapacity: var capacity and > 0 } && events.Count > capacity)
+        {
+            for (var start = 0; start < events.Count; start += capacity)
+            {
+                await PutRangeAsync(channel, events, start, Math.Min(capacity, events.Count - start), cancellationToken);
+            }
+
+            return;
+        }
+
+        await PutRangeAsync(channel, events, 0, events.Count, cancellationToken);
+    }
+
+    private static async ValueTask PutRangeAsync(
+        IChannel channel, IReadOnlyList<FlumeEvent> events, int start, int count, CancellationToken cancellationToken)
     {
         using var transaction = channel.BeginTransaction();
         try
         {
-            for (var i = 0; i < events.Count; i++)
+            for (var i = start; i < start + count; i++)
             {
                 transaction.Put(events[i]);
             }

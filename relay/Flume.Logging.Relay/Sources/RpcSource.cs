@@ -68,7 +68,7 @@ internal sealed partial class RpcSource : ListeningSource, IBorrowingEventReceiv
         Counter.AddEventsReceived(events.Count);
         try
         {
-            await _processor.ProcessBatchAsync(events, cancellationToken);
+            await _processor.ProcessClientBatchAsync(events, cancellationToken);
             Counter.AddEventsAccepted(events.Count);
             if (_refusals.Accepted() is { } tally)
             {

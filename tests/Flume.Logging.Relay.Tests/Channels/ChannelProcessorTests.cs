@@ -9,8 +9,8 @@ namespace Flume.Logging.Relay.Tests.Channels;
 
 public sealed class ChannelProcessorTests
 {
-    private static MemoryChannel Channel(string name, int capacity = 100) =>
-        new(name, new MemoryChannelOptions { Capacity = capacity, TransactionCapacity = capacity, KeepAlive = TimeSpan.Zero },
+    private static MemoryChannel Channel(string name, int capacity = 100, int? transactionCapacity = null) =>
+        new(name, new MemoryChannelOptions { Capacity = capacity, TransactionCapacity = transactionCapacity ?? capacity, KeepAlive = TimeSpan.Zero },
             TimeProvider.System, NullLogger<MemoryChannel>.Instance);
 
     private static ChannelProcessor Processor(IReadOnlyList<IChannel> channels, string[] optional, params IInterceptor[] interceptors) =>
@@ -20,15 +20,19 @@ public sealed class ChannelProcessorTests
 
     private static async Task<string[]> DrainAsync(IChannel channel)
     {
+        // One event per transaction, so no transactionCapacity limits the drain.
         var bodies = new List<string>();
-        using var tx = channel.BeginTransaction();
-        while (tx.Take() is { } e)
+        while (true)
         {
-            bodies.Add(Encoding.UTF8.GetString(e.Body.Span));
-        }
+            using var tx = channel.BeginTransaction();
+            if (tx.Take() is not { } e)
+            {
+                return [.. bodies];
+            }
 
-        await tx.CommitAsync(CancellationToken.None);
-        return [.. bodies];
+            bodies.Add(Encoding.UTF8.GetString(e.Body.Span));
+            await tx.CommitAsync(CancellationToken.None);
+        }
     }
 
     [Fact]
@@ -50,6 +54,41 @@ public sealed class ChannelProcessorTests
             await Processor([full], []).ProcessBatchAsync(Events("a", "b"), CancellationToken.None));
 
         Assert.Empty(await DrainAsync(full));
+    }
+
+    [Fact]
+    public async Task A_batch_larger_than_transactionCapacity_is_refused_whole()
+    {
+        var c1 = Channel("c1", capacity: 10, transactionCapacity: 3);
+
+        await Assert.ThrowsAsync<ChannelException>(async () =>
+            await Processor([c1], []).ProcessBatchAsync(Events("1", "2", "3", "4"), CancellationToken.None));
+
+        Assert.Empty(await DrainAsync(c1));
+    }
+
+    [Fact]
+    public async Task A_client_batch_larger_than_transactionCapacity_is_stored_in_transactions_of_that_size_in_order()
+    {
+        var c1 = Channel("c1", capacity: 10, transactionCapacity: 3);
+        var c2 = Channel("c2", capacity: 10, transactionCapacity: 5);
+
+        await Processor([c1, c2], []).ProcessClientBatchAsync(Events("1", "2", "3", "4", "5", "6", "7"), CancellationToken.None);
+
+        Assert.Equal(["1", "2", "3", "4", "5", "6", "7"], await DrainAsync(c1));
+        Assert.Equal(["1", "2", "3", "4", "5", "6", "7"], await DrainAsync(c2));
+    }
+
+    [Fact]
+    public async Task A_part_of_a_client_batch_that_does_not_fit_fails_the_batch_and_keeps_the_parts_before_it()
+    {
+        // The client is answered FAILED and sends the whole batch again: the first part arrives twice, at least once.
+        var c1 = Channel("c1", capacity: 4, transactionCapacity: 3);
+
+        await Assert.ThrowsAsync<ChannelFullException>(async () =>
+            await Processor([c1], []).ProcessClientBatchAsync(Events("1", "2", "3", "4", "5", "6", "7"), CancellationToken.None));
+
+        Assert.Equal(["1", "2", "3"], await DrainAsync(c1));
     }
 
     [Fact]

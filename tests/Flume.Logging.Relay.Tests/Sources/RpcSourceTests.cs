@@ -13,8 +13,8 @@ namespace Flume.Logging.Relay.Tests.Sources;
 
 public sealed class RpcSourceTests
 {
-    private static MemoryChannel Channel(int capacity) =>
-        new("c1", new MemoryChannelOptions { Capacity = capacity, TransactionCapacity = capacity, KeepAlive = TimeSpan.Zero },
+    private static MemoryChannel Channel(int capacity, int? transactionCapacity = null) =>
+        new("c1", new MemoryChannelOptions { Capacity = capacity, TransactionCapacity = transactionCapacity ?? capacity, KeepAlive = TimeSpan.Zero },
             TimeProvider.System, NullLogger<MemoryChannel>.Instance);
 
     private static Task<RpcSource> StartAsync(IChannel channel, bool thrift) =>
@@ -54,6 +54,21 @@ public sealed class RpcSourceTests
 
         // The OK came back, so the commit already happened: no waiting needed.
         Assert.Equal(40, channel.Size);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_batch_larger_than_the_channels_transactionCapacity_is_accepted_in_several_transactions(bool thrift)
+    {
+        // Flume's default transactionCapacity is 100; a client may send batches of 1000.
+        var channel = Channel(5000, transactionCapacity: 100);
+        await using var source = await StartAsync(channel, thrift);
+        await using var client = Client(source, thrift);
+
+        await client.AppendBatchAsync(Events(1000, "e"));
+
+        Assert.Equal(1000, Drain(channel));
     }
 
     [Theory]

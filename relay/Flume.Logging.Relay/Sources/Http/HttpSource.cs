@@ -226,7 +226,7 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
             if (events.Count > 0)
             {
                 // Not cancelled by the client going away: a batch already read is committed whole or not at all.
-                await _processor.ProcessBatchAsync(events, CancellationToken.None);
+                await _processor.ProcessClientBatchAsync(events, CancellationToken.None);
             }
         }
         catch (ChannelException e)

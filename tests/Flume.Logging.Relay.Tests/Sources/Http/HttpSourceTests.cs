@@ -29,9 +29,10 @@ public sealed class HttpSourceTests : IAsyncLifetime
         await _source.DisposeAsync();
     }
 
-    private async Task StartAsync(HttpSourceOptions options, int capacity = 100, TimeProvider? time = null, Func<IChannel, IChannel>? wrap = null)
+    private async Task StartAsync(
+        HttpSourceOptions options, int capacity = 100, TimeProvider? time = null, Func<IChannel, IChannel>? wrap = null, int? transactionCapacity = null)
     {
-        _channel = new MemoryChannel("c1", new MemoryChannelOptions { Capacity = capacity, TransactionCapacity = capacity, KeepAlive = TimeSpan.Zero },
+        _channel = new MemoryChannel("c1", new MemoryChannelOptions { Capacity = capacity, TransactionCapacity = transactionCapacity ?? capacity, KeepAlive = TimeSpan.Zero },
             TimeProvider.System, NullLogger<MemoryChannel>.Instance);
         IChannel channel = wrap is null ? _channel : wrap(_channel);
         var processor = new ChannelProcessor(new ReplicatingChannelSelector([channel], []), [], NullLogger<ChannelProcessor>.Instance);
@@ -80,6 +81,18 @@ public sealed class HttpSourceTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(["a=1|first", "b=2|second"], Drain());
         AssertCounted(batchesReceived: 1, batchesAccepted: 1, eventsReceived: 2, eventsAccepted: 2);
+    }
+
+    [Fact]
+    public async Task A_request_with_more_events_than_the_channels_transactionCapacity_is_stored_whole()
+    {
+        await _source.DisposeAsync();
+        await StartAsync(new HttpSourceOptions { Bind = "127.0.0.1" }, capacity: 10, transactionCapacity: 1);
+
+        using var response = await PostAsync(TwoEvents);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, _channel.Size);
     }
 
     [Fact]
