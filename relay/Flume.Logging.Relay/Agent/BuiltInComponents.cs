@@ -1,3 +1,4 @@
+using Flume.Logging.Hdfs.Config;
 using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Channels.Kafka;
 using Flume.Logging.Relay.Config;
@@ -182,6 +183,10 @@ internal static class BuiltInComponents
     private static ExecSource CreateExecSource(SourceBuildContext c) => new(
         c.Name, ExecSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<ExecSource>());
 
-    private static HdfsSink CreateHdfsSink(SinkBuildContext c) => new(
-        c.Name, c.Channel, HdfsSinkOptions.From(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory);
+    private static HdfsSink CreateHdfsSink(SinkBuildContext c)
+    {
+        var options = HdfsSinkOptions.From(c.Properties);
+        options.Path.RequireFileSystem(c.Properties, HadoopConfiguration.FromEnvironment());
+        return new(c.Name, c.Channel, options, c.Services.TimeProvider, c.Services.LoggerFactory);
+    }
 }

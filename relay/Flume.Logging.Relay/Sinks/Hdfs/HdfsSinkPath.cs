@@ -1,3 +1,4 @@
+using Flume.Logging.Hdfs.Config;
 using Flume.Logging.Relay.Config;
 
 namespace Flume.Logging.Relay.Sinks.Hdfs;
@@ -35,6 +36,35 @@ internal sealed record HdfsSinkPath(HdfsPathScheme Scheme, Uri? FileSystem, stri
 
     /// <summary>Whether events choose subdirectories of <see cref="FixedDirectory"/>.</summary>
     public bool HasEscapes => Directory.Contains('%', StringComparison.Ordinal);
+
+    /// <summary>
+    /// Checks that a bare path has a file system to be on: <c>fs.defaultFS</c> of the Hadoop configuration
+    /// (<c>HADOOP_CONF_DIR</c>), an <c>hdfs://</c> or <c>file:</c> URI. Done when the sink is built, so <c>--check</c>
+    /// names <c>hdfs.path</c> and its line rather than the start failing on the client's own message.
+    /// </summary>
+    public void RequireFileSystem(ComponentContext properties, HadoopConfiguration hadoop)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        ArgumentNullException.ThrowIfNull(hadoop);
+        if (Scheme != HdfsPathScheme.DefaultFileSystem)
+        {
+            return;
+        }
+
+        var defaultFs = hadoop.Get("fs.defaultFS");
+        properties.Require(
+            defaultFs is not null,
+            "hdfs.path",
+            Environment.GetEnvironmentVariable("HADOOP_CONF_DIR") is { Length: > 0 } folder
+                ? $"'{Directory}' names no file system, and the Hadoop configuration in HADOOP_CONF_DIR ({folder}) has no " +
+                  $"fs.defaultFS to put it on: write hdfs://namenode:8020{Directory}"
+                : $"'{Directory}' names no file system, and there is no fs.defaultFS to put it on (HADOOP_CONF_DIR is not " +
+                  $"set): write hdfs://namenode:8020{Directory}, or set HADOOP_CONF_DIR to the cluster's client configuration");
+        properties.Require(
+            defaultFs!.StartsWith(HdfsPrefix, StringComparison.OrdinalIgnoreCase) || defaultFs.StartsWith("file:", StringComparison.OrdinalIgnoreCase),
+            "hdfs.path",
+            $"'{Directory}' is on fs.defaultFS = {defaultFs}, which is neither hdfs:// nor file:");
+    }
 
     /// <summary>Reads <c>hdfs.path</c>: <c>hdfs://host[:port]/dir</c>, <c>file:///dir</c>, or <c>/dir</c> on <c>fs.defaultFS</c>.</summary>
     public static HdfsSinkPath Parse(ComponentContext properties)

@@ -1,4 +1,5 @@
 using System.Text;
+using Flume.Logging.Hdfs.Config;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Agent;
 using Flume.Logging.Relay.Channels;
@@ -50,6 +51,33 @@ public sealed class HdfsSinkOptionsTests
         Assert.Equal(scheme, options.Path.Scheme.ToString());
         Assert.Equal(directory, options.Path.Directory);
         Assert.Equal(fixedDirectory, options.Path.FixedDirectory);
+    }
+
+    [Theory]
+    [InlineData(null, "names no file system")]
+    [InlineData("s3a://bucket", "fs.defaultFS = s3a://bucket, which is neither hdfs:// nor file:")]
+    public void A_bare_path_without_an_hdfs_or_local_fs_defaultFS_is_refused_naming_hdfs_path(string? defaultFs, string why)
+    {
+        var context = new ComponentContext("k1", "a1.sinks.k1.", new Dictionary<string, string> { ["hdfs.path"] = "/flume/%Y" });
+        var hadoop = new HadoopConfiguration(defaultFs is null ? new Dictionary<string, string>() : new() { ["fs.defaultFS"] = defaultFs });
+
+        var error = Assert.Throws<ConfigurationException>(() => HdfsSinkOptions.From(context).Path.RequireFileSystem(context, hadoop));
+
+        Assert.Contains("a1.sinks.k1.hdfs.path", error.Message, StringComparison.Ordinal);
+        Assert.Contains(why, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/flume", "hdfs://nn:8020")]
+    [InlineData("/flume", "file:///")]
+    [InlineData("hdfs://nn/flume", null)]
+    [InlineData("file:///tmp/flume", null)]
+    public void A_path_with_a_file_system_to_be_on_is_accepted(string path, string? defaultFs)
+    {
+        var context = new ComponentContext("k1", "a1.sinks.k1.", new Dictionary<string, string> { ["hdfs.path"] = path });
+        var hadoop = new HadoopConfiguration(defaultFs is null ? new Dictionary<string, string>() : new() { ["fs.defaultFS"] = defaultFs });
+
+        HdfsSinkOptions.From(context).Path.RequireFileSystem(context, hadoop);
     }
 
     [Theory]
