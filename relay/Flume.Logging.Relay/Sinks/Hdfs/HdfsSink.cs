@@ -27,6 +27,7 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
     private const int LeaseRecoveryQuestions = 3;
 
     private static readonly TimeSpan TickPeriod = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan DropWarningInterval = TimeSpan.FromMinutes(1);
 
     private readonly HdfsSinkOptions _options;
     private readonly TimeProvider _time;
@@ -47,7 +48,8 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
     private ITimer? _timer;
     private Task _firstTick = Task.CompletedTask;
     private bool _leftoversRecovered;
-    private bool _dropLogged;
+    private long? _lastDropWarning;
+    private long _dropsSinceWarning;
     private string? _failureCause;
 
     public HdfsSink(string name, IChannel channel, HdfsSinkOptions options, TimeProvider time, ILoggerFactory loggers)
@@ -440,17 +442,31 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
         return false;
     }
 
+    /// <summary>
+    /// Counts and logs a dropped event: a warning for the first, then debug lines, and a warning with the count
+    /// once a minute while drops go on, so an operator who missed the first line still learns that events are lost.
+    /// </summary>
     private void Drop(BucketTimestampException e)
     {
         Counter.IncrementEventDrop();
-        if (_dropLogged)
+        var now = _time.GetTimestamp();
+        if (_lastDropWarning is not { } last)
+        {
+            _lastDropWarning = now;
+            LogDropped(Name, e.Message);
+            return;
+        }
+
+        _dropsSinceWarning++;
+        if (_time.GetElapsedTime(last, now) < DropWarningInterval)
         {
             LogDroppedAgain(Name, e.Message);
             return;
         }
 
-        _dropLogged = true;
-        LogDropped(Name, e.Message);
+        LogDroppedSince(Name, _dropsSinceWarning, (int)_time.GetElapsedTime(last, now).TotalSeconds, e.Message);
+        _lastDropWarning = now;
+        _dropsSinceWarning = 0;
     }
 
     private void LogFailure(Exception e)
@@ -502,8 +518,11 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "hdfs sink {Sink} writes again after {Cause}")]
     private partial void LogRecovered(string sink, string cause);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "hdfs sink {Sink} drops events whose path cannot be formatted: {Reason} (counted in EventDropCount; further drops are logged at debug level)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "hdfs sink {Sink} drops events whose path cannot be formatted: {Reason} (counted in EventDropCount; further drops are logged at debug level, with a warning of their count each minute)")]
     private partial void LogDropped(string sink, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "hdfs sink {Sink} dropped {Count} more events whose path cannot be formatted in the last {Seconds} s; the last: {Reason}")]
+    private partial void LogDroppedSince(string sink, long count, int seconds, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "hdfs sink {Sink} rolls {Path}: its block has fewer replicas than hdfs.minBlockReplicas (under-replication roll {Count} of at most {Max} in a row)")]
     private partial void LogUnderReplicated(string sink, string path, int count, int max);

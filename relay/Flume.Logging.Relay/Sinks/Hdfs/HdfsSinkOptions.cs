@@ -11,7 +11,8 @@ namespace Flume.Logging.Relay.Sinks.Hdfs;
 /// <para>
 /// An event whose path needs a time it does not have (no or a non-numeric <c>timestamp</c> header while
 /// <c>hdfs.useLocalTimeStamp</c> is false) is dropped, counted in the sink's <c>EventDropCount</c> and logged
-/// (once at warning level, then at debug): Flume fails the whole batch on it forever, wedging the sink.
+/// (at warning level the first time and then once a minute with the count): Flume fails the whole batch on it
+/// forever, wedging the sink.
 /// </para>
 /// </summary>
 internal sealed record HdfsSinkOptions

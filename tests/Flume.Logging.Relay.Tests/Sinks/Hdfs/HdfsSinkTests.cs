@@ -414,6 +414,27 @@ public sealed partial class HdfsSinkTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Drops_that_go_on_are_warned_about_again_each_minute_with_their_count()
+    {
+        var logs = new CapturingLoggerFactory();
+        using var sink = CreateSink(new() { ["hdfs.path"] = _cluster.Uri + "flume/%Y-%m-%d" }, logs);
+        await sink.StartAsync(CancellationToken.None);
+        await PutAsync(FlumeEvent.FromText("1"), FlumeEvent.FromText("2"), FlumeEvent.FromText("3"));
+        await sink.ProcessAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(61));
+        await PutAsync(FlumeEvent.FromText("4"));
+        await sink.ProcessAsync(CancellationToken.None);
+        await sink.StopAsync(CancellationToken.None);
+
+        var warnings = logs.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.Contains("cannot be formatted", StringComparison.Ordinal))
+            .Select(e => e.Message).ToList();
+        Assert.Equal(2, warnings.Count);
+        Assert.StartsWith("hdfs sink k1 drops events whose path cannot be formatted", warnings[0], StringComparison.Ordinal);
+        Assert.StartsWith("hdfs sink k1 dropped 3 more events whose path cannot be formatted in the last 61 s", warnings[1], StringComparison.Ordinal);
+        Assert.Equal(4, sink.Counter.EventDropCount);
+    }
+
+    [Fact]
     public async Task SequenceFiles_hold_the_timestamp_keyed_bodies_and_are_read_by_hdfs_cli()
     {
         using var sink = CreateSink(new() { ["hdfs.fileType"] = "SequenceFile", ["hdfs.codeC"] = "gzip" });
