@@ -107,7 +107,10 @@ internal sealed partial class FlumeDelivery
             if (await WaitToRetryAsync(failure).ConfigureAwait(false) is { } givenUp)
             {
                 // Down, or up but too slow: either way they did not take these in the time shutdown allows.
-                var reason = $"{givenUp}; last failure: {failure.Message}";
+                // Our own cancellation at the deadline says only that the relay had not answered yet.
+                var reason = failure is OperationCanceledException
+                    ? $"{givenUp}; the relay had not answered the batch in flight"
+                    : $"{givenUp}; last failure: {failure.Message}";
                 DropBatches(reason);
                 DropQueued(reason);
                 return;

@@ -326,6 +326,23 @@ public class FlumeDeliveryTests
     }
 
     [Fact]
+    public async Task Dispose_with_a_relay_that_never_answers_says_the_batch_in_flight_was_unanswered()
+    {
+        // A frozen relay: the connection is accepted, and the request waits until the shutdown deadline cancels it.
+        var client = new FakeRpcClient { OnCall = static (_, token) => new ValueTask(Task.Delay(Timeout.Infinite, token)) };
+        var log = new ConcurrentQueue<string>();
+        var delivery = Start(Options(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(300)), client, log: log);
+        delivery.TryEnqueue(Event(1));
+
+        await delivery.DisposeAsync();
+
+        Assert.Equal(1, delivery.EventsDropped);
+        var line = Assert.Single(log, l => l.Contains("dropped 1 events", StringComparison.Ordinal));
+        Assert.Contains("the relay had not answered the batch in flight", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("canceled", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task After_dispose_log_calls_are_refused_and_counted_without_throwing()
     {
         var delivery = Start(Options(), new FakeRpcClient());
