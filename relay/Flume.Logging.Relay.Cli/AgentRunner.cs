@@ -93,7 +93,10 @@ internal static partial class AgentRunner
                 var seconds = pollInterval.TotalSeconds;
                 LogWatching(logger, seconds);
                 var running = agent;
-                watching = watcher.RunAsync(token => ReloadAsync(running, arguments, systemProperties, logger, token), stop.Token);
+                watching = watcher.RunAsync(
+                    token => ReloadAsync(running, arguments, systemProperties, logger, token),
+                    token => RetryAsync(running, arguments, logger, token),
+                    stop.Token);
             }
 
             try
@@ -174,6 +177,23 @@ internal static partial class AgentRunner
             await agent.ReloadAsync(configuration, arguments.StopTimeout, stopping);
         }
         catch (Exception e) when (e is ConfigurationException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            LogReloadFailed(logger, agent.Name, e.Message);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping: the agent stops as it is.
+        }
+    }
+
+    /// <summary>Starts again what the last reload could not start, if anything; a failure is logged, as a reload's.</summary>
+    private static async Task RetryAsync(RelayAgent agent, AgentArguments arguments, ILogger logger, CancellationToken stopping)
+    {
+        try
+        {
+            await agent.RetryLeftOutAsync(arguments.StopTimeout, stopping);
+        }
+        catch (ConfigurationException e)
         {
             LogReloadFailed(logger, agent.Name, e.Message);
         }

@@ -29,8 +29,11 @@ internal sealed partial class ConfigurationWatcher
         _stamps = Stamp(files);
     }
 
-    /// <summary>Polls until <paramref name="stopping"/> fires, calling <paramref name="reload"/> once per change seen.</summary>
-    public async Task RunAsync(Func<CancellationToken, Task> reload, CancellationToken stopping)
+    /// <summary>
+    /// Polls until <paramref name="stopping"/> fires, calling <paramref name="reload"/> once per change seen, and
+    /// <paramref name="retry"/> at each poll that sees none (to start again what the last reload could not).
+    /// </summary>
+    public async Task RunAsync(Func<CancellationToken, Task> reload, Func<CancellationToken, Task> retry, CancellationToken stopping)
     {
         while (true)
         {
@@ -46,6 +49,7 @@ internal sealed partial class ConfigurationWatcher
             var now = Stamp(_files);
             if (now.AsSpan().SequenceEqual(_stamps))
             {
+                await retry(stopping);
                 continue;
             }
 

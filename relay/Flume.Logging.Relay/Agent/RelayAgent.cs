@@ -24,6 +24,9 @@ public sealed partial class RelayAgent : IAsyncDisposable
     // Reloads and the final stop take turns: a stop waits for a reload in progress to finish its swap.
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile AgentFlow _flow;
+
+    // The configuration of the last reload while some of its components could not start; see RetryLeftOutAsync.
+    private AgentConfiguration? _leftOut;
     private int _state;
 
     private RelayAgent(AgentFlow flow, ComponentRegistry registry, ComponentServices services, ILogger logger)
@@ -132,10 +135,31 @@ public sealed partial class RelayAgent : IAsyncDisposable
     /// then sources. A sink whose channel stops or goes away drains it first, until <paramref name="drainTimeout"/>;
     /// a sink that merely restarts leaves what it has not taken in the channel for its successor. Throws
     /// <see cref="ConfigurationException"/> when a new or changed component cannot be built, and then nothing
-    /// has changed. A component that fails to start is logged and left out; the next reload tries it again.
+    /// has changed. A component that fails to start is logged and left out; <see cref="RetryLeftOutAsync"/> and the
+    /// next reload try it again.
     /// </summary>
     /// <returns>False when the agent is not running (not yet started, or stopped), so nothing was applied.</returns>
-    internal async Task<bool> ReloadAsync(AgentConfiguration next, TimeSpan drainTimeout, CancellationToken cancellationToken)
+    internal Task<bool> ReloadAsync(AgentConfiguration next, TimeSpan drainTimeout, CancellationToken cancellationToken) =>
+        ApplyAsync(next, drainTimeout, retrying: false, cancellationToken);
+
+    /// <summary>
+    /// Starts again what the last reload could not start (a port still in use, a folder not yet writable), as Flume's
+    /// supervisor keeps trying a component that failed: the configuration watcher calls this at each poll. Does
+    /// nothing when that reload started everything.
+    /// </summary>
+    /// <returns>False when there was nothing to retry or the agent is not running.</returns>
+    internal async Task<bool> RetryLeftOutAsync(TimeSpan drainTimeout, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _leftOut) is not { } wanted)
+        {
+            return false;
+        }
+
+        LogRetrying(Name);
+        return await ApplyAsync(wanted, drainTimeout, retrying: true, cancellationToken);
+    }
+
+    private async Task<bool> ApplyAsync(AgentConfiguration next, TimeSpan drainTimeout, bool retrying, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(next);
         if (!string.Equals(next.Name, Name, StringComparison.Ordinal))
@@ -156,6 +180,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
             if (diff.IsEmpty)
             {
                 _flow = running with { Configuration = next };
+                Volatile.Write(ref _leftOut, null);
                 LogReloadUnchanged(Name);
                 return true;
             }
@@ -176,7 +201,8 @@ public sealed partial class RelayAgent : IAsyncDisposable
                 throw;
             }
 
-            foreach (var warning in next.Warnings)
+            // A retry applies the configuration the last reload already warned about.
+            foreach (var warning in retrying ? [] : next.Warnings)
             {
                 LogConfigurationWarning(_logger, Name, warning);
             }
@@ -188,11 +214,18 @@ public sealed partial class RelayAgent : IAsyncDisposable
 
             await StopChangedAsync(running, diff, drainTimeout);
             SwapMetrics(running, diff, staging.Metrics);
-            var failed = await StartChangedAsync(target, diff, cancellationToken);
+            var failed = await StartChangedAsync(target, diff, retrying, cancellationToken);
             _flow = failed.IsEmpty ? target : await WithoutAsync(target, failed);
+            Volatile.Write(ref _leftOut, failed.IsEmpty ? null : next);
             // Rare and small: described even when information is not logged.
             var stopped = Describe(diff, stopping: true, running.Configuration);
-            var started = Describe(diff, stopping: false, next);
+            var started = Describe(diff, stopping: false, next, failed);
+            if (retrying && started == "nothing")
+            {
+                // Still failing: the failure's own line says so, once per poll.
+                return true;
+            }
+
             var kept = DescribeKept(diff, next);
             LogReloaded(Name, stopped, started, kept);
 
@@ -468,12 +501,13 @@ public sealed partial class RelayAgent : IAsyncDisposable
     /// Channels, then sink runners, then sources of <paramref name="target"/> that <paramref name="diff"/> starts.
     /// One failing to start is logged and stays stopped, as do the sinks and sources wired to a channel that failed.
     /// </summary>
-    private async Task<FlowNames> StartChangedAsync(AgentFlow target, FlowDiff diff, CancellationToken cancellationToken)
+    private async Task<FlowNames> StartChangedAsync(AgentFlow target, FlowDiff diff, bool retrying, CancellationToken cancellationToken)
     {
+
         var failed = new FlowNames();
         foreach (var channel in target.ChannelList)
         {
-            if (diff.Start.Channels.Contains(channel.Name) && !await StartQuietlyAsync("channel", channel, cancellationToken))
+            if (diff.Start.Channels.Contains(channel.Name) && !await StartQuietlyAsync("channel", channel, retrying, cancellationToken))
             {
                 failed.Channels.Add(channel.Name);
             }
@@ -482,7 +516,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
         foreach (var group in target.Configuration.SinkGroups)
         {
             if (diff.Start.Groups.Contains(group.Name)
-                && (WiredToFailed(target, group.Sinks, failed) || !await StartQuietlyAsync("sink group", target.GroupRunners[group.Name], cancellationToken)))
+                && (WiredToFailed(target, group.Sinks, failed) || !await StartQuietlyAsync("sink group", target.GroupRunners[group.Name], retrying, cancellationToken)))
             {
                 failed.Groups.Add(group.Name);
                 failed.Sinks.UnionWith(group.Sinks);
@@ -492,7 +526,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
         foreach (var (name, runner) in target.SinkRunners)
         {
             if (diff.Start.Sinks.Contains(name)
-                && (WiredToFailed(target, [name], failed) || !await StartQuietlyAsync("sink", runner, cancellationToken)))
+                && (WiredToFailed(target, [name], failed) || !await StartQuietlyAsync("sink", runner, retrying, cancellationToken)))
             {
                 failed.Sinks.Add(name);
             }
@@ -501,7 +535,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
         foreach (var source in target.Configuration.Sources)
         {
             if (diff.Start.Sources.Contains(source.Name)
-                && (source.Channels.Any(failed.Channels.Contains) || !await StartQuietlyAsync("source", target.Sources[source.Name], cancellationToken)))
+                && (source.Channels.Any(failed.Channels.Contains) || !await StartQuietlyAsync("source", target.Sources[source.Name], retrying, cancellationToken)))
             {
                 failed.Sources.Add(source.Name);
             }
@@ -513,7 +547,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
     private static bool WiredToFailed(AgentFlow flow, IReadOnlyList<string> sinks, FlowNames failed) =>
         failed.Channels.Count > 0 && flow.Configuration.Sinks.Any(k => sinks.Contains(k.Name) && failed.Channels.Contains(k.Channel));
 
-    private async Task<bool> StartQuietlyAsync(string kind, ILifecycle component, CancellationToken cancellationToken)
+    private async Task<bool> StartQuietlyAsync(string kind, ILifecycle component, bool retrying, CancellationToken cancellationToken)
     {
         try
         {
@@ -524,7 +558,8 @@ public sealed partial class RelayAgent : IAsyncDisposable
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            LogReloadStartFailed(e, Name, kind, component.Name, e.Message);
+            // The reload's line carries the exception; a retry's, each poll, only the reason.
+            LogReloadStartFailed(retrying ? null : e, Name, kind, component.Name, e.Message);
             return false;
         }
     }
@@ -570,13 +605,13 @@ public sealed partial class RelayAgent : IAsyncDisposable
         components.Where(c => !dropped.Contains(c.Key)).ToDictionary(StringComparer.Ordinal);
 
     /// <summary>"source r1, sink k2", or "nothing": what a reload stopped or started.</summary>
-    private static string Describe(FlowDiff diff, bool stopping, AgentConfiguration configuration)
+    private static string Describe(FlowDiff diff, bool stopping, AgentConfiguration configuration, FlowNames? failed = null)
     {
         var names = new List<string>();
-        Add(names, "source", configuration.Sources.Select(s => s.Name), stopping ? diff.Stop.Sources : diff.Start.Sources);
-        Add(names, "channel", configuration.Channels.Select(c => c.Name), stopping ? diff.Stop.Channels : diff.Start.Channels);
-        Add(names, "sink", configuration.Sinks.Select(k => k.Name), stopping ? diff.Stop.Sinks : diff.Start.Sinks);
-        Add(names, "sink group", configuration.SinkGroups.Select(g => g.Name), stopping ? diff.Stop.Groups : diff.Start.Groups);
+        Add(names, "source", configuration.Sources.Select(s => s.Name).Where(n => failed?.Sources.Contains(n) != true), stopping ? diff.Stop.Sources : diff.Start.Sources);
+        Add(names, "channel", configuration.Channels.Select(c => c.Name).Where(n => failed?.Channels.Contains(n) != true), stopping ? diff.Stop.Channels : diff.Start.Channels);
+        Add(names, "sink", configuration.Sinks.Select(k => k.Name).Where(n => failed?.Sinks.Contains(n) != true), stopping ? diff.Stop.Sinks : diff.Start.Sinks);
+        Add(names, "sink group", configuration.SinkGroups.Select(g => g.Name).Where(n => failed?.Groups.Contains(n) != true), stopping ? diff.Stop.Groups : diff.Start.Groups);
         return names.Count == 0 ? "nothing" : string.Join(", ", names);
     }
 
@@ -686,6 +721,9 @@ public sealed partial class RelayAgent : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "agent {Agent} reloaded: the changed files describe the same flow, nothing restarted")]
     private partial void LogReloadUnchanged(string agent);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "agent {Agent} reload: {Kind} {Component} failed to start and stays stopped until the configuration changes again: {Reason}")]
-    private partial void LogReloadStartFailed(Exception exception, string agent, string kind, string component, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "agent {Agent} reload: {Kind} {Component} failed to start; it is tried again at each configuration poll: {Reason}")]
+    private partial void LogReloadStartFailed(Exception? exception, string agent, string kind, string component, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "agent {Agent}: starting again what the last reload could not start")]
+    private partial void LogRetrying(string agent);
 }

@@ -187,6 +187,33 @@ public sealed class RelayAgentReloadTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_source_left_out_by_a_reload_starts_at_a_retry_once_its_port_is_free()
+    {
+        var agent = await StartAsync(Base);
+        var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+        var withNetcat = Base.Replace("a1.sources = r1", "a1.sources = r1 r2", StringComparison.Ordinal)
+            + $"\na1.sources.r2.type = netcat\na1.sources.r2.bind = 127.0.0.1\na1.sources.r2.port = {port}\na1.sources.r2.channels = c1";
+        await agent.ReloadAsync(Load(withNetcat), Drain, CancellationToken.None);
+        Assert.Equal(["r1"], agent.Sources.Select(s => s.Name));
+
+        // Still busy: the retry fails as the reload did, and leaves the flow as it was.
+        Assert.True(await agent.RetryLeftOutAsync(Drain, CancellationToken.None));
+        Assert.Equal(["r1"], agent.Sources.Select(s => s.Name));
+        Assert.Equal(2, _logs.Entries.Count(e => e.Level == LogLevel.Error && e.Message.Contains("source r2 failed to start", StringComparison.Ordinal)));
+        Assert.False(_logs.Contains("started source r2"), _logs.Dump());
+
+        occupant.Stop();
+        Assert.True(await agent.RetryLeftOutAsync(Drain, CancellationToken.None));
+
+        Assert.True(_logs.Contains("started source r2", LogLevel.Information), _logs.Dump());
+        Assert.Equal(["r1", "r2"], agent.Sources.Select(s => s.Name));
+        Assert.Equal(port, ((NetcatSource)agent.Sources[1]).LocalEndPoint.Port);
+        Assert.False(await agent.RetryLeftOutAsync(Drain, CancellationToken.None), "nothing is left to retry");
+    }
+
+    [Fact]
     public async Task A_stopped_agent_takes_no_reload()
     {
         var agent = await StartAsync(Base);
