@@ -105,15 +105,15 @@ public sealed class FlumeAppenderOptions
     public bool Ssl { get; set; }
 
     /// <summary>
-    /// With <see cref="Ssl"/>: a PEM or PKCS12 file of the certificates the relay's chain must lead to (Flume's
+    /// With <see cref="Ssl"/>: a JKS, PEM or PKCS12 file of the certificates the relay's chain must lead to (Flume's
     /// <c>truststore</c>). Default: null, the system's trusted roots.
     /// </summary>
     public string? Truststore { get; set; }
 
-    /// <summary>The PKCS12 <see cref="Truststore"/>'s password (Flume's <c>truststore-password</c>). Default: null.</summary>
+    /// <summary>The JKS or PKCS12 <see cref="Truststore"/>'s password (Flume's <c>truststore-password</c>). Default: null.</summary>
     public string? TruststorePassword { get; set; }
 
-    /// <summary><c>PKCS12</c> or <c>PEM</c> (Flume's <c>truststore-type</c>; JKS is refused). Default: null, read from the file.</summary>
+    /// <summary><c>JKS</c>, <c>PKCS12</c> or <c>PEM</c> (Flume's <c>truststore-type</c>). Default: null, read from the file.</summary>
     public string? TruststoreType { get; set; }
 
     /// <summary>With <see cref="Ssl"/>: accept any relay certificate, for tests (Flume's <c>trust-all-certs</c>). Default: false.</summary>

@@ -101,13 +101,13 @@ public sealed class FlumeTarget : TargetWithContext
     /// <summary>TLS to the relays, whose avro or thrift source has <c>ssl = true</c> (Flume's <c>ssl</c>). Default: false.</summary>
     public bool Ssl { get; set; }
 
-    /// <summary>With <see cref="Ssl"/>: PEM or PKCS12 file of the certificates the relay's certificate must lead to (Flume's <c>truststore</c>). Default: empty, the system's roots.</summary>
+    /// <summary>With <see cref="Ssl"/>: JKS, PEM or PKCS12 file of the certificates the relay's certificate must lead to (Flume's <c>truststore</c>). Default: empty, the system's roots.</summary>
     public string Truststore { get; set; } = "";
 
-    /// <summary>Password of a PKCS12 <see cref="Truststore"/> (Flume's <c>truststore-password</c>). Default: empty.</summary>
+    /// <summary>Password of a JKS or PKCS12 <see cref="Truststore"/> (Flume's <c>truststore-password</c>). Default: empty.</summary>
     public string TruststorePassword { get; set; } = "";
 
-    /// <summary><c>PKCS12</c> or <c>PEM</c> (Flume's <c>truststore-type</c>; JKS is refused with the command that converts it). Default: empty, read from the file.</summary>
+    /// <summary><c>JKS</c>, <c>PKCS12</c> or <c>PEM</c> (Flume's <c>truststore-type</c>). Default: empty, read from the file.</summary>
     public string TruststoreType { get; set; } = "";
 
     /// <summary>With <see cref="Ssl"/>: accept any relay certificate, for tests only (Flume's <c>trust-all-certs</c>). Default: false.</summary>

@@ -47,9 +47,9 @@ public static class FlumeLoggerConfigurationExtensions
     /// <param name="levelSwitch">A switch that changes the minimum level at run time; overrides <paramref name="restrictedToMinimumLevel"/>.</param>
     /// <param name="formatProvider">Culture the message is rendered in; null for the current culture.</param>
     /// <param name="ssl">TLS to the relays, whose avro or thrift source has <c>ssl = true</c> (Flume's <c>ssl</c>). Default false.</param>
-    /// <param name="truststore">With <paramref name="ssl"/>: PEM or PKCS12 file of the certificates the relay's certificate must lead to (Flume's <c>truststore</c>). Default none, the system's roots.</param>
-    /// <param name="truststorePassword">Password of a PKCS12 <paramref name="truststore"/> (Flume's <c>truststore-password</c>). Default none.</param>
-    /// <param name="truststoreType">PKCS12 or PEM (Flume's <c>truststore-type</c>; JKS is refused with the command that converts it). Default none, read from the file.</param>
+    /// <param name="truststore">With <paramref name="ssl"/>: JKS, PEM or PKCS12 file of the certificates the relay's certificate must lead to (Flume's <c>truststore</c>). Default none, the system's roots.</param>
+    /// <param name="truststorePassword">Password of a JKS or PKCS12 <paramref name="truststore"/> (Flume's <c>truststore-password</c>). Default none.</param>
+    /// <param name="truststoreType">JKS, PKCS12 or PEM (Flume's <c>truststore-type</c>). Default none, read from the file.</param>
     /// <param name="trustAllCerts">With <paramref name="ssl"/>: accept any relay certificate, for tests only (Flume's <c>trust-all-certs</c>). Default false.</param>
     /// <param name="includeProtocols">Space-separated protocols to enable, e.g. <c>TLSv1.3</c> (Flume's <c>include-protocols</c>). Default none, TLS 1.2 and 1.3.</param>
     /// <param name="excludeProtocols">Space-separated protocols to disable (Flume's <c>exclude-protocols</c>). Default none.</param>

@@ -46,7 +46,7 @@ public sealed class TlsDeliveryTests : IDisposable
         Assert.Equal("Ssl", Assert.Throws<ArgumentException>(() => new FlumeAppenderOptions { Hosts = "127.0.0.1:1", TrustAllCerts = true }.Validate()).ParamName);
         Assert.Equal(
             "truststore-type",
-            Assert.Throws<ArgumentException>(() => new FlumeAppenderOptions { Hosts = "127.0.0.1:1", Ssl = true, Truststore = "t.jks", TruststoreType = "JKS" }.Validate()).ParamName);
+            Assert.Throws<ArgumentException>(() => new FlumeAppenderOptions { Hosts = "127.0.0.1:1", Ssl = true, Truststore = "t.jceks", TruststoreType = "JCEKS" }.Validate()).ParamName);
         Assert.Equal(
             "include-protocols",
             Assert.Throws<ArgumentException>(() => new FlumeAppenderOptions { Hosts = "127.0.0.1:1", Ssl = true, IncludeProtocols = "TLSv9" }.Validate()).ParamName);

@@ -60,21 +60,43 @@ public sealed class TlsHopTests : IDisposable
     }
 
     [Fact]
-    public async Task A_jks_keystore_stops_the_relay_with_the_keytool_command()
+    public async Task Events_cross_a_tls_hop_whose_keystore_and_truststore_are_keytools_jks_files_as_flume_takes_them()
     {
-        var config = TlsAvroSource("a1", 0, "null") + """
+        await _certificates.WriteJksAsync();
+        var collector = TlsAvroSource("b1", 0, "logger") + $"""
 
-            a1.sources.r1.keystore = /etc/flume/keystore.jks
-            a1.sources.r1.keystore-type = JKS
+            b1.sources.r1.keystore = {_certificates.KeystoreJks}
+            b1.sources.r1.keystore-password = {TestCertificates.Password}
+            b1.sources.r1.keystore-type = JKS
             """;
-        await AssertStopsWithKeytoolAsync(config);
+        using var second = await RelayProcess.StartRunningAsync(collector, "b1");
+        var forwarder = $"""
+            a1.sources = r1
+            a1.channels = c1
+            a1.sinks = k1
+            a1.sources.r1.type = seq
+            a1.sources.r1.totalEvents = 20
+            a1.sources.r1.channels = c1
+            a1.channels.c1.type = memory
+            a1.sinks.k1.type = avro
+            a1.sinks.k1.channel = c1
+            a1.sinks.k1.hostname = 127.0.0.1
+            a1.sinks.k1.port = {await second.ListeningPortAsync("r1")}
+            a1.sinks.k1.ssl = true
+            a1.sinks.k1.truststore = {_certificates.TruststoreJks}
+            a1.sinks.k1.truststore-password = {TestCertificates.Password}
+            a1.sinks.k1.connect-timeout = 5000
+            """;
+        using var first = await RelayProcess.StartRunningAsync(forwarder, "a1");
+
+        await Eventually.TrueAsync(() => second.Process.CountLines("Event: { headers:") >= 20, "20 events at the TLS collector:\n" + second.Process.Output, TimeSpan.FromSeconds(60));
     }
 
     [Theory]
     [InlineData("syslogtcp", "host = 127.0.0.1", "port")]
     [InlineData("multiport_syslogtcp", "host = 127.0.0.1", "ports")]
     [InlineData("http", "bind = 127.0.0.1", "port")]
-    public async Task A_jks_keystore_on_a_syslog_or_http_source_stops_the_relay_as_on_the_avro_source(string type, string bind, string portKey)
+    public async Task A_jceks_keystore_on_a_syslog_or_http_source_stops_the_relay_with_the_keytool_command(string type, string bind, string portKey)
     {
         var config = $"""
             a1.sources = r1
@@ -84,9 +106,9 @@ public sealed class TlsHopTests : IDisposable
             a1.sources.r1.{bind}
             a1.sources.r1.{portKey} = 0
             a1.sources.r1.ssl = true
-            a1.sources.r1.keystore = /etc/flume/keystore.jks
+            a1.sources.r1.keystore = /etc/flume/keystore.jceks
             a1.sources.r1.keystore-password = changeit
-            a1.sources.r1.keystore-type = JKS
+            a1.sources.r1.keystore-type = JCEKS
             a1.sources.r1.channels = c1
             a1.channels.c1.type = memory
             a1.sinks.k1.type = null
@@ -101,7 +123,7 @@ public sealed class TlsHopTests : IDisposable
 
         Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains(
-            "keytool -importkeystore -srckeystore /etc/flume/keystore.jks -destkeystore /etc/flume/keystore.p12 -deststoretype PKCS12",
+            "keytool -importkeystore -srckeystore /etc/flume/keystore.jceks -srcstoretype JCEKS -destkeystore /etc/flume/keystore.p12 -deststoretype PKCS12",
             relay.Process.Output,
             StringComparison.Ordinal);
     }

@@ -39,6 +39,33 @@ public sealed class TestCertificates : IDisposable
     /// <summary>The CA certificate as PKCS12 (password <see cref="Password"/>).</summary>
     public string TruststoreP12 => Path.Combine(Folder, "ca.p12");
 
+    /// <summary>The server's certificate and key as Java's JKS (password <see cref="Password"/>), once <see cref="WriteJksAsync"/> ran.</summary>
+    public string KeystoreJks => Path.Combine(Folder, "server.jks");
+
+    /// <summary>The CA certificate as a JKS truststore (password <see cref="Password"/>), once <see cref="WriteJksAsync"/> ran.</summary>
+    public string TruststoreJks => Path.Combine(Folder, "ca.jks");
+
+    /// <summary>Writes <see cref="KeystoreJks"/> and <see cref="TruststoreJks"/> with the JDK's keytool, as a Flume user makes them.</summary>
+    public async Task WriteJksAsync()
+    {
+        await KeytoolAsync(
+            "-importkeystore", "-noprompt", "-srckeystore", KeystoreP12, "-srcstoretype", "PKCS12", "-srcstorepass", Password,
+            "-destkeystore", KeystoreJks, "-deststoretype", "JKS", "-deststorepass", Password, "-destkeypass", Password);
+        await KeytoolAsync(
+            "-importcert", "-noprompt", "-alias", "ca", "-file", TruststorePem, "-keystore", TruststoreJks, "-storetype", "JKS", "-storepass", Password);
+    }
+
+    /// <summary>Runs the JDK's keytool and waits for it to succeed.</summary>
+    public static async Task KeytoolAsync(params string[] arguments)
+    {
+        using var keytool = PeerProcess.Start("keytool", arguments);
+        var exit = await keytool.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"keytool {string.Join(' ', arguments)} exited with {exit}: {keytool.Output}");
+        }
+    }
+
     /// <summary>Creates the CA and a server certificate whose subject is <c>CN=<paramref name="serverName"/></c>.</summary>
     public static TestCertificates Create(string serverName = "flume-test-server")
     {

@@ -44,10 +44,10 @@ public sealed class TlsConfigurationTests : IDisposable
     }
 
     [Fact]
-    public void A_jks_truststore_is_a_configuration_error_naming_truststore_type()
+    public void A_jceks_truststore_is_a_configuration_error_naming_truststore_type()
     {
         using var factory = new LogFactory();
-        var error = Assert.ThrowsAny<Exception>(() => factory.Setup().LoadConfigurationFromXml(Config("127.0.0.1:1", """ssl="true" truststore="ca.jks" truststoreType="JKS" """)));
+        var error = Assert.ThrowsAny<Exception>(() => factory.Setup().LoadConfigurationFromXml(Config("127.0.0.1:1", """ssl="true" truststore="ca.jceks" truststoreType="JCEKS" """)));
         Assert.Contains("truststore-type", error.ToString(), StringComparison.Ordinal);
         Assert.Contains("keytool -importkeystore", error.ToString(), StringComparison.Ordinal);
     }

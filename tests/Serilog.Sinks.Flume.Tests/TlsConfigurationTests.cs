@@ -52,13 +52,13 @@ public sealed class TlsConfigurationTests : IDisposable
     }
 
     [Fact]
-    public void A_jks_truststore_is_refused_naming_the_argument()
+    public void A_jceks_truststore_is_refused_naming_the_argument()
     {
         var configuration = Configuration("127.0.0.1:1", new Dictionary<string, string?>
         {
             ["ssl"] = "true",
-            ["truststore"] = "ca.jks",
-            ["truststoreType"] = "JKS",
+            ["truststore"] = "ca.jceks",
+            ["truststoreType"] = "JCEKS",
         });
 
         var error = Assert.ThrowsAny<Exception>(() => new LoggerConfiguration().ReadFrom.Configuration(configuration).CreateLogger());

@@ -39,14 +39,14 @@ public sealed class TlsConfigurationTests : IDisposable
     }
 
     [Fact]
-    public void A_jks_truststore_leaves_the_appender_stopped_naming_truststore_type()
+    public void A_jceks_truststore_leaves_the_appender_stopped_naming_truststore_type()
     {
-        using var log4net = Log4NetHarness.FromXml("jks", $"""
-            <appender name="jks" type="{AppenderType}">
+        using var log4net = Log4NetHarness.FromXml("jceks", $"""
+            <appender name="jceks" type="{AppenderType}">
               <hosts value="127.0.0.1:1" />
               <ssl value="true" />
-              <truststore value="ca.jks" />
-              <truststoreType value="JKS" />
+              <truststore value="ca.jceks" />
+              <truststoreType value="JCEKS" />
             </appender>
             """);
 

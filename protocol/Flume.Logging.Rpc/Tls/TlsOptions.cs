@@ -15,12 +15,12 @@ public sealed class TlsOptions
     /// </summary>
     public string? Keystore { get; set; }
 
-    /// <summary><c>keystore-password</c>: the PKCS12 password, or the encrypted PEM key's. Default: none.</summary>
+    /// <summary><c>keystore-password</c>: the JKS or PKCS12 password (a JKS key's too, as in Flume), or the encrypted PEM key's. Default: none.</summary>
     public string? KeystorePassword { get; set; }
 
     /// <summary>
-    /// <c>keystore-type</c>: <c>PKCS12</c> or <c>PEM</c>; <c>JKS</c> is refused with the <c>keytool</c> command that
-    /// converts it. Default: null, read from the file (PEM text, a JKS file refused, anything else PKCS12).
+    /// <c>keystore-type</c>: <c>JKS</c> (Flume's default), <c>PKCS12</c> or <c>PEM</c>; <c>JCEKS</c> is refused with the
+    /// <c>keytool</c> command that converts it. Default: null, read from the file (JKS, PEM text, anything else PKCS12).
     /// </summary>
     public string? KeystoreType { get; set; }
 
@@ -28,15 +28,15 @@ public sealed class TlsOptions
     public string? KeystoreKey { get; set; }
 
     /// <summary>
-    /// <c>truststore</c>: the certificates (PKCS12 or PEM) a client accepts as roots for the server's chain.
+    /// <c>truststore</c>: the certificates (JKS, PKCS12 or PEM) a client accepts as roots for the server's chain.
     /// Default: none, the system's trusted roots.
     /// </summary>
     public string? Truststore { get; set; }
 
-    /// <summary><c>truststore-password</c>: the PKCS12 truststore's password. Default: none.</summary>
+    /// <summary><c>truststore-password</c>: the JKS or PKCS12 truststore's password (a JKS one is read without it too, unchecked, as Java does). Default: none.</summary>
     public string? TruststorePassword { get; set; }
 
-    /// <summary><c>truststore-type</c>: <c>PKCS12</c> or <c>PEM</c> (JKS refused as for the keystore). Default: null, read from the file.</summary>
+    /// <summary><c>truststore-type</c>: <c>JKS</c>, <c>PKCS12</c> or <c>PEM</c> (JCEKS refused as for the keystore). Default: null, read from the file.</summary>
     public string? TruststoreType { get; set; }
 
     /// <summary>

@@ -3,26 +3,33 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace Flume.Logging.Rpc.Tls;
 
-/// <summary>Reads keystores and truststores (PKCS12 or PEM) with the BCL, and refuses JKS with the command that converts it.</summary>
+/// <summary>
+/// Reads keystores and truststores: PKCS12 and PEM with the BCL, Java's JKS with <see cref="JksKeyStore"/>; JCEKS is
+/// refused with the command that converts it.
+/// </summary>
 internal static class TlsStores
 {
     private const string Pkcs12 = "PKCS12";
     private const string Pem = "PEM";
+    private const string Jks = "JKS";
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming <paramref name="key"/> for a type other than PKCS12 or PEM.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> naming <paramref name="key"/> for a type other than JKS, PKCS12 or PEM.</summary>
     public static void CheckType(string? type, string key, string? path)
     {
-        if (type is null || type.Equals(Pkcs12, StringComparison.OrdinalIgnoreCase) || type.Equals(Pem, StringComparison.OrdinalIgnoreCase))
+        if (type is null
+            || type.Equals(Pkcs12, StringComparison.OrdinalIgnoreCase)
+            || type.Equals(Pem, StringComparison.OrdinalIgnoreCase)
+            || type.Equals(Jks, StringComparison.OrdinalIgnoreCase))
         {
             return;
         }
 
-        if (type.Equals("JKS", StringComparison.OrdinalIgnoreCase) || type.Equals("JCEKS", StringComparison.OrdinalIgnoreCase))
+        if (type.Equals("JCEKS", StringComparison.OrdinalIgnoreCase))
         {
-            throw new ArgumentException($"{key} = {type}: {JksRefusal(path ?? "X.jks")}", key);
+            throw new ArgumentException($"{key} = {type}: {JceksRefusal(path ?? "X.jceks")}", key);
         }
 
-        throw new ArgumentException($"{key} = {type}: expected PKCS12 or PEM", key);
+        throw new ArgumentException($"{key} = {type}: expected JKS, PKCS12 or PEM", key);
     }
 
     /// <summary>The server certificate with its private key, read from <see cref="TlsOptions.Keystore"/>.</summary>
@@ -32,7 +39,12 @@ internal static class TlsStores
         try
         {
             X509Certificate2 certificate;
-            if (Kind(path, options.KeystoreType, "keystore-type") == Pem)
+            var kind = Kind(path, options.KeystoreType, "keystore-type");
+            if (kind == Jks)
+            {
+                certificate = JksKeyStore.ReadKeyEntry(File.ReadAllBytes(path), options.KeystorePassword);
+            }
+            else if (kind == Pem)
             {
                 var key = options.KeystoreKey ?? path;
                 var pem = string.IsNullOrEmpty(options.KeystorePassword)
@@ -73,7 +85,13 @@ internal static class TlsStores
     {
         try
         {
-            if (Kind(path, type, "truststore-type") == Pem)
+            var kind = Kind(path, type, "truststore-type");
+            if (kind == Jks)
+            {
+                return JksKeyStore.ReadCertificates(File.ReadAllBytes(path), password);
+            }
+
+            if (kind == Pem)
             {
                 var collection = new X509Certificate2Collection();
                 collection.ImportFromPemFile(path);
@@ -92,11 +110,11 @@ internal static class TlsStores
         }
     }
 
-    private static string JksRefusal(string path) =>
-        $"JKS keystores cannot be read by .NET; convert it to PKCS12 with: keytool -importkeystore -srckeystore {path} " +
-        $"-destkeystore {Path.ChangeExtension(path, ".p12")} -deststoretype PKCS12, then set the type to PKCS12";
+    private static string JceksRefusal(string path) =>
+        $"JCEKS keystores are not read; convert it to PKCS12 with: keytool -importkeystore -srckeystore {path} " +
+        $"-srcstoretype JCEKS -destkeystore {Path.ChangeExtension(path, ".p12")} -deststoretype PKCS12, then set the type to PKCS12";
 
-    // Flume's default type is JKS, which we cannot read, so an unset type is taken from the file itself.
+    // Flume's default type is JKS, but since Java 9 keytool writes PKCS12, so an unset type is taken from the file itself.
     private static string Kind(string path, string? type, string key)
     {
         CheckType(type, key, path);
@@ -114,9 +132,14 @@ internal static class TlsStores
         }
 
         head = head[..read];
-        if (head.Length >= 4 && ((head[0] == 0xFE && head[1] == 0xED && head[2] == 0xFE && head[3] == 0xED) || (head[0] == 0xCE && head[1] == 0xCE && head[2] == 0xCE && head[3] == 0xCE)))
+        if (JksKeyStore.IsJks(head))
         {
-            throw new ArgumentException($"{path} is a JKS keystore: {JksRefusal(path)}", key);
+            return Jks;
+        }
+
+        if (head.Length >= 4 && head[0] == 0xCE && head[1] == 0xCE && head[2] == 0xCE && head[3] == 0xCE)
+        {
+            throw new ArgumentException($"{path} is a JCEKS keystore: {JceksRefusal(path)}", key);
         }
 
         return head.IndexOf("-----BEGIN"u8) >= 0 ? Pem : Pkcs12;

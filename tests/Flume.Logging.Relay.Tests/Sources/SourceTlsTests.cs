@@ -248,7 +248,7 @@ public sealed class SourceTlsTests : IDisposable
     [InlineData("syslogtcp")]
     [InlineData("multiport_syslogtcp")]
     [InlineData("http")]
-    public void A_JKS_keystore_is_refused_with_the_keytool_command_as_the_avro_source_refuses_it(string type)
+    public void A_JCEKS_keystore_is_refused_with_the_keytool_command_as_the_avro_source_refuses_it(string type)
     {
         (string, string)[] common = type switch
         {
@@ -256,7 +256,7 @@ public sealed class SourceTlsTests : IDisposable
             "multiport_syslogtcp" => [("host", "127.0.0.1"), ("ports", "0")],
             _ => [("port", "0")],
         };
-        var properties = Properties([.. common, ("ssl", "true"), ("keystore", "/etc/flume/keystore.jks"), ("keystore-password", "p"), ("keystore-type", "JKS")]);
+        var properties = Properties([.. common, ("ssl", "true"), ("keystore", "/etc/flume/keystore.jceks"), ("keystore-password", "p"), ("keystore-type", "JCEKS")]);
 
         var error = Assert.Throws<ConfigurationException>(() =>
         {
@@ -264,20 +264,24 @@ public sealed class SourceTlsTests : IDisposable
         });
 
         Assert.Contains("a1.sources.r1.keystore-type", error.Message, StringComparison.Ordinal);
-        Assert.Contains("keytool -importkeystore -srckeystore /etc/flume/keystore.jks -destkeystore /etc/flume/keystore.p12 -deststoretype PKCS12", error.Message, StringComparison.Ordinal);
+        Assert.Contains("keytool -importkeystore -srckeystore /etc/flume/keystore.jceks -srcstoretype JCEKS -destkeystore /etc/flume/keystore.p12 -deststoretype PKCS12", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void A_JKS_file_given_without_a_type_is_refused_when_the_source_is_created()
+    public async Task A_keytool_JKS_keystore_given_without_a_type_serves_the_http_source_over_tls()
     {
-        var jks = Path.Combine(_certificates.Folder, "keystore.jks");
-        File.WriteAllBytes(jks, [0xFE, 0xED, 0xFE, 0xED, 0, 0, 0, 2]);
-        var options = HttpSourceOptions.From(Properties(("port", "0"), ("ssl", "true"), ("keystore", jks), ("keystore-password", "p")));
+        await _certificates.WriteJksAsync();
+        var options = HttpSourceOptions.From(Properties(
+            ("bind", "127.0.0.1"), ("port", "0"), ("ssl", "true"), ("keystore", _certificates.KeystoreJks), ("keystore-password", TestCertificates.Password)));
 
-        var error = Assert.Throws<ArgumentException>(() => new HttpSource("r1", options, Processor(), TimeProvider.System, _logs));
+        await using var source = new HttpSource("r1", options, Processor(), TimeProvider.System, _logs);
+        await source.StartAsync(CancellationToken.None);
 
-        Assert.Contains("is a JKS keystore", error.Message, StringComparison.Ordinal);
-        Assert.Contains("keytool -importkeystore", error.Message, StringComparison.Ordinal);
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(source.LocalEndPoint);
+        await using var tls = new SslStream(tcp.GetStream(), false, (_, certificate, _, _) => certificate is not null);
+        await tls.AuthenticateAsClientAsync("localhost");
+        Assert.Equal("CN=flume-test-server", tls.RemoteCertificate!.Subject);
     }
 
     [Fact]

@@ -31,6 +31,23 @@ public sealed class TlsTransportTests : IDisposable
     }
 
     [Theory]
+    [InlineData(null)]
+    [InlineData("JKS")]
+    public async Task Avro_client_delivers_to_avro_server_over_tls_with_keytools_jks_keystore_and_truststore(string? type)
+    {
+        // Flume's default keystore-type: files a Flume agent already has serve unchanged.
+        await _certificates.WriteJksAsync();
+        var serverTls = new TlsOptions { Keystore = _certificates.KeystoreJks, KeystorePassword = TestCertificates.Password, KeystoreType = type };
+        await using var server = await StartAvroAsync(serverTls);
+        var clientTls = new TlsOptions { Truststore = _certificates.TruststoreJks, TruststorePassword = TestCertificates.Password, TruststoreType = type };
+        await using var client = AvroRpc.CreateClient(Host(server), ClientOptions(clientTls), _logs);
+
+        await client.AppendAsync(FlumeEvent.FromText("over jks"));
+
+        Assert.Equal(["over jks"], Bodies());
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task Avro_server_serves_a_pem_keystore_with_the_key_inside_or_beside_it_and_deflate_above_tls(bool separateKey)
@@ -105,21 +122,21 @@ public sealed class TlsTransportTests : IDisposable
     }
 
     [Fact]
-    public void Jks_keystore_type_is_refused_with_the_keytool_command_that_converts_it()
+    public void Jceks_keystore_type_is_refused_with_the_keytool_command_that_converts_it()
     {
-        var tls = new TlsOptions { Keystore = "/etc/flume/server.jks", KeystoreType = "JKS" };
+        var tls = new TlsOptions { Keystore = "/etc/flume/server.jceks", KeystoreType = "JCEKS" };
 
         var error = Assert.Throws<ArgumentException>(() => tls.Validate(server: true));
 
         Assert.Equal("keystore-type", error.ParamName);
         Assert.Contains(
-            "keytool -importkeystore -srckeystore /etc/flume/server.jks -destkeystore /etc/flume/server.p12 -deststoretype PKCS12",
+            "keytool -importkeystore -srckeystore /etc/flume/server.jceks -srcstoretype JCEKS -destkeystore /etc/flume/server.p12 -deststoretype PKCS12",
             error.Message,
             StringComparison.Ordinal);
     }
 
     [Fact]
-    public void A_jks_file_without_a_type_is_recognised_and_refused_when_the_server_is_built()
+    public void A_damaged_jks_file_without_a_type_is_recognised_and_refused_when_the_server_is_built()
     {
         var jks = Path.Combine(_certificates.Folder, "server.jks");
         File.WriteAllBytes(jks, [0xFE, 0xED, 0xFE, 0xED, 0, 0, 0, 2, 0, 0, 0, 1]);
@@ -127,7 +144,8 @@ public sealed class TlsTransportTests : IDisposable
 
         var error = Assert.Throws<ArgumentException>(() => AvroRpc.CreateServer("avro source jks", options, _receiver, _logs));
 
-        Assert.Contains($"keytool -importkeystore -srckeystore {jks}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"keystore {jks} cannot be read", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the JKS keystore ends early or is damaged", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
