@@ -24,6 +24,23 @@ public sealed class TlsHopTests : IDisposable
         {agent}.sinks.k1.channel = c1
         """;
 
+    // An agent whose seq source sends 20 events through an avro sink with ssl = true to 127.0.0.1:port.
+    private static string TlsForwarder(int port) => $"""
+        a1.sources = r1
+        a1.channels = c1
+        a1.sinks = k1
+        a1.sources.r1.type = seq
+        a1.sources.r1.totalEvents = 20
+        a1.sources.r1.channels = c1
+        a1.channels.c1.type = memory
+        a1.sinks.k1.type = avro
+        a1.sinks.k1.channel = c1
+        a1.sinks.k1.hostname = 127.0.0.1
+        a1.sinks.k1.port = {port}
+        a1.sinks.k1.ssl = true
+        a1.sinks.k1.connect-timeout = 5000
+        """;
+
     [Fact]
     public async Task Events_cross_a_tls_hop_whose_keystore_comes_from_javax_system_properties_and_truststore_from_flume_ssl_variables()
     {
@@ -35,21 +52,7 @@ public sealed class TlsHopTests : IDisposable
             $"-Djavax.net.ssl.keyStore={_certificates.KeystoreP12}",
             $"-Djavax.net.ssl.keyStorePassword={TestCertificates.Password}",
             "-Djavax.net.ssl.keyStoreType=PKCS12");
-        var forwarder = $"""
-            a1.sources = r1
-            a1.channels = c1
-            a1.sinks = k1
-            a1.sources.r1.type = seq
-            a1.sources.r1.totalEvents = 20
-            a1.sources.r1.channels = c1
-            a1.channels.c1.type = memory
-            a1.sinks.k1.type = avro
-            a1.sinks.k1.channel = c1
-            a1.sinks.k1.hostname = 127.0.0.1
-            a1.sinks.k1.port = {await second.ListeningPortAsync("r1")}
-            a1.sinks.k1.ssl = true
-            a1.sinks.k1.connect-timeout = 5000
-            """;
+        var forwarder = TlsForwarder(await second.ListeningPortAsync("r1"));
         using var first = await RelayProcess.StartRunningAsync(
             forwarder,
             new Dictionary<string, string> { ["FLUME_SSL_TRUSTSTORE_PATH"] = _certificates.TruststorePem, ["FLUME_SSL_TRUSTSTORE_TYPE"] = "PEM" },
@@ -70,22 +73,10 @@ public sealed class TlsHopTests : IDisposable
             b1.sources.r1.keystore-type = JKS
             """;
         using var second = await RelayProcess.StartRunningAsync(collector, "b1");
-        var forwarder = $"""
-            a1.sources = r1
-            a1.channels = c1
-            a1.sinks = k1
-            a1.sources.r1.type = seq
-            a1.sources.r1.totalEvents = 20
-            a1.sources.r1.channels = c1
-            a1.channels.c1.type = memory
-            a1.sinks.k1.type = avro
-            a1.sinks.k1.channel = c1
-            a1.sinks.k1.hostname = 127.0.0.1
-            a1.sinks.k1.port = {await second.ListeningPortAsync("r1")}
-            a1.sinks.k1.ssl = true
+        var forwarder = TlsForwarder(await second.ListeningPortAsync("r1")) + $"""
+
             a1.sinks.k1.truststore = {_certificates.TruststoreJks}
             a1.sinks.k1.truststore-password = {TestCertificates.Password}
-            a1.sinks.k1.connect-timeout = 5000
             """;
         using var first = await RelayProcess.StartRunningAsync(forwarder, "a1");
 
