@@ -125,17 +125,28 @@ internal sealed partial class FlumeDelivery
     /// </summary>
     private async Task<bool> FillBatchAsync()
     {
-        while (_queue.IsEmpty)
+        while (true)
         {
-            if (Stopping)
+            while (_queue.IsEmpty)
             {
-                return false;
+                if (Stopping)
+                {
+                    return false;
+                }
+
+                await _queue.WaitForEntriesAsync().ConfigureAwait(false);
             }
 
-            await _queue.WaitForEntriesAsync().ConfigureAwait(false);
-        }
+            TakeInto(_batch, _batchSize - _batch.Count);
+            if (_batch.Count > 0)
+            {
+                break;
+            }
 
-        TakeInto(_batch, _batchSize - _batch.Count);
+            // A log call claimed a slot and is writing its entry: it is there in a moment. Lingering instead would
+            // wait a poll for it, with no doorbell to end the wait, since the loop never went idle.
+            await Task.Yield();
+        }
         var started = _time.GetTimestamp();
         var pollEvery = LingerPoll;
         while (_batch.Count < _batchSize && !_progress.FlushPending && !Stopping)
