@@ -219,7 +219,8 @@ public sealed partial class RelayAgent : IAsyncDisposable
             Volatile.Write(ref _leftOut, failed.IsEmpty ? null : next);
             // Rare and small: described even when information is not logged.
             var stopped = Describe(diff, stopping: true, running.Configuration);
-            var started = Describe(diff, stopping: false, next, failed);
+            // The flow now running leaves out what failed to start: only what did start is named.
+            var started = Describe(diff, stopping: false, _flow.Configuration);
             if (retrying && started == "nothing")
             {
                 // Still failing: the failure's own line says so, once per poll.
@@ -503,7 +504,6 @@ public sealed partial class RelayAgent : IAsyncDisposable
     /// </summary>
     private async Task<FlowNames> StartChangedAsync(AgentFlow target, FlowDiff diff, bool retrying, CancellationToken cancellationToken)
     {
-
         var failed = new FlowNames();
         foreach (var channel in target.ChannelList)
         {
@@ -605,13 +605,13 @@ public sealed partial class RelayAgent : IAsyncDisposable
         components.Where(c => !dropped.Contains(c.Key)).ToDictionary(StringComparer.Ordinal);
 
     /// <summary>"source r1, sink k2", or "nothing": what a reload stopped or started.</summary>
-    private static string Describe(FlowDiff diff, bool stopping, AgentConfiguration configuration, FlowNames? failed = null)
+    private static string Describe(FlowDiff diff, bool stopping, AgentConfiguration configuration)
     {
         var names = new List<string>();
-        Add(names, "source", configuration.Sources.Select(s => s.Name).Where(n => failed?.Sources.Contains(n) != true), stopping ? diff.Stop.Sources : diff.Start.Sources);
-        Add(names, "channel", configuration.Channels.Select(c => c.Name).Where(n => failed?.Channels.Contains(n) != true), stopping ? diff.Stop.Channels : diff.Start.Channels);
-        Add(names, "sink", configuration.Sinks.Select(k => k.Name).Where(n => failed?.Sinks.Contains(n) != true), stopping ? diff.Stop.Sinks : diff.Start.Sinks);
-        Add(names, "sink group", configuration.SinkGroups.Select(g => g.Name).Where(n => failed?.Groups.Contains(n) != true), stopping ? diff.Stop.Groups : diff.Start.Groups);
+        Add(names, "source", configuration.Sources.Select(s => s.Name), stopping ? diff.Stop.Sources : diff.Start.Sources);
+        Add(names, "channel", configuration.Channels.Select(c => c.Name), stopping ? diff.Stop.Channels : diff.Start.Channels);
+        Add(names, "sink", configuration.Sinks.Select(k => k.Name), stopping ? diff.Stop.Sinks : diff.Start.Sinks);
+        Add(names, "sink group", configuration.SinkGroups.Select(g => g.Name), stopping ? diff.Stop.Groups : diff.Start.Groups);
         return names.Count == 0 ? "nothing" : string.Join(", ", names);
     }
 
