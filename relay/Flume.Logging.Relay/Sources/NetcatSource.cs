@@ -1,6 +1,7 @@
 using System.Buffers;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
+using Flume.Logging.Relay.Support;
 using Flume.Logging.Rpc;
 using Flume.Logging.Rpc.Transport;
 using Microsoft.Extensions.Logging;
@@ -27,7 +28,7 @@ internal sealed partial class NetcatSource : ListeningSource, IConnectionHandler
     private readonly TcpServer _server;
 
     private readonly byte[] _tooLong;
-    private readonly ChannelRefusals _refusals;
+    private readonly FailurePacer _refusals;
 
     public NetcatSource(string name, NetcatSourceOptions options, ChannelProcessor processor, TimeProvider timeProvider, ILoggerFactory loggerFactory)
         : base(name)
@@ -39,7 +40,7 @@ internal sealed partial class NetcatSource : ListeningSource, IConnectionHandler
         _processor = processor;
         _logger = loggerFactory.CreateLogger<NetcatSource>();
         _tooLong = System.Text.Encoding.ASCII.GetBytes($"FAILED: Event exceeds the maximum length ({options.MaxLineLength} bytes)\n");
-        _refusals = new ChannelRefusals(timeProvider);
+        _refusals = new FailurePacer(timeProvider);
         var serverOptions = new RpcServerOptions
         {
             Bind = options.Bind,
@@ -174,18 +175,18 @@ internal sealed partial class NetcatSource : ListeningSource, IConnectionHandler
         if (failure is null)
         {
             Counter.AddEventsAccepted(count);
-            if (_refusals.Accepted() is { } taken)
+            if (_refusals.Succeeded() is { } taken)
             {
-                LogTakenAgain(Name, taken.Requests, taken.Events);
+                LogTakenAgain(Name, taken.Failures, taken.Events);
             }
 
             return;
         }
 
         Counter.IncrementChannelWriteFail();
-        if (_refusals.Refused(count) is { } tally)
+        if (_refusals.Failed(count) is { } tally)
         {
-            LogChannelFailed(Name, count, peer, failure.Message, tally.Requests, tally.Events);
+            LogChannelFailed(Name, count, peer, failure.Message, tally.Failures, tally.Events);
         }
     }
 

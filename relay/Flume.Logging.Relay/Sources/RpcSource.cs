@@ -1,5 +1,6 @@
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
+using Flume.Logging.Relay.Support;
 using Flume.Logging.Rpc;
 using Microsoft.Extensions.Logging;
 
@@ -15,7 +16,7 @@ internal sealed partial class RpcSource : ListeningSource, IBorrowingEventReceiv
     private readonly ChannelProcessor _processor;
     private readonly ILogger _logger;
     private readonly IRpcServer _server;
-    private readonly ChannelRefusals _refusals;
+    private readonly FailurePacer _refusals;
 
     /// <param name="name">The source's name.</param>
     /// <param name="processor">Where accepted events go.</param>
@@ -31,7 +32,7 @@ internal sealed partial class RpcSource : ListeningSource, IBorrowingEventReceiv
         ArgumentNullException.ThrowIfNull(createServer);
         _processor = processor;
         _logger = logger;
-        _refusals = new ChannelRefusals(timeProvider);
+        _refusals = new FailurePacer(timeProvider);
         _server = createServer(this);
     }
 
@@ -70,9 +71,9 @@ internal sealed partial class RpcSource : ListeningSource, IBorrowingEventReceiv
         {
             await _processor.ProcessClientBatchAsync(events, cancellationToken);
             Counter.AddEventsAccepted(events.Count);
-            if (_refusals.Accepted() is { } tally)
+            if (_refusals.Succeeded() is { } tally)
             {
-                LogTakenAgain(Name, tally.Requests, tally.Events);
+                LogTakenAgain(Name, tally.Failures, tally.Events);
             }
 
             return EventStatus.Ok;
@@ -80,9 +81,9 @@ internal sealed partial class RpcSource : ListeningSource, IBorrowingEventReceiv
         catch (ChannelException e)
         {
             Counter.IncrementChannelWriteFail();
-            if (_refusals.Refused(events.Count) is { } tally)
+            if (_refusals.Failed(events.Count) is { } tally)
             {
-                LogRefused(Name, events.Count, e.Message, tally.Requests, tally.Events);
+                LogRefused(Name, events.Count, e.Message, tally.Failures, tally.Events);
             }
 
             return EventStatus.Failed;

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Metrics;
+using Flume.Logging.Relay.Support;
 using Flume.Logging.Rpc;
 using Flume.Logging.Rpc.Transport;
 using Microsoft.Extensions.Logging;
@@ -35,7 +36,7 @@ internal abstract partial class UdpSource : ISource, IMonitoredComponent, IAsync
     private readonly ChannelProcessor _processor;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger _logger;
-    private readonly ChannelRefusals _drops;
+    private readonly FailurePacer _drops;
     private Socket? _socket;
     private Task? _receiveLoop;
     private IPEndPoint? _localEndPoint;
@@ -61,7 +62,7 @@ internal abstract partial class UdpSource : ISource, IMonitoredComponent, IAsync
         _port = port;
         _processor = processor;
         TimeProvider = timeProvider;
-        _drops = new ChannelRefusals(timeProvider, DropLogInterval);
+        _drops = new FailurePacer(timeProvider, DropLogInterval);
         _logger = logger;
         Counter = new SourceCounter(name);
     }
@@ -210,7 +211,7 @@ internal abstract partial class UdpSource : ISource, IMonitoredComponent, IAsync
 
         // A full channel refuses batch after batch: say so once per interval, with the count, not per batch.
         Counter.IncrementChannelWriteFail();
-        if (_drops.Refused(count) is { } tally)
+        if (_drops.Failed(count) is { } tally)
         {
             LogDropped(_kind, Name, tally.Events, failure.Message);
         }

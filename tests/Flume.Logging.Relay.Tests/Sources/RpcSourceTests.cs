@@ -3,6 +3,7 @@ using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Selectors;
 using Flume.Logging.Relay.Sources;
+using Flume.Logging.Relay.Support;
 using Flume.Logging.Rpc;
 using Flume.Logging.Testing;
 using Microsoft.Extensions.Logging;
@@ -116,7 +117,7 @@ public sealed class RpcSourceTests
         Assert.EndsWith(". Refused since the last such warning (one per 10 s at most): 1 requests, 30 events", refused.Message, StringComparison.Ordinal);
 
         Assert.Equal(40, Drain(channel));
-        time.Advance(ChannelRefusals.Interval);
+        time.Advance(FailurePacer.Interval);
         await client.AppendBatchAsync(Events(30, "taken"));
         Assert.Equal(2, logs.Entries.Count);
         Assert.Equal("source r1: the channels take requests again. Refused since the last warning: 19 requests, 570 events", logs.Entries.Last().Message);

@@ -5,6 +5,7 @@ using Flume.Logging.Hdfs.FileSystem;
 using Flume.Logging.Hdfs.Ipc;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
+using Flume.Logging.Relay.Support;
 using Microsoft.Extensions.Logging;
 
 namespace Flume.Logging.Relay.Sinks.Hdfs;
@@ -43,13 +44,12 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
     private readonly StringBuilder _key = new(256);
     private char[] _keyChars = new char[256];
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly FailurePacer _drops;
     private readonly CancellationTokenSource _stopping = new();
     private IBucketFileSystem? _fileSystem;
     private ITimer? _timer;
     private Task _firstTick = Task.CompletedTask;
     private bool _leftoversRecovered;
-    private long? _lastDropWarning;
-    private long _dropsSinceWarning;
     private string? _failureCause;
 
     public HdfsSink(string name, IChannel channel, HdfsSinkOptions options, TimeProvider time, ILoggerFactory loggers)
@@ -58,6 +58,7 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
         ArgumentNullException.ThrowIfNull(loggers);
         _options = options;
         _time = time;
+        _drops = new FailurePacer(time, DropWarningInterval);
         _loggers = loggers;
         _logger = loggers.CreateLogger<HdfsSink>();
         var hosts = HostNames.Resolve();
@@ -449,24 +450,18 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
     private void Drop(BucketTimestampException e)
     {
         Counter.IncrementEventDrop();
-        var now = _time.GetTimestamp();
-        if (_lastDropWarning is not { } last)
+        switch (_drops.Failed(1))
         {
-            _lastDropWarning = now;
-            LogDropped(Name, e.Message);
-            return;
+            case null:
+                LogDroppedAgain(Name, e.Message);
+                break;
+            case { Since: { } since } tally:
+                LogDroppedSince(Name, tally.Events, (int)since.TotalSeconds, e.Message);
+                break;
+            default:
+                LogDropped(Name, e.Message);
+                break;
         }
-
-        _dropsSinceWarning++;
-        if (_time.GetElapsedTime(last, now) < DropWarningInterval)
-        {
-            LogDroppedAgain(Name, e.Message);
-            return;
-        }
-
-        LogDroppedSince(Name, _dropsSinceWarning, (int)_time.GetElapsedTime(last, now).TotalSeconds, e.Message);
-        _lastDropWarning = now;
-        _dropsSinceWarning = 0;
     }
 
     private void LogFailure(Exception e)

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Metrics;
+using Flume.Logging.Relay.Support;
 using Flume.Logging.Rpc;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -44,7 +45,7 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
     private readonly IHttpSourceHandler _handler;
     private readonly HttpsConnections? _https;
     private readonly PlainHttpConnections? _plain;
-    private readonly ChannelRefusals _refusals;
+    private readonly FailurePacer _refusals;
     private ServiceProvider? _services;
     private KestrelServer? _server;
     private IPEndPoint? _localEndPoint;
@@ -59,7 +60,7 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
         _options = options;
         _processor = processor;
         _time = time;
-        _refusals = new ChannelRefusals(time);
+        _refusals = new FailurePacer(time);
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<HttpSource>();
         _handler = options.Handler switch
@@ -232,9 +233,9 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
         catch (ChannelException e)
         {
             Counter.IncrementChannelWriteFail();
-            if (_refusals.Refused(events.Count) is { } tally)
+            if (_refusals.Failed(events.Count) is { } tally)
             {
-                LogChannelFailed(Name, events.Count, e.Message, tally.Requests, tally.Events);
+                LogChannelFailed(Name, events.Count, e.Message, tally.Failures, tally.Events);
             }
 
             await AnswerAsync(context, StatusCodes.Status503ServiceUnavailable, "Error appending event to channel. Channel might be full. " + e.Message);
@@ -252,9 +253,9 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
         context.Response.StatusCode = StatusCodes.Status200OK;
         Counter.IncrementAppendBatchAccepted();
         Counter.AddEventsAccepted(events.Count);
-        if (_refusals.Accepted() is { } refused)
+        if (_refusals.Succeeded() is { } refused)
         {
-            LogTakenAgain(Name, refused.Requests, refused.Events);
+            LogTakenAgain(Name, refused.Failures, refused.Events);
         }
     }
 
