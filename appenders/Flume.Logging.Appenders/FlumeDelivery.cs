@@ -243,6 +243,7 @@ internal sealed partial class FlumeDelivery : IAsyncDisposable
         }
 
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+        _drops.Closing();
         var now = _time.GetTimestamp();
 
         // A shutdown flush that just timed out on a slow relay was this shutdown's first part (NLog's Shutdown and a

@@ -29,6 +29,21 @@ public sealed class DropReporterTests
     }
 
     [Fact]
+    public async Task Drops_while_the_close_runs_are_one_line_with_the_close_even_when_no_report_was_made_before()
+    {
+        _drops.Closing();
+        _drops.Drop("the batch the loop gave up");
+        _drops.Drop("a queued event the loop gave up");
+
+        // A report queued by the first drop would run on the thread pool; give it the time to show up.
+        await Task.Delay(200);
+        Assert.Empty(_lines);
+
+        _drops.ReportNow();
+        Assert.Equal("Flume appender: dropped 2 events (a queued event the loop gave up); 2 dropped in total", Assert.Single(_lines));
+    }
+
+    [Fact]
     public async Task Drops_after_the_close_are_reported_at_once_without_waiting_for_the_interval()
     {
         _drops.Drop("before the close");

@@ -18,6 +18,7 @@ internal sealed class DropReporter
     private long _unreported;
     private long _lastReport = long.MinValue;
     private string _lastReason = "";
+    private int _closing;
     private int _closed;
     private int _reportQueued;
 
@@ -67,6 +68,12 @@ internal sealed class DropReporter
     }
 
     /// <summary>
+    /// The close has begun: drops from now until <see cref="ReportNow"/> (the loop giving up what it holds) wait for
+    /// that report, so the close's losses are one line with one total, not a periodic line racing the close's.
+    /// </summary>
+    public void Closing() => Volatile.Write(ref _closing, 1);
+
+    /// <summary>
     /// The appender is closing: reports what is not yet reported at once. Every report line ends with the running
     /// total, so the close ends with <c>N dropped in total</c> when anything was dropped, without repeating a total
     /// a periodic report wrote a moment ago; a drop counted after this is reported at once too.
@@ -100,14 +107,20 @@ internal sealed class DropReporter
     }
 
     /// <summary>
-    /// Whether this drop queues a report: the first in each interval; after the close every drop, as no periodic report
-    /// follows, one report queued at a time (it takes every count made before it runs).
+    /// Whether this drop queues a report: the first in each interval; none while the close runs, whose report follows;
+    /// after the close every drop, as no periodic report follows, one report queued at a time (it takes every count
+    /// made before it runs).
     /// </summary>
     private bool ReportDue()
     {
         if (Volatile.Read(ref _closed) != 0)
         {
             return Interlocked.Exchange(ref _reportQueued, 1) == 0;
+        }
+
+        if (Volatile.Read(ref _closing) != 0)
+        {
+            return false;
         }
 
         var now = _time.GetTimestamp();
