@@ -37,6 +37,11 @@ internal static partial class AgentRunner
 
         using var loggerFactory = ConsoleLogging.Create(level, SystemdService.LogsToJournal);
         var logger = loggerFactory.CreateLogger("relay");
+        foreach (var appender in ConsoleLogging.IgnoredAppenders(systemProperties))
+        {
+            LogAppenderIgnored(logger, appender);
+        }
+
         using var stop = new CancellationTokenSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Stop(context, stop));
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Stop(context, stop));
@@ -55,6 +60,7 @@ internal static partial class AgentRunner
         try
         {
             var (configuration, entries) = Load(arguments, systemProperties);
+            PrintConfiguration(logger, configuration.Name, entries, systemProperties);
             var monitoring = MonitoringOptions.From(entries, systemProperties, arguments.MetricsPort);
             var registry = ComponentRegistry.CreateDefault(arguments.PluginDirectories);
             agent = RelayAgent.Build(configuration, registry, new ComponentServices(loggerFactory, TimeProvider.System));
@@ -173,7 +179,8 @@ internal static partial class AgentRunner
         try
         {
             // The running agent's name, even when it was chosen as the only agent of the files at start.
-            var (configuration, _) = Load(arguments with { AgentName = agent.Name }, systemProperties);
+            var (configuration, entries) = Load(arguments with { AgentName = agent.Name }, systemProperties);
+            PrintConfiguration(logger, agent.Name, entries, systemProperties);
             await agent.ReloadAsync(configuration, arguments.StopTimeout, stopping);
         }
         catch (Exception e) when (e is ConfigurationException or IOException or UnauthorizedAccessException or ArgumentException)
@@ -219,10 +226,37 @@ internal static partial class AgentRunner
     {
         var entries = ConfigurationFiles.Read(arguments.ConfigFiles);
         var name = FlumeConfiguration.ChooseAgent(entries, arguments.AgentName);
-        var sys = SystemProperties.Lookup(systemProperties);
-        var configuration = FlumeConfiguration.Load(entries, name, Environment.GetEnvironmentVariable, sys);
-        return (configuration, ValueSubstitution.Apply(entries, name, Environment.GetEnvironmentVariable, sys));
+        var resolved = FlumeConfiguration.Resolve(entries, name, Environment.GetEnvironmentVariable, SystemProperties.Lookup(systemProperties));
+        return (FlumeConfiguration.LoadResolved(name, resolved), resolved);
     }
+
+    /// <summary>
+    /// With <c>-Dorg.apache.flume.log.printconfig=true</c>, logs each of the agent's properties as it was resolved,
+    /// with the line it came from: what variables and config filters made of a value is otherwise seen nowhere.
+    /// </summary>
+    private static void PrintConfiguration(
+        ILogger logger, string agent, IReadOnlyList<PropertyEntry> resolved, IReadOnlyDictionary<string, string> systemProperties)
+    {
+        if (!ConsoleLogging.PrintConfig(systemProperties))
+        {
+            return;
+        }
+
+        var prefix = agent + ".";
+        foreach (var entry in resolved)
+        {
+            if (entry.Key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                LogProperty(logger, agent, entry.Key, entry.Value, entry.Location);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "agent {Agent} configuration: {Key} = {Value} ({Location})")]
+    private static partial void LogProperty(ILogger logger, string agent, string key, string value, string location);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "-Dflume.root.logger names appender {Appender}, which the relay does not have: it logs to standard output only (redirect it, or run the relay under systemd, see examples/systemd)")]
+    private static partial void LogAppenderIgnored(ILogger logger, string appender);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "starting agent {Agent} from {File}")]
     private static partial void LogStarting(ILogger logger, string agent, string file);

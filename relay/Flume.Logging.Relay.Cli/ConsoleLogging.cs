@@ -32,6 +32,40 @@ internal static class ConsoleLogging
     }
 
     /// <summary>
+    /// The appenders <c>flume.root.logger</c> names after its level other than <c>console</c> (flume-ng's default
+    /// names <c>LOGFILE</c>, a file under <c>flume.log.dir</c>): the relay writes its log to standard output only, so
+    /// the start warns about them rather than leave the operator looking for a file that is never written.
+    /// </summary>
+    public static IReadOnlyList<string> IgnoredAppenders(IReadOnlyDictionary<string, string> systemProperties)
+    {
+        if (!systemProperties.TryGetValue("flume.root.logger", out var value))
+        {
+            return [];
+        }
+
+        var ignored = new List<string>();
+        foreach (var name in value.Split(',').Skip(1))
+        {
+            var appender = name.Trim();
+            if (appender.Length > 0 && !appender.Equals("console", StringComparison.OrdinalIgnoreCase))
+            {
+                ignored.Add(appender);
+            }
+        }
+
+        return ignored;
+    }
+
+    /// <summary>
+    /// Flume's <c>-Dorg.apache.flume.log.printconfig=true</c> (as Java's <c>Boolean.getBoolean</c>: "true" in any
+    /// case): the agent's properties, with variables and config filters resolved (secrets included, which is why
+    /// it is off by default), are logged each time a configuration is loaded.
+    /// </summary>
+    public static bool PrintConfig(IReadOnlyDictionary<string, string> systemProperties) =>
+        systemProperties.TryGetValue("org.apache.flume.log.printconfig", out var value)
+        && value.Trim().Equals("true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
     /// Timestamped single lines; under systemd's journal (<paramref name="journal"/>) each line starts with its syslog
     /// priority (<c>&lt;6&gt;</c> for information) so <c>journalctl -p warning</c> filters by level.
     /// </summary>

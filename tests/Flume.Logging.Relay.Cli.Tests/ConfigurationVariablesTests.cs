@@ -49,6 +49,23 @@ public sealed class ConfigurationVariablesTests
             "agent", "--conf-file", Shipped("sys-port.properties"), "--conf-file", Shipped("flow.properties"), "--name", "a1", "-DNC_PORT=0");
 
         await RunsAndDeliversAsync(relay);
+
+        // Values may hold secrets: they are printed only when asked for (below).
+        Assert.DoesNotContain(relay.Process.Lines, line => line.Contains("agent a1 configuration:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Printconfig_logs_each_resolved_value_with_its_line_and_a_logfile_appender_is_warned_about()
+    {
+        using var relay = RelayProcess.StartRaw(
+            "agent", "--conf-file", Shipped("sys-port.properties"), "--conf-file", Shipped("flow.properties"), "--name", "a1", "-DNC_PORT=0",
+            "-Dorg.apache.flume.log.printconfig=true", "-Dflume.root.logger=INFO,LOGFILE");
+
+        await RunsAndDeliversAsync(relay);
+
+        var sysPortLine = File.ReadAllLines(Shipped("sys-port.properties")).ToList().FindIndex(line => line.Contains("${sys:NC_PORT}", StringComparison.Ordinal)) + 1;
+        Assert.Contains(relay.Process.Lines, line => line.Contains($"agent a1 configuration: a1.sources.r1.port = 0 ({Shipped("sys-port.properties")}:{sysPortLine})", StringComparison.Ordinal));
+        Assert.Contains(relay.Process.Lines, line => line.Contains("-Dflume.root.logger names appender LOGFILE", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -56,10 +56,20 @@ public static class FlumeConfiguration
     {
         ArgumentNullException.ThrowIfNull(entries);
         var name = ChooseAgent(entries, agentName);
-        environment ??= Environment.GetEnvironmentVariable;
-        var substituted = ValueSubstitution.Apply(entries, name, environment, systemProperty ?? (_ => null));
-        return new AgentLoader(name, ConfigFilters.Apply(name, substituted, environment)).Load();
+        return LoadResolved(name, Resolve(entries, name, environment ?? Environment.GetEnvironmentVariable, systemProperty ?? (_ => null)));
     }
+
+    /// <summary>
+    /// The entries as agent <paramref name="agent"/> is built from them: variables substituted, then the agent's config
+    /// filters applied. An external filter runs its command here, so a caller that also needs the values resolves once
+    /// and passes the result to <see cref="LoadResolved"/>.
+    /// </summary>
+    internal static IReadOnlyList<PropertyEntry> Resolve(
+        IReadOnlyList<PropertyEntry> entries, string agent, Func<string, string?> environment, Func<string, string?> systemProperty) =>
+        ConfigFilters.Apply(agent, ValueSubstitution.Apply(entries, agent, environment, systemProperty), environment);
+
+    /// <summary>Loads agent <paramref name="agent"/> from entries <see cref="Resolve"/> returned.</summary>
+    internal static AgentConfiguration LoadResolved(string agent, IReadOnlyList<PropertyEntry> resolved) => new AgentLoader(agent, resolved).Load();
 
     /// <summary>
     /// The agent to run: <paramref name="agentName"/> when the entries define it, or the only agent when it is null
