@@ -119,6 +119,8 @@ internal static partial class AgentRunner
             // A reload in progress finishes (or gives up starting) before the agent stops.
             await watching;
 
+            // A sink whose downstream is down can hold the stop for the whole timeout: say so before the wait.
+            LogStopRequested(logger, arguments.StopTimeout.TotalSeconds);
             using var deadline = new CancellationTokenSource(arguments.StopTimeout);
             await agent.StopAsync(deadline.Token);
             if (metrics is not null)
@@ -257,6 +259,9 @@ internal static partial class AgentRunner
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "-Dflume.root.logger names appender {Appender}, which the relay does not have: it logs to standard output only (redirect it, or run the relay under systemd, see examples/systemd)")]
     private static partial void LogAppenderIgnored(ILogger logger, string appender);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "stop requested: the sinks get up to {Seconds} s (--stop-timeout) to deliver what the channels hold")]
+    private static partial void LogStopRequested(ILogger logger, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "starting agent {Agent} from {File}")]
     private static partial void LogStarting(ILogger logger, string agent, string file);

@@ -153,8 +153,9 @@ public sealed partial class TestNameNode : IAsyncDisposable
                 // As Hadoop's IPC server (ipc.server.tcpnodelay): small answers must not wait for a delayed TCP ack.
                 socket.NoDelay = true;
             }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
             {
+                // InvalidOperationException: GoDownAsync stopped the listener before this loop's first accept.
                 return;
             }
 

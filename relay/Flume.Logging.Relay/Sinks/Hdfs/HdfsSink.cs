@@ -160,7 +160,11 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
         {
             await RunDueAsync(_stopping.Token);
         }
-        catch (Exception e) when (e is not OperationCanceledException || _stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // The stop cut the tick short: not a failure of HDFS, and the stop closes the files itself.
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             LogFailure(e);
         }

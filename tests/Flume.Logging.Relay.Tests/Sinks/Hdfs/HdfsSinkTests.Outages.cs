@@ -65,6 +65,21 @@ public sealed partial class HdfsSinkTests
     }
 
     [Fact]
+    public async Task A_stop_while_the_NameNode_is_down_ends_the_retrying_tick_without_a_failure_warning()
+    {
+        using var loggers = new CapturingLoggerFactory();
+        await _cluster.NameNode.GoDownAsync();
+        using var sink = CreateSink(loggers: loggers);
+        await sink.StartAsync(CancellationToken.None);
+
+        // The first tick (the crash leftovers' listing) retries the refused NameNode; the stop cuts it short.
+        await Eventually.TrueAsync(() => loggers.Contains("calling it again"), "the listing retried");
+        await sink.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(!loggers.Entries.Any(e => e.Level >= LogLevel.Warning), loggers.Dump());
+    }
+
+    [Fact]
     public async Task A_NameNode_down_for_30_seconds_keeps_every_take_in_the_channel_and_all_are_written_when_it_is_back()
     {
         using var loggers = new CapturingLoggerFactory();
