@@ -1,4 +1,3 @@
-using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Sinks;
 using Flume.Logging.Relay.Sources;
@@ -12,9 +11,13 @@ namespace Flume.Logging.Relay.Agent;
 /// </summary>
 internal static class BatchSizeCheck
 {
+    /// <param name="configuration">The agent.</param>
+    /// <param name="transactionCapacity">A channel's transaction capacity by name (as it will be once a reload applies); null when it has none.</param>
+    /// <param name="sources">The agent's sources by name.</param>
+    /// <param name="sinks">The agent's sinks by name.</param>
     public static void Verify(
         AgentConfiguration configuration,
-        IReadOnlyDictionary<string, IChannel> channels,
+        Func<string, int?> transactionCapacity,
         IReadOnlyDictionary<string, ISource> sources,
         IReadOnlyDictionary<string, ISink> sinks)
     {
@@ -24,7 +27,7 @@ internal static class BatchSizeCheck
             {
                 foreach (var channel in source.Channels)
                 {
-                    Verify(configuration, channels, channel, batching.BatchSize, $"source {source.Name} puts");
+                    Verify(configuration, transactionCapacity, channel, batching.BatchSize, $"source {source.Name} puts");
                 }
             }
         }
@@ -33,20 +36,20 @@ internal static class BatchSizeCheck
         {
             if (sinks[sink.Name] is IBatchSizeSupported batching)
             {
-                Verify(configuration, channels, sink.Channel, batching.BatchSize, $"sink {sink.Name} takes");
+                Verify(configuration, transactionCapacity, sink.Channel, batching.BatchSize, $"sink {sink.Name} takes");
             }
         }
     }
 
     private static void Verify(
-        AgentConfiguration configuration, IReadOnlyDictionary<string, IChannel> channels, string channel, int batchSize, string user)
+        AgentConfiguration configuration, Func<string, int?> transactionCapacity, string channel, int batchSize, string user)
     {
-        if (channels[channel] is ITransactionCapacitySupported limited && limited.TransactionCapacity < batchSize)
+        if (transactionCapacity(channel) is { } limit && limit < batchSize)
         {
             var properties = configuration.Channels.First(c => c.Name == channel).Context;
             throw properties.CreateError(
                 "transactionCapacity",
-                $"({limited.TransactionCapacity}) is less than the batch of up to {batchSize} events {user} in one transaction: " +
+                $"({limit}) is less than the batch of up to {batchSize} events {user} in one transaction: " +
                 "a full batch could never commit. Raise transactionCapacity, or lower that batch size");
         }
     }

@@ -7,8 +7,10 @@ namespace Flume.Logging.Relay.Agent;
 /// start, which keep running untouched. A component restarts (it is in both <c>Stop</c> and <c>Start</c>) when its own
 /// properties subtree changed or when something it is wired to restarts: a source whose channel restarts, a sink whose
 /// channel restarts, a sink group whose member sink restarts (and then every member sink, since a group's processor
-/// owns its sinks), a sink that moves into, out of or between groups. Comparison is of resolved values, so an edit
-/// that changes only comments, line order or the file a key comes from restarts nothing.
+/// owns its sinks), a sink that moves into, out of or between groups. A channel that takes new settings in place
+/// (a memory channel whose type is unchanged) is reconfigured instead, and its sources and sinks keep running.
+/// Comparison is of resolved values, so an edit that changes only comments, line order or the file a key comes from
+/// restarts nothing.
 /// </summary>
 internal sealed class FlowDiff
 {
@@ -22,18 +24,31 @@ internal sealed class FlowDiff
     /// <summary>What starts: new components and restarted ones (with the sinks of a started group).</summary>
     public FlowNames Start { get; } = new();
 
-    /// <summary>True when nothing stops or starts: the running flow already is what the configuration describes.</summary>
-    public bool IsEmpty => Stop.IsEmpty && Start.IsEmpty;
+    /// <summary>Channels that keep running with their new properties applied in place.</summary>
+    public HashSet<string> Reconfigured { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>True when nothing stops, starts or is reconfigured: the running flow already is what the configuration describes.</summary>
+    public bool IsEmpty => Stop.IsEmpty && Start.IsEmpty && Reconfigured.Count == 0;
 
     /// <summary>The changes that turn the flow running <paramref name="running"/> into one running <paramref name="next"/>.</summary>
-    public static FlowDiff Compute(AgentConfiguration running, AgentConfiguration next)
+    /// <param name="running">The configuration the flow runs.</param>
+    /// <param name="next">The configuration to run.</param>
+    /// <param name="reconfigurable">
+    /// Whether a channel whose properties changed from the first to the second can take them in place; none when null.
+    /// </param>
+    public static FlowDiff Compute(
+        AgentConfiguration running, AgentConfiguration next, Func<ChannelConfiguration, ChannelConfiguration, bool>? reconfigurable = null)
     {
         ArgumentNullException.ThrowIfNull(running);
         ArgumentNullException.ThrowIfNull(next);
 
         var oldChannels = ByName(running.Channels);
         var newChannels = ByName(next.Channels);
-        var restartedChannels = Changed(oldChannels, newChannels, (before, after) => !SameProperties(before.Context, after.Context));
+        var editedChannels = Changed(oldChannels, newChannels, (before, after) => !SameProperties(before.Context, after.Context));
+        var reconfiguredChannels = Changed(oldChannels, newChannels, (before, after) =>
+            editedChannels.Contains(after.Name) && reconfigurable is not null && reconfigurable(before, after));
+        var restartedChannels = new HashSet<string>(editedChannels, StringComparer.Ordinal);
+        restartedChannels.ExceptWith(reconfiguredChannels);
 
         var oldSources = ByName(running.Sources);
         var newSources = ByName(next.Sources);
@@ -83,6 +98,7 @@ internal sealed class FlowDiff
         }
 
         var diff = new FlowDiff();
+        diff.Reconfigured.UnionWith(reconfiguredChannels);
         Collect(diff.Stop.Sources, oldSources.Keys, newSources, restartedSources);
         Collect(diff.Stop.Channels, oldChannels.Keys, newChannels, restartedChannels);
         Collect(diff.Stop.Sinks, oldSinks.Keys, newSinks, restartedSinks);

@@ -71,7 +71,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
             LogConfigurationWarning(logger, configuration.Name, warning);
         }
 
-        var flow = Assemble(configuration, registry, services, running: null, diff: null, created: []);
+        var flow = Assemble(configuration, registry, services, running: null, diff: null, created: [], reconfigurations: []);
 
         // Right after construction: what a component reads only when it starts is under a nested prefix.
         var propertyWarnings = UnknownProperties.Find(configuration);
@@ -176,7 +176,8 @@ public sealed partial class RelayAgent : IAsyncDisposable
             }
 
             var running = _flow;
-            var diff = FlowDiff.Compute(running.Configuration, next);
+            var diff = FlowDiff.Compute(running.Configuration, next, (before, after) =>
+                running.Channels[before.Name] is IReconfigurableChannel && string.Equals(before.Type, after.Type, StringComparison.OrdinalIgnoreCase));
             if (diff.IsEmpty)
             {
                 _flow = running with { Configuration = next };
@@ -190,10 +191,11 @@ public sealed partial class RelayAgent : IAsyncDisposable
             using var stagingMetrics = new MetricsRegistry();
             var staging = _services with { Metrics = stagingMetrics };
             var created = new List<object>();
+            var reconfigurations = new Dictionary<string, ChannelReconfiguration>(StringComparer.Ordinal);
             AgentFlow target;
             try
             {
-                target = Assemble(next, _registry, staging, running, diff, created);
+                target = Assemble(next, _registry, staging, running, diff, created, reconfigurations);
             }
             catch
             {
@@ -213,6 +215,11 @@ public sealed partial class RelayAgent : IAsyncDisposable
             }
 
             await StopChangedAsync(running, diff, drainTimeout);
+            foreach (var reconfiguration in reconfigurations.Values)
+            {
+                reconfiguration.Apply();
+            }
+
             SwapMetrics(running, diff, staging.Metrics);
             var failed = await StartChangedAsync(target, diff, retrying, cancellationToken);
             _flow = failed.IsEmpty ? target : await WithoutAsync(target, failed);
@@ -292,17 +299,31 @@ public sealed partial class RelayAgent : IAsyncDisposable
     /// <summary>
     /// The flow of <paramref name="configuration"/>: with no <paramref name="running"/> flow every component is new;
     /// otherwise only those <paramref name="diff"/> starts are built and the rest are the running instances.
-    /// Everything built is added to <paramref name="created"/>, so a failure half-way can release it.
+    /// Everything built is added to <paramref name="created"/>, so a failure half-way can release it; the new settings of
+    /// the channels <paramref name="diff"/> reconfigures are validated into <paramref name="reconfigurations"/>, for the
+    /// caller to apply once the flow is built.
     /// </summary>
     private static AgentFlow Assemble(
-        AgentConfiguration configuration, ComponentRegistry registry, ComponentServices services, AgentFlow? running, FlowDiff? diff, List<object> created)
+        AgentConfiguration configuration,
+        ComponentRegistry registry,
+        ComponentServices services,
+        AgentFlow? running,
+        FlowDiff? diff,
+        List<object> created,
+        Dictionary<string, ChannelReconfiguration> reconfigurations)
     {
         var channels = new Dictionary<string, IChannel>(StringComparer.Ordinal);
         foreach (var channel in configuration.Channels)
         {
             if (running is not null && diff is not null && !diff.Start.Channels.Contains(channel.Name))
             {
-                channels[channel.Name] = running.Channels[channel.Name];
+                var kept = running.Channels[channel.Name];
+                channels[channel.Name] = kept;
+                if (diff.Reconfigured.Contains(channel.Name))
+                {
+                    reconfigurations[channel.Name] = ((IReconfigurableChannel)kept).Prepare(channel.Context);
+                }
+
                 continue;
             }
 
@@ -394,7 +415,11 @@ public sealed partial class RelayAgent : IAsyncDisposable
             sinkRunners[sink.Name] = runner;
         }
 
-        BatchSizeCheck.Verify(configuration, channels, sources, sinks);
+        BatchSizeCheck.Verify(
+            configuration,
+            name => reconfigurations.TryGetValue(name, out var next) ? next.TransactionCapacity : (channels[name] as ITransactionCapacitySupported)?.TransactionCapacity,
+            sources,
+            sinks);
         return new AgentFlow(configuration, channels, sources, sinks, groupRunners, sinkRunners);
     }
 
@@ -425,7 +450,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
     private static AgentConfiguration Rebuilt(AgentConfiguration next, FlowDiff diff) => new(
         next.Name,
         [.. next.Sources.Where(s => diff.Start.Sources.Contains(s.Name))],
-        [.. next.Channels.Where(c => diff.Start.Channels.Contains(c.Name))],
+        [.. next.Channels.Where(c => diff.Start.Channels.Contains(c.Name) || diff.Reconfigured.Contains(c.Name))],
         [.. next.Sinks.Where(k => diff.Start.Sinks.Contains(k.Name))],
         [],
         next.AgentProperties,
@@ -619,7 +644,7 @@ public sealed partial class RelayAgent : IAsyncDisposable
     {
         var names = new List<string>();
         Add(names, "source", next.Sources.Select(s => s.Name), diff.Start.Sources, keep: true);
-        Add(names, "channel", next.Channels.Select(c => c.Name), diff.Start.Channels, keep: true);
+        Add(names, "channel", next.Channels.Select(c => diff.Reconfigured.Contains(c.Name) ? c.Name + " (reconfigured in place)" : c.Name), diff.Start.Channels, keep: true);
         Add(names, "sink", next.Sinks.Select(k => k.Name), diff.Start.Sinks, keep: true);
         Add(names, "sink group", next.SinkGroups.Select(g => g.Name), diff.Start.Groups, keep: true);
         return names.Count == 0 ? "nothing" : string.Join(", ", names);

@@ -1,5 +1,6 @@
 using Flume.Logging.Protocol;
 using Flume.Logging.Protocol.Collections;
+using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Metrics;
 using Flume.Logging.Relay.Support;
 using Microsoft.Extensions.Logging;
@@ -14,9 +15,10 @@ namespace Flume.Logging.Relay.Channels;
 /// Capacity counts events taken but not yet committed, as in Flume, so a sink's rollback always has room to put
 /// its events back. Bodies are accounted in 100-byte slots, as in Flume.
 /// </remarks>
-internal sealed partial class MemoryChannel : IChannel, ITransactionCapacitySupported, IMonitoredComponent
+internal sealed partial class MemoryChannel : IReconfigurableChannel, ITransactionCapacitySupported, IMonitoredComponent
 {
-    private readonly MemoryChannelOptions _options;
+    // Replaced whole by a reload (under the lock); read without it where a transaction only needs a consistent limit.
+    private volatile MemoryChannelOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
@@ -24,8 +26,8 @@ internal sealed partial class MemoryChannel : IChannel, ITransactionCapacitySupp
     private readonly AsyncSignal _eventsAvailable = new();
     private readonly AsyncSignal _spaceAvailable = new();
     private readonly AsyncSignal _batchAvailable = new();
-    private readonly long _byteSlotCapacity;
     private readonly int _byteSlotSize;
+    private long _byteSlotCapacity;
     // Put and take lists of ended transactions, reused by the next ones: a new pair per transaction was about 2 KB,
     // 20-40 bytes per event at batches of 100.
     private readonly ListPool<FlumeEvent> _lists;
@@ -45,9 +47,8 @@ internal sealed partial class MemoryChannel : IChannel, ITransactionCapacitySupp
         // As many free lists as a busy agent has concurrent source connections and sinks; each sized up front for a
         // typical batch, since growing by doubling cost more than twice those bytes per transaction.
         _lists = new ListPool<FlumeEvent>(retained: 64, initialCapacity: Math.Min(options.TransactionCapacity, 128));
-        var usable = options.EffectiveByteCapacity * (100 - options.ByteCapacityBufferPercentage) / 100;
         _byteSlotSize = options.ByteSlotSize;
-        _byteSlotCapacity = Math.Max(1, usable / _byteSlotSize);
+        _byteSlotCapacity = ByteSlotCapacity(options);
         Counter = new ChannelCounter(name, options.Capacity, timeProvider);
     }
 
@@ -97,6 +98,42 @@ internal sealed partial class MemoryChannel : IChannel, ITransactionCapacitySupp
         Counter.Stop();
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// New <c>capacity</c>, <c>transactionCapacity</c>, <c>byteCapacity</c>, <c>byteCapacityBufferPercentage</c> and
+    /// <c>keep-alive</c> for the running channel, as Flume's reload reconfigures its memory channel: the events held
+    /// stay. A capacity below what the channel holds refuses puts until the sinks have taken it below the new limit.
+    /// </summary>
+    public ChannelReconfiguration Prepare(ComponentContext properties)
+    {
+        var options = MemoryChannelOptions.From(properties);
+        return new ChannelReconfiguration(options.TransactionCapacity, () => Apply(options));
+    }
+
+    private void Apply(MemoryChannelOptions options)
+    {
+        int held;
+        ManualResetEventSlim? space;
+        ManualResetEventSlim? batch;
+        lock (_lock)
+        {
+            _options = options;
+            _byteSlotCapacity = ByteSlotCapacity(options);
+            held = _occupied;
+
+            // More room may let a waiting commit in; a smaller transaction capacity may make what is queued a batch.
+            space = _spaceAvailable.Pulse();
+            batch = _queue.Count >= options.TransactionCapacity ? _batchAvailable.Pulse() : null;
+        }
+
+        space?.Set();
+        batch?.Set();
+        Counter.ChannelCapacity = options.Capacity;
+        LogReconfigured(Name, options.Capacity, options.TransactionCapacity, held);
+    }
+
+    private long ByteSlotCapacity(MemoryChannelOptions options) =>
+        Math.Max(1, options.EffectiveByteCapacity * (100 - options.ByteCapacityBufferPercentage) / 100 / _byteSlotSize);
 
     public IChannelTransaction BeginTransaction() => new Transaction(this, _options.KeepAlive);
 
@@ -352,6 +389,9 @@ internal sealed partial class MemoryChannel : IChannel, ITransactionCapacitySupp
 
     [LoggerMessage(Level = LogLevel.Information, Message = "channel {Channel} started (memory, capacity {Capacity}, transactionCapacity {TransactionCapacity})")]
     private partial void LogStarted(string channel, int capacity, int transactionCapacity);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "channel {Channel} reconfigured in place (memory, capacity {Capacity}, transactionCapacity {TransactionCapacity}), keeping the {Count} events it holds")]
+    private partial void LogReconfigured(string channel, int capacity, int transactionCapacity, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "channel {Channel} stopped holding {Count} events; a memory channel does not keep them across restarts")]
     private partial void LogStoppedWithEvents(string channel, int count);

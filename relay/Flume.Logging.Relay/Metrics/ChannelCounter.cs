@@ -7,6 +7,7 @@ namespace Flume.Logging.Relay.Metrics;
 public sealed class ChannelCounter : CounterGroup
 {
     private long _size;
+    private long _capacity;
     private long _putAttempt;
     private long _putSuccess;
     private long _takeAttempt;
@@ -17,14 +18,18 @@ public sealed class ChannelCounter : CounterGroup
         : base(name, MetricsComponentType.Channel, timeProvider)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
-        ChannelCapacity = capacity;
+        _capacity = capacity;
     }
 
     /// <summary>Events the channel holds now.</summary>
     public long ChannelSize => Volatile.Read(ref _size);
 
-    /// <summary>Most events the channel holds.</summary>
-    public long ChannelCapacity { get; }
+    /// <summary>Most events the channel holds; a reload that reconfigures the channel in place changes it.</summary>
+    public long ChannelCapacity
+    {
+        get => Volatile.Read(ref _capacity);
+        internal set => Volatile.Write(ref _capacity, value);
+    }
 
     /// <summary><see cref="ChannelSize"/> as a percentage of <see cref="ChannelCapacity"/>.</summary>
     public double ChannelFillPercentage => ChannelCapacity == 0 ? 0 : ChannelSize * 100.0 / ChannelCapacity;

@@ -100,6 +100,25 @@ public sealed class FlowDiffTests
     }
 
     [Fact]
+    public void A_channel_that_takes_its_new_properties_in_place_is_reconfigured_and_nothing_restarts()
+    {
+        var diff = FlowDiff.Compute(Load(Base), Load(Edit(Base, "a1.channels.c1.capacity", "2000")), (_, _) => true);
+
+        AssertRestarts(diff, [], [], []);
+        Assert.Equal(["c1"], diff.Reconfigured);
+        Assert.False(diff.IsEmpty);
+    }
+
+    [Fact]
+    public void A_reconfigurable_channel_is_not_reconfigured_when_its_properties_did_not_change()
+    {
+        var diff = FlowDiff.Compute(Load(Base), Load(Edit(Base, "a1.sinks.k2.maxBytesToLog", "32")), (_, _) => true);
+
+        AssertRestarts(diff, [], [], ["k2"]);
+        Assert.Empty(diff.Reconfigured);
+    }
+
+    [Fact]
     public void A_channel_whose_type_changes_restarts_with_what_is_attached_to_it()
     {
         var diff = Diff(Base, Edit(Base, "a1.channels.c2.type", "SPILLABLEMEMORY"));

@@ -99,6 +99,50 @@ public sealed class RelayAgentReloadTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_memory_channel_given_new_settings_keeps_its_events_and_nothing_restarts()
+    {
+        // k2 goes to a next hop that is not there, so all 100 events wait in the channel through the reload.
+        var failing = Base.Replace("a1.sinks = k1 k2", "a1.sinks = k2", StringComparison.Ordinal).Replace(
+            "a1.sinks.k2.type = null",
+            "a1.sinks.k2.type = avro\na1.sinks.k2.hostname = 127.0.0.1\na1.sinks.k2.port = 1\na1.sinks.k2.connect-timeout = 200",
+            StringComparison.Ordinal);
+        var agent = await StartAsync(failing);
+        var source = agent.Sources[0];
+        var channel = (MemoryChannel)agent.Channels[0];
+        var sinkCounters = Group(agent, "SINK.k2");
+        await Eventually.TrueAsync(() => channel.Size == 100, "all 100 events waiting in the channel");
+
+        Assert.True(await agent.ReloadAsync(Load(failing + "\na1.channels.c1.capacity = 500\na1.channels.c1.transactionCapacity = 200"), Drain, CancellationToken.None));
+
+        Assert.Same(channel, agent.Channels[0]);
+        Assert.Same(source, agent.Sources[0]);
+        Assert.Same(sinkCounters, Group(agent, "SINK.k2"));
+        Assert.Equal(100, channel.Size);
+        Assert.Equal(500, channel.Capacity);
+        Assert.Equal(200, channel.TransactionCapacity);
+        Assert.Equal(500, ((ChannelCounter)Group(agent, "CHANNEL.c1")).ChannelCapacity);
+        Assert.True(
+            _logs.Contains("agent a1 reloaded: stopped nothing; started nothing; kept running source r1, channel c1 (reconfigured in place), sink k2", LogLevel.Information),
+            _logs.Dump());
+        Assert.False(_logs.Contains("stopped holding"), _logs.Dump());
+    }
+
+    [Fact]
+    public async Task New_channel_settings_a_kept_sink_cannot_use_are_refused_and_the_channel_keeps_its_old_ones()
+    {
+        var agent = await StartAsync(Base.Replace("a1.sinks.k2.channel = c1", "a1.sinks.k2.channel = c1\na1.sinks.k2.batchSize = 100", StringComparison.Ordinal));
+        var channel = (MemoryChannel)agent.Channels[0];
+
+        var error = await Assert.ThrowsAsync<ConfigurationException>(() => agent.ReloadAsync(
+            Load(Base.Replace("a1.sinks.k2.channel = c1", "a1.sinks.k2.channel = c1\na1.sinks.k2.batchSize = 100", StringComparison.Ordinal) + "\na1.channels.c1.transactionCapacity = 10"),
+            Drain,
+            CancellationToken.None));
+
+        Assert.Contains("a1.channels.c1.transactionCapacity (10) is less than the batch", error.Message, StringComparison.Ordinal);
+        Assert.Equal(100, channel.TransactionCapacity);
+    }
+
+    [Fact]
     public async Task A_change_that_cannot_be_built_throws_and_leaves_the_flow_and_metrics_as_they_were()
     {
         var agent = await StartAsync(Base);

@@ -1,5 +1,7 @@
+using System.Globalization;
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
+using Flume.Logging.Relay.Config;
 using Flume.Logging.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -143,6 +145,49 @@ public sealed class MemoryChannelTests
         await commit.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(["b"], await TakeAllAsync(channel, max: 1));
+    }
+
+    private static void Reconfigure(MemoryChannel channel, int capacity, int keepAliveSeconds) =>
+        channel.Prepare(new ComponentContext("c1", "a1.channels.c1.", new Dictionary<string, string>
+        {
+            ["capacity"] = capacity.ToString(CultureInfo.InvariantCulture),
+            ["transactionCapacity"] = capacity.ToString(CultureInfo.InvariantCulture),
+            ["keep-alive"] = keepAliveSeconds.ToString(CultureInfo.InvariantCulture),
+        })).Apply();
+
+    [Fact]
+    public async Task A_raised_capacity_lets_a_waiting_commit_in_and_the_events_held_stay()
+    {
+        var channel = Create(capacity: 1, transactionCapacity: 1, keepAlive: TimeSpan.FromSeconds(30));
+        await PutAsync(channel, "a");
+        using var put = channel.BeginTransaction();
+        put.Put(Event("b"));
+        var commit = put.CommitAsync(CancellationToken.None).AsTask();
+        Assert.False(commit.IsCompleted);
+
+        Reconfigure(channel, capacity: 2, keepAliveSeconds: 30);
+
+        await commit.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, channel.Capacity);
+        Assert.Equal(2, channel.Counter.ChannelCapacity);
+        Assert.Equal(["a", "b"], await TakeAllAsync(channel, max: 2));
+    }
+
+    [Fact]
+    public async Task A_lowered_capacity_keeps_the_events_held_and_refuses_puts_until_the_sinks_take_it_below()
+    {
+        var channel = Create(capacity: 3, transactionCapacity: 3);
+        await PutAsync(channel, "a");
+        await PutAsync(channel, "b");
+        await PutAsync(channel, "c");
+
+        Reconfigure(channel, capacity: 2, keepAliveSeconds: 0);
+
+        Assert.Equal(3, channel.Size);
+        await Assert.ThrowsAsync<ChannelFullException>(() => PutAsync(channel, "d"));
+        Assert.Equal(["a", "b"], await TakeAllAsync(channel, max: 2));
+        await PutAsync(channel, "d");
+        Assert.Equal(["c", "d"], await TakeAllAsync(channel, max: 2));
     }
 
     [Fact]

@@ -1,0 +1,17 @@
+using Flume.Logging.Relay.Config;
+
+namespace Flume.Logging.Relay.Channels;
+
+/// <summary>
+/// A channel that takes new settings of its own type while it runs, keeping the events it holds, as Flume's reload
+/// reconfigures a running memory channel instead of replacing it. A reload that changes only such a channel's
+/// properties restarts neither the channel nor the sources and sinks wired to it.
+/// </summary>
+internal interface IReconfigurableChannel : IChannel
+{
+    /// <summary>
+    /// Reads and validates <paramref name="properties"/> (errors name the key, as a build's do) without applying them:
+    /// the reload applies the result only once everything else it builds has been built.
+    /// </summary>
+    ChannelReconfiguration Prepare(ComponentContext properties);
+}
