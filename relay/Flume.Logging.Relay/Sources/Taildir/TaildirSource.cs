@@ -30,9 +30,10 @@ namespace Flume.Logging.Relay.Sources.Taildir;
 /// in Flume.
 /// </para>
 /// <para>
-/// Limits shared with Flume: a file deleted and replaced by one that gets the same inode number while it was closed
-/// (idle, or the relay stopped) is taken for the old one, read from the old position if it is at least that long; a
-/// file truncated and written past its old position between two polls looks like one that only grew.
+/// A file truncated and written past its old position between two polls (copy-truncate rotation of a busy log), or
+/// deleted and replaced by one that got the same inode number, is recognised by the last bytes read no longer being
+/// where they were, and read again from 0; Flume reads on from the old position. Across a restart that is a limit
+/// shared with Flume: the position file keeps only the offset.
 /// </para>
 /// </remarks>
 internal sealed partial class TaildirSource : ISource, IBatchSizeSupported, IMonitoredComponent, IAsyncDisposable
@@ -360,6 +361,11 @@ internal sealed partial class TaildirSource : ISource, IBatchSizeSupported, IMon
             LogTruncated(Name, file.Path, file.Inode, file.Pos, file.Length);
             file.Reset(0);
         }
+        else if (IsRewritten(file))
+        {
+            LogRewritten(Name, file.Path, file.Inode, file.Pos);
+            file.Reset(0);
+        }
 
         long committed = 0;
         long batches = 0;
@@ -568,6 +574,22 @@ internal sealed partial class TaildirSource : ISource, IBatchSizeSupported, IMon
 
     [LoggerMessage(Level = LogLevel.Information, Message = "TAILDIR source {Source}: {OldPath} was renamed to {NewPath} (inode {Inode}); reading on from offset {Pos}")]
     private partial void LogRenamed(string source, string oldPath, string newPath, long inode, long pos);
+
+    /// <summary><see cref="TailedFile.IsRewritten"/>, a failed read counting as not rewritten (the read that follows reports it).</summary>
+    private static bool IsRewritten(TailedFile file)
+    {
+        try
+        {
+            return file.IsRewritten();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "TAILDIR source {Source}: {File} (inode {Inode}) no longer holds the bytes last read before offset {Pos}: truncated and written again, or rewritten in place; reading it again from 0")]
+    private partial void LogRewritten(string source, string file, long inode, long pos);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "TAILDIR source {Source}: {File} (inode {Inode}) shrank to {Length} bytes below offset {Pos}: truncated, reading it again from 0")]
     private partial void LogTruncated(string source, string file, long inode, long pos, long length);

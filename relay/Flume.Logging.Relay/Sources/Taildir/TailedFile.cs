@@ -15,6 +15,9 @@ internal sealed class TailedFile : IDisposable
     /// <summary>Read size; below the large-object threshold so each buffer is an ordinary young allocation.</summary>
     internal const int BufferSize = 64 * 1024;
 
+    /// <summary>How many of the last bytes read are kept to recognise the file when it grows again.</summary>
+    private const int TailSize = 64;
+
     private FileStream? _stream;
     private byte[]? _buffer;
 
@@ -26,6 +29,13 @@ internal sealed class TailedFile : IDisposable
 
     /// <summary>Index from which to look for the next <c>\n</c>: bytes before it (from <see cref="_start"/>) hold none.</summary>
     private int _searchFrom;
+
+    /// <summary>The last bytes read from the file (up to <see cref="TailSize"/>), which end at offset <see cref="_tailEnd"/>.</summary>
+    private readonly byte[] _tail = new byte[TailSize];
+
+    private int _tailLength;
+
+    private long _tailEnd;
 
     public TailedFile(long inode, string path, TaildirFileGroup group, long pos, long lastUpdated)
     {
@@ -93,6 +103,25 @@ internal sealed class TailedFile : IDisposable
     /// <summary>Whether the file shrank below what was read of it: truncated (copy-truncate rotation) or replaced in place.</summary>
     public bool IsTruncated => _stream is not null && _stream.Length < StreamPos;
 
+    /// <summary>
+    /// Whether the bytes last read from the file are no longer there: it was truncated and written past the old
+    /// position between two looks (a copy-truncate rotation under a busy writer), or rewritten in place. Its size alone
+    /// cannot tell that from a file that only grew. Checked only once the file has grown, with one read of at most
+    /// <see cref="TailSize"/> bytes; a file that merely shrank is <see cref="IsTruncated"/>.
+    /// </summary>
+    /// <exception cref="IOException">Reading failed.</exception>
+    public bool IsRewritten()
+    {
+        if (_stream is null || _tailLength == 0 || _stream.Length <= StreamPos || _stream.Length < _tailEnd)
+        {
+            return false;
+        }
+
+        Span<byte> now = stackalloc byte[TailSize];
+        var read = RandomAccess.Read(_stream.SafeFileHandle, now[.._tailLength], _tailEnd - _tailLength);
+        return !now[..read].SequenceEqual(_tail.AsSpan(0, _tailLength));
+    }
+
     /// <summary>Forgets everything read since the last commit; the next read starts at <see cref="Pos"/> again.</summary>
     public void Rewind()
     {
@@ -109,6 +138,7 @@ internal sealed class TailedFile : IDisposable
     public void Reset(long pos)
     {
         Pos = pos;
+        _tailLength = 0;
         Rewind();
     }
 
@@ -202,6 +232,13 @@ internal sealed class TailedFile : IDisposable
 
         var count = _stream.Read(_buffer, _end, _buffer.Length - _end);
         _end += count;
+        if (count > 0)
+        {
+            _tailLength = Math.Min(TailSize, _end);
+            _buffer.AsSpan(_end - _tailLength, _tailLength).CopyTo(_tail);
+            _tailEnd = StreamPos;
+        }
+
         return count > 0;
     }
 }

@@ -111,6 +111,24 @@ public sealed class TaildirSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_file_truncated_and_written_past_its_old_position_between_two_polls_is_read_again_from_its_start()
+    {
+        _tail.Append("app.log", TaildirHarness.Lines("before", 0, 3));
+        await _tail.StartAsync();
+        await _tail.ExpectAsync(TaildirHarness.Expected("before", 0, 3));
+
+        // The new content written over the old from offset 0 in one write, so no poll can see the file shrink: by its
+        // size alone it only grew, as a copy-truncated log that its writer filled again before the next poll.
+        using (var rewrite = new FileStream(_tail.PathOf("app.log"), FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        {
+            rewrite.Write(Encoding.UTF8.GetBytes(TaildirHarness.Lines("after", 0, 10)));
+        }
+
+        await _tail.ExpectAsync([.. TaildirHarness.Expected("before", 0, 3), .. TaildirHarness.Expected("after", 0, 10)]);
+        Assert.True(_tail.Logs.Contains("truncated and written again, or rewritten in place; reading it again from 0"), _tail.Logs.Dump());
+    }
+
+    [Fact]
     public async Task A_position_file_written_by_flume_is_resumed_and_written_back_in_flumes_format()
     {
         var log = _tail.PathOf("app.log");
