@@ -26,18 +26,19 @@ internal static class JksKeyStore
     public static bool IsJks(ReadOnlySpan<byte> head) => head.Length >= 4 && BinaryPrimitives.ReadUInt32BigEndian(head) == Magic;
 
     /// <summary>
-    /// The certificate of the first private-key entry, with its private key (decrypted with <paramref name="password"/>,
-    /// which Flume uses for the key too). Throws <see cref="CryptographicException"/> for a wrong password or a
-    /// damaged file, <see cref="ArgumentException"/> for a store without a private key.
+    /// The certificate of the first private-key entry, with its private key, decrypted with <paramref name="keyPassword"/>
+    /// (the Java Kafka client's <c>ssl.key.password</c>) or, when that is null, with <paramref name="password"/>, as
+    /// Flume does. Throws <see cref="CryptographicException"/> for a wrong password or a damaged file,
+    /// <see cref="ArgumentException"/> for a store without a private key.
     /// </summary>
-    public static X509Certificate2 ReadKeyEntry(ReadOnlySpan<byte> store, string? password)
+    public static X509Certificate2 ReadKeyEntry(ReadOnlySpan<byte> store, string? password, string? keyPassword = null)
     {
         var entries = Read(store, password);
         foreach (var entry in entries)
         {
             if (entry.ProtectedKey is { } protectedKey)
             {
-                var key = Unprotect(protectedKey, password ?? "");
+                var key = Unprotect(protectedKey, keyPassword ?? password ?? "");
                 try
                 {
                     return WithKey(entry.Certificates[0], key);

@@ -24,6 +24,12 @@ public sealed class TlsOptions
     /// </summary>
     public string? KeystoreType { get; set; }
 
+    /// <summary>
+    /// The password of a JKS keystore's key entry when it differs from <see cref="KeystorePassword"/> (the Java Kafka
+    /// client's <c>ssl.key.password</c>; Flume's RPC components have no such setting). Default: none.
+    /// </summary>
+    internal string? KeyPassword { get; set; }
+
     /// <summary><c>keystore-key</c> (ours): a PEM file holding the private key when <see cref="Keystore"/> is a PEM file without it. Default: none.</summary>
     public string? KeystoreKey { get; set; }
 

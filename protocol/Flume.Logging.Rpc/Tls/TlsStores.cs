@@ -42,7 +42,7 @@ internal static class TlsStores
             var kind = Kind(path, options.KeystoreType, "keystore-type");
             if (kind == Jks)
             {
-                certificate = JksKeyStore.ReadKeyEntry(File.ReadAllBytes(path), options.KeystorePassword);
+                certificate = JksKeyStore.ReadKeyEntry(File.ReadAllBytes(path), options.KeystorePassword, options.KeyPassword);
             }
             else if (kind == Pem)
             {

@@ -40,9 +40,6 @@ internal static class KafkaClientProperties
         ["max.poll.records"] = "librdkafka has no such limit; batchSize bounds the records taken per batch",
         ["max.block.ms"] = "librdkafka never blocks a send on metadata; delivery.timeout.ms bounds how long a record may wait",
         ["buffer.memory"] = "librdkafka counts its buffer in kilobytes and messages: use queue.buffering.max.kbytes and queue.buffering.max.messages",
-        ["ssl.truststore.location"] = "librdkafka reads trusted CA certificates as PEM: export them from the truststore (keytool -exportcert -rfc) and set ssl.ca.location",
-        ["ssl.truststore.password"] = "librdkafka reads trusted CA certificates as PEM, which has no password: set ssl.ca.location instead of a truststore",
-        ["ssl.truststore.type"] = "librdkafka reads trusted CA certificates as PEM: set ssl.ca.location instead of a truststore",
         ["ssl.protocol"] = "librdkafka negotiates the highest TLS version both ends support",
         ["ssl.enabled.protocols"] = "librdkafka negotiates the highest TLS version both ends support",
         ["ssl.provider"] = "librdkafka uses OpenSSL",
@@ -76,9 +73,14 @@ internal static class KafkaClientProperties
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in sub.Properties)
         {
-            Add(sub, key, value, result);
+            if (!KafkaTlsStores.Keys.Contains(key))
+            {
+                Add(sub, key, value, result);
+            }
         }
 
+        // After the others, so that librdkafka's own certificate settings, if also given, are seen.
+        KafkaTlsStores.Map(sub, result);
         return result;
     }
 
@@ -103,12 +105,6 @@ internal static class KafkaClientProperties
             case "ssl.endpoint.identification.algorithm":
                 // Java's "" (no check) is librdkafka's "none".
                 result[key] = value.Trim().Length == 0 ? "none" : value.Trim().ToLowerInvariant();
-                return;
-            case "ssl.keystore.type":
-                properties.Require(
-                    value.Trim().Equals("PKCS12", StringComparison.OrdinalIgnoreCase),
-                    key,
-                    $"must be PKCS12 (got {value}): librdkafka reads only PKCS#12 key stores; convert a JKS one with keytool -importkeystore -deststoretype PKCS12");
                 return;
             case "partition.assignment.strategy":
                 result[key] = MapAssignors(properties, key, value);

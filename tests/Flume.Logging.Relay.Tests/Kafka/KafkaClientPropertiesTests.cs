@@ -25,7 +25,6 @@ public sealed class KafkaClientPropertiesTests
 
     [Theory]
     [InlineData("partitioner.class", "com.example.MyPartitioner")]
-    [InlineData("ssl.truststore.location", "/etc/kafka/truststore.jks")]
     [InlineData("max.poll.records", "500")]
     [InlineData("buffer.memory", "33554432")]
     [InlineData("interceptor.classes", "com.example.Interceptor")]
@@ -53,13 +52,6 @@ public sealed class KafkaClientPropertiesTests
             "kafka.producer.");
         Assert.Equal("alice", mapped["sasl.username"]);
         Assert.Equal("s3cret", mapped["sasl.password"]);
-    }
-
-    [Fact]
-    public void Jks_key_store_is_refused_with_how_to_convert_it()
-    {
-        var error = Assert.Throws<ConfigurationException>(() => KafkaClientProperties.Map(Context(("kafka.consumer.ssl.keystore.type", "JKS")), "kafka.consumer."));
-        Assert.Contains("a1.sinks.k1.kafka.consumer.ssl.keystore.type must be PKCS12", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
