@@ -38,7 +38,16 @@ internal static class JksKeyStore
         {
             if (entry.ProtectedKey is { } protectedKey)
             {
-                var key = Unprotect(protectedKey, keyPassword ?? password ?? "");
+                byte[] key;
+                try
+                {
+                    key = Unprotect(protectedKey, keyPassword ?? password ?? "");
+                }
+                catch (CryptographicException) when (keyPassword is not null)
+                {
+                    throw new CryptographicException("the JKS private key does not decrypt: wrong key password");
+                }
+
                 try
                 {
                     return WithKey(entry.Certificates[0], key);

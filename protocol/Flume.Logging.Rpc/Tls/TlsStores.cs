@@ -33,13 +33,15 @@ internal static class TlsStores
     }
 
     /// <summary>The server certificate with its private key, read from <see cref="TlsOptions.Keystore"/>.</summary>
-    public static X509Certificate2 LoadCertificate(TlsOptions options)
+    /// <param name="options">The keystore settings.</param>
+    /// <param name="keyPrefix">What the settings' names start with in messages: Flume's RPC <c>keystore</c> (<c>keystore-password</c>), or the Kafka client's <c>ssl.keystore.</c>.</param>
+    public static X509Certificate2 LoadCertificate(TlsOptions options, string keyPrefix = "keystore-")
     {
         var path = options.Keystore ?? throw new ArgumentException("keystore is required", nameof(options));
         try
         {
             X509Certificate2 certificate;
-            var kind = Kind(path, options.KeystoreType, "keystore-type");
+            var kind = Kind(path, options.KeystoreType, keyPrefix + "type");
             if (kind == Jks)
             {
                 certificate = JksKeyStore.ReadKeyEntry(File.ReadAllBytes(path), options.KeystorePassword, options.KeyPassword);
@@ -72,7 +74,7 @@ internal static class TlsStores
         }
         catch (CryptographicException e)
         {
-            throw new ArgumentException($"keystore {path} cannot be read (wrong keystore-password or keystore-type?): {e.Message}", nameof(options), e);
+            throw new ArgumentException($"keystore {path} cannot be read (wrong {keyPrefix}password or {keyPrefix}type?): {e.Message}", nameof(options), e);
         }
         catch (IOException e)
         {
@@ -81,11 +83,15 @@ internal static class TlsStores
     }
 
     /// <summary>The root certificates of <see cref="TlsOptions.Truststore"/>.</summary>
-    public static X509Certificate2Collection LoadTrust(string path, string? password, string? type)
+    /// <param name="path">The truststore file.</param>
+    /// <param name="password">Its password, if any.</param>
+    /// <param name="type">Its type; null to read it from the file.</param>
+    /// <param name="keyPrefix">What the settings' names start with in messages, as for <see cref="LoadCertificate"/>.</param>
+    public static X509Certificate2Collection LoadTrust(string path, string? password, string? type, string keyPrefix = "truststore-")
     {
         try
         {
-            var kind = Kind(path, type, "truststore-type");
+            var kind = Kind(path, type, keyPrefix + "type");
             if (kind == Jks)
             {
                 return JksKeyStore.ReadCertificates(File.ReadAllBytes(path), password);
@@ -102,7 +108,7 @@ internal static class TlsStores
         }
         catch (CryptographicException e)
         {
-            throw new ArgumentException($"truststore {path} cannot be read (wrong truststore-password or truststore-type?): {e.Message}", nameof(path), e);
+            throw new ArgumentException($"truststore {path} cannot be read (wrong {keyPrefix}password or {keyPrefix}type?): {e.Message}", nameof(path), e);
         }
         catch (IOException e)
         {

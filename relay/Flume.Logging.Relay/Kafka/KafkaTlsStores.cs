@@ -38,11 +38,12 @@ internal static class KafkaTlsStores
             X509Certificate2Collection roots;
             try
             {
-                roots = TlsStores.LoadTrust(truststore.Trim(), properties.GetString("ssl.truststore.password"), Type(properties, "ssl.truststore.type", truststore));
+                roots = TlsStores.LoadTrust(
+                    truststore.Trim(), properties.GetString("ssl.truststore.password"), Type(properties, "ssl.truststore.type", truststore), "ssl.truststore.");
             }
             catch (ArgumentException e)
             {
-                throw properties.CreateError(TruststoreLocation, e.Message);
+                throw properties.CreateError(TruststoreLocation, Reason(e));
             }
 
             properties.Require(roots.Count > 0, TruststoreLocation, $"'{truststore}' holds no certificate to trust");
@@ -68,13 +69,13 @@ internal static class KafkaTlsStores
             };
             try
             {
-                using var certificate = TlsStores.LoadCertificate(options);
+                using var certificate = TlsStores.LoadCertificate(options, "ssl.keystore.");
                 result["ssl.certificate.pem"] = certificate.ExportCertificatePem();
                 result["ssl.key.pem"] = PrivateKeyPem(certificate);
             }
             catch (ArgumentException e)
             {
-                throw properties.CreateError(KeystoreLocation, e.Message);
+                throw properties.CreateError(KeystoreLocation, Reason(e));
             }
         }
     }
@@ -88,11 +89,15 @@ internal static class KafkaTlsStores
         }
         catch (ArgumentException e)
         {
-            throw properties.CreateError(key, e.Message);
+            throw properties.CreateError(key, Reason(e));
         }
 
         return string.IsNullOrEmpty(type) ? null : type;
     }
+
+    /// <summary>The reader's message without the " (Parameter 'x')" that <see cref="ArgumentException"/> appends.</summary>
+    private static string Reason(ArgumentException e) =>
+        e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
 
     /// <summary>librdkafka's own settings for the same thing would compete with the store's: refused, naming both.</summary>
     private static void Refuse(ComponentContext properties, Dictionary<string, string> result, string key, params string[] librdkafkaKeys)

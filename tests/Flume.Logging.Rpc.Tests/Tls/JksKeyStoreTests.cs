@@ -44,6 +44,25 @@ public sealed class JksKeyStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_key_with_its_own_password_reads_with_it_and_a_wrong_one_is_named_as_the_key_password()
+    {
+        // As a Java Kafka client's keystore may be: ssl.keystore.password for the store, ssl.key.password for the key.
+        var path = Path.Combine(_certificates.Folder, "client.jks");
+        await TestCertificates.KeytoolAsync(
+            "-genkeypair", "-noprompt", "-alias", "client", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=client",
+            "-keystore", path, "-storetype", "JKS", "-storepass", "store-secret", "-keypass", "key-secret");
+        var store = File.ReadAllBytes(path);
+
+        using var certificate = JksKeyStore.ReadKeyEntry(store, "store-secret", "key-secret");
+        Assert.True(certificate.HasPrivateKey);
+
+        var wrong = Assert.Throws<CryptographicException>(() => JksKeyStore.ReadKeyEntry(store, "store-secret", "not it"));
+        Assert.Contains("wrong key password", wrong.Message, StringComparison.Ordinal);
+        var storePasswordOnly = Assert.Throws<CryptographicException>(() => JksKeyStore.ReadKeyEntry(store, "store-secret"));
+        Assert.Contains("wrong keystore-password", storePasswordOnly.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_truststore_gives_its_trusted_certificates_with_or_without_the_password()
     {
         await _certificates.WriteJksAsync();
