@@ -1,7 +1,7 @@
 namespace Flume.Logging.Relay.Cli;
 
 /// <summary>What the command line asked the agent runner for.</summary>
-/// <param name="ConfigFiles">The Flume properties files, in order: a later one overrides keys of earlier ones.</param>
+/// <param name="Sources">Where the Flume properties are read from, in order (Flume's <c>--conf-uri</c> ones first): a later one overrides keys of earlier ones.</param>
 /// <param name="AgentName">The agent to run; null when the file defines exactly one.</param>
 /// <param name="PluginDirectories">Flume-style plugin folders searched for custom component assemblies.</param>
 /// <param name="StopTimeout">How long a stop may drain sinks before giving up. Default: 30 s.</param>
@@ -14,7 +14,7 @@ namespace Flume.Logging.Relay.Cli;
 /// (<c>--poll-interval</c>, Flume's <c>-i</c>); null when <c>--no-reload-conf</c> turned reloading off. Default: 30 s.
 /// </param>
 internal sealed record AgentArguments(
-    IReadOnlyList<string> ConfigFiles,
+    IReadOnlyList<ConfigurationSource> Sources,
     string? AgentName,
     IReadOnlyList<string> PluginDirectories,
     TimeSpan StopTimeout,

@@ -55,7 +55,7 @@ internal static partial class AgentRunner
 
         // Stamped before the first read, so an edit made while the agent starts is not missed.
         var watcher = arguments.PollInterval is { } interval
-            ? new ConfigurationWatcher(arguments.ConfigFiles, interval, TimeProvider.System, logger)
+            ? new ConfigurationWatcher(arguments.Sources, interval, TimeProvider.System, logger)
             : null;
         try
         {
@@ -64,7 +64,7 @@ internal static partial class AgentRunner
             var monitoring = MonitoringOptions.From(entries, systemProperties, arguments.MetricsPort);
             var registry = ComponentRegistry.CreateDefault(arguments.PluginDirectories);
             agent = RelayAgent.Build(configuration, registry, new ComponentServices(loggerFactory, TimeProvider.System));
-            var files = string.Join(", ", arguments.ConfigFiles);
+            var files = string.Join(", ", arguments.Sources.Select(s => s.Name));
             LogStarting(logger, configuration.Name, files);
             if (monitoring is not null)
             {
@@ -226,7 +226,7 @@ internal static partial class AgentRunner
     private static (AgentConfiguration Configuration, IReadOnlyList<PropertyEntry> Entries) Load(
         AgentArguments arguments, IReadOnlyDictionary<string, string> systemProperties)
     {
-        var entries = ConfigurationFiles.Read(arguments.ConfigFiles);
+        var entries = ConfigurationFiles.Merge([.. arguments.Sources.Select(source => source.Read())]);
         var name = FlumeConfiguration.ChooseAgent(entries, arguments.AgentName);
         var resolved = FlumeConfiguration.Resolve(entries, name, Environment.GetEnvironmentVariable, SystemProperties.Lookup(systemProperties));
         return (FlumeConfiguration.LoadResolved(name, resolved), resolved);

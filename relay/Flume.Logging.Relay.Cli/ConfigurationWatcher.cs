@@ -4,29 +4,29 @@ namespace Flume.Logging.Relay.Cli;
 
 /// <summary>
 /// Flume's configuration polling: every <c>--poll-interval</c> (30 s by default, Flume's file interval) it looks at
-/// the modification time and length of each configuration file and, when any differs from the last look (edited,
-/// replaced, deleted, created), calls the reload. A reload that fails leaves the stamps updated, so the same broken
+/// each configuration source's <see cref="ConfigurationSource.Stamp"/> (a file's modification time and length, a URL's
+/// conditional GET) and, when any differs from the last look (edited, replaced, deleted, created), calls the reload. A reload that fails leaves the stamps updated, so the same broken
 /// file is reported once, and the next edit is tried again.
 /// </summary>
 internal sealed partial class ConfigurationWatcher
 {
-    private readonly IReadOnlyList<string> _files;
+    private readonly IReadOnlyList<ConfigurationSource> _sources;
     private readonly TimeSpan _interval;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly string _described;
-    private FileStamp[] _stamps;
+    private string?[] _stamps;
 
     /// <summary>Takes the files' stamps now: call it before the configuration is first read, so no edit is missed.</summary>
-    public ConfigurationWatcher(IReadOnlyList<string> files, TimeSpan interval, TimeProvider timeProvider, ILogger logger)
+    public ConfigurationWatcher(IReadOnlyList<ConfigurationSource> sources, TimeSpan interval, TimeProvider timeProvider, ILogger logger)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
-        _files = files;
+        _sources = sources;
         _interval = interval;
         _timeProvider = timeProvider;
         _logger = logger;
-        _described = string.Join(", ", files);
-        _stamps = Stamp(files);
+        _described = string.Join(", ", sources.Select(s => s.Name));
+        _stamps = Stamp(sources);
     }
 
     /// <summary>
@@ -46,7 +46,7 @@ internal sealed partial class ConfigurationWatcher
                 return;
             }
 
-            var now = Stamp(_files);
+            var now = Stamp(_sources);
             if (now.AsSpan().SequenceEqual(_stamps))
             {
                 await retry(stopping);
@@ -59,13 +59,12 @@ internal sealed partial class ConfigurationWatcher
         }
     }
 
-    private static FileStamp[] Stamp(IReadOnlyList<string> files)
+    private static string?[] Stamp(IReadOnlyList<ConfigurationSource> sources)
     {
-        var stamps = new FileStamp[files.Count];
+        var stamps = new string?[sources.Count];
         for (var i = 0; i < stamps.Length; i++)
         {
-            var info = new FileInfo(files[i]);
-            stamps[i] = info.Exists ? new FileStamp(info.LastWriteTimeUtc, info.Length) : default;
+            stamps[i] = sources[i].Stamp();
         }
 
         return stamps;
@@ -73,7 +72,4 @@ internal sealed partial class ConfigurationWatcher
 
     [LoggerMessage(Level = LogLevel.Information, Message = "configuration changed ({Files}), reloading")]
     private partial void LogChanged(string files);
-
-    /// <summary>What is compared between polls; the default value stands for a missing file.</summary>
-    private readonly record struct FileStamp(DateTime LastWriteUtc, long Length);
 }

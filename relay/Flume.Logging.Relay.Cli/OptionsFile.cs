@@ -21,6 +21,10 @@ internal static class OptionsFile
     {
         ["conf-file"] = "-f",
         ["conf"] = "-c",
+        ["conf-uri"] = null,
+        ["conf-user"] = null,
+        ["conf-password"] = null,
+        ["auth-provider"] = null,
         ["name"] = "-n",
         ["plugins-path"] = null,
         ["stop-timeout"] = null,

@@ -47,6 +47,14 @@ internal static class Program
         {
             Description = "The properties file, or (as flume-ng's -c) a configuration folder, accepted and not otherwise needed.",
         };
+        var confUri = new Option<string[]>("--conf-uri")
+        {
+            Description = "A Flume properties file at an http://, https://, file:// or classpath:// (a file of the --conf folder) URI; " +
+                "repeatable, and read before every --conf-file, as in Flume. Changes are polled with If-Modified-Since.",
+        };
+        var confUser = new Option<string?>("--conf-user") { Description = "User name for an http(s) --conf-uri (basic authentication)." };
+        var confPassword = new Option<string?>("--conf-password") { Description = "Password for an http(s) --conf-uri (basic authentication)." };
+        var authProvider = new Option<string?>("--auth-provider") { Description = "Flume's Java AuthorizationProvider class: not available here; use --conf-user and --conf-password." };
         var name = new Option<string?>("--name", "-n") { Description = "The agent to run; optional when the file defines one agent." };
         var plugins = new Option<string?>("--plugins-path")
         {
@@ -74,6 +82,10 @@ internal static class Program
         };
         command.Options.Add(confFile);
         command.Options.Add(conf);
+        command.Options.Add(confUri);
+        command.Options.Add(confUser);
+        command.Options.Add(confPassword);
+        command.Options.Add(authProvider);
         command.Options.Add(name);
         command.Options.Add(plugins);
         command.Options.Add(stopTimeout);
@@ -88,13 +100,18 @@ internal static class Program
         command.Options.Add(check);
         command.Validators.Add(result =>
         {
-            if (result.ValueIfParsed(confFile) is not { Length: > 0 } && result.ValueIfParsed(conf) is not FileInfo)
+            if (result.ValueIfParsed(authProvider) is { } provider)
+            {
+                result.AddError($"--auth-provider {provider}: Java authorization providers cannot run here; use --conf-user and --conf-password (basic authentication)");
+            }
+
+            if (result.ValueIfParsed(confFile) is not { Length: > 0 } && result.ValueIfParsed(conf) is not FileInfo && result.ValueIfParsed(confUri) is not { Length: > 0 })
             {
                 // flume-ng's --conf is its configuration folder; a Flume user may give only that, out of habit.
                 result.AddError(result.ValueIfParsed(conf) is DirectoryInfo folder
                     ? $"--conf {folder.FullName} is a folder (flume-ng's configuration folder) without a flume.opts naming the " +
                       "properties file; name it with --conf-file/-f <file>"
-                    : "a configuration file is required: --conf <file>, or --conf-file/-f <file>");
+                    : "a configuration file is required: --conf <file>, --conf-file/-f <file>, or --conf-uri <uri>");
             }
         });
         pollInterval.Validators.Add(result =>
@@ -111,24 +128,42 @@ internal static class Program
                 result.AddError("--stop-timeout must be at least 1 second");
             }
         });
-        command.SetAction((result, _) =>
+        command.SetAction(async (result, _) =>
         {
-            // The relay's own "--conf <file>" comes first, so flume-ng style -f files can override it.
-            string[] files = [
-                .. result.GetValue(conf) is FileInfo confAsFile ? [confAsFile.FullName] : Array.Empty<string>(),
-                .. (result.GetValue(confFile) ?? []).Select(f => f.FullName),
-            ];
+            // As in Flume, every --conf-uri is read before the files; the relay's own "--conf <file>" comes first of
+            // those, so flume-ng style -f files can override it.
+            var confFolder = result.GetValue(conf) is DirectoryInfo folder ? folder.FullName : null;
+            List<ConfigurationSource> sources = [];
+            try
+            {
+                foreach (var uri in result.GetValue(confUri) ?? [])
+                {
+                    sources.Add(ConfigurationSource.FromUri(uri, confFolder, result.GetValue(confUser), result.GetValue(confPassword)));
+                }
+            }
+            catch (ArgumentException e)
+            {
+                await Console.Error.WriteLineAsync($"relay: {e.Message}");
+                return AgentRunner.StartFailed;
+            }
+
+            if (result.GetValue(conf) is FileInfo confAsFile)
+            {
+                sources.Add(ConfigurationSource.File(confAsFile.FullName));
+            }
+
+            sources.AddRange((result.GetValue(confFile) ?? []).Select(f => ConfigurationSource.File(f.FullName)));
             var pluginDirectories = (result.GetValue(plugins) ?? "plugins.d").Split(':', StringSplitOptions.RemoveEmptyEntries);
             var arguments = new AgentArguments(
-                files,
+                sources,
                 result.GetValue(name),
                 pluginDirectories,
                 TimeSpan.FromSeconds(result.GetValue(stopTimeout)),
                 result.GetValue(metricsPort),
                 result.GetValue(noReload) ? null : TimeSpan.FromSeconds(result.GetValue(pollInterval)));
             return result.GetValue(check)
-                ? AgentRunner.CheckAsync(arguments, system.Values, Console.Out, Console.Error)
-                : AgentRunner.RunAsync(arguments, system.Values, Console.Error);
+                ? await AgentRunner.CheckAsync(arguments, system.Values, Console.Out, Console.Error)
+                : await AgentRunner.RunAsync(arguments, system.Values, Console.Error);
         });
     }
 }

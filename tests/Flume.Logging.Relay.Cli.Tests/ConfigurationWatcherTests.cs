@@ -20,7 +20,7 @@ public sealed class ConfigurationWatcherTests : IDisposable
         File.WriteAllText(second, "a1.sinks = k1\n");
         var written = File.GetLastWriteTimeUtc(first);
         var clock = new CountingTimeProvider();
-        var watcher = new ConfigurationWatcher([first, second], Interval, clock, NullLogger.Instance);
+        var watcher = new ConfigurationWatcher([ConfigurationSource.File(first), ConfigurationSource.File(second)], Interval, clock, NullLogger.Instance);
         var reloads = 0;
         var retries = 0;
         using var stop = new CancellationTokenSource();

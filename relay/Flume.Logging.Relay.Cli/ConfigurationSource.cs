@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Flume.Logging.Relay.Config;
+
+namespace Flume.Logging.Relay.Cli;
+
+/// <summary>
+/// One place the agent's properties are read from: a file (<c>--conf-file</c>), or one of Flume 1.10+'s
+/// <c>--conf-uri</c> URIs: <c>http://</c> and <c>https://</c> (with <c>--conf-user</c>/<c>--conf-password</c> as basic
+/// authentication), <c>file://</c>, and <c>classpath://</c>, which names a file of the <c>--conf</c> folder (the folder
+/// flume-ng puts on the classpath).
+/// </summary>
+/// <remarks>
+/// A change is seen through <see cref="Stamp"/>: a file's modification time and length; for a URL, a conditional GET
+/// (<c>If-Modified-Since</c> the last <c>Last-Modified</c>, as Flume polls), whose body is compared by hash, so a server
+/// that ignores the condition does not cause a reload at every poll.
+/// </remarks>
+internal sealed class ConfigurationSource
+{
+    // One client for the process: a URL is fetched at start, at each poll and at each reload.
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    private readonly string? _path;
+    private readonly Uri? _url;
+    private readonly AuthenticationHeaderValue? _authorization;
+    private DateTimeOffset? _lastModified;
+    private string? _lastHash;
+
+    private ConfigurationSource(string name, string? path, Uri? url, AuthenticationHeaderValue? authorization)
+    {
+        Name = name;
+        _path = path;
+        _url = url;
+        _authorization = authorization;
+    }
+
+    /// <summary>The file path or URI, as messages and <c>file:line</c> locations name it.</summary>
+    public string Name { get; }
+
+    /// <summary>A <c>--conf-file</c>.</summary>
+    public static ConfigurationSource File(string path) => new(path, path, null, null);
+
+    /// <summary>A <c>--conf-uri</c>; throws <see cref="ArgumentException"/> naming the option for a URI that cannot be read.</summary>
+    /// <param name="uri">The URI as given.</param>
+    /// <param name="confFolder">The <c>--conf</c> folder, for <c>classpath://</c>; null when none was given.</param>
+    /// <param name="user"><c>--conf-user</c>, for http(s).</param>
+    /// <param name="password"><c>--conf-password</c>, for http(s).</param>
+    public static ConfigurationSource FromUri(string uri, string? confFolder, string? user, string? password)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        if (uri.StartsWith("classpath://", StringComparison.OrdinalIgnoreCase))
+        {
+            var name = uri["classpath://".Length..].TrimStart('/');
+            if (confFolder is null)
+            {
+                throw new ArgumentException($"--conf-uri {uri}: classpath:// names a file of the configuration folder; give that folder with --conf <folder>");
+            }
+
+            return new ConfigurationSource(uri, Path.Combine(confFolder, name), null, null);
+        }
+
+        if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed))
+        {
+            throw new ArgumentException($"--conf-uri {uri} is not an absolute URI (http://, https://, file:// or classpath://)");
+        }
+
+        if (parsed.IsFile)
+        {
+            return new ConfigurationSource(uri, parsed.LocalPath, null, null);
+        }
+
+        if (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ArgumentException($"--conf-uri {uri}: the scheme {parsed.Scheme} is not read; http://, https://, file:// and classpath:// are");
+        }
+
+        AuthenticationHeaderValue? authorization = null;
+        if (user is not null)
+        {
+            authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+        }
+
+        return new ConfigurationSource(uri, null, parsed, authorization);
+    }
+
+    /// <summary>The properties, read now.</summary>
+    /// <exception cref="IOException">The file or URL cannot be read, naming it.</exception>
+    /// <exception cref="ConfigurationException">A malformed escape, naming its line.</exception>
+    public IReadOnlyList<PropertyEntry> Read()
+    {
+        if (_path is not null)
+        {
+            return ConfigurationFiles.Read([_path]);
+        }
+
+        var (status, body, _) = Get(conditional: false);
+        if (status != HttpStatusCode.OK)
+        {
+            throw new IOException($"cannot read the configuration from {Name}: HTTP {(int)status} {status}");
+        }
+
+        return PropertiesReader.Read(new StringReader(body!), Name);
+    }
+
+    /// <summary>What is compared between polls to see a change; null for a file or URL that cannot be read.</summary>
+    public string? Stamp()
+    {
+        if (_path is not null)
+        {
+            var info = new FileInfo(_path);
+            return info.Exists ? $"{info.LastWriteTimeUtc.Ticks}/{info.Length}" : null;
+        }
+
+        try
+        {
+            var (status, body, lastModified) = Get(conditional: true);
+            if (status == HttpStatusCode.NotModified && _lastHash is not null)
+            {
+                return _lastHash;
+            }
+
+            if (status != HttpStatusCode.OK)
+            {
+                return null;
+            }
+
+            _lastModified = lastModified;
+            _lastHash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(body!)));
+            return _lastHash;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private (HttpStatusCode Status, string? Body, DateTimeOffset? LastModified) Get(bool conditional)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, _url);
+        request.Headers.Authorization = _authorization;
+        if (conditional && _lastModified is { } since)
+        {
+            request.Headers.IfModifiedSince = since;
+        }
+
+        try
+        {
+            using var response = Http.Send(request);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                return (response.StatusCode, null, null);
+            }
+
+            using var reader = new StreamReader(response.Content.ReadAsStream(), Encoding.UTF8);
+            return (HttpStatusCode.OK, reader.ReadToEnd(), response.Content.Headers.LastModified);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            throw new IOException($"cannot read the configuration from {Name}: {e.Message}", e);
+        }
+    }
+}
