@@ -55,6 +55,8 @@ internal static class Program
         var confUser = new Option<string?>("--conf-user") { Description = "User name for an http(s) --conf-uri (basic authentication)." };
         var confPassword = new Option<string?>("--conf-password") { Description = "Password for an http(s) --conf-uri (basic authentication)." };
         var authProvider = new Option<string?>("--auth-provider") { Description = "Flume's Java AuthorizationProvider class: not available here; use --conf-user and --conf-password." };
+        var zooKeeper = new Option<string?>("--zkConnString", "-z") { Description = "Flume's ZooKeeper configuration (experimental in Flume): not available here.", Hidden = true };
+        var zooKeeperPath = new Option<string?>("--zkBasePath", "-p") { Hidden = true };
         var name = new Option<string?>("--name", "-n") { Description = "The agent to run; optional when the file defines one agent." };
         var plugins = new Option<string?>("--plugins-path")
         {
@@ -86,6 +88,8 @@ internal static class Program
         command.Options.Add(confUser);
         command.Options.Add(confPassword);
         command.Options.Add(authProvider);
+        command.Options.Add(zooKeeper);
+        command.Options.Add(zooKeeperPath);
         command.Options.Add(name);
         command.Options.Add(plugins);
         command.Options.Add(stopTimeout);
@@ -100,6 +104,12 @@ internal static class Program
         command.Options.Add(check);
         command.Validators.Add(result =>
         {
+            if (result.ValueIfParsed(zooKeeper) is not null || result.ValueIfParsed(zooKeeperPath) is not null)
+            {
+                result.AddError("-z/-p: configuration from ZooKeeper (experimental in Flume) is not read; serve the file over HTTP with --conf-uri, or use --conf-file");
+                return;
+            }
+
             if (result.ValueIfParsed(authProvider) is { } provider)
             {
                 result.AddError($"--auth-provider {provider}: Java authorization providers cannot run here; use --conf-user and --conf-password (basic authentication)");

@@ -48,6 +48,15 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task The_user_guides_zookeeper_command_line_says_to_use_conf_uri_or_conf_file()
+    {
+        using var relay = RelayProcess.StartRaw("agent", "--conf", "conf", "-z", "zkhost:2181,zkhost1:2181", "-p", "/flume", "--name", "a1");
+
+        Assert.NotEqual(0, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("-z/-p: configuration from ZooKeeper (experimental in Flume) is not read; serve the file over HTTP with --conf-uri", relay.Process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_bad_number_refuses_to_start_naming_the_key_and_line()
     {
         using var relay = RelayProcess.Start(NetcatAgent(0) + "\na1.channels.c1.capacity = lots\n");
