@@ -13,6 +13,11 @@ internal static class Program
     {
         var system = SystemProperties.Extract(args);
         system.ExportSslSettings();
+        foreach (var option in system.JvmOptions)
+        {
+            await Console.Error.WriteLineAsync($"relay: warning: {option} is a JVM option (flume-ng passes -X options to Java) and has no effect on the relay");
+        }
+
         var root = new RootCommand("Flume.Logging relay: runs a Flume agent (sources -> channels -> sinks) from a Flume properties file.");
         var agent = new Command("agent", "Run an agent (flume-ng agent); the same as running relay without a command.");
         AddAgentOptions(root, system);

@@ -1,16 +1,23 @@
 namespace Flume.Logging.Relay.Cli;
 
 /// <summary>
-/// Flume's <c>-Dkey=value</c> arguments (Java system properties), split off before the rest is parsed, so
-/// <c>flume-ng</c> command lines work unchanged.
+/// Flume's <c>-Dkey=value</c> arguments (Java system properties) and the JVM's <c>-X</c> options, split off before
+/// the rest is parsed, so <c>flume-ng</c> command lines work unchanged.
 /// </summary>
 internal sealed class SystemProperties
 {
-    private SystemProperties(IReadOnlyDictionary<string, string> values, string[] remaining)
+    private SystemProperties(IReadOnlyDictionary<string, string> values, string[] remaining, string[] jvmOptions)
     {
         Values = values;
         Remaining = remaining;
+        JvmOptions = jvmOptions;
     }
+
+    /// <summary>
+    /// The <c>-X</c> options (<c>-Xmx2g</c>, ...), which flume-ng passes to the JVM: accepted, so a flume-ng command
+    /// line runs unchanged, and warned about, since they mean nothing to the relay.
+    /// </summary>
+    public IReadOnlyList<string> JvmOptions { get; }
 
     /// <summary>The <c>-D</c> properties, later ones winning.</summary>
     public IReadOnlyDictionary<string, string> Values { get; }
@@ -52,9 +59,14 @@ internal sealed class SystemProperties
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var remaining = new List<string>();
+        var jvmOptions = new List<string>();
         foreach (var arg in args)
         {
-            if (arg.Length > 2 && arg.StartsWith("-D", StringComparison.Ordinal))
+            if (arg.Length > 2 && arg.StartsWith("-X", StringComparison.Ordinal))
+            {
+                jvmOptions.Add(arg);
+            }
+            else if (arg.Length > 2 && arg.StartsWith("-D", StringComparison.Ordinal))
             {
                 var body = arg[2..];
                 var equals = body.IndexOf('=', StringComparison.Ordinal);
@@ -66,7 +78,7 @@ internal sealed class SystemProperties
             }
         }
 
-        return new SystemProperties(values, [.. remaining]);
+        return new SystemProperties(values, [.. remaining], [.. jvmOptions]);
     }
 
     /// <summary>

@@ -48,6 +48,15 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task A_jvm_option_on_a_flume_ng_command_line_is_accepted_with_a_warning()
+    {
+        using var relay = RelayProcess.Start(NetcatAgent(0), "-Xmx512m", "--check");
+
+        Assert.Equal(0, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("relay: warning: -Xmx512m is a JVM option", relay.Process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_user_guides_zookeeper_command_line_says_to_use_conf_uri_or_conf_file()
     {
         using var relay = RelayProcess.StartRaw("agent", "--conf", "conf", "-z", "zkhost:2181,zkhost1:2181", "-p", "/flume", "--name", "a1");
