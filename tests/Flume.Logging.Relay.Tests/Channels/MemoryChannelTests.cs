@@ -131,15 +131,23 @@ public sealed class MemoryChannelTests
         await Assert.ThrowsAsync<ChannelFullException>(async () => await put.CommitAsync(CancellationToken.None));
     }
 
-    [Fact]
-    public async Task A_waiting_commit_succeeds_when_a_take_commits_within_keep_alive()
+    /// <summary>A channel of capacity 1 holding "a", and the commit of a put of "b", waiting (keep-alive 30 s) for room.</summary>
+    private static async Task<(MemoryChannel Channel, IChannelTransaction Put, Task Commit)> FullWithWaitingCommitAsync()
     {
         var channel = Create(capacity: 1, transactionCapacity: 1, keepAlive: TimeSpan.FromSeconds(30));
         await PutAsync(channel, "a");
-        using var put = channel.BeginTransaction();
+        var put = channel.BeginTransaction();
         put.Put(Event("b"));
         var commit = put.CommitAsync(CancellationToken.None).AsTask();
         Assert.False(commit.IsCompleted);
+        return (channel, put, commit);
+    }
+
+    [Fact]
+    public async Task A_waiting_commit_succeeds_when_a_take_commits_within_keep_alive()
+    {
+        var (channel, put, commit) = await FullWithWaitingCommitAsync();
+        using var transaction = put;
 
         Assert.Equal(["a"], await TakeAllAsync(channel, max: 1));
         await commit.WaitAsync(TimeSpan.FromSeconds(10));
@@ -158,12 +166,8 @@ public sealed class MemoryChannelTests
     [Fact]
     public async Task A_raised_capacity_lets_a_waiting_commit_in_and_the_events_held_stay()
     {
-        var channel = Create(capacity: 1, transactionCapacity: 1, keepAlive: TimeSpan.FromSeconds(30));
-        await PutAsync(channel, "a");
-        using var put = channel.BeginTransaction();
-        put.Put(Event("b"));
-        var commit = put.CommitAsync(CancellationToken.None).AsTask();
-        Assert.False(commit.IsCompleted);
+        var (channel, put, commit) = await FullWithWaitingCommitAsync();
+        using var transaction = put;
 
         Reconfigure(channel, capacity: 2, keepAliveSeconds: 30);
 
