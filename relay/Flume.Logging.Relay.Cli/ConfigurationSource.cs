@@ -1,8 +1,12 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Authentication;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Flume.Logging.Relay.Config;
+using Flume.Logging.Rpc.Tls;
 
 namespace Flume.Logging.Relay.Cli;
 
@@ -16,11 +20,14 @@ namespace Flume.Logging.Relay.Cli;
 /// A change is seen through <see cref="Stamp"/>: a file's modification time and length; for a URL, a conditional GET
 /// (<c>If-Modified-Since</c> the last <c>Last-Modified</c>, as Flume polls), whose body is compared by hash, so a server
 /// that ignores the condition does not cause a reload at every poll.
+/// An https:// server's certificate is checked against the system's roots, or, when Flume's global truststore is set
+/// (<c>-Djavax.net.ssl.trustStore</c> or <c>FLUME_SSL_TRUSTSTORE_PATH</c>, as Java's HTTPS client uses it for Flume),
+/// against that truststore's certificates.
 /// </remarks>
 internal sealed class ConfigurationSource
 {
-    // One client for the process: a URL is fetched at start, at each poll and at each reload.
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    // One client for the process (a URL is fetched at start, at each poll and at each reload), made at the first fetch.
+    private static readonly Lazy<HttpClient> Http = new(CreateClient);
 
     private readonly string? _path;
     private readonly Uri? _url;
@@ -147,7 +154,7 @@ internal sealed class ConfigurationSource
 
         try
         {
-            using var response = Http.Send(request);
+            using var response = Http.Value.Send(request);
             if (response.StatusCode != HttpStatusCode.OK)
             {
                 return (response.StatusCode, null, null);
@@ -156,9 +163,50 @@ internal sealed class ConfigurationSource
             using var reader = new StreamReader(response.Content.ReadAsStream(), Encoding.UTF8);
             return (HttpStatusCode.OK, reader.ReadToEnd(), response.Content.Headers.LastModified);
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or ArgumentException)
         {
-            throw new IOException($"cannot read the configuration from {Name}: {e.Message}", e);
+            // ArgumentException: the global truststore cannot be read.
+            var reason = e is HttpRequestException { InnerException: AuthenticationException tls }
+                ? $"{tls.Message} (the server's certificate is checked against the system's roots, or against -Djavax.net.ssl.trustStore when set)"
+                : e.Message;
+            throw new IOException($"cannot read the configuration from {Name}: {reason}", e);
         }
+    }
+
+    private static HttpClient CreateClient()
+    {
+        var handler = new SocketsHttpHandler();
+        if (Environment.GetEnvironmentVariable("FLUME_SSL_TRUSTSTORE_PATH") is { Length: > 0 } path)
+        {
+            var roots = TlsStores.LoadTrust(
+                path,
+                Environment.GetEnvironmentVariable("FLUME_SSL_TRUSTSTORE_PASSWORD"),
+                Environment.GetEnvironmentVariable("FLUME_SSL_TRUSTSTORE_TYPE") is { Length: > 0 } type ? type : null,
+                "javax.net.ssl.trustStore");
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+            {
+                if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+                {
+                    return false;
+                }
+
+                using var custom = new X509Chain();
+                custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                custom.ChainPolicy.CustomTrustStore.AddRange(roots);
+                if (chain is not null)
+                {
+                    foreach (var element in chain.ChainElements)
+                    {
+                        custom.ChainPolicy.ExtraStore.Add(element.Certificate);
+                    }
+                }
+
+                using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+                return custom.Build(leaf);
+            };
+        }
+
+        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
     }
 }

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Flume.Logging.Testing;
 
@@ -58,6 +61,26 @@ public sealed class ConfigurationUriTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task An_https_server_is_trusted_through_flumes_global_truststore_and_refused_without_it()
+    {
+        using var certificates = TestCertificates.Create();
+        await using var server = new ConfigServer("flume", "s3cret", certificates);
+        server.Serve(Flow, DateTimeOffset.UtcNow);
+        string[] arguments = ["agent", "--conf-uri", server.Url, "--conf-user", "flume", "--conf-password", "s3cret", "--name", "a1", "--check"];
+
+        using (var untrusted = RelayProcess.StartRaw(arguments))
+        {
+            Assert.Equal(1, await untrusted.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains($"cannot read the configuration from {server.Url}", untrusted.Process.Output, StringComparison.Ordinal);
+        }
+
+        using var trusted = RelayProcess.StartRaw(
+            [.. arguments, $"-Djavax.net.ssl.trustStore={certificates.TruststorePem}", "-Djavax.net.ssl.trustStoreType=PEM"]);
+        Assert.Equal(0, await trusted.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains(trusted.Process.Lines, line => line.Contains("sink k1 (logger) <- channel c1", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Classpath_names_a_file_of_the_conf_folder_and_is_read_before_the_conf_files()
     {
         var folder = Directory.CreateTempSubdirectory("conf-uri-").FullName;
@@ -94,16 +117,21 @@ public sealed class ConfigurationUriTests : IAsyncDisposable
         private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
         private readonly CancellationTokenSource _stop = new();
         private readonly string _authorization;
+        private readonly X509Certificate2? _certificate;
         private readonly Task _loop;
         private volatile Tuple<string, DateTimeOffset>? _content;
         private int _notModified;
         private int _unauthorized;
 
-        public ConfigServer(string user, string password)
+        /// <param name="user">The basic authentication user.</param>
+        /// <param name="password">Its password.</param>
+        /// <param name="tls">When given, the server speaks https with these test certificates' server certificate.</param>
+        public ConfigServer(string user, string password, TestCertificates? tls = null)
         {
             _authorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
+            _certificate = tls is null ? null : X509CertificateLoader.LoadPkcs12FromFile(tls.KeystoreP12, TestCertificates.Password);
             _listener.Start();
-            Url = $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/flume.conf";
+            Url = $"{(tls is null ? "http" : "https")}://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/flume.conf";
             _loop = Task.Run(AcceptAsync);
         }
 
@@ -121,6 +149,7 @@ public sealed class ConfigurationUriTests : IAsyncDisposable
             _listener.Stop();
             await _loop;
             _stop.Dispose();
+            _certificate?.Dispose();
         }
 
         private async Task AcceptAsync()
@@ -139,17 +168,37 @@ public sealed class ConfigurationUriTests : IAsyncDisposable
 
                 using (client)
                 {
-                    await AnswerAsync(client.GetStream());
+                    try
+                    {
+                        if (_certificate is null)
+                        {
+                            await AnswerAsync(client.GetStream());
+                            continue;
+                        }
+
+                        await using var tls = new SslStream(client.GetStream());
+                        await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _certificate }, _stop.Token);
+                        await AnswerAsync(tls);
+                    }
+                    catch (Exception e) when (e is AuthenticationException or IOException)
+                    {
+                        // A client that refused the server's certificate hangs up: what one of the tests looks for.
+                    }
                 }
             }
         }
 
         // One request per connection: the answer says Connection: close.
-        private async Task AnswerAsync(NetworkStream stream)
+        private async Task AnswerAsync(Stream stream)
         {
             using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
             var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             var requestLine = await reader.ReadLineAsync(_stop.Token);
+            if (requestLine is null)
+            {
+                return;
+            }
+
             for (var line = await reader.ReadLineAsync(_stop.Token); !string.IsNullOrEmpty(line); line = await reader.ReadLineAsync(_stop.Token))
             {
                 var colon = line.IndexOf(':', StringComparison.Ordinal);
