@@ -28,7 +28,8 @@ internal static class KafkaTlsStores
     /// <summary>
     /// Adds the PEM settings for the stores <paramref name="properties"/> (a <c>kafka.producer.</c> or
     /// <c>kafka.consumer.</c> subtree) names to <paramref name="result"/>; a password or type without its store's
-    /// location is ignored, as the Java client ignores it. Errors name the key.
+    /// location is ignored, as the Java client ignores it, except <c>ssl.key.password</c>, which is then librdkafka's
+    /// (for an encrypted <c>ssl.key.location</c>). Errors name the key.
     /// </summary>
     public static void Map(ComponentContext properties, Dictionary<string, string> result)
     {
@@ -57,7 +58,15 @@ internal static class KafkaTlsStores
             result["ssl.ca.pem"] = pem.ToString();
         }
 
-        if (properties.GetString(KeystoreLocation) is { } keystore)
+        if (properties.GetString(KeystoreLocation) is not { } keystore)
+        {
+            // Without a keystore, ssl.key.password is librdkafka's own: the password of an encrypted ssl.key.location.
+            if (properties.GetString("ssl.key.password") is { } keyPassword)
+            {
+                result["ssl.key.password"] = keyPassword;
+            }
+        }
+        else
         {
             Refuse(properties, result, KeystoreLocation, "ssl.certificate.location", "ssl.key.location", "ssl.certificate.pem", "ssl.key.pem");
             var options = new TlsOptions

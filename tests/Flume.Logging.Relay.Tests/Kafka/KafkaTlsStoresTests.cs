@@ -117,6 +117,17 @@ public sealed class KafkaTlsStoresTests : IDisposable
     }
 
     [Fact]
+    public void Librdkafkas_own_key_file_keeps_its_key_password_when_no_keystore_is_given()
+    {
+        var mapped = KafkaClientProperties.Map(
+            Context(("ssl.key.location", "/etc/kafka/client.key"), ("ssl.key.password", "pem-secret"), ("ssl.certificate.location", "/etc/kafka/client.crt")),
+            "kafka.producer.");
+
+        Assert.Equal("pem-secret", mapped["ssl.key.password"]);
+        Assert.Equal("/etc/kafka/client.key", mapped["ssl.key.location"]);
+    }
+
+    [Fact]
     public void A_truststore_beside_librdkafkas_own_ca_location_is_refused_naming_both()
     {
         var error = Assert.Throws<ConfigurationException>(() => KafkaClientProperties.Map(
