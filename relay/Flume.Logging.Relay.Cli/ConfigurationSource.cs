@@ -190,18 +190,7 @@ internal sealed class ConfigurationSource
                     return false;
                 }
 
-                using var custom = new X509Chain();
-                custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                custom.ChainPolicy.CustomTrustStore.AddRange(roots);
-                if (chain is not null)
-                {
-                    foreach (var element in chain.ChainElements)
-                    {
-                        custom.ChainPolicy.ExtraStore.Add(element.Certificate);
-                    }
-                }
-
+                using var custom = TlsStores.CustomRootChain(roots, chain);
                 using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
                 return custom.Build(leaf);
             };

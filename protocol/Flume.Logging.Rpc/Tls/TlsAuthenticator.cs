@@ -173,18 +173,7 @@ internal sealed class TlsAuthenticator : IDisposable
                 : $"its chain is not trusted by the system's roots ({Describe(chain)}); set truststore, or trust-all-certs = true for tests";
         }
 
-        using var custom = new X509Chain();
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        custom.ChainPolicy.CustomTrustStore.AddRange(_trust);
-        if (chain is not null)
-        {
-            foreach (var element in chain.ChainElements)
-            {
-                custom.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-
+        using var custom = TlsStores.CustomRootChain(_trust, chain);
         return custom.Build(certificate) ? null : $"its chain does not lead to a truststore certificate ({Describe(custom)})";
     }
 

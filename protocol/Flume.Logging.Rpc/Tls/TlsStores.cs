@@ -116,6 +116,27 @@ internal static class TlsStores
         }
     }
 
+    /// <summary>
+    /// A chain that trusts only <paramref name="roots"/> (no revocation check, as Flume's truststores), with the
+    /// certificates of the chain the peer sent, if any, as intermediates; the caller builds and disposes it.
+    /// </summary>
+    public static X509Chain CustomRootChain(X509Certificate2Collection roots, X509Chain? sent)
+    {
+        var custom = new X509Chain();
+        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        custom.ChainPolicy.CustomTrustStore.AddRange(roots);
+        if (sent is not null)
+        {
+            foreach (var element in sent.ChainElements)
+            {
+                custom.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
+        }
+
+        return custom;
+    }
+
     private static string JceksRefusal(string path) =>
         $"JCEKS keystores are not read; convert it to PKCS12 with: keytool -importkeystore -srckeystore {path} " +
         $"-srcstoretype JCEKS -destkeystore {Path.ChangeExtension(path, ".p12")} -deststoretype PKCS12, then set the type to PKCS12";
