@@ -166,9 +166,13 @@ internal sealed class ConfigurationSource
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or ArgumentException)
         {
             // ArgumentException: the global truststore cannot be read.
-            var reason = e is HttpRequestException { InnerException: AuthenticationException tls }
-                ? $"{tls.Message} (the server's certificate is checked against the system's roots, or against -Djavax.net.ssl.trustStore when set)"
-                : e.Message;
+            var reason = e switch
+            {
+                HttpRequestException { InnerException: AuthenticationException tls } =>
+                    $"{tls.Message} (the server's certificate is checked against the system's roots, or against -Djavax.net.ssl.trustStore when set)",
+                ArgumentException store => ArgumentErrors.Reason(store),
+                _ => e.Message,
+            };
             throw new IOException($"cannot read the configuration from {Name}: {reason}", e);
         }
     }
@@ -182,7 +186,7 @@ internal sealed class ConfigurationSource
                 path,
                 Environment.GetEnvironmentVariable("FLUME_SSL_TRUSTSTORE_PASSWORD"),
                 Environment.GetEnvironmentVariable("FLUME_SSL_TRUSTSTORE_TYPE") is { Length: > 0 } type ? type : null,
-                "javax.net.ssl.trustStore");
+                new TlsStoreKeys("javax.net.ssl.trustStore", "javax.net.ssl.trustStorePassword", "javax.net.ssl.trustStoreType"));
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
             {
                 if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)

@@ -47,7 +47,7 @@ internal sealed class ReloadingCertificate : IDisposable
                 catch (ArgumentException e)
                 {
                     // Half-written files are the usual cause: keep serving the old certificate and try again next time.
-                    _onReloadFailed(e.Message);
+                    _onReloadFailed(ArgumentErrors.Reason(e));
                 }
 
                 return _current;

@@ -34,14 +34,15 @@ internal static class TlsStores
 
     /// <summary>The server certificate with its private key, read from <see cref="TlsOptions.Keystore"/>.</summary>
     /// <param name="options">The keystore settings.</param>
-    /// <param name="keyPrefix">What the settings' names start with in messages: Flume's RPC <c>keystore</c> (<c>keystore-password</c>), or the Kafka client's <c>ssl.keystore.</c>.</param>
-    public static X509Certificate2 LoadCertificate(TlsOptions options, string keyPrefix = "keystore-")
+    /// <param name="keys">The settings' names, which errors open with (as their <see cref="ArgumentException.ParamName"/>); default: <see cref="TlsStoreKeys.Keystore"/>.</param>
+    public static X509Certificate2 LoadCertificate(TlsOptions options, TlsStoreKeys? keys = null)
     {
-        var path = options.Keystore ?? throw new ArgumentException("keystore is required", nameof(options));
+        var names = keys ?? TlsStoreKeys.Keystore;
+        var path = options.Keystore ?? throw new ArgumentException($"{names.Location} is required", names.Location);
         try
         {
             X509Certificate2 certificate;
-            var kind = Kind(path, options.KeystoreType, keyPrefix + "type");
+            var kind = Kind(path, options.KeystoreType, names);
             if (kind == Jks)
             {
                 certificate = JksKeyStore.ReadKeyEntry(File.ReadAllBytes(path), options.KeystorePassword, options.KeyPassword);
@@ -67,18 +68,23 @@ internal static class TlsStores
             if (!certificate.HasPrivateKey)
             {
                 certificate.Dispose();
-                throw new ArgumentException($"keystore {path} holds no private key for its certificate", nameof(options));
+                throw new ArgumentException($"{names.Location} {path} holds no private key for its certificate", names.Location);
             }
 
             return certificate;
         }
         catch (CryptographicException e)
         {
-            throw new ArgumentException($"keystore {path} cannot be read (wrong {keyPrefix}password or {keyPrefix}type?): {e.Message}", nameof(options), e);
+            throw new ArgumentException($"{names.Location} {path} cannot be read (wrong {names.Password} or {names.Type}?): {e.Message}", names.Location, e);
         }
         catch (IOException e)
         {
-            throw new ArgumentException($"keystore {path} cannot be read: {e.Message}", nameof(options), e);
+            throw new ArgumentException($"{names.Location} {path} cannot be read: {e.Message}", names.Location, e);
+        }
+        catch (ArgumentException e) when (e.ParamName is null)
+        {
+            // The JKS reader's "holds no private key entry" knows no setting's name.
+            throw new ArgumentException($"{names.Location} {path}: {e.Message}", names.Location, e);
         }
     }
 
@@ -86,12 +92,13 @@ internal static class TlsStores
     /// <param name="path">The truststore file.</param>
     /// <param name="password">Its password, if any.</param>
     /// <param name="type">Its type; null to read it from the file.</param>
-    /// <param name="keyPrefix">What the settings' names start with in messages, as for <see cref="LoadCertificate"/>.</param>
-    public static X509Certificate2Collection LoadTrust(string path, string? password, string? type, string keyPrefix = "truststore-")
+    /// <param name="keys">The settings' names, as for <see cref="LoadCertificate"/>; default: <see cref="TlsStoreKeys.Truststore"/>.</param>
+    public static X509Certificate2Collection LoadTrust(string path, string? password, string? type, TlsStoreKeys? keys = null)
     {
+        var names = keys ?? TlsStoreKeys.Truststore;
         try
         {
-            var kind = Kind(path, type, keyPrefix + "type");
+            var kind = Kind(path, type, names);
             if (kind == Jks)
             {
                 return JksKeyStore.ReadCertificates(File.ReadAllBytes(path), password);
@@ -108,11 +115,11 @@ internal static class TlsStores
         }
         catch (CryptographicException e)
         {
-            throw new ArgumentException($"truststore {path} cannot be read (wrong {keyPrefix}password or {keyPrefix}type?): {e.Message}", nameof(path), e);
+            throw new ArgumentException($"{names.Location} {path} cannot be read (wrong {names.Password} or {names.Type}?): {e.Message}", names.Location, e);
         }
         catch (IOException e)
         {
-            throw new ArgumentException($"truststore {path} cannot be read: {e.Message}", nameof(path), e);
+            throw new ArgumentException($"{names.Location} {path} cannot be read: {e.Message}", names.Location, e);
         }
     }
 
@@ -142,9 +149,9 @@ internal static class TlsStores
         $"-srcstoretype JCEKS -destkeystore {Path.ChangeExtension(path, ".p12")} -deststoretype PKCS12, then set the type to PKCS12";
 
     // Flume's default type is JKS, but since Java 9 keytool writes PKCS12, so an unset type is taken from the file itself.
-    private static string Kind(string path, string? type, string key)
+    private static string Kind(string path, string? type, TlsStoreKeys names)
     {
-        CheckType(type, key, path);
+        CheckType(type, names.Type, path);
         if (type is not null)
         {
             return type.ToUpperInvariant();
@@ -166,7 +173,7 @@ internal static class TlsStores
 
         if (head.Length >= 4 && head[0] == 0xCE && head[1] == 0xCE && head[2] == 0xCE && head[3] == 0xCE)
         {
-            throw new ArgumentException($"{path} is a JCEKS keystore: {JceksRefusal(path)}", key);
+            throw new ArgumentException($"{names.Location} {path} is a JCEKS keystore: {JceksRefusal(path)}", names.Location);
         }
 
         return head.IndexOf("-----BEGIN"u8) >= 0 ? Pem : Pkcs12;

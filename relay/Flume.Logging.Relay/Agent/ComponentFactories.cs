@@ -52,12 +52,13 @@ internal sealed class ComponentFactories<TContext, T>(string kind, PluginTypes p
         }
         catch (TargetInvocationException e) when (e.InnerException is ArgumentException inner)
         {
-            throw properties.CreateError(typeKey, $"is misconfigured: {inner.Message}");
+            throw properties.CreateError(inner, typeKey);
         }
         catch (ArgumentException e)
         {
-            // Options' own cross-checks report the property by its Flume name; locate them at the component.
-            throw properties.CreateError(typeKey, $"is misconfigured: {e.Message}");
+            // Options' own cross-checks and the TLS store readers name the property at fault; the rest are located at
+            // the component.
+            throw properties.CreateError(e, typeKey);
         }
     }
 }

@@ -50,7 +50,7 @@ internal static class TlsComponentProperties
         }
         catch (ArgumentException e)
         {
-            throw properties.CreateError(e.ParamName ?? "ssl", e.Message);
+            throw properties.CreateError(e, "ssl");
         }
 
         // The files themselves are read when the component starts (and a source re-reads them when they change), so

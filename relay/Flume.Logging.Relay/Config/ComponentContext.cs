@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
+using Flume.Logging.Rpc.Tls;
 
 namespace Flume.Logging.Relay.Config;
 
@@ -266,6 +267,24 @@ public sealed class ComponentContext
     /// </summary>
     public ConfigurationException CreateError(string key, string reason) =>
         CreateErrorWithMessage(key, $"{FullKey(key)} {reason}");
+
+    /// <summary>
+    /// The error for an options check's or a store reader's <see cref="ArgumentException"/>. One whose message opens with
+    /// the property it names (its <see cref="ArgumentException.ParamName"/>, as the TLS settings' do) is located at that
+    /// key and reads with the key in full; any other reads "<c>full.fallbackKey is misconfigured: ...</c>".
+    /// </summary>
+    internal ConfigurationException CreateError(ArgumentException error, string fallbackKey)
+    {
+        var reason = ArgumentErrors.Reason(error);
+        if (error.ParamName is { Length: > 0 } key
+            && reason.StartsWith(key, StringComparison.Ordinal)
+            && (reason.Length == key.Length || reason[key.Length] is ' ' or ':'))
+        {
+            return CreateErrorWithMessage(key, FullKey(key) + reason[key.Length..]);
+        }
+
+        return CreateError(fallbackKey, $"is misconfigured: {reason}");
+    }
 
     /// <summary>
     /// An error found when a component starts (a folder missing, a file unreadable) reading "<c>full.key reason</c>",

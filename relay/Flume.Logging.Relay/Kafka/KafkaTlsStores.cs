@@ -17,6 +17,8 @@ internal static class KafkaTlsStores
 {
     private const string TruststoreLocation = "ssl.truststore.location";
     private const string KeystoreLocation = "ssl.keystore.location";
+    private static readonly TlsStoreKeys TruststoreKeys = new(TruststoreLocation, "ssl.truststore.password", "ssl.truststore.type");
+    private static readonly TlsStoreKeys KeystoreKeys = new(KeystoreLocation, "ssl.keystore.password", "ssl.keystore.type");
 
     /// <summary>The Java properties read here, none of which is passed to librdkafka as it is.</summary>
     public static readonly IReadOnlySet<string> Keys = new HashSet<string>(StringComparer.Ordinal)
@@ -40,11 +42,11 @@ internal static class KafkaTlsStores
             try
             {
                 roots = TlsStores.LoadTrust(
-                    truststore.Trim(), properties.GetString("ssl.truststore.password"), Type(properties, "ssl.truststore.type", truststore), "ssl.truststore.");
+                    truststore.Trim(), properties.GetString("ssl.truststore.password"), Type(properties, "ssl.truststore.type", truststore), TruststoreKeys);
             }
             catch (ArgumentException e)
             {
-                throw properties.CreateError(TruststoreLocation, Reason(e));
+                throw properties.CreateError(e, TruststoreLocation);
             }
 
             properties.Require(roots.Count > 0, TruststoreLocation, $"'{truststore}' holds no certificate to trust");
@@ -78,13 +80,13 @@ internal static class KafkaTlsStores
             };
             try
             {
-                using var certificate = TlsStores.LoadCertificate(options, "ssl.keystore.");
+                using var certificate = TlsStores.LoadCertificate(options, KeystoreKeys);
                 result["ssl.certificate.pem"] = certificate.ExportCertificatePem();
                 result["ssl.key.pem"] = PrivateKeyPem(certificate);
             }
             catch (ArgumentException e)
             {
-                throw properties.CreateError(KeystoreLocation, Reason(e));
+                throw properties.CreateError(e, KeystoreLocation);
             }
         }
     }
@@ -98,15 +100,11 @@ internal static class KafkaTlsStores
         }
         catch (ArgumentException e)
         {
-            throw properties.CreateError(key, Reason(e));
+            throw properties.CreateError(e, key);
         }
 
         return string.IsNullOrEmpty(type) ? null : type;
     }
-
-    /// <summary>The reader's message without the " (Parameter 'x')" that <see cref="ArgumentException"/> appends.</summary>
-    private static string Reason(ArgumentException e) =>
-        e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
 
     /// <summary>librdkafka's own settings for the same thing would compete with the store's: refused, naming both.</summary>
     private static void Refuse(ComponentContext properties, Dictionary<string, string> result, string key, params string[] librdkafkaKeys)

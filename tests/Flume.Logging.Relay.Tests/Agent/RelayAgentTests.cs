@@ -188,6 +188,39 @@ public sealed class RelayAgentTests
         Assert.Contains("a1.sources.r1.keystore", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("avro", "a1.sources.r1.keystore", "test.properties:8: a1.sources.r1.keystore /nonexistent/server.p12 cannot be read: ")]
+    [InlineData("thrift", "a1.sources.r1.keystore", "test.properties:8: a1.sources.r1.keystore /nonexistent/server.p12 cannot be read: ")]
+    [InlineData("avro", "a1.sinks.k1.truststore", "test.properties:15: a1.sinks.k1.truststore /nonexistent/ca.jks cannot be read: ")]
+    [InlineData("thrift", "a1.sinks.k1.truststore", "test.properties:15: a1.sinks.k1.truststore /nonexistent/ca.jks cannot be read: ")]
+    public void A_tls_store_that_cannot_be_read_is_refused_at_its_own_key_and_line(string type, string key, string start)
+    {
+        var text = $"""
+            a1.sources = r1
+            a1.channels = c1
+            a1.sinks = k1
+            a1.sources.r1.type = {type}
+            a1.sources.r1.bind = 127.0.0.1
+            a1.sources.r1.port = 0
+            a1.sources.r1.ssl = {key.Contains("sources", StringComparison.Ordinal)}
+            a1.sources.r1.keystore = /nonexistent/server.p12
+            a1.sources.r1.channels = c1
+            a1.channels.c1.type = memory
+            a1.sinks.k1.type = {type}
+            a1.sinks.k1.hostname = 127.0.0.1
+            a1.sinks.k1.port = 1
+            a1.sinks.k1.ssl = {key.Contains("sinks", StringComparison.Ordinal)}
+            a1.sinks.k1.truststore = /nonexistent/ca.jks
+            a1.sinks.k1.channel = c1
+            """;
+
+        var error = Assert.Throws<ConfigurationException>(() => Build(text));
+
+        Assert.Equal(key, error.Key);
+        Assert.StartsWith(start, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", error.Message, StringComparison.Ordinal);
+    }
+
     public sealed class RecordingSink(SinkBuildContext context) : ISink
     {
         public static ConcurrentQueue<string> Bodies { get; private set; } = new();

@@ -226,7 +226,7 @@ public sealed class SyslogSourceTests
     [InlineData("charset.default", "UTF-16", "a1.sources.r1.charset.default 'UTF-16' is not supported")]
     [InlineData("charset.port.x1", "UTF-8", "a1.sources.r1.charset.port.x1 names no port")]
     [InlineData("ports", "514 five", "a1.sources.r1.ports must be space-separated ports 0-65535 ('five' is not)")]
-    [InlineData("ssl", "true", "a1.sources.r1.keystore keystore is required when ssl = true")]
+    [InlineData("ssl", "true", "a1.sources.r1.keystore is required when ssl = true")]
     public void Bad_multiport_properties_are_refused_naming_the_key(string key, string value, string message)
     {
         var properties = new Dictionary<string, string> { ["host"] = "127.0.0.1", ["ports"] = "0", [key] = value };
