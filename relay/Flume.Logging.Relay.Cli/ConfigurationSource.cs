@@ -19,7 +19,9 @@ namespace Flume.Logging.Relay.Cli;
 /// <remarks>
 /// A change is seen through <see cref="Stamp"/>: a file's modification time and length; for a URL, a conditional GET
 /// (<c>If-Modified-Since</c> the last <c>Last-Modified</c>, as Flume polls), whose body is compared by hash, so a server
-/// that ignores the condition does not cause a reload at every poll.
+/// that ignores the condition does not cause a reload at every poll, and is kept for the <see cref="Read"/> that
+/// follows, so a change is fetched once. A URL that cannot be fetched is no change: the agent runs on as configured
+/// (see <see cref="Failure"/>), and a server back with the same content causes no reload.
 /// An https:// server's certificate is checked against the system's roots, or, when Flume's global truststore is set
 /// (<c>-Djavax.net.ssl.trustStore</c> or <c>FLUME_SSL_TRUSTSTORE_PATH</c>, as Java's HTTPS client uses it for Flume),
 /// against that truststore's certificates.
@@ -34,6 +36,7 @@ internal sealed class ConfigurationSource
     private readonly AuthenticationHeaderValue? _authorization;
     private DateTimeOffset? _lastModified;
     private string? _lastHash;
+    private string? _fetched;
 
     private ConfigurationSource(string name, string? path, Uri? url, AuthenticationHeaderValue? authorization)
     {
@@ -45,6 +48,9 @@ internal sealed class ConfigurationSource
 
     /// <summary>The file path or URI, as messages and <c>file:line</c> locations name it.</summary>
     public string Name { get; }
+
+    /// <summary>Why the last <see cref="Stamp"/> could not fetch the URL, or null when it could (always null for a file).</summary>
+    public string? Failure { get; private set; }
 
     /// <summary>A <c>--conf-file</c>.</summary>
     public static ConfigurationSource File(string path) => new(path, path, null, null);
@@ -102,16 +108,26 @@ internal sealed class ConfigurationSource
             return ConfigurationFiles.Read([_path]);
         }
 
-        var (status, body, _) = Get(conditional: false);
-        if (status != HttpStatusCode.OK)
+        var body = _fetched;
+        _fetched = null;
+        if (body is null)
         {
-            throw new IOException($"cannot read the configuration from {Name}: HTTP {(int)status} {status}");
+            var (status, fetched, _) = Get(conditional: false);
+            if (status != HttpStatusCode.OK)
+            {
+                throw new IOException(Unreadable(status));
+            }
+
+            body = fetched!;
         }
 
-        return PropertiesReader.Read(new StringReader(body!), Name);
+        return PropertiesReader.Read(new StringReader(body), Name);
     }
 
-    /// <summary>What is compared between polls to see a change; null for a file or URL that cannot be read.</summary>
+    /// <summary>
+    /// What is compared between polls to see a change: null for a missing file or a URL never fetched; a URL that cannot
+    /// be fetched now keeps its last stamp and sets <see cref="Failure"/>.
+    /// </summary>
     public string? Stamp()
     {
         if (_path is not null)
@@ -125,23 +141,30 @@ internal sealed class ConfigurationSource
             var (status, body, lastModified) = Get(conditional: true);
             if (status == HttpStatusCode.NotModified && _lastHash is not null)
             {
+                Failure = null;
                 return _lastHash;
             }
 
             if (status != HttpStatusCode.OK)
             {
-                return null;
+                Failure = Unreadable(status);
+                return _lastHash;
             }
 
+            Failure = null;
             _lastModified = lastModified;
             _lastHash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(body!)));
+            _fetched = body;
             return _lastHash;
         }
-        catch (IOException)
+        catch (IOException e)
         {
-            return null;
+            Failure = e.Message;
+            return _lastHash;
         }
     }
+
+    private string Unreadable(HttpStatusCode status) => $"cannot read the configuration from {Name}: HTTP {(int)status} {status}";
 
     private (HttpStatusCode Status, string? Body, DateTimeOffset? LastModified) Get(bool conditional)
     {

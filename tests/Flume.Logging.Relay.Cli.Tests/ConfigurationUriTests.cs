@@ -51,6 +51,32 @@ public sealed class ConfigurationUriTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_server_that_goes_away_is_reported_once_and_changes_nothing_and_each_change_is_fetched_once()
+    {
+        _server.Serve(Flow, new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
+        using var relay = RelayProcess.StartRaw(
+            "agent", "--conf-uri", _server.Url, "--conf-user", "flume", "--conf-password", "s3cret", "--name", "a1", "-i", "1");
+        await relay.Process.WaitForLineAsync("agent a1 running");
+        Assert.Equal(1, _server.OkAnswers);
+
+        _server.Unavailable = true;
+        await relay.Process.WaitForLineAsync($"cannot read the configuration from {_server.Url}: HTTP 503 ServiceUnavailable; the agent runs on as configured");
+        await Eventually.TrueAsync(() => _server.UnavailableAnswers >= 3, "three polls while the server is unavailable");
+        _server.Unavailable = false;
+        await relay.Process.WaitForLineAsync($"the configuration at {_server.Url} can be read again");
+        await NetcatAsync(await relay.ListeningPortAsync("r1"), "still running");
+        await relay.Process.WaitForLineAsync("still running");
+
+        _server.Serve(Flow + "\na1.sinks.k1.maxBytesToLog = 4", new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero));
+        await relay.Process.WaitForLineAsync("agent a1 reloaded: stopped sink k1; started sink k1");
+
+        Assert.Equal(2, _server.OkAnswers);
+        Assert.Equal(1, relay.Process.CountLines("cannot read the configuration"));
+        Assert.Equal(1, relay.Process.CountLines("configuration changed"));
+        Assert.Equal(0, await relay.StopAsync());
+    }
+
+    [Fact]
     public async Task A_wrong_password_stops_the_start_naming_the_uri_and_the_http_status()
     {
         _server.Serve(Flow, DateTimeOffset.UtcNow);
@@ -122,6 +148,8 @@ public sealed class ConfigurationUriTests : IAsyncDisposable
         private volatile Tuple<string, DateTimeOffset>? _content;
         private int _notModified;
         private int _unauthorized;
+        private int _ok;
+        private int _unavailable;
 
         /// <param name="user">The basic authentication user.</param>
         /// <param name="password">Its password.</param>
@@ -140,6 +168,13 @@ public sealed class ConfigurationUriTests : IAsyncDisposable
         public int NotModifiedAnswers => Volatile.Read(ref _notModified);
 
         public int Unauthorized => Volatile.Read(ref _unauthorized);
+
+        public int OkAnswers => Volatile.Read(ref _ok);
+
+        public int UnavailableAnswers => Volatile.Read(ref _unavailable);
+
+        /// <summary>While true, every request is answered 503 Service Unavailable.</summary>
+        public bool Unavailable { get; set; }
 
         public void Serve(string text, DateTimeOffset lastModified) => _content = Tuple.Create(text, lastModified);
 
@@ -208,7 +243,12 @@ public sealed class ConfigurationUriTests : IAsyncDisposable
             var (text, lastModified) = _content!;
             string status;
             var body = "";
-            if (!headers.TryGetValue("Authorization", out var authorization) || authorization != _authorization)
+            if (Unavailable)
+            {
+                Interlocked.Increment(ref _unavailable);
+                status = "503 Service Unavailable";
+            }
+            else if (!headers.TryGetValue("Authorization", out var authorization) || authorization != _authorization)
             {
                 Interlocked.Increment(ref _unauthorized);
                 status = "401 Unauthorized";
@@ -226,6 +266,7 @@ public sealed class ConfigurationUriTests : IAsyncDisposable
             }
             else
             {
+                Interlocked.Increment(ref _ok);
                 status = "200 OK";
                 body = text;
             }
