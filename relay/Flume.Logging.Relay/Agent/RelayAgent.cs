@@ -177,7 +177,9 @@ public sealed partial class RelayAgent : IAsyncDisposable
 
             var running = _flow;
             var diff = FlowDiff.Compute(running.Configuration, next, (before, after) =>
-                running.Channels[before.Name] is IReconfigurableChannel && string.Equals(before.Type, after.Type, StringComparison.OrdinalIgnoreCase));
+                running.Channels[before.Name] is IReconfigurableChannel channel
+                && string.Equals(before.Type, after.Type, StringComparison.OrdinalIgnoreCase)
+                && channel.CanReconfigure(before.Context, after.Context));
             if (diff.IsEmpty)
             {
                 _flow = running with { Configuration = next };

@@ -10,6 +10,12 @@ namespace Flume.Logging.Relay.Channels;
 internal interface IReconfigurableChannel : IChannel
 {
     /// <summary>
+    /// True when the change from <paramref name="before"/> to <paramref name="after"/> (both of this channel's type)
+    /// can be applied to the running channel; otherwise the reload replaces the channel.
+    /// </summary>
+    bool CanReconfigure(ComponentContext before, ComponentContext after);
+
+    /// <summary>
     /// Reads and validates <paramref name="properties"/> (errors name the key, as a build's do) without applying them:
     /// the reload applies the result only once everything else it builds has been built.
     /// </summary>

@@ -107,10 +107,14 @@ internal sealed partial class MemoryChannel : IReconfigurableChannel, ITransacti
     public ChannelReconfiguration Prepare(ComponentContext properties)
     {
         var options = MemoryChannelOptions.From(properties);
-        return new ChannelReconfiguration(options.TransactionCapacity, () => Apply(options));
+        return new ChannelReconfiguration(options.TransactionCapacity, () => Reconfigure(options));
     }
 
-    private void Apply(MemoryChannelOptions options)
+    /// <summary>Every memory channel setting can change while it runs.</summary>
+    public bool CanReconfigure(ComponentContext before, ComponentContext after) => true;
+
+    /// <summary>Puts <paramref name="options"/> in effect, keeping the events held (also the spillable channel's memory part).</summary>
+    internal void Reconfigure(MemoryChannelOptions options)
     {
         int held;
         ManualResetEventSlim? space;

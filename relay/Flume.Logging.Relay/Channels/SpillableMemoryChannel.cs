@@ -1,4 +1,6 @@
+using System.Collections.Frozen;
 using Flume.Logging.Protocol;
+using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -14,13 +16,20 @@ namespace Flume.Logging.Relay.Channels;
 /// <remarks>
 /// As in Flume: a transaction either puts or takes, never both; only what overflowed survives a crash or restart,
 /// and at start those events drain before anything new; once overflow is active, puts try memory without waiting
-/// until <c>overflowDeactivationThreshold</c> percent of memory is free again.
+/// until <c>overflowDeactivationThreshold</c> percent of memory is free again. A reload that changes only the memory
+/// settings reconfigures the running channel, keeping the events in memory, as Flume's reload does.
 /// </remarks>
-internal sealed partial class SpillableMemoryChannel : IChannel, ITransactionCapacitySupported, IMonitoredComponent, IAsyncDisposable
+internal sealed partial class SpillableMemoryChannel : IReconfigurableChannel, ITransactionCapacitySupported, IMonitoredComponent, IAsyncDisposable
 {
     public const string FlumeClass = "org.apache.flume.channel.SpillableMemoryChannel";
 
-    private readonly SpillableMemoryChannelOptions _options;
+    // What a running channel takes on: the memory queue's limits and the overflow policy. Any other change (the
+    // overflow's file channel settings, the transaction capacity both parts share, the byte slot size, memory or
+    // overflow turned on or off) replaces the channel.
+    private static readonly FrozenSet<string> InPlaceKeys = FrozenSet.Create(
+        StringComparer.Ordinal, "memoryCapacity", "overflowTimeout", "overflowDeactivationThreshold", "byteCapacity", "byteCapacityBufferPercentage");
+
+    private SpillableMemoryChannelOptions _options;
     private readonly ILogger _logger;
     private readonly MemoryChannel? _memory;
     private readonly DurableFileChannel? _overflow;
@@ -122,6 +131,34 @@ internal sealed partial class SpillableMemoryChannel : IChannel, ITransactionCap
     }
 
     public ValueTask DisposeAsync() => new(StopAsync(CancellationToken.None));
+
+    public bool CanReconfigure(ComponentContext before, ComponentContext after) =>
+        before.SameAs(after, InPlaceKeys)
+        && (before.GetInt32("memoryCapacity", 10_000) > 0) == (after.GetInt32("memoryCapacity", 10_000) > 0);
+
+    /// <summary>
+    /// New <c>memoryCapacity</c>, <c>byteCapacity</c>, <c>byteCapacityBufferPercentage</c>, <c>overflowTimeout</c> and
+    /// <c>overflowDeactivationThreshold</c>: the events in memory and in overflow stay. A memory capacity below what
+    /// memory holds sends puts to overflow until the sinks have taken memory below it.
+    /// </summary>
+    public ChannelReconfiguration Prepare(ComponentContext properties)
+    {
+        var options = SpillableMemoryChannelOptions.From(properties);
+        options.Validate();
+        return new ChannelReconfiguration(options.TransactionCapacity, () => Reconfigure(options));
+    }
+
+    private void Reconfigure(SpillableMemoryChannelOptions options)
+    {
+        _memory?.Reconfigure(options.Memory);
+        lock (_lock)
+        {
+            _options = options;
+        }
+
+        Counter.ChannelCapacity = (long)options.MemoryCapacity + options.OverflowCapacity;
+        LogReconfigured(Name, options.MemoryCapacity, options.OverflowTimeout.TotalSeconds, MemorySize, OverflowSize);
+    }
 
     public IChannelTransaction BeginTransaction() => new Transaction(this);
 
@@ -288,6 +325,9 @@ internal sealed partial class SpillableMemoryChannel : IChannel, ITransactionCap
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "channel {Channel} stopped holding {InMemory} events in memory, which a spillable memory channel does not keep across restarts; {Overflow} events stay in its overflow on disk")]
     private partial void LogStoppedWithEvents(string channel, int inMemory, int overflow);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "channel {Channel} reconfigured in place (memoryCapacity {MemoryCapacity}, overflowTimeout {OverflowTimeout} s), keeping the {InMemory} events in memory and {Overflow} in overflow")]
+    private partial void LogReconfigured(string channel, int memoryCapacity, double overflowTimeout, int inMemory, int overflow);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "channel {Channel}: memory is full, overflow to disk activated")]
     private partial void LogOverflowActivated(string channel);

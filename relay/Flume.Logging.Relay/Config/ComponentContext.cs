@@ -66,6 +66,31 @@ public sealed class ComponentContext
         }
     }
 
+    /// <summary>
+    /// True when this context and <paramref name="other"/> hold the same keys with the same values, leaving out
+    /// <paramref name="except"/>; reads no key (the unknown-key check is not affected).
+    /// </summary>
+    internal bool SameAs(ComponentContext other, IReadOnlySet<string> except)
+    {
+        foreach (var (key, value) in _properties)
+        {
+            if (!except.Contains(key) && (!other._properties.TryGetValue(key, out var otherValue) || otherValue != value))
+            {
+                return false;
+            }
+        }
+
+        foreach (var key in other._properties.Keys)
+        {
+            if (!except.Contains(key) && !_properties.ContainsKey(key))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The keys the component has read (relative to the component), and the prefixes it handed on.</summary>
     internal PropertyReads Reads => _reads;
 

@@ -128,6 +128,54 @@ public sealed class RelayAgentReloadTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_spillable_channel_given_new_memory_settings_keeps_its_events_and_new_overflow_settings_replace_it()
+    {
+        var folder = Directory.CreateTempSubdirectory("reload-spillable-").FullName;
+        try
+        {
+            // k2 goes to a next hop that is not there, so all 100 events wait in the channel's memory through the reload.
+            var failing = Base.Replace("a1.sinks = k1 k2", "a1.sinks = k2", StringComparison.Ordinal).Replace(
+                "a1.sinks.k2.type = null",
+                "a1.sinks.k2.type = avro\na1.sinks.k2.hostname = 127.0.0.1\na1.sinks.k2.port = 1\na1.sinks.k2.connect-timeout = 200",
+                StringComparison.Ordinal).Replace(
+                "a1.channels.c1.type = memory",
+                $"a1.channels.c1.type = SPILLABLEMEMORY\na1.channels.c1.memoryCapacity = 200\na1.channels.c1.overflowCapacity = 1000\n" +
+                $"a1.channels.c1.checkpointDir = {folder}/checkpoint\na1.channels.c1.dataDirs = {folder}/data\na1.channels.c1.minimumRequiredSpace = 0",
+                StringComparison.Ordinal);
+            var agent = await StartAsync(failing);
+            var source = agent.Sources[0];
+            var channel = (SpillableMemoryChannel)agent.Channels[0];
+            await Eventually.TrueAsync(() => channel.MemorySize == 100, "all 100 events waiting in memory");
+
+            var memoryOnly = failing.Replace("memoryCapacity = 200", "memoryCapacity = 500\na1.channels.c1.overflowTimeout = 1", StringComparison.Ordinal);
+            Assert.True(await agent.ReloadAsync(Load(memoryOnly), Drain, CancellationToken.None));
+
+            Assert.Same(channel, agent.Channels[0]);
+            Assert.Same(source, agent.Sources[0]);
+            Assert.Equal(100, channel.MemorySize);
+            Assert.Equal(1500, ((ChannelCounter)Group(agent, "CHANNEL.c1")).ChannelCapacity);
+            Assert.True(_logs.Contains("channel c1 reconfigured in place (memoryCapacity 500, overflowTimeout 1 s), keeping the 100 events in memory and 0 in overflow"), _logs.Dump());
+            Assert.False(_logs.Contains("stopped holding"), _logs.Dump());
+
+            // The overflow's file channel cannot change under its events: the channel is replaced, as before.
+            Assert.True(await agent.ReloadAsync(Load(memoryOnly + "\na1.channels.c1.checkpointInterval = 5000"), Drain, CancellationToken.None));
+
+            Assert.NotSame(channel, agent.Channels[0]);
+            Assert.True(_logs.Contains("channel c1 stopped holding 100 events in memory"), _logs.Dump());
+        }
+        finally
+        {
+            if (_agent is not null)
+            {
+                await _agent.DisposeAsync();
+                _agent = null;
+            }
+
+            TempFolder.Delete(folder);
+        }
+    }
+
+    [Fact]
     public async Task New_channel_settings_a_kept_sink_cannot_use_are_refused_and_the_channel_keeps_its_old_ones()
     {
         var agent = await StartAsync(Base.Replace("a1.sinks.k2.channel = c1", "a1.sinks.k2.channel = c1\na1.sinks.k2.batchSize = 100", StringComparison.Ordinal));
