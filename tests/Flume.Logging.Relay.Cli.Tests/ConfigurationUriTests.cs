@@ -35,17 +35,13 @@ public sealed class ConfigurationUriTests : IAsyncDisposable
     [Fact]
     public async Task A_configuration_served_over_http_runs_and_an_edit_is_applied_while_unchanged_polls_get_304()
     {
-        _server.Serve(Flow, new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
-        using var relay = RelayProcess.StartRaw(
-            "agent", "--conf-uri", _server.Url, "--conf-user", "flume", "--conf-password", "s3cret", "--name", "a1", "-i", "1");
+        using var relay = StartPolling();
         await relay.Process.WaitForLineAsync("agent a1 running");
         await NetcatAsync(await relay.ListeningPortAsync("r1"), "over http");
         await relay.Process.WaitForLineAsync("over http");
         await Eventually.TrueAsync(() => _server.NotModifiedAnswers >= 2, "unchanged polls answered 304 Not Modified");
 
-        _server.Serve(Flow + "\na1.sinks.k1.maxBytesToLog = 4", new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero));
-
-        await relay.Process.WaitForLineAsync("agent a1 reloaded: stopped sink k1; started sink k1");
+        await EditAndWaitForReloadAsync(relay);
         Assert.Equal(0, await relay.StopAsync());
         Assert.Equal(0, _server.Unauthorized);
     }
@@ -53,9 +49,7 @@ public sealed class ConfigurationUriTests : IAsyncDisposable
     [Fact]
     public async Task A_server_that_goes_away_is_reported_once_and_changes_nothing_and_each_change_is_fetched_once()
     {
-        _server.Serve(Flow, new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
-        using var relay = RelayProcess.StartRaw(
-            "agent", "--conf-uri", _server.Url, "--conf-user", "flume", "--conf-password", "s3cret", "--name", "a1", "-i", "1");
+        using var relay = StartPolling();
         await relay.Process.WaitForLineAsync("agent a1 running");
         Assert.Equal(1, _server.OkAnswers);
 
@@ -67,8 +61,7 @@ public sealed class ConfigurationUriTests : IAsyncDisposable
         await NetcatAsync(await relay.ListeningPortAsync("r1"), "still running");
         await relay.Process.WaitForLineAsync("still running");
 
-        _server.Serve(Flow + "\na1.sinks.k1.maxBytesToLog = 4", new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero));
-        await relay.Process.WaitForLineAsync("agent a1 reloaded: stopped sink k1; started sink k1");
+        await EditAndWaitForReloadAsync(relay);
 
         Assert.Equal(2, _server.OkAnswers);
         Assert.Equal(1, relay.Process.CountLines("cannot read the configuration"));
@@ -125,6 +118,20 @@ public sealed class ConfigurationUriTests : IAsyncDisposable
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>Serves <see cref="Flow"/> and starts a relay on it that polls every second.</summary>
+    private RelayProcess StartPolling()
+    {
+        _server.Serve(Flow, new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
+        return RelayProcess.StartRaw("agent", "--conf-uri", _server.Url, "--conf-user", "flume", "--conf-password", "s3cret", "--name", "a1", "-i", "1");
+    }
+
+    /// <summary>Serves an edit of the logger sink and waits until the relay has restarted that sink alone.</summary>
+    private async Task EditAndWaitForReloadAsync(RelayProcess relay)
+    {
+        _server.Serve(Flow + "\na1.sinks.k1.maxBytesToLog = 4", new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero));
+        await relay.Process.WaitForLineAsync("agent a1 reloaded: stopped sink k1; started sink k1");
     }
 
     private static async Task NetcatAsync(int port, string line)
