@@ -133,11 +133,29 @@ public sealed class PeerProcess : IDisposable
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"process {_process.Id} did not exit within {timeout.TotalSeconds:0.#} s. Output:\n{Output}");
+            throw new TimeoutException($"process {_process.Id} did not exit within {timeout.TotalSeconds:0.#} s ({KernelState()}). Output:\n{Output}");
         }
 
         _process.WaitForExit();
         return _process.ExitCode;
+    }
+
+    /// <summary>
+    /// What the kernel says of the process: still running, exited and not yet reaped (a zombie: the exit was not seen
+    /// here), or gone. Tells a process that hangs from an exit that was missed.
+    /// </summary>
+    private string KernelState()
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+            var state = stat[stat.LastIndexOf(')') + 2];
+            return state == 'Z' ? "it exited and was not reaped" : $"kernel state {state}";
+        }
+        catch (IOException)
+        {
+            return "it is gone from /proc";
+        }
     }
 
     /// <summary>Sends SIGTERM, as an operator's stop or a service manager would.</summary>
