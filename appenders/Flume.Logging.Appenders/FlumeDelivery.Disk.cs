@@ -6,10 +6,15 @@ namespace Flume.Logging.Appenders;
 /// <summary>The delivery loop's use of the disk buffer: spilling memory to it, and draining it oldest first.</summary>
 internal sealed partial class FlumeDelivery
 {
-    /// <summary>Most entries moved from memory to disk in one transaction.</summary>
-    private const int SpillChunk = 1000;
+    /// <summary>
+    /// How often the memory queue moves to disk while the relays are down, when the flush interval is longer: the
+    /// queue is then all that stands between log calls and the disk, and a burst of 100,000 events a second fills it
+    /// within the default 1 s flush interval. Ten wake-ups a second during an outage cost nothing next to the writes.
+    /// </summary>
+    internal static readonly TimeSpan SpillPoll = TimeSpan.FromMilliseconds(100);
 
-    private readonly EventBatch _spill;
+    // Made at the first spill, growing to the largest put: an appender without a disk buffer never needs it.
+    private EventBatch? _spill;
     private readonly List<FlumeEvent> _diskScratch = [];
     private DiskBuffer? _disk;
 
@@ -63,13 +68,15 @@ internal sealed partial class FlumeDelivery
     }
 
     /// <summary>
-    /// Waits out the relays' backoff, moving the memory queue to disk every flush interval meanwhile, so log calls
-    /// keep finding room while the disk has it. False when disposal has begun: what is in memory is then on disk.
+    /// Waits out the relays' backoff, moving the memory queue to disk every <see cref="SpillPoll"/> (or flush interval,
+    /// if shorter) meanwhile, so log calls keep finding room while the disk has it. False when disposal has begun: what
+    /// is in memory is then on disk.
     /// </summary>
     private async Task<bool> WaitToRetryWhileSpillingAsync(DiskBuffer disk, Exception failure)
     {
         var delay = RetryDelay.After(failure);
         var started = _time.GetTimestamp();
+        var poll = _flushInterval < SpillPoll ? _flushInterval : SpillPoll;
         while (!Stopping)
         {
             var remaining = delay - _time.GetElapsedTime(started);
@@ -78,7 +85,7 @@ internal sealed partial class FlumeDelivery
                 return true;
             }
 
-            await WaitAsync(remaining < _flushInterval ? remaining : _flushInterval, _stop.Token).ConfigureAwait(false);
+            await WaitAsync(remaining < poll ? remaining : poll, _stop.Token).ConfigureAwait(false);
             await SpillAsync(disk).ConfigureAwait(false);
         }
 
@@ -89,9 +96,10 @@ internal sealed partial class FlumeDelivery
     /// <summary>Moves everything queued in memory to the disk buffer, behind what is there.</summary>
     private async ValueTask SpillAsync(DiskBuffer disk)
     {
-        while (TakeInto(_spill, SpillChunk) > 0)
+        var spill = _spill ??= new EventBatch(0, _drops.WantsSources);
+        while (TakeInto(spill, disk.PutLimit) > 0)
         {
-            await PutOnDiskAsync(disk, _spill).ConfigureAwait(false);
+            await PutOnDiskAsync(disk, spill).ConfigureAwait(false);
         }
     }
 

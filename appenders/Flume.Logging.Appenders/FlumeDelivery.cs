@@ -70,7 +70,6 @@ internal sealed partial class FlumeDelivery : IAsyncDisposable
         _admission = new Admission(_queue, options.Overflow, options.BlockTimeout, _counters, _progress, _drops, () => RelaysDown);
         _batch = new EventBatch(_batchSize, _drops.WantsSources);
         _next = new EventBatch(_batchSize, _drops.WantsSources);
-        _spill = new EventBatch(SpillChunk, _drops.WantsSources);
         var rpcOptions = options.ToRpcClientOptions();
         _client = context.ClientFactory is { } clientFactory ? clientFactory(rpcOptions) : RpcClients.Create(rpcOptions, null, _time);
         _meterSource = new AppenderMeter.Source(context.Kind, context.Name ?? context.Kind, _counters, () => _queue.Count, () => _disk?.Count ?? 0);

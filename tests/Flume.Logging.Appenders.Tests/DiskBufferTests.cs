@@ -4,6 +4,7 @@ using System.Text;
 using Flume.Logging.Appenders.Delivery;
 using Flume.Logging.Protocol;
 using Flume.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Appenders.Tests;
 
@@ -74,6 +75,53 @@ public sealed class DiskBufferTests : IDisposable
         var again = Start(third);
         await again.DisposeAsync();
         Assert.Equal(0, third.Calls);
+    }
+
+    [Fact]
+    public async Task A_queue_larger_than_the_buffer_fills_it_and_only_the_rest_is_dropped()
+    {
+        var down = new FakeRpcClient { FailAlways = true };
+        var delivery = Start(down);
+        for (var i = 0; i < 1500; i++)
+        {
+            Assert.True(delivery.TryEnqueue(Event(i)));
+        }
+
+        await delivery.DisposeAsync();
+
+        Assert.Equal(1000, delivery.EventsBuffered);
+        Assert.Equal(500, delivery.EventsDropped);
+    }
+
+    [Fact]
+    public async Task During_an_outage_the_queue_moves_to_disk_several_times_a_flush_interval_so_a_burst_beyond_it_is_kept()
+    {
+        var time = new FakeTimeProvider();
+        var down = new FakeRpcClient { FailAlways = true };
+        await using var delivery = new FlumeDelivery(
+            new FlumeAppenderOptions { Hosts = "127.0.0.1:9", QueueLimit = 1000, BufferPath = _bufferPath },
+            new DeliveryContext { ClientFactory = _ => down, TimeProvider = time });
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True(delivery.TryEnqueue(Event(i)));
+        }
+
+        // The first batch fails at once (no backoff yet); the loop then spills and waits out the relay's 1 s backoff.
+        await Eventually.TrueAsync(() => delivery.EventsBuffered == 100, "the failed batch on disk");
+        for (var i = 100; i < 1000; i++)
+        {
+            Assert.True(delivery.TryEnqueue(Event(i)));
+        }
+
+        // A tenth of the default 1 s flush interval: the queue is on disk, and the next burst finds room.
+        time.Advance(FlumeDelivery.SpillPoll);
+        await Eventually.TrueAsync(() => delivery.EventsBuffered == 1000, "the queue moved to disk within the backoff");
+        for (var i = 1000; i < 1900; i++)
+        {
+            Assert.True(delivery.TryEnqueue(Event(i)), $"event {i} found no room");
+        }
+
+        Assert.Equal(0, delivery.EventsDropped);
     }
 
     [Fact]
