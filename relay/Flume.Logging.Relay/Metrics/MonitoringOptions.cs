@@ -63,7 +63,9 @@ internal sealed record MonitoringOptions(string Bind, int Port)
             return null;
         }
 
-        if (!type.Value.Equals("http", StringComparison.OrdinalIgnoreCase))
+        // Flume takes its alias or, as for any component, the class name.
+        if (!type.Value.Equals("http", StringComparison.OrdinalIgnoreCase)
+            && !type.Value.Equals("org.apache.flume.instrumentation.http.HTTPMetricsServer", StringComparison.Ordinal))
         {
             throw type.Error($"unknown monitoring type '{type.Value}'; this relay serves only 'http' (JSON at /metrics, Prometheus at /metrics/prometheus)");
         }

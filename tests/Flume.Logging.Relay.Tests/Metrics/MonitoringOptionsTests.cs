@@ -42,6 +42,17 @@ public sealed class MonitoringOptionsTests
     }
 
     [Fact]
+    public void The_http_servers_Flume_class_name_is_taken_as_its_alias()
+    {
+        var options = MonitoringOptions.From(
+            Entries(Agent),
+            new Dictionary<string, string> { ["flume.monitoring.type"] = "org.apache.flume.instrumentation.http.HTTPMetricsServer", ["flume.monitoring.port"] = "34545" },
+            null);
+
+        Assert.Equal(new MonitoringOptions("127.0.0.1", 34545), options);
+    }
+
+    [Fact]
     public void The_port_defaults_to_Flumes_41414_and_metrics_port_alone_turns_http_on()
     {
         Assert.Equal(41414, MonitoringOptions.From(Entries("flume.monitoring.type = HTTP\n" + Agent), NoSystemProperties, null)!.Port);
