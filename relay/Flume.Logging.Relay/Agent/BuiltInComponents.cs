@@ -24,16 +24,20 @@ using Microsoft.Extensions.Logging;
 
 namespace Flume.Logging.Relay.Agent;
 
-/// <summary>The components that ship with the relay, under Flume's aliases.</summary>
+/// <summary>The components that ship with the relay, under Flume's aliases and Flume's class names.</summary>
 internal static class BuiltInComponents
 {
     public static void Register(ComponentRegistry registry)
     {
-        registry.AddChannel("memory", c => new MemoryChannel(
-            c.Name, MemoryChannelOptions.From(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<MemoryChannel>()));
+        Func<ChannelBuildContext, IChannel> memory = c => new MemoryChannel(
+            c.Name, MemoryChannelOptions.From(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<MemoryChannel>());
+        registry.AddChannel("memory", memory);
+        registry.AddChannel("org.apache.flume.channel.MemoryChannel", memory);
 
-        registry.AddChannel("file", c => new DurableFileChannel(
-            c.Name, DurableFileChannel.Options(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<DurableFileChannel>()));
+        Func<ChannelBuildContext, IChannel> file = c => new DurableFileChannel(
+            c.Name, DurableFileChannel.Options(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<DurableFileChannel>());
+        registry.AddChannel("file", file);
+        registry.AddChannel("org.apache.flume.channel.file.FileChannel", file);
 
         registry.AddChannel("SPILLABLEMEMORY", CreateSpillableMemoryChannel);
         registry.AddChannel(SpillableMemoryChannel.FlumeClass, CreateSpillableMemoryChannel);
@@ -41,11 +45,18 @@ internal static class BuiltInComponents
         registry.AddChannel(KafkaChannel.FlumeClass, c => new KafkaChannel(
             c.Name, KafkaChannelOptions.From(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<KafkaChannel>()));
 
-        registry.AddSource("netcat", c => new NetcatSource(c.Name, NetcatSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory));
-        registry.AddSource("seq", c => new SeqSource(
-            c.Name, SeqSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<SeqSource>()));
-        registry.AddSource("spooldir", c => new SpoolDirectorySource(
-            c.Name, SpoolDirectorySourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, Random.Shared, c.Services.LoggerFactory.CreateLogger<SpoolDirectorySource>()));
+        Func<SourceBuildContext, ISource> netcat = c => new NetcatSource(
+            c.Name, NetcatSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory);
+        registry.AddSource("netcat", netcat);
+        registry.AddSource("org.apache.flume.source.NetcatSource", netcat);
+        Func<SourceBuildContext, ISource> seq = c => new SeqSource(
+            c.Name, SeqSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<SeqSource>());
+        registry.AddSource("seq", seq);
+        registry.AddSource("org.apache.flume.source.SequenceGeneratorSource", seq);
+        Func<SourceBuildContext, ISource> spooldir = c => new SpoolDirectorySource(
+            c.Name, SpoolDirectorySourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, Random.Shared, c.Services.LoggerFactory.CreateLogger<SpoolDirectorySource>());
+        registry.AddSource("spooldir", spooldir);
+        registry.AddSource("org.apache.flume.source.SpoolDirectorySource", spooldir);
         registry.AddSource("TAILDIR", CreateTaildirSource);
         registry.AddSource(TaildirSource.FlumeClass, CreateTaildirSource);
         registry.AddSource("exec", CreateExecSource);
@@ -66,38 +77,52 @@ internal static class BuiltInComponents
         registry.AddSource(KafkaSource.FlumeClass, c => new KafkaSource(
             c.Name, KafkaSourceOptions.From(c.Properties), c.ChannelProcessor, c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<KafkaSource>()));
 
-        registry.AddSource("avro", c => new RpcSource(
+        Func<SourceBuildContext, ISource> avroSource = c => new RpcSource(
             c.Name,
             c.ChannelProcessor,
             source => AvroRpc.CreateServer($"avro source {c.Name}", AvroSourceOptions(c, source), source, c.Services.LoggerFactory),
             c.Services.TimeProvider,
-            c.Services.LoggerFactory.CreateLogger<RpcSource>()));
+            c.Services.LoggerFactory.CreateLogger<RpcSource>());
+        registry.AddSource("avro", avroSource);
+        registry.AddSource("org.apache.flume.source.AvroSource", avroSource);
 
-        registry.AddSink("avro", c =>
+        Func<SinkBuildContext, ISink> avroSink = c =>
         {
             var options = RpcComponentProperties.Sink(c.Name, c.Properties, avro: true);
             return new RpcSink(c.Name, c.Channel, options.BatchSize, AvroRpc.CreateClient(options.Hosts[0], options, c.Services.LoggerFactory, c.Services.TimeProvider));
-        });
-        registry.AddSource("thrift", c => new RpcSource(
+        };
+        registry.AddSink("avro", avroSink);
+        registry.AddSink("org.apache.flume.sink.AvroSink", avroSink);
+        Func<SourceBuildContext, ISource> thriftSource = c => new RpcSource(
             c.Name,
             c.ChannelProcessor,
             source => ThriftRpc.CreateServer($"thrift source {c.Name}", RpcComponentProperties.Server(c.Properties, avro: false, source.Counter, c.Services.TimeProvider), source, c.Services.LoggerFactory),
             c.Services.TimeProvider,
-            c.Services.LoggerFactory.CreateLogger<RpcSource>()));
+            c.Services.LoggerFactory.CreateLogger<RpcSource>());
+        registry.AddSource("thrift", thriftSource);
+        registry.AddSource("org.apache.flume.source.ThriftSource", thriftSource);
 
-        registry.AddSink("thrift", c =>
+        Func<SinkBuildContext, ISink> thriftSink = c =>
         {
             var options = RpcComponentProperties.Sink(c.Name, c.Properties, avro: false);
             return new RpcSink(c.Name, c.Channel, options.BatchSize, ThriftRpc.CreateClient(options.Hosts[0], options, c.Services.LoggerFactory, c.Services.TimeProvider));
-        });
-        registry.AddSink("logger", c => new LoggerSink(
+        };
+        registry.AddSink("thrift", thriftSink);
+        registry.AddSink("org.apache.flume.sink.ThriftSink", thriftSink);
+        Func<SinkBuildContext, ISink> logger = c => new LoggerSink(
             c.Name, c.Channel, c.Properties.GetInt32("maxBytesToLog", LoggerSink.DefaultMaxBytesToLog, 0, int.MaxValue),
-            c.Services.LoggerFactory.CreateLogger<LoggerSink>()));
+            c.Services.LoggerFactory.CreateLogger<LoggerSink>());
+        registry.AddSink("logger", logger);
+        registry.AddSink("org.apache.flume.sink.LoggerSink", logger);
         registry.AddSink("http", CreateHttpSink);
         registry.AddSink(HttpSink.FlumeClass, CreateHttpSink);
-        registry.AddSink("null", c => new NullSink(c.Name, c.Channel, c.Properties.GetInt32("batchSize", NullSink.DefaultBatchSize, 1, int.MaxValue)));
-        registry.AddSink("file_roll", c => new FileRollSink(
-            c.Name, c.Channel, FileRollSinkOptions.From(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<FileRollSink>()));
+        Func<SinkBuildContext, ISink> nullSink = c => new NullSink(c.Name, c.Channel, c.Properties.GetInt32("batchSize", NullSink.DefaultBatchSize, 1, int.MaxValue));
+        registry.AddSink("null", nullSink);
+        registry.AddSink("org.apache.flume.sink.NullSink", nullSink);
+        Func<SinkBuildContext, ISink> fileRoll = c => new FileRollSink(
+            c.Name, c.Channel, FileRollSinkOptions.From(c.Properties), c.Services.TimeProvider, c.Services.LoggerFactory.CreateLogger<FileRollSink>());
+        registry.AddSink("file_roll", fileRoll);
+        registry.AddSink("org.apache.flume.sink.RollingFileSink", fileRoll);
         registry.AddSink("hdfs", CreateHdfsSink);
         registry.AddSink(HdfsSink.FlumeClass, CreateHdfsSink);
 
@@ -122,18 +147,27 @@ internal static class BuiltInComponents
         registry.AddInterceptor("search_replace", SearchReplaceInterceptor.Create);
         registry.AddInterceptor(SearchReplaceInterceptor.BuilderClass, SearchReplaceInterceptor.Create);
 
-        registry.AddSelector("replicating", c => new ReplicatingChannelSelector(c.Channels, c.Properties.GetList("optional")));
-        registry.AddSelector("multiplexing", c => new MultiplexingChannelSelector(c.Channels, c.Properties));
+        Func<SelectorBuildContext, IChannelSelector> replicating = c => new ReplicatingChannelSelector(c.Channels, c.Properties.GetList("optional"));
+        registry.AddSelector("replicating", replicating);
+        registry.AddSelector("org.apache.flume.channel.ReplicatingChannelSelector", replicating);
+        Func<SelectorBuildContext, IChannelSelector> multiplexing = c => new MultiplexingChannelSelector(c.Channels, c.Properties);
+        registry.AddSelector("multiplexing", multiplexing);
+        registry.AddSelector("org.apache.flume.channel.MultiplexingChannelSelector", multiplexing);
         registry.AddSelector("load_balancing", c => LoadBalancingChannelSelector.Create(c, Random.Shared));
         registry.AddSelector(LoadBalancingChannelSelector.FlumeClass, c => LoadBalancingChannelSelector.Create(c, Random.Shared));
 
-        registry.AddSinkProcessor("default", c =>
+        Func<SinkProcessorBuildContext, ISinkProcessor> defaultProcessor = c =>
         {
             c.Properties.Require(c.Sinks.Count == 1, "type", $"default takes exactly one sink; group {c.GroupName} has {c.Sinks.Count}");
             return new DefaultSinkProcessor(c.Sinks[0]);
-        });
+        };
+        registry.AddSinkProcessor("default", defaultProcessor);
+        registry.AddSinkProcessor("org.apache.flume.sink.DefaultSinkProcessor", defaultProcessor);
         registry.AddSinkProcessor("failover", FailoverSinkProcessor.Create);
-        registry.AddSinkProcessor("load_balance", c => LoadBalancingSinkProcessor.Create(c, Random.Shared));
+        registry.AddSinkProcessor("org.apache.flume.sink.FailoverSinkProcessor", FailoverSinkProcessor.Create);
+        Func<SinkProcessorBuildContext, ISinkProcessor> loadBalance = c => LoadBalancingSinkProcessor.Create(c, Random.Shared);
+        registry.AddSinkProcessor("load_balance", loadBalance);
+        registry.AddSinkProcessor("org.apache.flume.sink.LoadBalancingSinkProcessor", loadBalance);
     }
 
     /// <summary>A required TCP port, 0-65535 (0 lets the system choose).</summary>

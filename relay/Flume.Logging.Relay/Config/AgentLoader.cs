@@ -187,7 +187,9 @@ internal sealed class AgentLoader
         // Only the built-in selectors' keys are known to name channels; a custom selector's keys are its own.
         var type = selector.GetString("type", "");
         if (!type.Equals("replicating", StringComparison.OrdinalIgnoreCase)
-            && !type.Equals("multiplexing", StringComparison.OrdinalIgnoreCase))
+            && !type.Equals("multiplexing", StringComparison.OrdinalIgnoreCase)
+            && !type.Equals("org.apache.flume.channel.ReplicatingChannelSelector", StringComparison.OrdinalIgnoreCase)
+            && !type.Equals("org.apache.flume.channel.MultiplexingChannelSelector", StringComparison.OrdinalIgnoreCase))
         {
             return;
         }

@@ -1,5 +1,7 @@
 using System.Collections.Frozen;
+using System.ComponentModel;
 using System.Globalization;
+using System.Reflection;
 using Flume.Logging.Rpc.Tls;
 
 namespace Flume.Logging.Relay.Config;
@@ -227,7 +229,9 @@ public sealed class ComponentContext
             }
         }
 
-        var accepted = string.Join(", ", names).ToLowerInvariant();
+        // Listed as Flume spells them: a member's [Description] where Flume's spelling is not its name in lower case.
+        var accepted = string.Join(
+            ", ", names.Select(name => typeof(T).GetField(name)?.GetCustomAttribute<DescriptionAttribute>()?.Description ?? name.ToLowerInvariant()));
         throw CreateValueError(key, $"'{value}' is not one of: {accepted}");
     }
 

@@ -221,6 +221,18 @@ public sealed class ComponentContextTests
     }
 
     [Fact]
+    public void GetEnum_lists_the_values_as_Flume_spells_them()
+    {
+        var policy = Assert.Throws<ConfigurationException>(
+            () => Context(("trackingPolicy", "move")).GetEnum("trackingPolicy", Flume.Logging.Relay.Sources.Spooling.SpoolTrackingPolicy.Rename));
+        var fileType = Assert.Throws<ConfigurationException>(
+            () => Context(("hdfs.fileType", "Parquet")).GetEnum("hdfs.fileType", Flume.Logging.Relay.Sinks.Hdfs.HdfsFileType.SequenceFile));
+
+        Assert.EndsWith("'move' is not one of: rename, tracker_dir", policy.Message, StringComparison.Ordinal);
+        Assert.EndsWith("'Parquet' is not one of: SequenceFile, DataStream, CompressedStream", fileType.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void GetEnum_defaults_when_absent()
     {
         Assert.Equal(CompressionType.Deflate, Context().GetEnum("compression-type", CompressionType.Deflate));
