@@ -129,20 +129,8 @@ internal static class Program
                     : "a configuration file is required: --conf <file>, --conf-file/-f <file>, or --conf-uri <uri>");
             }
         });
-        pollInterval.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError("--poll-interval must be at least 1 second");
-            }
-        });
-        stopTimeout.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError("--stop-timeout must be at least 1 second");
-            }
-        });
+        IntOptionRule.Require(pollInterval, value => value >= 1, "--poll-interval must be at least 1 second");
+        IntOptionRule.Require(stopTimeout, value => value >= 1, "--stop-timeout must be at least 1 second");
         command.SetAction(async (result, _) =>
         {
             // As in Flume, every --conf-uri is read before the files; the relay's own "--conf <file>" comes first of

@@ -186,6 +186,18 @@ public sealed class CommandLineTests
         Assert.Contains("--poll-interval must be at least 1 second", relay.Process.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--stop-timeout")]
+    [InlineData("--poll-interval")]
+    public async Task A_number_option_given_words_is_a_usage_error_not_a_crash(string option)
+    {
+        using var relay = RelayProcess.StartRaw("--conf", "relay.properties", option, "abc");
+
+        Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains($"Cannot parse argument 'abc' for option '{option}'", relay.Process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", relay.Process.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Help_lists_the_options()
     {

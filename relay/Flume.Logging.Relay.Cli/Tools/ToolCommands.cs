@@ -155,26 +155,14 @@ internal static class ToolCommands
     private static Option<int> PortOption(string name, string alias)
     {
         var port = new Option<int>(name, alias) { Description = "The source's port.", Required = true };
-        port.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > 65535)
-            {
-                result.AddError($"{name} must be in 1-65535");
-            }
-        });
+        IntOptionRule.Require(port, value => value is >= 1 and <= 65535, $"{name} must be in 1-65535");
         return port;
     }
 
     private static Option<int> PositiveOption(string name, int defaultValue, string description)
     {
         var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError($"{name} must be at least 1");
-            }
-        });
+        IntOptionRule.Require(option, value => value >= 1, $"{name} must be at least 1");
         return option;
     }
 }
