@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Flume.Logging.Relay.Cli.Tools;
 
 namespace Flume.Logging.Relay.Cli;
@@ -74,6 +75,18 @@ internal static class Program
         };
         var metricsPort = new Option<int?>("--metrics-port")
         {
+            // The default parser's error names the type System.Nullable`1[System.Int32].
+            CustomParser = result =>
+            {
+                var text = result.Tokens[^1].Value;
+                if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535)
+                {
+                    return port;
+                }
+
+                result.AddError($"--metrics-port must be a port 0-65535 (got '{text}')");
+                return null;
+            },
             Description = "Serve metrics over HTTP on this port (127.0.0.1 unless -Dflume.monitoring.bind says otherwise): " +
                 "Flume JSON at /metrics, Prometheus text at /metrics/prometheus. Same as -Dflume.monitoring.type=http -Dflume.monitoring.port=<port>.",
         };

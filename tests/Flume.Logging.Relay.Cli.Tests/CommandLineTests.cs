@@ -126,6 +126,28 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task A_folder_given_as_the_configuration_file_is_named_as_a_folder_not_a_permission_problem()
+    {
+        var folder = Path.GetTempPath().TrimEnd('/');
+        using var relay = RelayProcess.StartRaw("--name", "a1", "-f", folder);
+
+        Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains($"cannot read the configuration file {folder}: it is a folder", relay.Process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("denied", relay.Process.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("70000")]
+    public async Task A_metrics_port_that_is_no_port_is_a_usage_error_naming_the_option(string port)
+    {
+        using var relay = RelayProcess.StartRaw("--conf", "relay.properties", "--metrics-port", port);
+
+        Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains($"--metrics-port must be a port 0-65535 (got '{port}')", relay.Process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_hangup_stops_the_agent_cleanly_as_SIGTERM_does()
     {
         using var relay = await RelayProcess.StartRunningAsync(NetcatAgent(0));

@@ -27,6 +27,12 @@ public static class ConfigurationFiles
 
     private static StreamReader Open(string path)
     {
+        if (Directory.Exists(path))
+        {
+            // Opening a folder fails with "Access to the path is denied", which sends the user to its permissions.
+            throw new IOException($"cannot read the configuration file {path}: it is a folder; name the properties file in it");
+        }
+
         try
         {
             return new StreamReader(path, System.Text.Encoding.UTF8);
