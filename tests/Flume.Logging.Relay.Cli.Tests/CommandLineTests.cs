@@ -119,21 +119,19 @@ public sealed class CommandLineTests
     public async Task A_missing_configuration_file_is_named_as_the_configuration_file()
     {
         var missing = Path.Combine(Path.GetTempPath(), $"no-such-relay-{Guid.NewGuid():N}.properties");
-        using var relay = RelayProcess.StartRaw("--conf", missing);
+        var output = await FailedStartOutputAsync("--conf", missing);
 
-        Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        Assert.Contains($"cannot read the configuration file {missing}", relay.Process.Output, StringComparison.Ordinal);
+        Assert.Contains($"cannot read the configuration file {missing}", output, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_folder_given_as_the_configuration_file_is_named_as_a_folder_not_a_permission_problem()
     {
         var folder = Path.GetTempPath().TrimEnd('/');
-        using var relay = RelayProcess.StartRaw("--name", "a1", "-f", folder);
+        var output = await FailedStartOutputAsync("--name", "a1", "-f", folder);
 
-        Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        Assert.Contains($"cannot read the configuration file {folder}: it is a folder", relay.Process.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain("denied", relay.Process.Output, StringComparison.Ordinal);
+        Assert.Contains($"cannot read the configuration file {folder}: it is a folder", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("denied", output, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -141,10 +139,9 @@ public sealed class CommandLineTests
     [InlineData("70000")]
     public async Task A_metrics_port_that_is_no_port_is_a_usage_error_naming_the_option(string port)
     {
-        using var relay = RelayProcess.StartRaw("--conf", "relay.properties", "--metrics-port", port);
+        var output = await FailedStartOutputAsync("--conf", "relay.properties", "--metrics-port", port);
 
-        Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        Assert.Contains($"--metrics-port must be a port 0-65535 (got '{port}')", relay.Process.Output, StringComparison.Ordinal);
+        Assert.Contains($"--metrics-port must be a port 0-65535 (got '{port}')", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -179,10 +176,9 @@ public sealed class CommandLineTests
     [Fact]
     public async Task A_missing_configuration_file_is_named()
     {
-        using var relay = RelayProcess.StartRaw("--conf", "/nonexistent/relay.properties");
+        var output = await FailedStartOutputAsync("--conf", "/nonexistent/relay.properties");
 
-        Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        Assert.Contains("/nonexistent/relay.properties", relay.Process.Output, StringComparison.Ordinal);
+        Assert.Contains("/nonexistent/relay.properties", output, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -190,11 +186,10 @@ public sealed class CommandLineTests
     [InlineData("load", "--host", "127.0.0.1", "--port", "1", "--duration", "3", "--duration", "30")]
     public async Task A_repeated_option_is_a_usage_error_not_a_crash(params string[] arguments)
     {
-        using var relay = RelayProcess.StartRaw(arguments);
+        var output = await FailedStartOutputAsync(arguments);
 
-        Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        Assert.Contains("expects a single argument", relay.Process.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain("Unhandled exception", relay.Process.Output, StringComparison.Ordinal);
+        Assert.Contains("expects a single argument", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -202,10 +197,9 @@ public sealed class CommandLineTests
     [InlineData("-5")]
     public async Task A_poll_interval_below_one_second_is_a_usage_error(string seconds)
     {
-        using var relay = RelayProcess.StartRaw("--conf", "relay.properties", "--poll-interval", seconds);
+        var output = await FailedStartOutputAsync("--conf", "relay.properties", "--poll-interval", seconds);
 
-        Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        Assert.Contains("--poll-interval must be at least 1 second", relay.Process.Output, StringComparison.Ordinal);
+        Assert.Contains("--poll-interval must be at least 1 second", output, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -213,11 +207,10 @@ public sealed class CommandLineTests
     [InlineData("--poll-interval")]
     public async Task A_number_option_given_words_is_a_usage_error_not_a_crash(string option)
     {
-        using var relay = RelayProcess.StartRaw("--conf", "relay.properties", option, "abc");
+        var output = await FailedStartOutputAsync("--conf", "relay.properties", option, "abc");
 
-        Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        Assert.Contains($"Cannot parse argument 'abc' for option '{option}'", relay.Process.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain("Unhandled exception", relay.Process.Output, StringComparison.Ordinal);
+        Assert.Contains($"Cannot parse argument 'abc' for option '{option}'", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -230,5 +223,13 @@ public sealed class CommandLineTests
         {
             Assert.Contains(option, relay.Process.Output, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>Runs the relay with <paramref name="arguments"/>, which must stop it with exit code 1, and returns what it wrote.</summary>
+    private static async Task<string> FailedStartOutputAsync(params string[] arguments)
+    {
+        using var relay = RelayProcess.StartRaw(arguments);
+        Assert.Equal(1, await relay.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        return relay.Process.Output;
     }
 }
