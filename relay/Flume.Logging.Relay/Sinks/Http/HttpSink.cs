@@ -56,6 +56,13 @@ internal sealed partial class HttpSink : ISink, IMonitoredComponent, IAsyncDispo
     public Task StartAsync(CancellationToken cancellationToken)
     {
         Counter.Start();
+        if (HttpSinkOptions.Resolve(_options.Rollback, 200, _options.DefaultRollback))
+        {
+            // Flume's defaults roll back every answer, 200 included: with only an endpoint set, each event is posted
+            // again and again. Flume behaves the same; the user guide's example sets the overrides.
+            LogEverySuccessRollsBack(Name);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -120,7 +127,9 @@ internal sealed partial class HttpSink : ISink, IMonitoredComponent, IAsyncDispo
         if (rollback && backoff)
         {
             Counter.AddEventWriteFail(1);
-            throw new EventDeliveryException($"http sink {Name}: {_options.Endpoint} answered {status}; the event stays in the channel (rollback.{status} and backoff.{status} resolve to true)");
+            throw new EventDeliveryException(
+                $"http sink {Name}: {_options.Endpoint} answered {status}; the event stays in the channel (rollback.{status} and backoff.{status} resolve to true" +
+                (status is >= 200 and < 300 ? $"; set rollback.2XX = false and backoff.2XX = false to take 2xx answers as delivered)" : ")"));
         }
 
         LogAnswered(Name, status, rollback ? "rolled back" : "committed");
@@ -143,6 +152,9 @@ internal sealed partial class HttpSink : ISink, IMonitoredComponent, IAsyncDispo
     private string Describe(Exception e) => e is OperationCanceledException
         ? $"no response within requestTimeout {_options.RequestTimeout.TotalMilliseconds} ms"
         : e.Message;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "http sink {Sink}: a 200 answer rolls the event back and it is posted again (Flume's defaults: defaultRollback and defaultBackoff true for every status); set rollback.2XX = false and backoff.2XX = false, as the Flume user guide's example does, to take 2xx answers as delivered")]
+    private partial void LogEverySuccessRollsBack(string sink);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "http sink {Sink}: endpoint answered {Status}; event {Outcome}")]
     private partial void LogAnswered(string sink, int status, string outcome);

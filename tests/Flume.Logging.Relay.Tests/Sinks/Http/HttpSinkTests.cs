@@ -4,6 +4,8 @@ using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Sinks;
 using Flume.Logging.Relay.Sinks.Http;
 using Flume.Logging.Rpc;
+using Flume.Logging.Testing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flume.Logging.Relay.Tests.Sinks.Http;
@@ -57,6 +59,36 @@ public sealed class HttpSinkTests : IAsyncDisposable
         Assert.Contains("Content-Type: application/json", headers, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("Accept: application/json", headers, StringComparison.OrdinalIgnoreCase);
         Assert.Equal("{\"a\":1}", body);
+    }
+
+    [Fact]
+    public async Task With_only_an_endpoint_a_200_rolls_back_as_in_Flume_and_the_start_and_the_failure_say_which_overrides_fix_it()
+    {
+        using var logs = new CapturingLoggerFactory();
+        await using var sink = new HttpSink(
+            "k1", _channel, HttpSinkOptions.From(new ComponentContext("k1", "a1.sinks.k1.", new Dictionary<string, string> { ["endpoint"] = _server.Endpoint.ToString() })),
+            logs.CreateLogger<HttpSink>());
+        await sink.StartAsync(CancellationToken.None);
+        await _channel.PutTextAsync("sent twice");
+
+        var error = await Assert.ThrowsAsync<EventDeliveryException>(() => sink.ProcessAsync(CancellationToken.None).AsTask());
+
+        Assert.True(logs.Contains("a 200 answer rolls the event back and it is posted again", LogLevel.Warning), logs.Dump());
+        Assert.EndsWith("set rollback.2XX = false and backoff.2XX = false to take 2xx answers as delivered)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, _channel.Size);
+    }
+
+    [Fact]
+    public async Task The_guides_example_starts_without_the_warning()
+    {
+        using var logs = new CapturingLoggerFactory();
+        await using var sink = new HttpSink(
+            "k1", _channel, HttpSinkOptions.From(new ComponentContext("k1", "a1.sinks.k1.", new Dictionary<string, string> { ["endpoint"] = _server.Endpoint.ToString(), ["rollback.200"] = "false" })),
+            logs.CreateLogger<HttpSink>());
+
+        await sink.StartAsync(CancellationToken.None);
+
+        Assert.False(logs.Contains("rolls the event back"), logs.Dump());
     }
 
     [Fact]
