@@ -19,6 +19,7 @@ public sealed partial class ChannelProcessor
     private readonly IChannelSelector _selector;
     private readonly IReadOnlyList<IInterceptor> _interceptors;
     private readonly ILogger _logger;
+    private int _unroutedReported;
 
     /// <summary>Creates a processor over the selector's channels with the given interceptor chain.</summary>
     public ChannelProcessor(IChannelSelector selector, IReadOnlyList<IInterceptor> interceptors, ILogger<ChannelProcessor> logger)
@@ -226,8 +227,16 @@ public sealed partial class ChannelProcessor
                 continue;
             }
 
-            Add(required, _selector.GetRequiredChannels(flumeEvent), flumeEvent);
-            Add(optional, _selector.GetOptionalChannels(flumeEvent), flumeEvent);
+            var requiredChannels = _selector.GetRequiredChannels(flumeEvent);
+            var optionalChannels = _selector.GetOptionalChannels(flumeEvent);
+            if (requiredChannels.Count == 0 && optionalChannels.Count == 0 && Interlocked.Exchange(ref _unroutedReported, 1) == 0)
+            {
+                // Flume drops such an event without a word; say it once, so a missing selector.default is found.
+                LogUnrouted(_selector is MultiplexingChannelSelector multiplexing ? multiplexing.Describe(flumeEvent) : _selector.GetType().Name);
+            }
+
+            Add(required, requiredChannels, flumeEvent);
+            Add(optional, optionalChannels, flumeEvent);
         }
 
         return (required, optional);
@@ -256,6 +265,9 @@ public sealed partial class ChannelProcessor
 
         return channels.Count > 0;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "an event matched no channel and was dropped, as Flume drops it ({Selector}); later ones are dropped without this line")]
+    private partial void LogUnrouted(string selector);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "optional channel {Channel} could not take {Count} events: {Reason}")]
     private partial void LogOptionalChannelFailed(string channel, int count, string reason);

@@ -95,6 +95,11 @@ internal sealed class MultiplexingChannelSelector : IChannelSelector
         return HeaderValue(flumeEvent) is { } value && _optional.TryGetValue(value, out var channels) ? channels : [];
     }
 
+    /// <summary>Why <paramref name="flumeEvent"/> goes nowhere, for the line that reports it.</summary>
+    internal string Describe(FlumeEvent flumeEvent) => HeaderValue(flumeEvent) is { } value
+        ? $"multiplexing selector: {_header} = '{value}' has no selector.mapping, and there is no selector.default"
+        : $"multiplexing selector: the event has no {_header} header, and there is no selector.default";
+
     private string? HeaderValue(FlumeEvent flumeEvent)
     {
         // HeaderCount first: reading Headers of a header-less event would create an empty map for it.

@@ -3,6 +3,8 @@ using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Selectors;
+using Flume.Logging.Testing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flume.Logging.Relay.Tests.Selectors;
@@ -49,6 +51,23 @@ public sealed class MultiplexingChannelSelectorTests
     public void Sends_unmapped_blank_or_missing_values_to_the_default_channels(string? header, string? value)
     {
         Assert.Equal(["c4"], Names(GuideExample().GetRequiredChannels(Event(header, value))));
+    }
+
+    [Fact]
+    public async Task Without_a_default_an_unmapped_event_is_dropped_as_in_Flume_and_the_first_one_is_named_in_a_warning()
+    {
+        using var logs = new CapturingLoggerFactory();
+        var c1 = Channel("c1");
+        var processor = new ChannelProcessor(
+            Selector([c1], [("header", "state"), ("mapping.CZ", "c1")]), [], logs.CreateLogger<ChannelProcessor>());
+
+        await processor.ProcessClientBatchAsync([Event("state", "FR"), Event("state", "CZ"), Event(null, null)], CancellationToken.None);
+
+        Assert.Equal(1, c1.Size);
+        Assert.True(
+            logs.Contains("an event matched no channel and was dropped, as Flume drops it (multiplexing selector: state = 'FR' has no selector.mapping, and there is no selector.default)", LogLevel.Warning),
+            logs.Dump());
+        Assert.Single(logs.Entries, e => e.Message.Contains("matched no channel", StringComparison.Ordinal));
     }
 
     [Fact]
