@@ -103,7 +103,15 @@ internal static class JksKeyStore
                 case PrivateKeyEntry:
                     var protectedKey = reader.Bytes(reader.Int32()).ToArray();
                     var chainLength = reader.Int32();
-                    var chain = new List<byte[]>(chainLength);
+
+                    // Not a capacity: a damaged length would allocate gigabytes (seen: a flipped byte stalled a process
+                    // for two minutes). Each certificate takes at least its 4-byte length.
+                    if (chainLength < 0 || chainLength > reader.Remaining / 4)
+                    {
+                        throw new CryptographicException("the JKS keystore ends early or is damaged");
+                    }
+
+                    var chain = new List<byte[]>();
                     for (var c = 0; c < chainLength; c++)
                     {
                         chain.Add(Certificate(ref reader, version));
@@ -268,6 +276,8 @@ internal static class JksKeyStore
             Position += count;
             return bytes;
         }
+
+        public int Remaining => _data.Length - Position;
 
         public uint UInt32() => BinaryPrimitives.ReadUInt32BigEndian(Bytes(4));
 

@@ -93,6 +93,20 @@ public sealed class JksKeyStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_damaged_certificate_count_is_refused_without_allocating_for_it()
+    {
+        // Magic, version 2, one entry: a private key (tag 1) with alias "a", a creation time, an empty protected key,
+        // and a certificate count of 2^28 with nothing after it.
+        byte[] store = [0xFE, 0xED, 0xFE, 0xED, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 1, 0, 1, (byte)'a', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0, 0, 0];
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        var error = Assert.Throws<CryptographicException>(() => JksKeyStore.ReadKeyEntry(store, null));
+
+        Assert.Contains("damaged", error.Message, StringComparison.Ordinal);
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 1024 * 1024);
+    }
+
+    [Fact]
     public async Task Any_damaged_byte_gives_a_cryptographic_error_and_nothing_else()
     {
         await _certificates.WriteJksAsync();
