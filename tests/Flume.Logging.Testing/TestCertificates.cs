@@ -14,8 +14,6 @@ public sealed class TestCertificates : IDisposable
     /// <summary>The password of every PKCS12 file written here.</summary>
     public const string Password = "changeit";
 
-    private static readonly SemaphoreSlim KeytoolGate = new(1, 1);
-
     private TestCertificates(string folder)
     {
         Folder = folder;
@@ -58,26 +56,13 @@ public sealed class TestCertificates : IDisposable
     }
 
     /// <summary>Runs the JDK's keytool and waits for it to succeed.</summary>
-    /// <remarks>
-    /// One at a time in a test process: in a loaded run, two keytools started together by parallel tests finished their
-    /// work and then were not seen to exit for over a minute (CI failed once on it), stalling every test waiting on a
-    /// process.
-    /// </remarks>
     public static async Task KeytoolAsync(params string[] arguments)
     {
-        await KeytoolGate.WaitAsync();
-        try
+        using var keytool = PeerProcess.Start("keytool", arguments);
+        var exit = await keytool.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        if (exit != 0)
         {
-            using var keytool = PeerProcess.Start("keytool", arguments);
-            var exit = await keytool.WaitForExitAsync(TimeSpan.FromSeconds(60));
-            if (exit != 0)
-            {
-                throw new InvalidOperationException($"keytool {string.Join(' ', arguments)} exited with {exit}: {keytool.Output}");
-            }
-        }
-        finally
-        {
-            KeytoolGate.Release();
+            throw new InvalidOperationException($"keytool {string.Join(' ', arguments)} exited with {exit}: {keytool.Output}");
         }
     }
 
