@@ -13,9 +13,10 @@ internal sealed partial class FlumeDelivery
     /// </summary>
     internal static readonly TimeSpan SpillPoll = TimeSpan.FromMilliseconds(100);
 
+    private readonly List<FlumeEvent> _diskScratch = [];
+
     // Made at the first spill, growing to the largest put: an appender without a disk buffer never needs it.
     private EventBatch? _spill;
-    private readonly List<FlumeEvent> _diskScratch = [];
     private DiskBuffer? _disk;
 
     private void OpenBuffer()

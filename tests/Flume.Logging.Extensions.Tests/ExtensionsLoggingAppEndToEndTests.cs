@@ -24,7 +24,7 @@ public class ExtensionsLoggingAppEndToEndTests
         var environment = new Dictionary<string, string> { ["Logging__Flume__Hosts"] = $"127.0.0.1:{sourcePort}" };
         using (var app = PeerProcess.Start(RelayProcess.DotnetHost, [AppDll, Lines.ToString(CultureInfo.InvariantCulture)], AppContext.BaseDirectory, environment))
         {
-            Assert.Equal(0, await app.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            await app.WaitForSuccessAsync(TimeSpan.FromSeconds(60));
             Assert.Contains($"logged {Lines} lines", app.Output, StringComparison.Ordinal);
             Assert.DoesNotContain("dropped", app.Output, StringComparison.Ordinal);
         }

@@ -60,7 +60,7 @@ public sealed class CheckCommandTests
         using var process = PeerProcess.Start(
             RelayProcess.DotnetHost, [RelayProcess.RelayDll, "--conf", Path.Combine(AppContext.BaseDirectory, example), "--name", "a1", "--check"]);
 
-        Assert.Equal(0, await process.WaitForExitAsync(Limit));
+        await process.WaitForSuccessAsync(Limit);
         Assert.Contains("agent a1", process.Output, StringComparison.Ordinal);
 
         // Every key of a shipped example is read by its component: none may be taken for a typo.

@@ -50,7 +50,7 @@ public sealed class HttpSourceTests : IDisposable
     private static async Task<(int Status, string Body)> CurlAsync(params string[] arguments)
     {
         using var curl = PeerProcess.Start("curl", ["-sS", "--max-time", "20", "-o", "-", "-w", "\nstatus=%{http_code}\n", .. arguments]);
-        Assert.Equal(0, await curl.WaitForExitAsync(CurlLimit));
+        await curl.WaitForSuccessAsync(CurlLimit);
         var lines = curl.Output.TrimEnd('\n').Split('\n');
         var status = int.Parse(lines[^1]["status=".Length..], CultureInfo.InvariantCulture);
         return (status, string.Join('\n', lines[..^1]));

@@ -55,7 +55,7 @@ public sealed partial class SyslogLoggerTests : IDisposable
     private static async Task LoggerAsync(int port, params string[] options)
     {
         using var logger = PeerProcess.Start("logger", [.. options, "-n", "127.0.0.1", "-P", port.ToString(CultureInfo.InvariantCulture), "-t", "myapp", "-p", "local3.warning"]);
-        Assert.Equal(0, await logger.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        await logger.WaitForSuccessAsync(TimeSpan.FromSeconds(20));
     }
 
     private async Task<List<string>> DeliveredAsync(int count)

@@ -140,6 +140,16 @@ public sealed class PeerProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Waits for exit and fails, with the output, unless the exit code is 0.</summary>
+    public async Task WaitForSuccessAsync(TimeSpan timeout)
+    {
+        var exit = await WaitForExitAsync(timeout);
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"process {_process.Id} exited with {exit}. Output:\n{Output}");
+        }
+    }
+
     /// <summary>
     /// What the kernel says of the process: still running, exited and not yet reaped (a zombie: the exit was not seen
     /// here), or gone. Tells a process that hangs from an exit that was missed.

@@ -29,11 +29,11 @@ internal sealed partial class SpillableMemoryChannel : IReconfigurableChannel, I
     private static readonly FrozenSet<string> InPlaceKeys = FrozenSet.Create(
         StringComparer.Ordinal, "memoryCapacity", "overflowTimeout", "overflowDeactivationThreshold", "byteCapacity", "byteCapacityBufferPercentage");
 
-    private SpillableMemoryChannelOptions _options;
     private readonly ILogger _logger;
     private readonly MemoryChannel? _memory;
     private readonly DurableFileChannel? _overflow;
     private readonly Lock _lock = new();
+    private SpillableMemoryChannelOptions _options;
 
     // Runs of committed events in commit order: positive counts are in memory, negative ones in overflow.
     private readonly LinkedList<int> _drainOrder = new();

@@ -22,7 +22,7 @@ public class AvroPythonInteropTests
         var port = fixture.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var python = PeerProcess.Start(Python.Executable, [Script("avro_requestor.py"), port, .. Flags(compression)], AppContext.BaseDirectory);
 
-        Assert.Equal(0, await python.WaitForExitAsync(PeerTimeout));
+        await python.WaitForSuccessAsync(PeerTimeout);
         Assert.Contains("append: OK", python.Lines);
         Assert.Contains("appendBatch: OK", python.Lines);
         Assert.Contains("DONE", python.Lines);
