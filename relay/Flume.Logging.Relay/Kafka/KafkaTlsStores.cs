@@ -42,7 +42,7 @@ internal static class KafkaTlsStores
             try
             {
                 roots = TlsStores.LoadTrust(
-                    truststore.Trim(), properties.GetString("ssl.truststore.password"), Type(properties, "ssl.truststore.type", truststore), TruststoreKeys);
+                    truststore.Trim(), properties.GetString("ssl.truststore.password"), Type(properties, "ssl.truststore.type"), TruststoreKeys);
             }
             catch (ArgumentException e)
             {
@@ -75,7 +75,7 @@ internal static class KafkaTlsStores
             {
                 Keystore = keystore.Trim(),
                 KeystorePassword = properties.GetString("ssl.keystore.password"),
-                KeystoreType = Type(properties, "ssl.keystore.type", keystore),
+                KeystoreType = Type(properties, "ssl.keystore.type"),
                 KeyPassword = properties.GetString("ssl.key.password"),
             };
             try
@@ -91,20 +91,12 @@ internal static class KafkaTlsStores
         }
     }
 
-    private static string? Type(ComponentContext properties, string key, string location)
-    {
-        var type = properties.GetString(key)?.Trim();
-        try
-        {
-            TlsStores.CheckType(string.IsNullOrEmpty(type) ? null : type, key, location.Trim());
-        }
-        catch (ArgumentException e)
-        {
-            throw properties.CreateError(e, key);
-        }
-
-        return string.IsNullOrEmpty(type) ? null : type;
-    }
+    /// <summary>
+    /// The store type as given, or null (read from the file) when blank. The readers check it and name its key
+    /// (<see cref="TlsStoreKeys.Type"/>), which <see cref="ComponentContext.CreateError(ArgumentException, string)"/> locates.
+    /// </summary>
+    private static string? Type(ComponentContext properties, string key) =>
+        properties.GetString(key)?.Trim() is { Length: > 0 } type ? type : null;
 
     /// <summary>librdkafka's own settings for the same thing would compete with the store's: refused, naming both.</summary>
     private static void Refuse(ComponentContext properties, Dictionary<string, string> result, string key, params string[] librdkafkaKeys)
