@@ -133,8 +133,7 @@ internal sealed partial class SpillableMemoryChannel : IReconfigurableChannel, I
     public ValueTask DisposeAsync() => new(StopAsync(CancellationToken.None));
 
     public bool CanReconfigure(ComponentContext before, ComponentContext after) =>
-        before.SameAs(after, InPlaceKeys)
-        && (before.GetInt32("memoryCapacity", 10_000) > 0) == (after.GetInt32("memoryCapacity", 10_000) > 0);
+        before.SameAs(after, InPlaceKeys) && (_memory is not null) == (SpillableMemoryChannelOptions.From(after).MemoryCapacity > 0);
 
     /// <summary>
     /// New <c>memoryCapacity</c>, <c>byteCapacity</c>, <c>byteCapacityBufferPercentage</c>, <c>overflowTimeout</c> and
