@@ -102,16 +102,9 @@ internal static class JksKeyStore
             {
                 case PrivateKeyEntry:
                     var protectedKey = reader.Bytes(reader.Int32()).ToArray();
-                    var chainLength = reader.Int32();
-
-                    // Not a capacity: a damaged length would allocate gigabytes (seen: a flipped byte stalled a process
-                    // for two minutes). Each certificate takes at least its 4-byte length.
-                    if (chainLength < 0 || chainLength > reader.Remaining / 4)
-                    {
-                        throw new CryptographicException("the JKS keystore ends early or is damaged");
-                    }
-
-                    var chain = new List<byte[]>();
+                    // Each certificate takes at least its 4-byte length.
+                    var chainLength = reader.Count(4);
+                    var chain = new List<byte[]>(chainLength);
                     for (var c = 0; c < chainLength; c++)
                     {
                         chain.Add(Certificate(ref reader, version));
@@ -269,7 +262,7 @@ internal static class JksKeyStore
         {
             if (count < 0 || count > _data.Length - Position)
             {
-                throw new CryptographicException("the JKS keystore ends early or is damaged");
+                throw Damaged();
             }
 
             var bytes = _data.Slice(Position, count);
@@ -277,13 +270,29 @@ internal static class JksKeyStore
             return bytes;
         }
 
-        public int Remaining => _data.Length - Position;
+        /// <summary>
+        /// A count of items that take at least <paramref name="minimumSize"/> bytes each, checked against the bytes
+        /// left: a damaged count used as a capacity allocated gigabytes (a flipped byte stalled a test process for
+        /// minutes).
+        /// </summary>
+        public int Count(int minimumSize)
+        {
+            var count = Int32();
+            if (count < 0 || count > (_data.Length - Position) / minimumSize)
+            {
+                throw Damaged();
+            }
+
+            return count;
+        }
 
         public uint UInt32() => BinaryPrimitives.ReadUInt32BigEndian(Bytes(4));
 
         public int Int32() => BinaryPrimitives.ReadInt32BigEndian(Bytes(4));
 
         public long Int64() => BinaryPrimitives.ReadInt64BigEndian(Bytes(8));
+
+        private static CryptographicException Damaged() => new("the JKS keystore ends early or is damaged");
 
         // Java's modified UTF-8 equals UTF-8 for the aliases and type names keytool writes (no NUL, no surrogates).
         public string Utf() => Encoding.UTF8.GetString(Bytes(BinaryPrimitives.ReadUInt16BigEndian(Bytes(2))));
