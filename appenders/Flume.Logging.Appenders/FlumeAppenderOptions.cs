@@ -77,7 +77,10 @@ public sealed class FlumeAppenderOptions
     /// </summary>
     public string? BufferPath { get; set; }
 
-    /// <summary>Most events the durable buffer holds; further events are dropped and counted. Default: 1000000.</summary>
+    /// <summary>
+    /// Most events the durable buffer holds; further events wait in the memory queue, and beyond it are dropped and
+    /// counted. Default: 1000000.
+    /// </summary>
     public int BufferSizeLimit { get; set; } = 1_000_000;
 
     /// <summary>Longest dispose spends sending what is still queued before it gives up (or buffers it to disk). Default: 10 s.</summary>

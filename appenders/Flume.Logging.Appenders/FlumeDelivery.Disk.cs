@@ -71,7 +71,7 @@ internal sealed partial class FlumeDelivery
     /// <summary>
     /// Waits out the relays' backoff, moving the memory queue to disk every <see cref="SpillPoll"/> (or flush interval,
     /// if shorter) meanwhile, so log calls keep finding room while the disk has it. False when disposal has begun: what
-    /// is in memory is then on disk.
+    /// is in memory is then on disk, as far as the buffer has room.
     /// </summary>
     private async Task<bool> WaitToRetryWhileSpillingAsync(DiskBuffer disk, Exception failure)
     {
@@ -94,24 +94,36 @@ internal sealed partial class FlumeDelivery
         return false;
     }
 
-    /// <summary>Moves everything queued in memory to the disk buffer, behind what is there.</summary>
+    /// <summary>
+    /// Moves the memory queue to the disk buffer, behind what is there, as far as the buffer has room. What does not
+    /// fit stays in memory behind the disk, and goes once the relays take what is on disk: the memory queue is buffer
+    /// too, and log calls meet its overflow mode when both are full. After a put the disk refused (a disk failure, not
+    /// a lack of room) the rest waits for the next spill, unless disposal has begun.
+    /// </summary>
     private async ValueTask SpillAsync(DiskBuffer disk)
     {
         var spill = _spill ??= new EventBatch(0, _drops.WantsSources);
         while (TakeInto(spill, disk.PutLimit) > 0)
         {
-            await PutOnDiskAsync(disk, spill).ConfigureAwait(false);
+            if (!await PutOnDiskAsync(disk, spill).ConfigureAwait(false) && !Stopping)
+            {
+                return;
+            }
         }
     }
 
-    /// <summary>Writes <paramref name="batch"/> to the disk buffer (or drops it, reported, when the buffer refuses it) and clears it.</summary>
-    private async ValueTask PutOnDiskAsync(DiskBuffer disk, EventBatch batch)
+    /// <summary>
+    /// Writes <paramref name="batch"/> to the disk buffer (or drops it, reported, when the buffer refuses it) and clears
+    /// it. False when it was refused.
+    /// </summary>
+    private async ValueTask<bool> PutOnDiskAsync(DiskBuffer disk, EventBatch batch)
     {
         if (batch.Count == 0)
         {
-            return;
+            return true;
         }
 
+        var stored = true;
         try
         {
             // The buffer's queue keeps the events it is given, and the batch's bytes are reused once it is cleared.
@@ -121,9 +133,11 @@ internal sealed partial class FlumeDelivery
         catch (Exception e) when (DiskBuffer.IsDiskFailure(e))
         {
             _drops.Drop(batch, $"the disk buffer at {disk.Path} refused them: {e.Message}");
+            stored = false;
         }
 
         _progress.Settle(batch.Count);
         batch.Clear();
+        return stored;
     }
 }

@@ -59,6 +59,8 @@ internal sealed partial class FlumeDelivery
             {
                 if (!await DrainDiskAsync(disk).ConfigureAwait(false))
                 {
+                    // Disposal with the relays down: what the full buffer had no room for has nowhere else to go.
+                    DropQueued($"the disk buffer at {disk.Path} is full, at its BufferSizeLimit of {disk.Count} events");
                     return;
                 }
 

@@ -81,7 +81,8 @@ public sealed class DiskBufferTests : IDisposable
     public async Task A_queue_larger_than_the_buffer_fills_it_and_only_the_rest_is_dropped()
     {
         var down = new FakeRpcClient { FailAlways = true };
-        var delivery = Start(down);
+        var log = new ConcurrentQueue<string>();
+        var delivery = Start(down, log);
         for (var i = 0; i < 1500; i++)
         {
             Assert.True(delivery.TryEnqueue(Event(i)));
@@ -91,6 +92,7 @@ public sealed class DiskBufferTests : IDisposable
 
         Assert.Equal(1000, delivery.EventsBuffered);
         Assert.Equal(500, delivery.EventsDropped);
+        Assert.Contains(log, line => line.Contains("is full, at its BufferSizeLimit of 1000 events", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -121,6 +123,38 @@ public sealed class DiskBufferTests : IDisposable
             Assert.True(delivery.TryEnqueue(Event(i)), $"event {i} found no room");
         }
 
+        Assert.Equal(0, delivery.EventsDropped);
+    }
+
+    [Fact]
+    public async Task A_full_buffer_leaves_the_rest_in_the_memory_queue_and_all_of_it_is_sent_once_the_relay_is_back()
+    {
+        var time = new FakeTimeProvider();
+        var client = new FakeRpcClient { FailAlways = true };
+        await using var delivery = new FlumeDelivery(
+            new FlumeAppenderOptions { Hosts = "127.0.0.1:9", BufferPath = _bufferPath, BufferSizeLimit = 1000 },
+            new DeliveryContext { ClientFactory = _ => client, TimeProvider = time });
+        for (var i = 0; i < 1500; i++)
+        {
+            Assert.True(delivery.TryEnqueue(Event(i)));
+        }
+
+        await Eventually.TrueAsync(() => delivery.EventsBuffered == 1000, "the buffer filled");
+
+        // Several spills while the relay stays down: the 500 the buffer has no room for wait in memory.
+        for (var i = 0; i < 5; i++)
+        {
+            time.Advance(FlumeDelivery.SpillPoll);
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(0, delivery.EventsDropped);
+
+        client.FailAlways = false;
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.TrueAsync(() => client.AcceptedEvents.Count == 1500, "everything sent");
+
+        Assert.Equal(Enumerable.Range(0, 1500), Numbers(client.AcceptedEvents));
         Assert.Equal(0, delivery.EventsDropped);
     }
 

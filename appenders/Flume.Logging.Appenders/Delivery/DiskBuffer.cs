@@ -34,10 +34,10 @@ internal sealed class DiskBuffer : IAsyncDisposable
     public string Path { get; }
 
     /// <summary>
-    /// Most events the next <see cref="PutAsync"/> should be given: up to 10,000, as many as the buffer has room for;
-    /// when it is full, a put of that many is refused whole (and dropped, reported).
+    /// Most events the next <see cref="PutAsync"/> should be given: up to 10,000, and no more than the buffer has room
+    /// for (a put beyond its room is refused whole); 0 when it is full.
     /// </summary>
-    public int PutLimit => Math.Min(MostPerPut, Count < _sizeLimit ? _sizeLimit - Count : _sizeLimit);
+    public int PutLimit => Math.Min(MostPerPut, Math.Max(_sizeLimit - Count, 0));
 
     /// <summary>Events held now.</summary>
     public int Count => _queue.Count;
