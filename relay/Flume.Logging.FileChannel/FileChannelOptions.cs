@@ -30,9 +30,9 @@ public sealed class FileChannelOptions
     public long MaxFileSize { get; set; } = 2_146_435_071;
 
     /// <summary>
-    /// <c>minimumRequiredSpace</c>: free bytes a data directory keeps for takes (29 bytes of log per event) and
-    /// checkpoints: a put that would leave less, counting the megabyte the log writes ahead, fails until space
-    /// returns, while takes still work. Default: 524288000.
+    /// <c>minimumRequiredSpace</c>: free bytes a data directory keeps for takes and checkpoints, or more when the
+    /// events held need more to be taken back (74 bytes each at most): a put that would leave less, counting the
+    /// megabyte the log writes ahead, fails until space returns, while takes still work. Default: 524288000.
     /// </summary>
     public long MinimumRequiredSpace { get; set; } = 524_288_000;
 

@@ -228,7 +228,7 @@ public sealed partial class FileEventQueue : IAsyncDisposable
         var size = EstimateSize(puts, takes.Count);
         if (puts.Count > 0)
         {
-            CheckFreeSpace(size);
+            CheckFreeSpace(size, puts.Count);
         }
 
         if (net > 0)
@@ -477,12 +477,27 @@ public sealed partial class FileEventQueue : IAsyncDisposable
     }
 
     /// <summary>
-    /// Refuses a put of <paramref name="commitBytes"/> unless every data directory keeps minimumRequiredSpace free
-    /// after it, after the zeros its log may write ahead next (<see cref="DataLog.PreallocationBytes"/>) too. That
-    /// space is what takes (29 bytes of log per event) and checkpoints need, so a disk that fills up still drains.
+    /// Bytes that taking back one held event may write: its take record, a commit of its own (a sink that takes one
+    /// event per transaction, as Flume's logger sink does) and its entry in the next checkpoint.
     /// </summary>
-    private void CheckFreeSpace(int commitBytes)
+    internal const int DrainBytesPerEvent = LogRecord.TakeSize + LogRecord.CommitSize + sizeof(long);
+
+    /// <summary>
+    /// Refuses a put of <paramref name="commitBytes"/> unless every data directory keeps free, after it and after the
+    /// zeros its log may write ahead next (<see cref="DataLog.PreallocationBytes"/>), minimumRequiredSpace or, when
+    /// more, <see cref="DrainBytesPerEvent"/> for every event the channel would then hold. That space is what takes and
+    /// checkpoints need, so a disk that fills up still drains.
+    /// </summary>
+    private void CheckFreeSpace(int commitBytes, int putCount)
     {
+        long held;
+        lock (_lock)
+        {
+            held = (long)_queue.Count + _inflightTakes.Count + _reserved + putCount;
+        }
+
+        var drainBytes = held * DrainBytesPerEvent;
+        var keep = Math.Max(_options.MinimumRequiredSpace, drainBytes);
         string? low = null;
         long lowFree = 0;
         lock (_spaceLock)
@@ -511,7 +526,7 @@ public sealed partial class FileEventQueue : IAsyncDisposable
             {
                 // Every log's growth counts against every directory: they may share a file system.
                 var free = _freeAtCheck[i] - (growth - _growthAtCheck);
-                if (free - DataLog.PreallocationBytes - commitBytes < _options.MinimumRequiredSpace)
+                if (free - DataLog.PreallocationBytes - commitBytes < keep)
                 {
                     low = _logs[i].Directory;
                     lowFree = free;
@@ -529,10 +544,12 @@ public sealed partial class FileEventQueue : IAsyncDisposable
 
         if (low is not null)
         {
+            var kept = drainBytes > _options.MinimumRequiredSpace
+                ? $"the {drainBytes} bytes needed to take back the {held} events it would hold (more than minimumRequiredSpace, {_options.MinimumRequiredSpace} bytes)"
+                : $"minimumRequiredSpace ({_options.MinimumRequiredSpace} bytes)";
             throw new FileChannelException(
-                $"channel {Name}: free space in {low} (about {Math.Max(lowFree, 0)} bytes) would fall below minimumRequiredSpace " +
-                $"({_options.MinimumRequiredSpace} bytes) with this put and the log's next {DataLog.PreallocationBytes} bytes; " +
-                "puts are refused until space returns, takes continue");
+                $"channel {Name}: free space in {low} (about {Math.Max(lowFree, 0)} bytes) would fall below {kept} " +
+                $"with this put and the log's next {DataLog.PreallocationBytes} bytes; puts are refused until space returns, takes continue");
         }
     }
 

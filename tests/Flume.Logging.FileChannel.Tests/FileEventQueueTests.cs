@@ -386,6 +386,46 @@ public sealed class FileEventQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task A_disk_filled_with_small_events_keeps_the_room_to_take_each_in_a_transaction_of_its_own()
+    {
+        // A fake 4 MiB disk holding nothing but the log, and no minimumRequiredSpace: what taking the events back
+        // writes (a take record each, and a commit per transaction) must fit all the same, or the channel never drains.
+        const long disk = 4 * 1024 * 1024;
+        var dataDir = Path.Combine(_root, "data0");
+        var options = Options(capacity: 1_000_000);
+        options.FsyncPerTransaction = false;
+        options.FreeSpace = _ => disk - LogFiles.List(dataDir).Sum(f => new FileInfo(f.Path).Length);
+        var time = new FakeTimeProvider();
+        await using var queue = FileEventQueue.Open("c1", options, time);
+
+        var put = 0;
+        while (put < 1_000_000)
+        {
+            try
+            {
+                await PutAsync(queue, Enumerable.Repeat("x", 1000));
+                put += 1000;
+                time.Advance(TimeSpan.FromSeconds(1));
+            }
+            catch (FileChannelException e)
+            {
+                Assert.Contains("needed to take back the", e.Message, StringComparison.Ordinal);
+                break;
+            }
+        }
+
+        Assert.InRange(put, 1000, 999_000);
+
+        // As Flume's logger sink takes them: one event per transaction.
+        for (var i = 0; i < put; i++)
+        {
+            Assert.Single(await TakeAsync(queue, 1));
+        }
+
+        Assert.True(options.FreeSpace(dataDir) >= 0, $"taking {put} events wrote {-options.FreeSpace(dataDir)} bytes more than the disk holds");
+    }
+
+    [Fact]
     public async Task Log_files_whose_events_are_all_taken_are_deleted_at_checkpoint()
     {
         var dataDir = Path.Combine(_root, "data0");
