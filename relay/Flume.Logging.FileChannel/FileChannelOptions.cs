@@ -74,42 +74,45 @@ public sealed class FileChannelOptions
 
     private static string Home => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid property.</summary>
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> naming the first invalid property: its message opens with the property's
+    /// Flume name, which is also the exception's <see cref="ArgumentException.ParamName"/>.
+    /// </summary>
     public void Validate()
     {
         if (Capacity < 1)
         {
-            throw new ArgumentException($"capacity must be at least 1 (got {Capacity})", nameof(Capacity));
+            throw new ArgumentException($"capacity must be at least 1 (got {Capacity})", "capacity");
         }
 
         if (TransactionCapacity < 1 || TransactionCapacity > Capacity)
         {
-            throw new ArgumentException($"transactionCapacity must be 1-{Capacity} (got {TransactionCapacity})", nameof(TransactionCapacity));
+            throw new ArgumentException($"transactionCapacity must be 1-{Capacity} (got {TransactionCapacity})", "transactionCapacity");
         }
 
         if (CheckpointInterval <= TimeSpan.Zero)
         {
-            throw new ArgumentException("checkpointInterval must be positive", nameof(CheckpointInterval));
+            throw new ArgumentException("checkpointInterval must be positive", "checkpointInterval");
         }
 
         if (MaxFileSize is < 1024 * 1024 or > int.MaxValue)
         {
-            throw new ArgumentException($"maxFileSize must be 1048576-{int.MaxValue} (got {MaxFileSize})", nameof(MaxFileSize));
+            throw new ArgumentException($"maxFileSize must be 1048576-{int.MaxValue} (got {MaxFileSize})", "maxFileSize");
         }
 
         if (MinimumRequiredSpace < 0)
         {
-            throw new ArgumentException("minimumRequiredSpace must not be negative", nameof(MinimumRequiredSpace));
+            throw new ArgumentException("minimumRequiredSpace must not be negative", "minimumRequiredSpace");
         }
 
         if (KeepAlive < TimeSpan.Zero)
         {
-            throw new ArgumentException("keep-alive must not be negative", nameof(KeepAlive));
+            throw new ArgumentException("keep-alive must not be negative", "keep-alive");
         }
 
         if (UseDualCheckpoints && string.IsNullOrWhiteSpace(BackupCheckpointDir))
         {
-            throw new ArgumentException("backupCheckpointDir is required when useDualCheckpoints is true", nameof(BackupCheckpointDir));
+            throw new ArgumentException("backupCheckpointDir is required when useDualCheckpoints is true", "backupCheckpointDir");
         }
 
         var checkpoint = Path.GetFullPath(CheckpointDir);
@@ -117,12 +120,12 @@ public sealed class FileChannelOptions
         {
             if (string.Equals(Path.GetFullPath(data), checkpoint, StringComparison.Ordinal))
             {
-                throw new ArgumentException($"dataDirs must not include checkpointDir ({CheckpointDir})", nameof(DataDirs));
+                throw new ArgumentException($"dataDirs must not include checkpointDir ({CheckpointDir})", "dataDirs");
             }
 
             if (BackupCheckpointDir is not null && string.Equals(Path.GetFullPath(data), Path.GetFullPath(BackupCheckpointDir), StringComparison.Ordinal))
             {
-                throw new ArgumentException($"backupCheckpointDir must not be a data directory ({BackupCheckpointDir})", nameof(BackupCheckpointDir));
+                throw new ArgumentException($"backupCheckpointDir must not be a data directory ({BackupCheckpointDir})", "backupCheckpointDir");
             }
         }
     }

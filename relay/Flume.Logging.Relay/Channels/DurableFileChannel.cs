@@ -88,12 +88,20 @@ internal sealed class DurableFileChannel(string name, FileChannelOptions options
             options.DataDirs.Add(directory);
         }
 
-        properties.Require(options.TransactionCapacity <= options.Capacity, "transactionCapacity", $"({options.TransactionCapacity}) must not exceed capacity ({options.Capacity})");
-        properties.Require(options.CheckpointInterval > TimeSpan.Zero, "checkpointInterval", "must be positive");
-        properties.Require(!options.UseDualCheckpoints || options.BackupCheckpointDir is { Length: > 0 }, "backupCheckpointDir", "is required when useDualCheckpoints is true");
-
         // Refused rather than ignored: storing events in clear text where encryption was asked for would be worse.
         properties.Require(properties.GetString("encryption.activeKey") is null, "encryption.activeKey", "is set: log encryption is not supported by this relay");
+
+        // Checked here, not first when the channel opens: a start would fail without naming the key, and --check,
+        // which opens nothing, would pass. The checks open with the key they name.
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw properties.CreateError(e, "dataDirs");
+        }
+
         return options;
     }
 

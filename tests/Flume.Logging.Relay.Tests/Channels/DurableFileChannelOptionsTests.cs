@@ -22,4 +22,18 @@ public sealed class DurableFileChannelOptionsTests
     {
         Assert.Equal(expected, DurableFileChannel.Options(Context(("minimumRequiredSpace", value))).MinimumRequiredSpace);
     }
+
+    [Theory]
+    [InlineData("dataDirs", "a1.channels.c1.dataDirs must not include checkpointDir (/tmp/c1)", "checkpointDir", "/tmp/c1", "dataDirs", "/tmp/c1")]
+    [InlineData("transactionCapacity", "a1.channels.c1.transactionCapacity must be 1-100 (got 200)", "capacity", "100", "transactionCapacity", "200")]
+    [InlineData("backupCheckpointDir", "a1.channels.c1.backupCheckpointDir must not be a data directory (/tmp/d)", "useDualCheckpoints", "true", "backupCheckpointDir", "/tmp/d")]
+    public void A_setting_the_channel_could_not_open_with_is_a_configuration_error_naming_its_key(
+        string key, string message, string key1, string value1, string key2, string value2)
+    {
+        var properties = new Dictionary<string, string> { ["dataDirs"] = "/tmp/d", [key1] = value1, [key2] = value2 };
+        var error = Assert.Throws<ConfigurationException>(() => DurableFileChannel.Options(new ComponentContext("c1", "a1.channels.c1.", properties)));
+
+        Assert.Equal("a1.channels.c1." + key, error.Key);
+        Assert.Equal(message, error.Message);
+    }
 }
