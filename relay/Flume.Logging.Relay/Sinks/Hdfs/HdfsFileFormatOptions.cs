@@ -1,6 +1,7 @@
 using Flume.Logging.Hdfs.Formats;
 using Flume.Logging.Relay.Config;
 using Flume.Logging.Relay.Sinks.Serialization;
+using Flume.Logging.Rpc.Tls;
 
 namespace Flume.Logging.Relay.Sinks.Hdfs;
 
@@ -40,7 +41,7 @@ internal sealed record HdfsFileFormatOptions
             }
             catch (Exception e) when (e is ArgumentException or NotSupportedException)
             {
-                throw properties.CreateError("hdfs.codeC", e.Message);
+                throw properties.CreateError("hdfs.codeC", e is ArgumentException argument ? ArgumentErrors.Reason(argument) : e.Message);
             }
 
             properties.Require(

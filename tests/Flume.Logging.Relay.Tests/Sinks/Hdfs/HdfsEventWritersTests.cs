@@ -155,6 +155,8 @@ public sealed class HdfsEventWritersTests : IDisposable
         var error = Assert.Throws<ConfigurationException>(() => Options((key, value)));
 
         Assert.Equal("a1.sinks.k1." + faultyKey, error.Key);
+        Assert.StartsWith("a1.sinks.k1." + faultyKey, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
