@@ -73,7 +73,7 @@ internal sealed partial class TcpServer : IRpcServer
             throw new InvalidOperationException($"{_name} was already started");
         }
 
-        var address = await ResolveBindAddressAsync(_options.Bind, cancellationToken);
+        var address = await ResolveBindAddressAsync(_name, _options.Bind, cancellationToken);
         var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -148,8 +148,11 @@ internal sealed partial class TcpServer : IRpcServer
         _tls?.Dispose();
     }
 
-    /// <summary>The address <paramref name="bind"/> names; IPv4 preferred for a host name. Shared with the UDP sources.</summary>
-    internal static async Task<IPAddress> ResolveBindAddressAsync(string bind, CancellationToken cancellationToken)
+    /// <summary>
+    /// The address <paramref name="bind"/> names; IPv4 preferred for a host name. Shared with the UDP and http sources;
+    /// an error opens with <paramref name="owner"/> (for example "avro source r1").
+    /// </summary>
+    internal static async Task<IPAddress> ResolveBindAddressAsync(string owner, string bind, CancellationToken cancellationToken)
     {
         if (IPAddress.TryParse(bind, out var parsed))
         {
@@ -169,11 +172,11 @@ internal sealed partial class TcpServer : IRpcServer
 
             return addresses.Length > 0
                 ? addresses[0]
-                : throw new RpcServerException($"bind address '{bind}' resolves to no address");
+                : throw new RpcServerException($"{owner} cannot listen on '{bind}': the bind address resolves to no address");
         }
         catch (SocketException e)
         {
-            throw new RpcServerException($"bind address '{bind}' cannot be resolved: {e.Message}", e);
+            throw new RpcServerException($"{owner} cannot listen on '{bind}': the bind address cannot be resolved ({e.Message})", e);
         }
     }
 

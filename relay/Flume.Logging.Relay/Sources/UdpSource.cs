@@ -83,7 +83,7 @@ internal abstract partial class UdpSource : ISource, IMonitoredComponent, IAsync
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var address = await TcpServer.ResolveBindAddressAsync(_bind, cancellationToken);
+        var address = await TcpServer.ResolveBindAddressAsync($"{_kind} source {Name}", _bind, cancellationToken);
         var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {

@@ -252,4 +252,14 @@ public sealed class NetcatSourceTests : IAsyncLifetime
         Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
         Assert.Contains("already in use", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_bind_address_that_does_not_resolve_fails_the_start_naming_the_source_and_the_address()
+    {
+        var processor = new ChannelProcessor(new ReplicatingChannelSelector([_channel], []), [], NullLogger<ChannelProcessor>.Instance);
+        await using var source = new NetcatSource("r2", new NetcatSourceOptions { Bind = "not a host", Port = 0 }, processor, TimeProvider.System, _logs);
+
+        var error = await Assert.ThrowsAsync<Flume.Logging.Rpc.RpcServerException>(() => source.StartAsync(CancellationToken.None));
+        Assert.StartsWith("netcat source r2 cannot listen on 'not a host': the bind address cannot be resolved", error.Message, StringComparison.Ordinal);
+    }
 }

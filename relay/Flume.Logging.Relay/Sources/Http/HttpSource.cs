@@ -6,6 +6,7 @@ using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Metrics;
 using Flume.Logging.Relay.Support;
 using Flume.Logging.Rpc;
+using Flume.Logging.Rpc.Transport;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
@@ -90,7 +91,7 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
             throw new InvalidOperationException($"http source {Name} was already started");
         }
 
-        var address = await ResolveBindAddressAsync(_options.Bind, cancellationToken);
+        var address = await TcpServer.ResolveBindAddressAsync($"http source {Name}", _options.Bind, cancellationToken);
         ListenOptions? listen = null;
         _services = new ServiceCollection().BuildServiceProvider();
         var kestrel = new KestrelServerOptions { ApplicationServices = _services };
@@ -371,18 +372,6 @@ internal sealed partial class HttpSource : ISource, IMonitoredComponent, IAsyncD
         : HttpMethods.IsTrace(method) || HttpMethods.IsOptions(method) ? StatusCodes.Status403Forbidden
         : HttpMethods.IsPut(method) || HttpMethods.IsDelete(method) ? StatusCodes.Status405MethodNotAllowed
         : StatusCodes.Status501NotImplemented;
-
-    private static async Task<IPAddress> ResolveBindAddressAsync(string bind, CancellationToken cancellationToken)
-    {
-        if (IPAddress.TryParse(bind, out var parsed))
-        {
-            return parsed;
-        }
-
-        var addresses = await Dns.GetHostAddressesAsync(bind, cancellationToken);
-        return Array.Find(addresses, a => a.AddressFamily == AddressFamily.InterNetwork)
-            ?? (addresses.Length > 0 ? addresses[0] : throw new RpcServerException($"bind '{bind}' resolves to no address"));
-    }
 
     /// <summary>The TCP sources' limits in Kestrel's terms; a zero limit leaves Kestrel's check off.</summary>
     private static void ApplyConnectionLimits(KestrelServerLimits limits, ConnectionLimits connections)

@@ -361,6 +361,17 @@ public sealed class HttpSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_bind_address_that_does_not_resolve_fails_the_start_naming_the_source_and_the_address()
+    {
+        var processor = new ChannelProcessor(new ReplicatingChannelSelector([_channel], []), [], NullLogger<ChannelProcessor>.Instance);
+        await using var source = new HttpSource("r2", new HttpSourceOptions { Bind = "not a host", Port = 0 }, processor, TimeProvider.System, _logs);
+
+        var error = await Assert.ThrowsAsync<RpcServerException>(() => source.StartAsync(CancellationToken.None));
+
+        Assert.StartsWith("http source r2 cannot listen on 'not a host': the bind address cannot be resolved", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Jetty_keys_given_are_logged_as_ignored_at_start()
     {
         await RestartAsync(new HttpSourceOptions { Bind = "127.0.0.1", IgnoredJettyKeys = ["HttpConfiguration.sendServerVersion", "ServerConnector.idleTimeout"] });
