@@ -40,7 +40,9 @@ internal sealed partial class FileRollSink : BatchSink, IAsyncDisposable
         var directory = Path.GetFullPath(_options.Directory);
         if (!Directory.Exists(directory))
         {
-            throw _options.DirectoryError($"is '{directory}', which does not exist (the file_roll sink does not create it)");
+            throw _options.DirectoryError(File.Exists(directory)
+                ? $"is '{directory}', which is a file, not a folder"
+                : $"is '{directory}', which does not exist (the file_roll sink does not create it)");
         }
 
         _names = new RollingFileNames(directory, _options.Prefix, _options.Extension, _timeProvider.GetUtcNow().ToUnixTimeMilliseconds());

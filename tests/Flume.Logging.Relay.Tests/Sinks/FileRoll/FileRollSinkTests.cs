@@ -228,6 +228,7 @@ public sealed class FileRollSinkTests : IDisposable
         var error = await Assert.ThrowsAsync<ConfigurationException>(() => sink.StartAsync(CancellationToken.None));
 
         Assert.Equal("a1.sinks.k1.sink.directory", error.Key);
+        Assert.Contains("is a file, not a folder", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
