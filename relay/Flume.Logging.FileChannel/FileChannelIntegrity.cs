@@ -16,15 +16,19 @@ public static class FileChannelIntegrity
     public static IntegrityReport Run(FileChannelOptions options, bool repair)
     {
         ArgumentNullException.ThrowIfNull(options);
-        using var locks = DirectoryLocks.Acquire("check-channel", options);
-        var report = new IntegrityReport();
         foreach (var directory in options.EffectiveDataDirs)
         {
             if (!Directory.Exists(directory))
             {
                 throw new FileChannelException($"data directory {directory} does not exist");
             }
+        }
 
+        // A check creates nothing: a mistyped folder is reported, not made (with the checkpoint folder beside it).
+        using var locks = DirectoryLocks.Acquire(null, options, create: false);
+        var report = new IntegrityReport();
+        foreach (var directory in options.EffectiveDataDirs)
+        {
             foreach (var (_, path) in LogFiles.List(directory))
             {
                 CheckFile(path, repair, report);

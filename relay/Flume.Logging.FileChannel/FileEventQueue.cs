@@ -83,7 +83,7 @@ public sealed partial class FileEventQueue : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var locks = DirectoryLocks.Acquire(name, options);
+        var locks = DirectoryLocks.Acquire($"channel {name}", options, create: true);
         FileEventQueue? queue = null;
         try
         {

@@ -50,6 +50,25 @@ public sealed class FileChannelIntegrityTests : IDisposable
     }
 
     [Fact]
+    public void A_data_directory_that_does_not_exist_is_an_error_and_the_check_creates_nothing()
+    {
+        var error = Assert.Throws<FileChannelException>(() => FileChannelIntegrity.Run(Options(), repair: false));
+
+        Assert.Equal($"data directory {Path.Combine(_root, "data")} does not exist", error.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_root));
+    }
+
+    [Fact]
+    public async Task A_channel_in_use_is_refused_naming_the_folder()
+    {
+        await using var queue = FileEventQueue.Open("c1", Options());
+
+        var error = Assert.Throws<FileChannelException>(() => FileChannelIntegrity.Run(Options(), repair: false));
+
+        Assert.StartsWith($"{Path.Combine(_root, "checkpoint")} is in use by another channel or process", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_clean_channel_reports_its_records_and_no_damage()
     {
         await WriteEventsAsync(10);

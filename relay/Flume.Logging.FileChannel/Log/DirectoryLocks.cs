@@ -17,8 +17,14 @@ internal sealed class DirectoryLocks : IDisposable
         _locks = locks;
     }
 
-    public static DirectoryLocks Acquire(string channel, FileChannelOptions options)
+    /// <summary>
+    /// Locks the channel's directories. With <paramref name="create"/> (a channel opening) missing ones are created
+    /// first; without it (a check of a stopped channel, which writes nothing new) they are passed over. Errors open with
+    /// <paramref name="owner"/> when given (for example "channel c1").
+    /// </summary>
+    public static DirectoryLocks Acquire(string? owner, FileChannelOptions options, bool create)
     {
+        var prefix = owner is null ? "" : owner + ": ";
         var directories = new List<string> { options.CheckpointDir };
         directories.AddRange(options.EffectiveDataDirs);
         if (options.UseDualCheckpoints && options.BackupCheckpointDir is not null)
@@ -31,13 +37,18 @@ internal sealed class DirectoryLocks : IDisposable
         {
             foreach (var directory in directories.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal))
             {
+                if (!create && !Directory.Exists(directory))
+                {
+                    continue;
+                }
+
                 try
                 {
                     Directory.CreateDirectory(directory);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    throw new FileChannelException($"channel {channel}: cannot create the folder {directory} ({e.Message})", e);
+                    throw new FileChannelException($"{prefix}cannot create the folder {directory} ({e.Message})", e);
                 }
 
                 var path = Path.Combine(directory, LockName);
@@ -47,11 +58,11 @@ internal sealed class DirectoryLocks : IDisposable
                 }
                 catch (IOException e) when (IsHeldElsewhere(e))
                 {
-                    throw new FileChannelException($"channel {channel}: {directory} is in use by another channel or process ({e.Message})", e);
+                    throw new FileChannelException($"{prefix}{directory} is in use by another channel or process ({e.Message})", e);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    throw new FileChannelException($"channel {channel}: cannot create the lock file {path} ({e.Message})", e);
+                    throw new FileChannelException($"{prefix}cannot create the lock file {path} ({e.Message})", e);
                 }
             }
 
