@@ -214,7 +214,20 @@ public sealed class FileEventQueueTests : IDisposable
 
         var error = Assert.Throws<FileChannelException>(() => FileEventQueue.Open("c1", options));
 
-        Assert.Contains($"channel c1: cannot create the folder {options.CheckpointDir}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"channel c1: cannot create the checkpointDir folder {options.CheckpointDir}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_data_folder_that_cannot_be_created_is_named_by_its_setting()
+    {
+        var blocker = Path.Combine(_root, "a-file");
+        File.WriteAllText(blocker, "");
+        var options = Options();
+        options.DataDirs.Add(Path.Combine(blocker, "data"));
+
+        var error = Assert.Throws<FileChannelException>(() => FileEventQueue.Open("c1", options));
+
+        Assert.Contains($"channel c1: cannot create the dataDirs folder {Path.Combine(blocker, "data")}", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

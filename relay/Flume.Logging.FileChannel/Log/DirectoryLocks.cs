@@ -25,19 +25,26 @@ internal sealed class DirectoryLocks : IDisposable
     public static DirectoryLocks Acquire(string? owner, FileChannelOptions options, bool create)
     {
         var prefix = owner is null ? "" : owner + ": ";
-        var directories = new List<string> { options.CheckpointDir };
-        directories.AddRange(options.EffectiveDataDirs);
+        // Each folder with the setting that names it, for the errors.
+        var directories = new List<(string Key, string Path)> { ("checkpointDir", options.CheckpointDir) };
+        foreach (var data in options.EffectiveDataDirs)
+        {
+            directories.Add(("dataDirs", data));
+        }
+
         if (options.UseDualCheckpoints && options.BackupCheckpointDir is not null)
         {
-            directories.Add(options.BackupCheckpointDir);
+            directories.Add(("backupCheckpointDir", options.BackupCheckpointDir));
         }
 
         var locks = new List<FileStream>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            foreach (var directory in directories.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal))
+            foreach (var (key, configured) in directories)
             {
-                if (!create && !Directory.Exists(directory))
+                var directory = Path.GetFullPath(configured);
+                if (!seen.Add(directory) || (!create && !Directory.Exists(directory)))
                 {
                     continue;
                 }
@@ -48,7 +55,7 @@ internal sealed class DirectoryLocks : IDisposable
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    throw new FileChannelException($"{prefix}cannot create the folder {directory} ({e.Message})", e);
+                    throw new FileChannelException($"{prefix}cannot create the {key} folder {directory} ({e.Message})", e);
                 }
 
                 var path = Path.Combine(directory, LockName);
