@@ -158,7 +158,10 @@ internal sealed class AgentLoader
         var channels = context.GetList("channels");
         if (channels.Count == 0)
         {
-            throw RequiredError(context, SourcesKind, "channels", $"source '{name}' must feed at least one channel");
+            // A sink's spelling: Flume would ignore it and refuse the source for having no channels.
+            throw context.GetString("channel") is not null
+                ? context.CreateError("channel", $"is not a source property: a source lists its channels in {context.FullKey("channels")}")
+                : RequiredError(context, SourcesKind, "channels", $"source '{name}' must feed at least one channel");
         }
 
         RejectDuplicates(context, "channels", channels);
@@ -254,7 +257,9 @@ internal sealed class AgentLoader
         var channels = context.GetList("channel");
         if (channels.Count == 0)
         {
-            throw RequiredError(context, SinksKind, "channel", $"sink '{name}' must drain a channel");
+            throw context.GetString("channels") is not null
+                ? context.CreateError("channels", $"is not a sink property: a sink names the one channel it drains in {context.FullKey("channel")}")
+                : RequiredError(context, SinksKind, "channel", $"sink '{name}' must drain a channel");
         }
 
         if (channels.Count > 1)

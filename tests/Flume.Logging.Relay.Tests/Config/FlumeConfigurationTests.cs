@@ -218,6 +218,18 @@ public sealed class FlumeConfigurationTests
             error.Message);
     }
 
+    [Theory]
+    [InlineData("a1.sources.r1.channels = c1", "a1.sources.r1.channel = c1",
+        "flume.conf:8: a1.sources.r1.channel is not a source property: a source lists its channels in a1.sources.r1.channels")]
+    [InlineData("a1.sinks.k1.channel = c1", "a1.sinks.k1.channels = c1",
+        "flume.conf:8: a1.sinks.k1.channels is not a sink property: a sink names the one channel it drains in a1.sinks.k1.channel")]
+    public void A_channel_key_in_the_other_components_spelling_is_named_at_its_line(string removed, string added, string message)
+    {
+        var error = LoadFails(Base.Replace(removed + "\n", "", StringComparison.Ordinal) + added + "\n");
+
+        Assert.Equal(message, error.Message);
+    }
+
     [Fact]
     public void Undeclared_channel_is_named_with_the_declared_ones()
     {
