@@ -377,7 +377,12 @@ internal sealed class AgentLoader
     {
         var type = context.GetString("type");
         return string.IsNullOrWhiteSpace(type)
-            ? throw RequiredError(context, kind, "type", $"{noun} '{context.ComponentName}' is listed in {_prefix}{kind} but has no type")
+            ? throw RequiredError(
+                context,
+                kind,
+                "type",
+                $"{noun} '{context.ComponentName}' is listed in {_prefix}{kind} but has no type"
+                    + (context.ComponentName.Contains(',', StringComparison.Ordinal) ? " (Flume separates the names of a list with spaces, not commas)" : ""))
             : type.Trim();
     }
 

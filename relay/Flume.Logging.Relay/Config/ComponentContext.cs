@@ -376,7 +376,8 @@ public sealed class ComponentContext
 
     private ConfigurationException CreateErrorWithMessage(string key, string message)
     {
-        var origin = OriginOf(key);
+        // A required key that is missing has no line of its own: the component's type line says where to add it.
+        var origin = OriginOf(key) ?? OriginOf("type");
         return new ConfigurationException(FullKey(key), message, origin?.Source, origin?.Line ?? 0);
     }
 

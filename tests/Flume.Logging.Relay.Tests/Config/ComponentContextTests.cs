@@ -16,6 +16,14 @@ public sealed class ComponentContextTests
         "a1.sources = r1\na1.channels = c1\na1.sources.r1.type = netcat\na1.sources.r1.channels = c1\na1.channels.c1.type = memory\n";
 
     [Fact]
+    public void A_missing_required_key_is_located_at_the_components_type_line()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => FromFile(MinimalAgent).GetRequiredInt32("port"));
+
+        Assert.Equal("agent.conf:3: a1.sources.r1.port is required", error.Message);
+    }
+
+    [Fact]
     public void Exposes_name_prefix_and_relative_keys()
     {
         var context = Context(("port", "44444"), ("selector.type", "replicating"));

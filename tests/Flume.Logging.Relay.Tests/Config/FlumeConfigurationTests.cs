@@ -231,6 +231,16 @@ public sealed class FlumeConfigurationTests
     }
 
     [Fact]
+    public void A_list_written_with_commas_is_one_name_and_the_error_says_so()
+    {
+        var error = LoadFails(Base.Replace("a1.channels = c1", "a1.channels = c1,c2", StringComparison.Ordinal));
+
+        Assert.Equal(
+            "flume.conf:2: a1.channels.c1,c2.type is required: channel 'c1,c2' is listed in a1.channels but has no type (Flume separates the names of a list with spaces, not commas)",
+            error.Message);
+    }
+
+    [Fact]
     public void Undeclared_channel_is_named_with_the_declared_ones()
     {
         var error = LoadFails(Base + "a1.sources.r1.channels = c1 c9\n");
