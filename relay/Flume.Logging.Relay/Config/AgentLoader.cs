@@ -10,6 +10,7 @@ internal sealed class AgentLoader
     private const string ChannelsKind = "channels";
     private const string SinksKind = "sinks";
     private const string SinkGroupsKind = "sinkgroups";
+    private const string ConfigFiltersKind = "configfilters";
 
     private static readonly string[] Kinds = [SourcesKind, ChannelsKind, SinksKind, SinkGroupsKind];
 
@@ -113,6 +114,7 @@ internal sealed class AgentLoader
             if (kind is null || Array.IndexOf(Kinds, kind) < 0)
             {
                 _agentProperties[rest] = entry.Value;
+                WarnIfUnread(entry, kind ?? rest);
                 continue;
             }
 
@@ -148,6 +150,22 @@ internal sealed class AgentLoader
         var names = context.GetList(kind);
         RejectDuplicates(context, kind, names);
         return [.. names];
+    }
+
+    /// <summary>
+    /// Warns about an agent key Flume ignores (<c>a1.source = r1</c>): a typo of a list leaves its components out in
+    /// silence. Config filters (<c>a1.configfilters</c>) are the agent's one other kind of key.
+    /// </summary>
+    private void WarnIfUnread(PropertyEntry entry, string first)
+    {
+        if (first == ConfigFiltersKind)
+        {
+            return;
+        }
+
+        var closest = UnknownProperties.Closest(first, Kinds);
+        var hint = closest is null ? "" : $"; did you mean {_prefix}{closest}?";
+        _warnings.Add($"{entry.Location}: {entry.Key} is not a key Flume reads and is ignored{hint}");
     }
 
     private SourceConfiguration BuildSource(string name, IReadOnlyList<string> declaredChannels)

@@ -502,6 +502,19 @@ public sealed class FlumeConfigurationTests
     }
 
     [Fact]
+    public void An_agent_key_flume_does_not_read_is_warned_about_with_the_nearest_list()
+    {
+        var agent = Load(Base + "a1.sink = k2\na1.sink.k2.type = null\na1.configfilters = f1\na1.configfilters.f1.type = env\n");
+
+        Assert.Equal(
+            [
+                "flume.conf:9: a1.sink is not a key Flume reads and is ignored; did you mean a1.sinks?",
+                "flume.conf:10: a1.sink.k2.type is not a key Flume reads and is ignored; did you mean a1.sinks?",
+            ],
+            agent.Warnings);
+    }
+
+    [Fact]
     public void Keys_of_unlisted_components_are_ignored_with_a_warning()
     {
         var text = Base + """
