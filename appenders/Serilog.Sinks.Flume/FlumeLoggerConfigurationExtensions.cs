@@ -145,10 +145,20 @@ public static class FlumeLoggerConfigurationExtensions
         {
             // Name the setting as the user wrote it (batchSizeLimit, period, ...), not as the shared core calls it.
             var argument = ArgumentName(option);
-            throw new ArgumentException($"WriteTo.Flume {argument}: {e.Message}", argument, e);
+            throw new ArgumentException($"WriteTo.Flume {argument}: {Reason(e, option)}", argument, e);
         }
 
         return sinkConfiguration.Sink(sink, restrictedToMinimumLevel, levelSwitch);
+    }
+
+    /// <summary>
+    /// The core's message without what the new one already says: the core's name for the setting ("Hosts: ...") and the
+    /// runtime's " (Parameter 'Hosts')".
+    /// </summary>
+    private static string Reason(ArgumentException e, string option)
+    {
+        var reason = e.Message.Replace($" (Parameter '{option}')", "", StringComparison.Ordinal);
+        return reason.StartsWith(option + ": ", StringComparison.Ordinal) ? reason[(option.Length + 2)..] : reason;
     }
 
     private static string ArgumentName(string option) => option switch

@@ -109,6 +109,14 @@ public sealed class ConfigurationTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_host_without_a_port_is_refused_saying_so_once()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new LoggerConfiguration().WriteTo.Flume(hosts: "127.0.0.1"));
+
+        Assert.Equal("WriteTo.Flume hosts: '127.0.0.1' is not host:port (Parameter 'hosts')", error.Message);
+    }
+
+    [Fact]
     public void A_zero_period_is_refused_by_its_serilog_name()
     {
         var error = Assert.Throws<ArgumentException>(() => new LoggerConfiguration().WriteTo.Flume(hosts: $"127.0.0.1:{Port}", period: TimeSpan.Zero));
