@@ -42,6 +42,13 @@ public sealed class HdfsClientOptions
     /// <summary>First pause before asking <c>complete</c> again, doubled each retry. Default: 400 ms, as Hadoop's client.</summary>
     public TimeSpan CompleteInitialDelay { get; init; } = TimeSpan.FromMilliseconds(400);
 
+    /// <summary>
+    /// Once cancelled, a NameNode call that failed (connection refused or lost, a standby, RetriableException) is not
+    /// tried again: it fails with that failure at once. An attempt in flight is not interrupted. For an owner that is
+    /// stopping, which would otherwise wait out the retries against a NameNode that is gone. Default: none.
+    /// </summary>
+    public CancellationToken StopRetrying { get; init; }
+
     /// <summary>The user the NameNode runs calls as: the proxy user when set, else the login user.</summary>
     internal string EffectiveUser => ProxyUser ?? LoginUser;
 

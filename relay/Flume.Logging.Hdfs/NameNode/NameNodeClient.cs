@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using Flume.Logging.Hdfs.Config;
 using Flume.Logging.Hdfs.Ipc;
@@ -86,14 +87,15 @@ internal sealed partial class NameNodeClient : IAsyncDisposable
                 {
                     return await nameNode.CallAsync(method, request, parser, new CallAttempt(callId, attempt - 1), cancellationToken);
                 }
-                catch (RemoteException e) when (attempt < _options.MaxFailoverAttempts && e.IsRetriable)
+                catch (RemoteException e) when (attempt < _options.MaxFailoverAttempts && e.IsRetriable && !_options.StopRetrying.IsCancellationRequested)
                 {
                     // The NameNode itself asks to be asked again (e.g. still in startup safe mode): same NameNode, after a pause.
                     lastFailure = e;
                     LogRetry(method, nameNode.Host, nameNode.Port, e.Message);
-                    await Task.Delay(FailoverDelay(attempt), _timeProvider, cancellationToken);
+                    await PauseAsync(FailoverDelay(attempt), e, cancellationToken);
                 }
-                catch (Exception e) when (attempt < _options.MaxFailoverAttempts && e is RemoteException { IsStandby: true } or HdfsConnectionException)
+                catch (Exception e) when (attempt < _options.MaxFailoverAttempts && e is RemoteException { IsStandby: true } or HdfsConnectionException
+                    && !_options.StopRetrying.IsCancellationRequested)
                 {
                     lastFailure = e;
                     var next = (index + 1) % _nameNodes.Length;
@@ -104,14 +106,14 @@ internal sealed partial class NameNodeClient : IAsyncDisposable
                         // outage once it gives up, so each retry is only information.
                         var delay = FailoverDelay(attempt);
                         LogCallAgain(method, nameNode.Host, nameNode.Port, e.Message, delay.TotalSeconds);
-                        await Task.Delay(delay, _timeProvider, cancellationToken);
+                        await PauseAsync(delay, e, cancellationToken);
                         continue;
                     }
 
                     LogFailover(method, nameNode.Host, nameNode.Port, e.Message, _nameNodes[next].Host, _nameNodes[next].Port);
                     if (attempt % _nameNodes.Length == 0)
                     {
-                        await Task.Delay(FailoverDelay(attempt / _nameNodes.Length), _timeProvider, cancellationToken);
+                        await PauseAsync(FailoverDelay(attempt / _nameNodes.Length), e, cancellationToken);
                     }
                 }
             }
@@ -119,6 +121,23 @@ internal sealed partial class NameNodeClient : IAsyncDisposable
         catch (OperationCanceledException) when (lastFailure is not null && cancellationToken.IsCancellationRequested)
         {
             throw new OperationCanceledException($"gave up on {method} after: {lastFailure.Message}", lastFailure, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Waits <paramref name="delay"/> before a call is tried again; when <see cref="HdfsClientOptions.StopRetrying"/>
+    /// fires meanwhile, the call fails at once with <paramref name="failure"/>, the failure that made it wait.
+    /// </summary>
+    private async Task PauseAsync(TimeSpan delay, Exception failure, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _options.StopRetrying);
+        try
+        {
+            await Task.Delay(delay, _timeProvider, linked.Token);
+        }
+        catch (OperationCanceledException) when (_options.StopRetrying.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            ExceptionDispatchInfo.Throw(failure);
         }
     }
 

@@ -46,6 +46,11 @@ internal abstract class BatchSink : ISink, IBatchSizeSupported, IMonitoredCompon
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc cref="ISink.OnStopRequested"/>
+    public virtual void OnStopRequested()
+    {
+    }
+
     public async ValueTask<SinkStatus> ProcessAsync(CancellationToken cancellationToken)
     {
         _batch.Clear();

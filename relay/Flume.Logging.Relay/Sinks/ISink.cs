@@ -9,4 +9,13 @@ public interface ISink : ILifecycle
 {
     /// <summary>Delivers one batch. <see cref="SinkStatus.Backoff"/> means the channel was empty.</summary>
     ValueTask<SinkStatus> ProcessAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Told once when the sink's stop begins, while a step may still be in flight (the stop lets it finish). A sink whose
+    /// step is retrying a downstream that fails may give up the retries, not an attempt in flight, so the stop does not
+    /// wait out timeouts against a peer that is gone. Default: nothing.
+    /// </summary>
+    void OnStopRequested()
+    {
+    }
 }

@@ -117,6 +117,11 @@ internal sealed partial class SinkRunner : ILifecycle, IDisposable
     private async Task EndLoopAsync(CancellationToken deadline)
     {
         await _stopping.CancelAsync();
+        foreach (var sink in _processor.Sinks)
+        {
+            sink.OnStopRequested();
+        }
+
         if (_loop is null)
         {
             return;

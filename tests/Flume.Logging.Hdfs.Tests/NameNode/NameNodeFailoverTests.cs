@@ -3,6 +3,7 @@ using Flume.Logging.Hdfs.Ipc;
 using Flume.Logging.Hdfs.NameNode;
 using Flume.Logging.Testing;
 using Flume.Logging.Testing.Hdfs;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flume.Logging.Hdfs.Tests.NameNode;
 
@@ -81,6 +82,24 @@ public sealed class NameNodeFailoverTests : IAsyncLifetime
         await using var client = new NameNodeClient(addresses, NameNodeClients.Options());
 
         Assert.NotNull(await client.GetFileInfoAsync("/", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Once_told_to_stop_retrying_a_call_to_a_dead_namenode_fails_with_its_connection_error_at_once()
+    {
+        // The fake clock never moves: the call can only end by the retries being called off, not by their pauses ending.
+        using var dead = new ClosedPort();
+        using var stop = new CancellationTokenSource();
+        var options = new HdfsClientOptions { User = "flume", FailoverDelay = TimeSpan.FromSeconds(5), MaxFailoverAttempts = 15, StopRetrying = stop.Token };
+        await using var client = new NameNodeClient([new NameNodeAddress("127.0.0.1", dead.Port)], options, new FakeTimeProvider());
+
+        var call = client.GetFileInfoAsync("/", CancellationToken.None);
+        await Task.Delay(200);
+        Assert.False(call.IsCompleted, "the first failure is retried after a pause");
+        await stop.CancelAsync();
+
+        var error = await Assert.ThrowsAsync<HdfsConnectionException>(() => call.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains($"127.0.0.1:{dead.Port}", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

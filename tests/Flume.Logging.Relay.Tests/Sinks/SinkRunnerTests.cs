@@ -113,6 +113,20 @@ public sealed class SinkRunnerTests
         return logs.Entries.First(e => e.Message.StartsWith("sink k1 failed", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task The_stop_tells_each_sink_it_has_begun_while_the_step_is_still_in_flight()
+    {
+        // The step ends only once its sink hears of the stop, as a sink retrying a dead peer gives up its retries.
+        var sink = new StopAwareSink();
+        var processor = new StopAwareProcessor(sink);
+        using var runner = await StartAsync(processor);
+        await processor.InStep.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        await runner.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1, sink.StopRequests);
+    }
+
     /// <summary>
     /// Starts a runner over <paramref name="processor"/>, calls <paramref name="stop"/> once the first step is in flight,
     /// checks the stop is still waiting 100 ms later, then releases the step and waits for the stop.
@@ -271,6 +285,57 @@ public sealed class SinkRunnerTests
                 FirstStepEnd = StepEnd.Cancelled;
                 throw;
             }
+        }
+    }
+
+    private sealed class StopAwareSink : ISink
+    {
+        private int _stopRequests;
+
+        public int StopRequests => Volatile.Read(ref _stopRequests);
+
+        public TaskCompletionSource StopRequested { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string Name => "k1";
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public ValueTask<SinkStatus> ProcessAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public void OnStopRequested()
+        {
+            Interlocked.Increment(ref _stopRequests);
+            StopRequested.TrySetResult();
+        }
+    }
+
+    /// <summary>Its first step waits until its sink hears of the stop, then fails as a step against a dead peer would.</summary>
+    private sealed class StopAwareProcessor(StopAwareSink sink) : ISinkProcessor
+    {
+        private int _steps;
+
+        public IReadOnlyList<ISink> Sinks => [sink];
+
+        public string Name => "k1";
+
+        public TaskCompletionSource InStep { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public async ValueTask<SinkStatus> ProcessAsync(CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _steps) > 1)
+            {
+                return SinkStatus.Backoff;
+            }
+
+            InStep.SetResult();
+            await sink.StopRequested.Task.WaitAsync(cancellationToken);
+            throw new EventDeliveryException("cannot connect to the next hop: connection refused");
         }
     }
 }

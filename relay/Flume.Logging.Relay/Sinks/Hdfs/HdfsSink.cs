@@ -46,6 +46,10 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly FailurePacer _drops;
     private readonly CancellationTokenSource _stopping = new();
+
+    // Fired when the stop begins: NameNode calls that fail are then not retried, so a stop with the NameNode gone does
+    // not wait out hdfs.callTimeout for the step in flight and again for each file it closes.
+    private readonly CancellationTokenSource _stopRetrying = new();
     private IBucketFileSystem? _fileSystem;
     private ITimer? _timer;
     private Task _firstTick = Task.CompletedTask;
@@ -134,10 +138,13 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
         await base.StopAsync(cancellationToken);
     }
 
+    public override void OnStopRequested() => _stopRetrying.Cancel();
+
     public void Dispose()
     {
         _timer?.Dispose();
         _stopping.Dispose();
+        _stopRetrying.Dispose();
         _gate.Dispose();
     }
 
@@ -490,7 +497,7 @@ internal sealed partial class HdfsSink : BatchSink, IDisposable
         // the system clock; the sink's clock drives rolling and the call timeouts.
         var clientTime = TimeProvider.System;
         var timeout = new HdfsCallTimeout(_options.CallTimeout, _time);
-        var client = new HdfsClientOptions { ProxyUser = _options.ProxyUser };
+        var client = new HdfsClientOptions { ProxyUser = _options.ProxyUser, StopRetrying = _stopRetrying.Token };
         switch (_options.Path.Scheme)
         {
             case HdfsPathScheme.Local:

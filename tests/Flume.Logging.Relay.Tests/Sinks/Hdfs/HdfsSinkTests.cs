@@ -397,6 +397,26 @@ public sealed partial class HdfsSinkTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_step_retrying_a_NameNode_that_is_down_fails_at_once_when_the_stop_begins_and_the_event_stays()
+    {
+        // Port 1 refuses at once, and the client pauses before each new try; the call timeout runs on the test's clock,
+        // which never moves, so only the stop can end the step.
+        using var sink = CreateSink(new() { ["hdfs.path"] = "hdfs://127.0.0.1:1/flume" });
+        await sink.StartAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        await PutTextAsync("kept");
+
+        var step = sink.ProcessAsync(CancellationToken.None).AsTask();
+        await Task.Delay(300);
+        Assert.False(step.IsCompleted, "the step waits to call the NameNode again");
+        ((ISink)sink).OnStopRequested();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => step.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains("127.0.0.1:1", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, _channel.Size);
+        await sink.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task An_event_without_the_timestamp_its_path_needs_is_dropped_and_counted_and_the_rest_are_written()
     {
         using var sink = CreateSink(new() { ["hdfs.path"] = _cluster.Uri + "flume/%Y-%m-%d" });
