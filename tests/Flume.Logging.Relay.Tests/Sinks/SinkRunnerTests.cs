@@ -118,7 +118,8 @@ public sealed class SinkRunnerTests
     {
         // The step ends only once its sink hears of the stop, as a sink retrying a dead peer gives up its retries.
         var sink = new StopAwareSink();
-        var processor = new StopAwareProcessor(sink);
+        var processor = new GatedProcessor(failFirstStep: true, sink);
+        _ = sink.StopRequested.Task.ContinueWith(_ => processor.Release.TrySetResult(), TaskScheduler.Default);
         using var runner = await StartAsync(processor);
         await processor.InStep.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -246,13 +247,13 @@ public sealed class SinkRunnerTests
     /// Its first step waits for <see cref="Release"/>, records how it ended and then succeeds or (with
     /// <paramref name="failFirstStep"/>) fails as a dead downstream does; later steps find nothing.
     /// </summary>
-    private sealed class GatedProcessor(bool failFirstStep = false) : ISinkProcessor
+    private sealed class GatedProcessor(bool failFirstStep = false, ISink? sink = null) : ISinkProcessor
     {
         private int _steps;
 
         public int Steps => Volatile.Read(ref _steps);
 
-        public IReadOnlyList<ISink> Sinks => [];
+        public IReadOnlyList<ISink> Sinks => sink is null ? [] : [sink];
 
         public string Name => "k1";
 
@@ -308,34 +309,6 @@ public sealed class SinkRunnerTests
         {
             Interlocked.Increment(ref _stopRequests);
             StopRequested.TrySetResult();
-        }
-    }
-
-    /// <summary>Its first step waits until its sink hears of the stop, then fails as a step against a dead peer would.</summary>
-    private sealed class StopAwareProcessor(StopAwareSink sink) : ISinkProcessor
-    {
-        private int _steps;
-
-        public IReadOnlyList<ISink> Sinks => [sink];
-
-        public string Name => "k1";
-
-        public TaskCompletionSource InStep { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public async ValueTask<SinkStatus> ProcessAsync(CancellationToken cancellationToken)
-        {
-            if (Interlocked.Increment(ref _steps) > 1)
-            {
-                return SinkStatus.Backoff;
-            }
-
-            InStep.SetResult();
-            await sink.StopRequested.Task.WaitAsync(cancellationToken);
-            throw new EventDeliveryException("cannot connect to the next hop: connection refused");
         }
     }
 }
