@@ -146,7 +146,8 @@ public sealed class PeerProcess : IDisposable
         var exit = await WaitForExitAsync(timeout);
         if (exit != 0)
         {
-            throw new InvalidOperationException($"process {_process.Id} exited with {exit}. Output:\n{Output}");
+            var command = string.Join(' ', [Path.GetFileName(_process.StartInfo.FileName), .. _process.StartInfo.ArgumentList]);
+            throw new InvalidOperationException($"{command} exited with {exit}. Output:\n{Output}");
         }
     }
 

@@ -59,11 +59,7 @@ public sealed class TestCertificates : IDisposable
     public static async Task KeytoolAsync(params string[] arguments)
     {
         using var keytool = PeerProcess.Start("keytool", arguments);
-        var exit = await keytool.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        if (exit != 0)
-        {
-            throw new InvalidOperationException($"keytool {string.Join(' ', arguments)} exited with {exit}: {keytool.Output}");
-        }
+        await keytool.WaitForSuccessAsync(TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Creates the CA and a server certificate whose subject is <c>CN=<paramref name="serverName"/></c>.</summary>
