@@ -33,6 +33,12 @@
 #                                             10,330 unless given, the avro request of 100 events of 100 bytes, on a
 #                                             thread per connection; 5,000 requests/s over 4 connections unless given:
 #                                             the server's CPU per request is what recv, send and the wake-ups alone cost)
+#   examples/bench/run.sh floor-avro          [relay load options] (no relay: floor.c's avro-server answers `relay load`'s
+#                                             Avro requests without decoding them, so the floor is measured under the
+#                                             same client as the relay; --rate 500000 unless given, CPU per event)
+#   examples/bench/run.sh floor-avro-sync     [relay load options] (the same, and each request is written to a file
+#                                             under /tmp and fdatasync'd before its answer: the floor under a durable
+#                                             channel's put commit; --rate 150000 unless given)
 #   examples/bench/run.sh replay              (1,000,000 events left in a file channel; restart after kill -9 and after a clean stop)
 #   examples/bench/run.sh avro-memory-kafka   (avro -> memory -> Kafka sink, acks 1, into librdkafka's mock cluster of 3
 #                                             brokers held by kcat in a process of its own)
@@ -209,6 +215,20 @@ case "$scenario" in
     after=$(cpu_ticks "$FLOOR_PID")
     wait "$client"
     echo "floor: $rate requests/s of $size bytes over $conns connections: $(echo "($after - $before) / $(getconf CLK_TCK) * 1000000 / ($rate * 10)" | bc -l | cut -c1-5) us of server CPU per request" ;;
+  floor-avro | floor-avro-sync)
+    cc -O2 -pthread -o "$out/floor" examples/bench/floor.c
+    sync_file=() rate=(--rate 500000)
+    [[ $scenario == floor-avro-sync ]] && sync_file=("$out/requests") rate=(--rate 150000)
+    coproc FLOOR { exec "$out/floor" avro-server "${sync_file[@]}"; }
+    read -r load_port <&"${FLOOR[0]}"
+    pids+=("$FLOOR_PID")
+    [[ " $* " == *" --rate "* ]] && rate=()
+    load --duration 3 "${rate[@]}" "$@" >/dev/null
+    before=$(cpu_ticks "$FLOOR_PID")
+    json=$(load "${rate[@]}" "$@")
+    after=$(cpu_ticks "$FLOOR_PID")
+    echo "$json"
+    per_event "$(echo "($after - $before) / $(getconf CLK_TCK)" | bc -l)" "$(echo "$json" | sed 's/.*"events":\([0-9]*\).*/\1/')" | sed 's/^relay/floor server/' ;;
   overload)
     start_relay examples/bench/overload-logger.properties relay
     (for i in $(seq 1 13); do
