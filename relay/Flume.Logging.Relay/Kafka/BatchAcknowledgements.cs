@@ -23,6 +23,9 @@ internal sealed class BatchAcknowledgements
     /// <summary>Completes when every record is reported.</summary>
     public Task Done => _done.Task;
 
+    /// <summary>Once <see cref="AllSent"/> was called: records handed over and not reported yet.</summary>
+    public int Unreported => Volatile.Read(ref _outstanding);
+
     /// <summary>Records that Kafka did not acknowledge.</summary>
     public int Failed => Volatile.Read(ref _failed);
 

@@ -12,6 +12,7 @@ namespace Flume.Logging.Relay.Kafka;
 internal sealed partial class KafkaClientErrors(string component, string brokers, ILogger logger)
 {
     private string? _last;
+    private int _allBrokersDown;
 
     /// <summary>The brokers the client was configured with.</summary>
     public string Brokers { get; } = brokers;
@@ -19,10 +20,25 @@ internal sealed partial class KafkaClientErrors(string component, string brokers
     /// <summary>The latest client-level error, or null when none was seen since the last success.</summary>
     public string? Last => Volatile.Read(ref _last);
 
+    /// <summary>
+    /// Whether librdkafka reported every broker down (it does so once, when the last connection goes) and the client
+    /// has not worked since. librdkafka has no report for a broker coming back, so this stays set until
+    /// <see cref="Clear"/>.
+    /// </summary>
+    public bool AllBrokersDown => Volatile.Read(ref _allBrokersDown) != 0;
+
+    /// <summary>Called after each client-level error is recorded, on librdkafka's thread. Default: nothing.</summary>
+    public Action? ErrorReported { get; set; }
+
     /// <summary>For the builder's error handler.</summary>
     public void OnError(Error error)
     {
         ArgumentNullException.ThrowIfNull(error);
+        if (error.Code == ErrorCode.Local_AllBrokersDown)
+        {
+            Volatile.Write(ref _allBrokersDown, 1);
+        }
+
         var previous = Interlocked.Exchange(ref _last, error.Reason);
         if (error.IsFatal)
         {
@@ -36,6 +52,8 @@ internal sealed partial class KafkaClientErrors(string component, string brokers
         {
             LogClientError(component, Brokers, error.Reason);
         }
+
+        ErrorReported?.Invoke();
     }
 
     /// <summary>For the builder's log handler: librdkafka's own log lines, at debug level (warnings kept as such).</summary>
@@ -55,6 +73,7 @@ internal sealed partial class KafkaClientErrors(string component, string brokers
     /// <summary>Forgets the last error once the client worked again, saying so if there was one.</summary>
     public void Clear()
     {
+        Volatile.Write(ref _allBrokersDown, 0);
         if (Volatile.Read(ref _last) is not null && Interlocked.Exchange(ref _last, null) is not null)
         {
             LogWorksAgain(component, Brokers);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Confluent.Kafka;
 using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Config;
+using Flume.Logging.Relay.Kafka;
 using Flume.Logging.Relay.Sinks;
 using Flume.Logging.Relay.Sinks.Kafka;
 using Flume.Logging.Relay.Tests.Sinks;
@@ -18,6 +19,8 @@ public sealed class KafkaSinkAcknowledgementTests
         "c1", new MemoryChannelOptions { Capacity = 100, TransactionCapacity = 100 }, TimeProvider.System, NullLogger<MemoryChannel>.Instance);
 
     private readonly ConcurrentQueue<(Message<string?, byte[]> Message, Action<DeliveryReport<string?, byte[]>> Handler)> _sent = new();
+
+    private KafkaClientErrors? _errors;
 
     [Fact]
     public async Task Take_commits_only_after_every_record_is_acknowledged()
@@ -87,6 +90,79 @@ public sealed class KafkaSinkAcknowledgementTests
         await sink.StopAsync(new CancellationToken(canceled: true)).WaitAsync(TimeSpan.FromSeconds(5));
     }
 
+    [Fact]
+    public async Task Stop_with_every_broker_down_rolls_the_take_back_at_the_next_client_error()
+    {
+        await _channel.PutTextAsync("a", "b", "c");
+        var sink = await StartSinkAsync();
+        var process = sink.ProcessAsync(CancellationToken.None).AsTask();
+        await WaitForSentAsync(3);
+        Acknowledge(0, ErrorCode.NoError);
+        _errors!.OnError(new Error(ErrorCode.Local_AllBrokersDown, "1/1 brokers are down"));
+
+        sink.OnStopRequested();
+        await Task.Delay(100);
+        Assert.False(process.IsCompleted, "the take gave up before librdkafka reported a failure after the stop began");
+        _errors.OnError(new Error(ErrorCode.Local_Transport, "Connect to ipv4#127.0.0.1:9 failed: Connection refused"));
+
+        var error = await Assert.ThrowsAsync<EventDeliveryException>(() => process.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(
+            "kafka sink k1: stopping with every broker down (brokers 127.0.0.1:9); last client error: Connect to ipv4#127.0.0.1:9 failed: " +
+            "Connection refused; 2 of 3 records are not acknowledged, so the take is rolled back and its events stay in the channel",
+            error.Message);
+        Assert.Equal(3, _channel.Size);
+
+        // The drain at stop does not hand librdkafka another take it cannot deliver.
+        _sent.Clear();
+        await Assert.ThrowsAsync<EventDeliveryException>(() => sink.ProcessAsync(CancellationToken.None).AsTask());
+        Assert.Empty(_sent);
+        Assert.Equal(3, _channel.Size);
+    }
+
+    [Fact]
+    public async Task Stop_with_a_broker_reachable_still_waits_for_the_acknowledgements()
+    {
+        await _channel.PutTextAsync("a", "b");
+        var sink = await StartSinkAsync();
+        var process = sink.ProcessAsync(CancellationToken.None).AsTask();
+        await WaitForSentAsync(2);
+
+        // One broker of several failing, and an outage that ended with a take acknowledged, are not every broker down.
+        _errors!.OnError(new Error(ErrorCode.Local_AllBrokersDown, "1/1 brokers are down"));
+        _errors.Clear();
+        sink.OnStopRequested();
+        _errors.OnError(new Error(ErrorCode.Local_Transport, "127.0.0.1:9/2: Connect failed: Connection refused"));
+        await Task.Delay(100);
+        Assert.False(process.IsCompleted, "the take gave up although a broker could still acknowledge it");
+
+        Acknowledge(0, ErrorCode.NoError);
+        Acknowledge(1, ErrorCode.NoError);
+        Assert.Equal(SinkStatus.Ready, await process.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(0, _channel.Size);
+    }
+
+    [Fact]
+    public async Task Close_after_giving_up_does_not_wait_the_close_timeout_for_the_abandoned_records()
+    {
+        // librdkafka holds the abandoned records: flushing would wait as long as it is allowed to.
+        var producer = new Mock<IProducer<string?, byte[]>>();
+        producer.Setup(p => p.Flush(It.IsAny<TimeSpan>())).Returns(2);
+        producer.Setup(p => p.Flush(It.IsAny<CancellationToken>())).Callback<CancellationToken>(token =>
+        {
+            token.WaitHandle.WaitOne(TimeSpan.FromSeconds(30));
+            token.ThrowIfCancellationRequested();
+        });
+        var sink = await StartSinkAsync(producer);
+        _errors!.OnError(new Error(ErrorCode.Local_AllBrokersDown, "1/1 brokers are down"));
+        sink.OnStopRequested();
+        _errors.OnError(new Error(ErrorCode.Local_Transport, "Connection refused"));
+
+        var stopped = System.Diagnostics.Stopwatch.StartNew();
+        await sink.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(stopped.Elapsed < TimeSpan.FromSeconds(5), $"the close waited {stopped.Elapsed} for records no broker can take");
+        producer.Verify(p => p.Dispose());
+    }
+
     private async Task<KafkaSink> StartSinkAsync(Mock<IProducer<string?, byte[]>>? given = null)
     {
         var producer = given ?? new Mock<IProducer<string?, byte[]>>();
@@ -94,7 +170,11 @@ public sealed class KafkaSinkAcknowledgementTests
             .Setup(p => p.Produce(It.IsAny<TopicPartition>(), It.IsAny<Message<string?, byte[]>>(), It.IsAny<Action<DeliveryReport<string?, byte[]>>>()))
             .Callback<TopicPartition, Message<string?, byte[]>, Action<DeliveryReport<string?, byte[]>>>((_, message, handler) => _sent.Enqueue((message, handler)));
         var options = KafkaSinkOptions.From(new ComponentContext("k1", "a1.sinks.k1.", new Dictionary<string, string> { ["kafka.bootstrap.servers"] = "127.0.0.1:9" }));
-        var sink = new KafkaSink("k1", _channel, options, _ => producer.Object, TimeProvider.System, NullLogger<KafkaSink>.Instance);
+        var sink = new KafkaSink("k1", _channel, options, errors =>
+        {
+            _errors = errors;
+            return producer.Object;
+        }, TimeProvider.System, NullLogger<KafkaSink>.Instance);
         await sink.StartAsync(CancellationToken.None);
         return sink;
     }

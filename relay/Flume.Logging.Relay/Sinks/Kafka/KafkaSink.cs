@@ -17,7 +17,7 @@ namespace Flume.Logging.Relay.Sinks.Kafka;
 /// <c>acks</c> asks for). Any record not acknowledged fails the whole batch: the take rolls back and the events are
 /// sent again after the runner's backoff, so a record may reach Kafka twice, never zero times.
 /// </summary>
-internal sealed partial class KafkaSink : BatchSink
+internal sealed partial class KafkaSink : BatchSink, IDisposable
 {
     /// <summary>Flume's class name, which configurations use as the type.</summary>
     public const string FlumeClass = "org.apache.flume.sink.kafka.KafkaSink";
@@ -30,6 +30,12 @@ internal sealed partial class KafkaSink : BatchSink
     private readonly KafkaClientErrors _errors;
     private readonly BucketPath? _topicTemplate;
     private readonly ArrayBufferWriter<byte> _scratch = new(256);
+
+    // Fired when the stop has begun and librdkafka, having reported every broker down, reports another failure: the
+    // take in flight and the flush at close then stop waiting for acknowledgements that cannot come, instead of
+    // holding the stop until its deadline. A stop with any broker reachable waits as before.
+    private readonly CancellationTokenSource _giveUp = new();
+    private volatile bool _stopRequested;
     private IProducer<string?, byte[]>? _producer;
 
     public KafkaSink(
@@ -43,7 +49,7 @@ internal sealed partial class KafkaSink : BatchSink
     {
         _options = options;
         _logger = logger;
-        _errors = new KafkaClientErrors($"kafka sink {name}", options.BootstrapServers, logger);
+        _errors = new KafkaClientErrors($"kafka sink {name}", options.BootstrapServers, logger) { ErrorReported = GiveUpIfBrokersGone };
         _createProducer = createProducer ?? (errors => KafkaClients.CreateProducer($"kafka sink {name}", options.Producer, errors));
         _topicTemplate = options.Topic.Contains('%', StringComparison.Ordinal)
             ? BucketPath.Parse(options.Topic, new BucketPathOptions(), HostNames.Resolve(), timeProvider)
@@ -62,13 +68,31 @@ internal sealed partial class KafkaSink : BatchSink
         await base.StartAsync(cancellationToken);
     }
 
+    /// <summary>From now on, a failure reported while every broker is down ends the waits for acknowledgements.</summary>
+    public override void OnStopRequested()
+    {
+        _stopRequested = true;
+    }
+
+    public void Dispose() => _giveUp.Dispose();
+
+    private void GiveUpIfBrokersGone()
+    {
+        if (_stopRequested && _errors.AllBrokersDown && !_giveUp.IsCancellationRequested)
+        {
+            // Not Cancel: that would run the waiting take's rollback on librdkafka's thread.
+            _ = _giveUp.CancelAsync();
+        }
+    }
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_producer is { } producer)
         {
             // Every committed take was acknowledged already; this only lets records of an abandoned take finish, within
-            // CloseTimeout and the stop's own deadline (already past when the take was abandoned for it).
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            // CloseTimeout and the stop's own deadline (already past when the take was abandoned for it), unless every
+            // broker is gone.
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _giveUp.Token);
             limit.CancelAfter(_options.CloseTimeout);
             var left = await Task.Run(() => FlushWithin(producer, limit.Token), CancellationToken.None);
             if (left > 0)
@@ -100,6 +124,10 @@ internal sealed partial class KafkaSink : BatchSink
     protected override async ValueTask DeliverAsync(IReadOnlyList<FlumeEvent> batch, CancellationToken cancellationToken)
     {
         var producer = _producer ?? throw new InvalidOperationException($"kafka sink {Name} is not started");
+        if (_giveUp.IsCancellationRequested)
+        {
+            throw BrokersGone(batch.Count, batch.Count);
+        }
 
         // Per batch: reports of an abandoned batch (stop, a send that threw) may still arrive while the next one runs.
         var acks = new BatchAcknowledgements();
@@ -119,7 +147,18 @@ internal sealed partial class KafkaSink : BatchSink
         }
 
         // Completes: librdkafka reports every record, acknowledged or failed, within its delivery timeout.
-        await acks.Done.WaitAsync(cancellationToken);
+        using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _giveUp.Token))
+        {
+            try
+            {
+                await acks.Done.WaitAsync(wait.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw BrokersGone(acks.Unreported, batch.Count);
+            }
+        }
+
         if (acks.Failed > 0)
         {
             throw new EventDeliveryException(
@@ -129,6 +168,10 @@ internal sealed partial class KafkaSink : BatchSink
 
         _errors.Clear();
     }
+
+    private EventDeliveryException BrokersGone(int unacknowledged, int count) => new(
+        $"kafka sink {Name}: stopping with every broker down (brokers {_options.BootstrapServers}){_errors.Suffix()}; " +
+        $"{unacknowledged} of {count} records are not acknowledged, so the take is rolled back and its events stay in the channel");
 
     private async ValueTask ProduceAsync(
         IProducer<string?, byte[]> producer, TopicPartition topicPartition, Message<string?, byte[]> message, BatchAcknowledgements acks, CancellationToken cancellationToken)
