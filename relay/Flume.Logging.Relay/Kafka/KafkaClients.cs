@@ -51,6 +51,32 @@ internal static class KafkaClients
     }
 
     /// <summary>
+    /// Flushes <paramref name="producer"/> until every record it holds is reported, <paramref name="wait"/> has passed
+    /// or <paramref name="stop"/> fires, then disposes it. Returns how many records were left unreported.
+    /// </summary>
+    public static async Task<int> CloseAsync(IProducer<string?, byte[]> producer, TimeSpan wait, CancellationToken stop)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        limit.CancelAfter(wait);
+        var left = await Task.Run(() => FlushWithin(producer, limit.Token), CancellationToken.None);
+        producer.Dispose();
+        return left;
+    }
+
+    private static int FlushWithin(IProducer<string?, byte[]> producer, CancellationToken limit)
+    {
+        try
+        {
+            producer.Flush(limit);
+            return 0;
+        }
+        catch (OperationCanceledException)
+        {
+            return producer.Flush(TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>
     /// Closes <paramref name="consumer"/>, leaving its group at once so the partitions move to the other members
     /// without waiting for a session timeout, then disposes it; a failed close is passed to <paramref name="onCloseFailed"/>.
     /// </summary>

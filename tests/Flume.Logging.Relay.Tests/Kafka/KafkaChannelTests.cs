@@ -125,6 +125,32 @@ public sealed class KafkaChannelTests : IAsyncDisposable
         transaction.Rollback();
     }
 
+    [Fact]
+    public async Task Stop_with_every_broker_down_does_not_wait_for_records_of_a_put_that_never_committed()
+    {
+        using var closed = new ClosedPort();
+        var channel = await StartChannelAsync([], $"127.0.0.1:{closed.Port}");
+        for (var i = 0; i < 500 && !channel.ProducerBrokersDown; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(channel.ProducerBrokersDown, "librdkafka did not report the broker down");
+
+        // The source's put, abandoned by its stop while the record waits in librdkafka for a broker.
+        using var abandon = new CancellationTokenSource();
+        using var transaction = channel.BeginTransaction();
+        transaction.Put(FlumeEvent.FromText("x"));
+        var commit = transaction.CommitAsync(abandon.Token).AsTask();
+        await abandon.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => commit);
+        transaction.Rollback();
+
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        await channel.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), $"the stop waited {stopping.Elapsed} for a record no broker can take");
+    }
+
     private static string Body(FlumeEvent e) => Encoding.UTF8.GetString(e.Body.Span);
 
     private static async Task<FlumeEvent> TakeOneAsync(IChannelTransaction transaction)

@@ -73,8 +73,15 @@ internal sealed partial class KafkaChannel : IChannel, IMonitoredComponent
         _stopped = true;
         if (_producer is { } producer)
         {
-            await Task.Run(() => producer.Flush(_options.CloseTimeout), CancellationToken.None);
-            producer.Dispose();
+            // Every committed put was acknowledged already: what librdkafka still holds belongs to puts whose commit
+            // failed or was abandoned, so no accepted event waits on this. With every broker down it cannot be delivered.
+            var wait = _producerErrors.AllBrokersDown ? TimeSpan.Zero : _options.CloseTimeout;
+            var left = await KafkaClients.CloseAsync(producer, wait, cancellationToken);
+            if (left > 0)
+            {
+                LogStoppedWithRecords(Name, left);
+            }
+
             _producer = null;
         }
 
@@ -87,6 +94,9 @@ internal sealed partial class KafkaChannel : IChannel, IMonitoredComponent
     }
 
     public IChannelTransaction BeginTransaction() => new Transaction(this);
+
+    /// <summary>Whether librdkafka reported every broker down to the producer and it has not worked since.</summary>
+    internal bool ProducerBrokersDown => _producerErrors.AllBrokersDown;
 
     /// <summary>A take polls Kafka for up to <c>pollTimeout</c> itself, so there is nothing to wait for here.</summary>
     public ValueTask WaitForEventsAsync(TimeSpan timeout, CancellationToken cancellationToken) => ValueTask.CompletedTask;
@@ -199,6 +209,9 @@ internal sealed partial class KafkaChannel : IChannel, IMonitoredComponent
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "channel {Channel}: rolled-back take of {Topic}/{Partition} could not seek back ({Reason}); the partition's new owner reads it from the last committed offset")]
     private partial void LogSeekFailed(string channel, string topic, int partition, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "channel {Channel} stopped with {Count} records of puts that were not committed still unacknowledged; their clients were not told the events were accepted")]
+    private partial void LogStoppedWithRecords(string channel, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "channel {Channel}: consumer did not leave its group cleanly: {Reason}")]
     private partial void LogCloseFailed(string channel, string reason);

@@ -92,33 +92,17 @@ internal sealed partial class KafkaSink : BatchSink, IDisposable
             // Every committed take was acknowledged already; this only lets records of an abandoned take finish, within
             // CloseTimeout and the stop's own deadline (already past when the take was abandoned for it), unless every
             // broker is gone.
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _giveUp.Token);
-            limit.CancelAfter(_options.CloseTimeout);
-            var left = await Task.Run(() => FlushWithin(producer, limit.Token), CancellationToken.None);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _giveUp.Token);
+            var left = await KafkaClients.CloseAsync(producer, _options.CloseTimeout, stop.Token);
             if (left > 0)
             {
                 LogStoppedWithRecords(Name, left);
             }
 
-            producer.Dispose();
             _producer = null;
         }
 
         await base.StopAsync(cancellationToken);
-    }
-
-    /// <summary>Flushes until every record is reported or <paramref name="limit"/> fires; returns how many are left.</summary>
-    private static int FlushWithin(IProducer<string?, byte[]> producer, CancellationToken limit)
-    {
-        try
-        {
-            producer.Flush(limit);
-            return 0;
-        }
-        catch (OperationCanceledException)
-        {
-            return producer.Flush(TimeSpan.Zero);
-        }
     }
 
     protected override async ValueTask DeliverAsync(IReadOnlyList<FlumeEvent> batch, CancellationToken cancellationToken)
