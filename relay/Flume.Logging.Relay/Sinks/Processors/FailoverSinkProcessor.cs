@@ -173,7 +173,7 @@ internal sealed partial class FailoverSinkProcessor : ISinkProcessor
         }
 
         throw new EventDeliveryException(
-            $"sink group {Name}: no sink left to fail over to; the next penalty ends in {NextRetry().TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms",
+            $"sink group {Name}: no sink left to fail over to; the next penalty ends in {Math.Ceiling(NextRetry().TotalMilliseconds).ToString(CultureInfo.InvariantCulture)} ms",
             last ?? new EventDeliveryException($"every sink of group {Name} is penalised"));
     }
 

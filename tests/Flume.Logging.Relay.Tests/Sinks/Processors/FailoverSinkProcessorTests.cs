@@ -184,7 +184,7 @@ public sealed class FailoverSinkProcessorTests
         Assert.Equal(["k1", "k2"], _tried);
 
         _tried.Clear();
-        _time.Advance(TimeSpan.FromMilliseconds(500));
+        _time.Advance(TimeSpan.FromMilliseconds(500.25));
         error = await Assert.ThrowsAsync<EventDeliveryException>(async () => await processor.ProcessAsync(CancellationToken.None));
         Assert.Empty(_tried);
         Assert.Contains("the next penalty ends in 500 ms", error.Message, StringComparison.Ordinal);
