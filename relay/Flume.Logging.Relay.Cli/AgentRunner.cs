@@ -63,7 +63,13 @@ internal static partial class AgentRunner
             PrintConfiguration(logger, configuration.Name, entries, systemProperties);
             var monitoring = MonitoringOptions.From(entries, systemProperties, arguments.MetricsPort);
             var registry = ComponentRegistry.CreateDefault(arguments.PluginDirectories);
-            agent = RelayAgent.Build(configuration, registry, new ComponentServices(loggerFactory, TimeProvider.System));
+            var rawData = ConsoleLogging.LogRawData(systemProperties);
+            if (rawData && level > LogLevel.Debug)
+            {
+                LogRawDataNeedsDebug(logger, ConsoleLogging.FlumeName(level));
+            }
+
+            agent = RelayAgent.Build(configuration, registry, new ComponentServices(loggerFactory, TimeProvider.System) { LogRawData = rawData });
             var files = string.Join(", ", arguments.Sources.Select(s => s.Name));
             LogStarting(logger, configuration.Name, files);
             if (monitoring is not null)
@@ -253,6 +259,9 @@ internal static partial class AgentRunner
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "-Dorg.apache.flume.log.rawdata=true logs the events sources receive at debug level, and the log level is {Level}: set -Dflume.root.logger=DEBUG,console to see them")]
+    private static partial void LogRawDataNeedsDebug(ILogger logger, string level);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "agent {Agent} configuration: {Key} = {Value} ({Location})")]
     private static partial void LogProperty(ILogger logger, string agent, string key, string value, string location);

@@ -31,6 +31,18 @@ internal static class ConsoleLogging
         };
     }
 
+    /// <summary>The name <c>flume.root.logger</c> gives <paramref name="level"/>, for messages about it.</summary>
+    public static string FlumeName(LogLevel level) => level switch
+    {
+        LogLevel.Trace => "TRACE",
+        LogLevel.Debug => "DEBUG",
+        LogLevel.Information => "INFO",
+        LogLevel.Warning => "WARN",
+        LogLevel.Error => "ERROR",
+        LogLevel.Critical => "FATAL",
+        _ => "OFF",
+    };
+
     /// <summary>
     /// The appenders <c>flume.root.logger</c> names after its level other than <c>console</c> (flume-ng's default
     /// names <c>LOGFILE</c>, a file under <c>flume.log.dir</c>): the relay writes its log to standard output only, so
@@ -62,8 +74,18 @@ internal static class ConsoleLogging
     /// it is off by default), are logged each time a configuration is loaded.
     /// </summary>
     public static bool PrintConfig(IReadOnlyDictionary<string, string> systemProperties) =>
-        systemProperties.TryGetValue("org.apache.flume.log.printconfig", out var value)
-        && value.Trim().Equals("true", StringComparison.OrdinalIgnoreCase);
+        IsTrue(systemProperties, "org.apache.flume.log.printconfig");
+
+    /// <summary>
+    /// Flume's <c>-Dorg.apache.flume.log.rawdata=true</c> (parsed as <see cref="PrintConfig"/>): each event a source
+    /// receives is logged with its headers and the start of its body at debug level, so it also needs
+    /// <c>-Dflume.root.logger=DEBUG,console</c>. Off by default: events may carry what must not reach a log.
+    /// </summary>
+    public static bool LogRawData(IReadOnlyDictionary<string, string> systemProperties) =>
+        IsTrue(systemProperties, "org.apache.flume.log.rawdata");
+
+    private static bool IsTrue(IReadOnlyDictionary<string, string> systemProperties, string name) =>
+        systemProperties.TryGetValue(name, out var value) && value.Trim().Equals("true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Timestamped single lines; under systemd's journal (<paramref name="journal"/>) each line starts with its syslog

@@ -69,6 +69,33 @@ public sealed class ConfigurationVariablesTests
     }
 
     [Fact]
+    public async Task Rawdata_with_debug_level_logs_each_received_event_with_its_body()
+    {
+        using var relay = RelayProcess.StartRaw(
+            "agent", "--conf-file", Shipped("sys-port.properties"), "--conf-file", Shipped("flow.properties"), "--name", "a1", "-DNC_PORT=0",
+            "-Dorg.apache.flume.log.rawdata=true", "-Dflume.root.logger=DEBUG,console");
+
+        await RunsAndDeliversAsync(relay);
+
+        Assert.Contains(relay.Process.Lines, line => line.Contains("source r1 received event: { headers:{} body: 76 61 72 73", StringComparison.Ordinal));
+        Assert.DoesNotContain(relay.Process.Lines, line => line.Contains("rawdata=true logs the events", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Rawdata_at_the_default_level_warns_that_it_needs_debug()
+    {
+        using var relay = RelayProcess.StartRaw(
+            "agent", "--conf-file", Shipped("sys-port.properties"), "--conf-file", Shipped("flow.properties"), "--name", "a1", "-DNC_PORT=0",
+            "-Dorg.apache.flume.log.rawdata=true");
+
+        await RunsAndDeliversAsync(relay);
+
+        Assert.Contains(relay.Process.Lines, line => line.Contains(
+            "-Dorg.apache.flume.log.rawdata=true logs the events sources receive at debug level, and the log level is INFO", StringComparison.Ordinal));
+        Assert.DoesNotContain(relay.Process.Lines, line => line.Contains("received event", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task File_snippet_takes_its_port_from_a_key_of_the_override_file()
     {
         var folder = Directory.CreateTempSubdirectory("relay-override-").FullName;

@@ -13,4 +13,10 @@ public sealed record ComponentServices(ILoggerFactory LoggerFactory, TimeProvide
     /// custom components may register further counter groups here. The agent built with these services disposes it.
     /// </summary>
     public MetricsRegistry Metrics { get; init; } = new();
+
+    /// <summary>
+    /// Flume's <c>-Dorg.apache.flume.log.rawdata</c>: whether each event a source receives is logged, headers and the
+    /// start of its body, at debug level. Default: false, since events may carry what must not reach a log.
+    /// </summary>
+    public bool LogRawData { get; init; }
 }

@@ -445,7 +445,10 @@ public sealed partial class RelayAgent : IAsyncDisposable
         var selectorType = source.Selector.GetString("type", "replicating").Trim();
         var selector = registry.Selectors.Create(
             selectorType, new SelectorBuildContext(source.Name, source.Selector, bound, services), source.Selector, "type");
-        return new ChannelProcessor(selector, interceptors, services.LoggerFactory.CreateLogger<ChannelProcessor>());
+        return new ChannelProcessor(selector, interceptors, services.LoggerFactory.CreateLogger<ChannelProcessor>())
+        {
+            RawDataSource = services.LogRawData ? source.Name : null,
+        };
     }
 
     /// <summary>Only the components a reload builds, so their unread keys can be reported without the kept ones'.</summary>

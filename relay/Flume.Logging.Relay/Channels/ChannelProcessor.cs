@@ -1,6 +1,7 @@
 using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Interceptors;
 using Flume.Logging.Relay.Selectors;
+using Flume.Logging.Relay.Sinks;
 using Microsoft.Extensions.Logging;
 
 namespace Flume.Logging.Relay.Channels;
@@ -21,6 +22,9 @@ public sealed partial class ChannelProcessor
     private readonly ILogger _logger;
     private int _unroutedReported;
 
+    // As much of a body as Flume's EventHelper.dumpEvent shows, which its sources use for raw data logging.
+    private const int RawDataBodyBytes = 16;
+
     /// <summary>Creates a processor over the selector's channels with the given interceptor chain.</summary>
     public ChannelProcessor(IChannelSelector selector, IReadOnlyList<IInterceptor> interceptors, ILogger<ChannelProcessor> logger)
     {
@@ -38,6 +42,12 @@ public sealed partial class ChannelProcessor
     /// that do not retain it.
     /// </summary>
     internal bool KeepsBorrowedBodies { get; }
+
+    /// <summary>
+    /// The source whose received events are logged at debug level, headers and the start of the body (Flume's
+    /// <c>-Dorg.apache.flume.log.rawdata=true</c>); null, the default, logs none.
+    /// </summary>
+    internal string? RawDataSource { get; init; }
 
     /// <summary>Every channel this processor can write to.</summary>
     public IReadOnlyList<IChannel> Channels => _selector.AllChannels;
@@ -63,6 +73,7 @@ public sealed partial class ChannelProcessor
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(onOutcome);
+        LogReceived(events);
         var failure = await TryProcessBatchAsync(events, cancellationToken);
         if (failure is null || events.Count == 1 || failure is ChannelFullException)
         {
@@ -80,7 +91,7 @@ public sealed partial class ChannelProcessor
     {
         try
         {
-            await ProcessBatchAsync(events, cancellationToken);
+            await ProcessAsync(events, split: false, cancellationToken);
             return null;
         }
         catch (ChannelException e)
@@ -93,8 +104,11 @@ public sealed partial class ChannelProcessor
     /// Puts the events into their channels. Throws <see cref="ChannelException"/> when a required channel cannot
     /// take them; the source must then answer FAILED so the client retries.
     /// </summary>
-    public ValueTask ProcessBatchAsync(IReadOnlyList<FlumeEvent> events, CancellationToken cancellationToken) =>
-        ProcessAsync(events, split: false, cancellationToken);
+    public ValueTask ProcessBatchAsync(IReadOnlyList<FlumeEvent> events, CancellationToken cancellationToken)
+    {
+        LogReceived(events);
+        return ProcessAsync(events, split: false, cancellationToken);
+    }
 
     /// <summary>
     /// Puts a batch whose size a client chose (the avro, thrift and http sources), as <see cref="ProcessBatchAsync"/>
@@ -103,8 +117,24 @@ public sealed partial class ChannelProcessor
     /// and retry, for ever. If a later part is refused, the earlier ones stay committed and the client's retry sends
     /// them again: at least once, as for a batch that reached one channel of several before another refused it.
     /// </summary>
-    public ValueTask ProcessClientBatchAsync(IReadOnlyList<FlumeEvent> events, CancellationToken cancellationToken) =>
-        ProcessAsync(events, split: true, cancellationToken);
+    public ValueTask ProcessClientBatchAsync(IReadOnlyList<FlumeEvent> events, CancellationToken cancellationToken)
+    {
+        LogReceived(events);
+        return ProcessAsync(events, split: true, cancellationToken);
+    }
+
+    private void LogReceived(IReadOnlyList<FlumeEvent> events)
+    {
+        if (RawDataSource is not { } source || events is null || !_logger.IsEnabled(LogLevel.Debug))
+        {
+            return;
+        }
+
+        for (var i = 0; i < events.Count; i++)
+        {
+            LogRawEvent(source, new EventDump(events[i], RawDataBodyBytes));
+        }
+    }
 
     private async ValueTask ProcessAsync(IReadOnlyList<FlumeEvent> events, bool split, CancellationToken cancellationToken)
     {
@@ -265,6 +295,9 @@ public sealed partial class ChannelProcessor
 
         return channels.Count > 0;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "source {Source} received event: {Event}")]
+    private partial void LogRawEvent(string source, EventDump @event);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "an event matched no channel and was dropped, as Flume drops it ({Selector}); later ones are dropped without this line")]
     private partial void LogUnrouted(string selector);

@@ -3,6 +3,8 @@ using Flume.Logging.Protocol;
 using Flume.Logging.Relay.Channels;
 using Flume.Logging.Relay.Interceptors;
 using Flume.Logging.Relay.Selectors;
+using Flume.Logging.Testing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flume.Logging.Relay.Tests.Channels;
@@ -33,6 +35,35 @@ public sealed class ChannelProcessorTests
             bodies.Add(Encoding.UTF8.GetString(e.Body.Span));
             await tx.CommitAsync(CancellationToken.None);
         }
+    }
+
+    [Fact]
+    public async Task With_raw_data_logging_each_received_event_is_logged_at_debug_level_with_headers_and_body()
+    {
+        var logs = new CapturingLoggerFactory();
+        var c1 = Channel("c1");
+        var processor = new ChannelProcessor(new ReplicatingChannelSelector([c1], []), [], logs.CreateLogger<ChannelProcessor>()) { RawDataSource = "r1" };
+
+        await processor.ProcessClientBatchAsync([FlumeEvent.FromText("hi", new Dictionary<string, string> { ["host"] = "web1" })], CancellationToken.None);
+        await processor.ProcessBatchOrEachAsync(Events("yo"), 0, static (_, _, _) => ValueTask.CompletedTask, CancellationToken.None);
+
+        var lines = logs.Entries.Where(e => e.Level == LogLevel.Debug).Select(e => e.Message).ToArray();
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("source r1 received event: { headers:{host=web1} body: 68 69 ", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith(" hi }", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("source r1 received event: { headers:{} body: 79 6F ", lines[1], StringComparison.Ordinal);
+        Assert.Equal(["hi", "yo"], await DrainAsync(c1));
+    }
+
+    [Fact]
+    public async Task Without_raw_data_logging_no_event_is_logged()
+    {
+        var logs = new CapturingLoggerFactory();
+        var processor = new ChannelProcessor(new ReplicatingChannelSelector([Channel("c1")], []), [], logs.CreateLogger<ChannelProcessor>());
+
+        await processor.ProcessBatchAsync(Events("secret"), CancellationToken.None);
+
+        Assert.Empty(logs.Entries);
     }
 
     [Fact]
