@@ -169,6 +169,13 @@ public sealed partial class ChannelProcessor
     public ValueTask ProcessEventAsync(FlumeEvent flumeEvent, CancellationToken cancellationToken) =>
         ProcessBatchAsync([flumeEvent], cancellationToken);
 
+    /// <summary>
+    /// Puts one event of a batch already passed to <see cref="ProcessBatchAsync"/> and refused, as
+    /// <see cref="ProcessEventAsync"/> does, without logging it as received again.
+    /// </summary>
+    internal ValueTask RetryEventAsync(FlumeEvent flumeEvent, CancellationToken cancellationToken) =>
+        ProcessAsync([flumeEvent], split: false, cancellationToken);
+
     private async ValueTask PutEverywhereAsync(
         IReadOnlyList<FlumeEvent> events, IReadOnlyList<IChannel> required, IReadOnlyList<IChannel> optional, bool split, CancellationToken cancellationToken)
     {

@@ -47,12 +47,15 @@ public sealed class ChannelProcessorTests
         await processor.ProcessClientBatchAsync([FlumeEvent.FromText("hi", new Dictionary<string, string> { ["host"] = "web1" })], CancellationToken.None);
         await processor.ProcessBatchOrEachAsync(Events("yo"), 0, static (_, _, _) => ValueTask.CompletedTask, CancellationToken.None);
 
+        // A source putting again, one by one, events of a batch that was refused has already had them logged.
+        await processor.RetryEventAsync(FlumeEvent.FromText("yo"), CancellationToken.None);
+
         var lines = logs.Entries.Where(e => e.Level == LogLevel.Debug).Select(e => e.Message).ToArray();
         Assert.Equal(2, lines.Length);
         Assert.StartsWith("source r1 received event: { headers:{host=web1} body: 68 69 ", lines[0], StringComparison.Ordinal);
         Assert.EndsWith(" hi }", lines[0], StringComparison.Ordinal);
         Assert.StartsWith("source r1 received event: { headers:{} body: 79 6F ", lines[1], StringComparison.Ordinal);
-        Assert.Equal(["hi", "yo"], await DrainAsync(c1));
+        Assert.Equal(["hi", "yo", "yo"], await DrainAsync(c1));
     }
 
     [Fact]

@@ -227,7 +227,7 @@ internal sealed partial class SyslogTcpSource : ISource, IMonitoredComponent, IA
         {
             try
             {
-                await _processor.ProcessEventAsync(batch[index], CancellationToken.None);
+                await _processor.RetryEventAsync(batch[index], CancellationToken.None);
                 Counter.AddEventsAccepted(1);
                 return;
             }
