@@ -23,6 +23,10 @@ public sealed class ConfigurationVariablesTests
     }
 
     /// <summary>The variable resolved to 0, so the source listens where the kernel chose, which the relay reports.</summary>
+    /// <summary>The relay on the sys-port snippet and the flow, its port given by <c>-DNC_PORT=0</c>, with <paramref name="options"/>.</summary>
+    private static RelayProcess StartWithPortOption(params string[] options) => RelayProcess.StartRaw(
+        ["agent", "--conf-file", Shipped("sys-port.properties"), "--conf-file", Shipped("flow.properties"), "--name", "a1", "-DNC_PORT=0", .. options]);
+
     private static async Task RunsAndDeliversAsync(RelayProcess relay)
     {
         await relay.Process.WaitForLineAsync("agent a1 running");
@@ -45,8 +49,7 @@ public sealed class ConfigurationVariablesTests
     [Fact]
     public async Task Sys_snippet_takes_its_port_from_a_dash_D_option()
     {
-        using var relay = RelayProcess.StartRaw(
-            "agent", "--conf-file", Shipped("sys-port.properties"), "--conf-file", Shipped("flow.properties"), "--name", "a1", "-DNC_PORT=0");
+        using var relay = StartWithPortOption();
 
         await RunsAndDeliversAsync(relay);
 
@@ -57,9 +60,7 @@ public sealed class ConfigurationVariablesTests
     [Fact]
     public async Task Printconfig_logs_each_resolved_value_with_its_line_and_a_logfile_appender_is_warned_about()
     {
-        using var relay = RelayProcess.StartRaw(
-            "agent", "--conf-file", Shipped("sys-port.properties"), "--conf-file", Shipped("flow.properties"), "--name", "a1", "-DNC_PORT=0",
-            "-Dorg.apache.flume.log.printconfig=true", "-Dflume.root.logger=INFO,LOGFILE");
+        using var relay = StartWithPortOption("-Dorg.apache.flume.log.printconfig=true", "-Dflume.root.logger=INFO,LOGFILE");
 
         await RunsAndDeliversAsync(relay);
 
@@ -71,9 +72,7 @@ public sealed class ConfigurationVariablesTests
     [Fact]
     public async Task Rawdata_with_debug_level_logs_each_received_event_with_its_body()
     {
-        using var relay = RelayProcess.StartRaw(
-            "agent", "--conf-file", Shipped("sys-port.properties"), "--conf-file", Shipped("flow.properties"), "--name", "a1", "-DNC_PORT=0",
-            "-Dorg.apache.flume.log.rawdata=true", "-Dflume.root.logger=DEBUG,console");
+        using var relay = StartWithPortOption("-Dorg.apache.flume.log.rawdata=true", "-Dflume.root.logger=DEBUG,console");
 
         await RunsAndDeliversAsync(relay);
 
@@ -84,9 +83,7 @@ public sealed class ConfigurationVariablesTests
     [Fact]
     public async Task Rawdata_at_the_default_level_warns_that_it_needs_debug()
     {
-        using var relay = RelayProcess.StartRaw(
-            "agent", "--conf-file", Shipped("sys-port.properties"), "--conf-file", Shipped("flow.properties"), "--name", "a1", "-DNC_PORT=0",
-            "-Dorg.apache.flume.log.rawdata=true");
+        using var relay = StartWithPortOption("-Dorg.apache.flume.log.rawdata=true");
 
         await RunsAndDeliversAsync(relay);
 

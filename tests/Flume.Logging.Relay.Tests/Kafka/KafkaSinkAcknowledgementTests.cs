@@ -25,11 +25,7 @@ public sealed class KafkaSinkAcknowledgementTests
     [Fact]
     public async Task Take_commits_only_after_every_record_is_acknowledged()
     {
-        await _channel.PutTextAsync("a", "b", "c");
-        var sink = await StartSinkAsync();
-
-        var process = sink.ProcessAsync(CancellationToken.None).AsTask();
-        await WaitForSentAsync(3);
+        var (sink, process) = await StartTakeAsync("a", "b", "c");
         Acknowledge(0, ErrorCode.NoError);
         Acknowledge(1, ErrorCode.NoError);
         await Task.Delay(100);
@@ -43,11 +39,7 @@ public sealed class KafkaSinkAcknowledgementTests
     [Fact]
     public async Task One_unacknowledged_record_rolls_the_whole_take_back_for_another_try()
     {
-        await _channel.PutTextAsync("a", "b", "c");
-        var sink = await StartSinkAsync();
-
-        var process = sink.ProcessAsync(CancellationToken.None).AsTask();
-        await WaitForSentAsync(3);
+        var (sink, process) = await StartTakeAsync("a", "b", "c");
         Acknowledge(0, ErrorCode.NoError);
         Acknowledge(1, ErrorCode.Local_MsgTimedOut);
         Acknowledge(2, ErrorCode.NoError);
@@ -93,10 +85,7 @@ public sealed class KafkaSinkAcknowledgementTests
     [Fact]
     public async Task Stop_with_every_broker_down_rolls_the_take_back_at_the_next_client_error()
     {
-        await _channel.PutTextAsync("a", "b", "c");
-        var sink = await StartSinkAsync();
-        var process = sink.ProcessAsync(CancellationToken.None).AsTask();
-        await WaitForSentAsync(3);
+        var (sink, process) = await StartTakeAsync("a", "b", "c");
         Acknowledge(0, ErrorCode.NoError);
         _errors!.OnError(new Error(ErrorCode.Local_AllBrokersDown, "1/1 brokers are down"));
 
@@ -122,10 +111,7 @@ public sealed class KafkaSinkAcknowledgementTests
     [Fact]
     public async Task Stop_with_a_broker_reachable_still_waits_for_the_acknowledgements()
     {
-        await _channel.PutTextAsync("a", "b");
-        var sink = await StartSinkAsync();
-        var process = sink.ProcessAsync(CancellationToken.None).AsTask();
-        await WaitForSentAsync(2);
+        var (sink, process) = await StartTakeAsync("a", "b");
 
         // One broker of several failing, and an outage that ended with a take acknowledged, are not every broker down.
         _errors!.OnError(new Error(ErrorCode.Local_AllBrokersDown, "1/1 brokers are down"));
@@ -177,6 +163,16 @@ public sealed class KafkaSinkAcknowledgementTests
         }, TimeProvider.System, NullLogger<KafkaSink>.Instance);
         await sink.StartAsync(CancellationToken.None);
         return sink;
+    }
+
+    /// <summary>Puts <paramref name="bodies"/>, starts the sink and its take, and waits until the take sent every record.</summary>
+    private async Task<(KafkaSink Sink, Task<SinkStatus> Process)> StartTakeAsync(params string[] bodies)
+    {
+        await _channel.PutTextAsync(bodies);
+        var sink = await StartSinkAsync();
+        var process = sink.ProcessAsync(CancellationToken.None).AsTask();
+        await WaitForSentAsync(bodies.Length);
+        return (sink, process);
     }
 
     private async Task WaitForSentAsync(int count)
