@@ -70,7 +70,7 @@ internal static class Program
         };
         var stopTimeout = new Option<int>("--stop-timeout")
         {
-            Description = "Seconds a stop may spend draining sinks. Default: 30.",
+            Description = "Seconds a stop may spend draining sinks.",
             DefaultValueFactory = _ => 30,
         };
         var metricsPort = new Option<int?>("--metrics-port")
@@ -97,7 +97,7 @@ internal static class Program
         };
         var pollInterval = new Option<int>("--poll-interval", "-i")
         {
-            Description = "Seconds between checks of the configuration files for a change (Flume's -i). Default: 30.",
+            Description = "Seconds between checks of the configuration files for a change (Flume's -i).",
             DefaultValueFactory = _ => (int)AgentArguments.DefaultPollInterval.TotalSeconds,
         };
         command.Options.Add(confFile);
