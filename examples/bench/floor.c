@@ -67,6 +67,7 @@ static void *serve_avro(void *arg) {
     if (have < 8) have = 8;
     uint32_t frames = ntohl(*(uint32_t *)(buf + 4));
     for (uint32_t f = 0; f < frames; f++) {
+      if (pos + 4 > sizeof buf) goto done;
       if (have < pos + 4) { if (read_full(fd, buf + have, pos + 4 - have)) goto done; have = pos + 4; }
       size_t len = ntohl(*(uint32_t *)(buf + pos));
       pos += 4 + len;
